@@ -1,0 +1,95 @@
+// The EventStore contract every backend (sqlite, postgres, kurrentdb) implements. See design.md,
+// "Event store contract". Backends live beside this file; the contract suite is test/store/eventStoreContract.ts.
+
+/** The revision a writer expects the stream to be at: no stream yet, anything, or an exact 0-based revision. */
+export type ExpectedRevision = 'no_stream' | 'any' | number;
+
+/** Metadata the writer supplies. The store adds schemaVersion, recordedAt and the hash chain. */
+export interface EventMetadataInput {
+  /** The experiment (or other unit of work) the event belongs to. */
+  correlationId: string;
+  /** Id of the event that caused this one; absent for events caused by a user command. */
+  causationId?: string;
+  /** Who caused it: a token subject, `system`, `worker:<id>`, `cli`. */
+  actor: string;
+}
+
+export interface EventToAppend {
+  /** UUID chosen by the writer. Appending an id that is already stored is a no-op (idempotency). */
+  id: string;
+  type: string;
+  /** Validated against the event catalog on append. */
+  data: unknown;
+  metadata: EventMetadataInput;
+}
+
+export interface EventMetadata extends EventMetadataInput {
+  schemaVersion: number;
+  /** ISO-8601 time of the append, from the store's clock. */
+  recordedAt: string;
+  /** sha256 hex over (prevHash, id, type, schemaVersion, data, metadata-without-hash). */
+  hash: string;
+  /** Hash of the previous event of the same stream; '' for revision 0. */
+  prevHash: string;
+}
+
+export interface RecordedEvent {
+  id: string;
+  streamId: string;
+  /** 0-based revision within the stream. */
+  revision: number;
+  /** Global position in `$all`, strictly increasing in commit order as seen by readers. */
+  position: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+export interface AppendResult {
+  /** Revision of the last event of the stream after the append. */
+  nextExpectedRevision: number;
+  /** Global position of the last event written (or of the already-stored duplicate). */
+  position: number;
+}
+
+export interface ReadStreamOptions {
+  /** @default 'forwards' */
+  direction?: 'forwards' | 'backwards';
+  /** Inclusive start revision. @default 0 forwards, end of stream backwards */
+  fromRevision?: number;
+  /** @default unlimited */
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events with position > after. @default 0 (positions start at 1) */
+  after?: number;
+  /** @default 'forwards' */
+  direction?: 'forwards' | 'backwards';
+  /** @default 1000 */
+  maxCount?: number;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive start position: the subscriber receives every event with position > after, then live ones. */
+  after?: number;
+  /** Optional server-side filter on the stream id prefix, e.g. 'experiment-'. */
+  streamPrefix?: string;
+}
+
+/** A catch-up-then-live subscription. Iterate it; call close() to stop (iteration then ends). */
+export interface Subscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+export interface EventStore {
+  /** Backend name for logs and the API: 'sqlite' | 'postgres' | 'kurrentdb'. */
+  readonly kind: string;
+  append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** Highest committed global position visible to readers (0 when empty). */
+  headPosition(): Promise<number>;
+  close(): Promise<void>;
+}
