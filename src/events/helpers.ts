@@ -1,0 +1,83 @@
+// Helpers around the catalog: stream ids, a typed event builder, deterministic ids and narrowing guards.
+import { createHash, randomUUID } from 'node:crypto';
+import { eventCatalog } from './catalog.js';
+import type { EventData, ExperimentEvent, ExperimentEventType } from './schemas.js';
+
+/** Prefix of every experiment stream: `experiment-<experimentId>`. */
+export const EXPERIMENT_STREAM_PREFIX = 'experiment-';
+
+/** The stream holding every event of one experiment. */
+export const experimentStreamId = (experimentId: string): string => `${EXPERIMENT_STREAM_PREFIX}${experimentId}`;
+
+/** The experiment id of an `experiment-<id>` stream, or undefined for any other stream. */
+export const experimentIdFromStream = (streamId: string): string | undefined =>
+  streamId.startsWith(EXPERIMENT_STREAM_PREFIX) ? streamId.slice(EXPERIMENT_STREAM_PREFIX.length) : undefined;
+
+/** Writer-supplied metadata (same shape as the store's EventMetadataInput). */
+export interface NewEventMetadata {
+  /** The experiment (or other unit of work) the event belongs to. */
+  correlationId: string;
+  /** Id of the event that caused this one. */
+  causationId?: string;
+  /** `system`, `cli`, `worker:<id>` or a token subject. */
+  actor: string;
+}
+
+/** An event ready for EventStore.append, typed by its catalog entry. */
+export interface NewEvent<T extends ExperimentEventType = ExperimentEventType> {
+  id: string;
+  type: T;
+  data: EventData<T>;
+  metadata: NewEventMetadata;
+}
+
+export interface NewEventOptions {
+  /** Event id; pass a derivedEventId(...) to make retries idempotent. @default randomUUID() */
+  id?: string;
+}
+
+/** Builds a typed event for EventStore.append. The store validates `data` against the catalog on append. */
+export const newEvent = <T extends ExperimentEventType>(
+  type: T,
+  data: EventData<T>,
+  metadata: NewEventMetadata,
+  options: NewEventOptions = {},
+): NewEvent<T> => ({ id: options.id ?? randomUUID(), type, data, metadata });
+
+/**
+ * A UUID (version 8 layout) derived from sha256 of the parts, so a writer that retries after a crash produces
+ * the same id and the store's idempotency turns the retry into a no-op. Example: derivedEventId(expId, 'proposed', 3).
+ */
+export const derivedEventId = (...parts: Array<string | number>): string => {
+  const hex = createHash('sha256').update(parts.map(String).join('\u0000')).digest('hex');
+  const variant = ((parseInt(hex.slice(16, 17), 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+};
+
+const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
+  'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
+  'RewardAssigned', 'PolicyUpdated', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
+]);
+
+/** True when `type` is one of the experiment events of the first catalog. */
+export const isExperimentEventType = (type: string): type is ExperimentEventType => experimentTypes.has(type);
+
+/** Narrows a recorded event (already validated by the store on read) to one catalog type. */
+export const isEventOfType = <T extends ExperimentEventType>(
+  event: { type: string; data: unknown },
+  type: T,
+): event is { type: T; data: EventData<T> } => event.type === type;
+
+/**
+ * Views a recorded event as the ExperimentEvent union so a `switch (e.type)` narrows `e.data`. The store has
+ * validated the data on read; returns undefined for types outside the experiment catalog.
+ */
+export const asExperimentEvent = (event: {
+  type: string;
+  data: unknown;
+  metadata?: { schemaVersion?: number };
+}): ExperimentEvent | undefined => {
+  if (!isExperimentEventType(event.type)) return undefined;
+  const schemaVersion = event.metadata?.schemaVersion ?? eventCatalog.currentVersion(event.type) ?? 1;
+  return { type: event.type, schemaVersion, data: event.data } as ExperimentEvent;
+};

@@ -1,0 +1,42 @@
+// Public surface of the event catalog: zod definitions, inferred types, the registry and helpers.
+export {
+  ExperimentEvent,
+  ExperimentStarted,
+  CandidateProposed,
+  HardwareEvaluated,
+  TrainingStarted,
+  EpochCompleted,
+  CandidateTrained,
+  RewardAssigned,
+  PolicyUpdated,
+  ExperimentCompleted,
+  ExperimentFailed,
+  ExperimentCancelled,
+  ExperimentStartedData,
+  CandidateProposedData,
+  HardwareEvaluatedData,
+  TrainingStartedData,
+  EpochCompletedData,
+  CandidateTrainedData,
+  RewardAssignedData,
+  PolicyUpdatedData,
+  ExperimentCompletedData,
+  ExperimentFailedData,
+  ExperimentCancelledData,
+  ConstraintViolation,
+  experimentEventDefinitions,
+} from './schemas.js';
+export type { EventData, ExperimentEventType } from './schemas.js';
+export { eventCatalog, registerEvent, registerUpcaster, validateEvent } from './catalog.js';
+export type { EventDefinition, Upcaster, ValidatedEventResult } from './catalog.js';
+export {
+  EXPERIMENT_STREAM_PREFIX,
+  experimentStreamId,
+  experimentIdFromStream,
+  newEvent,
+  derivedEventId,
+  isExperimentEventType,
+  isEventOfType,
+  asExperimentEvent,
+} from './helpers.js';
+export type { NewEvent, NewEventMetadata, NewEventOptions } from './helpers.js';

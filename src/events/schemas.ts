@@ -1,0 +1,164 @@
+// The event catalog's zod definitions: one object per event (type, schemaVersion, data). Types come from z.infer,
+// so the validator and the type cannot drift. `candidate`, `config` and hardware `layers` stay loose on purpose:
+// the space, search and hardware modules own their validation.
+import { z } from 'zod';
+
+const id = z.string().min(1);
+const count = z.number().int().nonnegative();
+/** A JSON object whose shape another module owns (candidate, config, per-layer breakdown). */
+const looseRecord = z.record(z.string(), z.unknown());
+
+// Data objects are loose: extra (optional) fields written by newer writers pass through unchanged,
+// so the hash chain over the stored data stays verifiable by older readers.
+export const ExperimentStartedData = z.looseObject({
+  experimentId: id,
+  name: z.string(),
+  config: looseRecord,
+  seed: z.number().int(),
+});
+
+export const CandidateProposedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  /** 0-based index of the candidate within the experiment. */
+  index: count,
+  candidate: looseRecord,
+  actions: z.array(z.number()),
+  logProbs: z.array(z.number()),
+  rng: z.looseObject({ seed: z.number().int(), position: count }),
+  /** Controller kind that proposed it: 'rl' | 'random' | 'evolution' | 'separate' | 'hotstart' | … */
+  controller: z.string(),
+});
+
+export const ConstraintViolation = z.looseObject({
+  constraint: z.string(),
+  limit: z.number(),
+  actual: z.number(),
+});
+
+export const HardwareEvaluatedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  device: z.string(),
+  luts: z.number().nonnegative(),
+  throughputFps: z.number().nonnegative(),
+  latencyMs: z.number().nonnegative(),
+  feasible: z.boolean(),
+  violations: z.array(ConstraintViolation),
+  layers: z.array(looseRecord),
+});
+
+export const TrainingStartedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  backend: z.string(),
+  epochs: count,
+  batchSize: z.number().int().positive(),
+  trainImages: count,
+  workerId: z.string().optional(),
+});
+
+export const EpochCompletedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  epoch: count,
+  loss: z.number(),
+  trainAccuracy: z.number(),
+  valAccuracy: z.number().optional(),
+  imagesPerSec: z.number().nonnegative(),
+});
+
+export const CandidateTrainedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  accuracy: z.number(),
+  testAccuracy: z.number().optional(),
+  epochs: count,
+  trainSeconds: z.number().nonnegative(),
+  backend: z.string(),
+});
+
+export const RewardAssignedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  reward: z.number(),
+  reason: z.string(),
+});
+
+export const PolicyUpdatedData = z.looseObject({
+  experimentId: id,
+  step: count,
+  baseline: z.number(),
+  loss: z.number().optional(),
+  /** Controller parameters or a reference to them; the search module owns the shape. */
+  checkpoint: z.unknown().optional(),
+});
+
+export const ExperimentCompletedData = z.looseObject({
+  experimentId: id,
+  bestCandidateId: id.nullable(),
+  reason: z.string(),
+  proposed: count,
+  pruned: count,
+  trained: count,
+});
+
+export const ExperimentFailedData = z.looseObject({
+  experimentId: id,
+  error: z.looseObject({ code: z.string(), message: z.string() }),
+});
+
+export const ExperimentCancelledData = z.looseObject({
+  experimentId: id,
+  reason: z.string(),
+});
+
+const define = <T extends string, D extends z.ZodType>(type: T, data: D) =>
+  z.object({ type: z.literal(type), schemaVersion: z.literal(1), data });
+
+export const ExperimentStarted = define('ExperimentStarted', ExperimentStartedData);
+export const CandidateProposed = define('CandidateProposed', CandidateProposedData);
+export const HardwareEvaluated = define('HardwareEvaluated', HardwareEvaluatedData);
+export const TrainingStarted = define('TrainingStarted', TrainingStartedData);
+export const EpochCompleted = define('EpochCompleted', EpochCompletedData);
+export const CandidateTrained = define('CandidateTrained', CandidateTrainedData);
+export const RewardAssigned = define('RewardAssigned', RewardAssignedData);
+export const PolicyUpdated = define('PolicyUpdated', PolicyUpdatedData);
+export const ExperimentCompleted = define('ExperimentCompleted', ExperimentCompletedData);
+export const ExperimentFailed = define('ExperimentFailed', ExperimentFailedData);
+export const ExperimentCancelled = define('ExperimentCancelled', ExperimentCancelledData);
+
+/** The union of every event of an `experiment-<id>` stream, discriminated by `type`. */
+export const ExperimentEvent = z.discriminatedUnion('type', [
+  ExperimentStarted,
+  CandidateProposed,
+  HardwareEvaluated,
+  TrainingStarted,
+  EpochCompleted,
+  CandidateTrained,
+  RewardAssigned,
+  PolicyUpdated,
+  ExperimentCompleted,
+  ExperimentFailed,
+  ExperimentCancelled,
+]);
+
+export type ExperimentEvent = z.infer<typeof ExperimentEvent>;
+export type ExperimentEventType = ExperimentEvent['type'];
+/** The `data` of the experiment event named `T`. */
+export type EventData<T extends ExperimentEventType> = Extract<ExperimentEvent, { type: T }>['data'];
+
+export type ExperimentStarted = z.infer<typeof ExperimentStarted>;
+export type CandidateProposed = z.infer<typeof CandidateProposed>;
+export type HardwareEvaluated = z.infer<typeof HardwareEvaluated>;
+export type TrainingStarted = z.infer<typeof TrainingStarted>;
+export type EpochCompleted = z.infer<typeof EpochCompleted>;
+export type CandidateTrained = z.infer<typeof CandidateTrained>;
+export type RewardAssigned = z.infer<typeof RewardAssigned>;
+export type PolicyUpdated = z.infer<typeof PolicyUpdated>;
+export type ExperimentCompleted = z.infer<typeof ExperimentCompleted>;
+export type ExperimentFailed = z.infer<typeof ExperimentFailed>;
+export type ExperimentCancelled = z.infer<typeof ExperimentCancelled>;
+
+/** Every definition of the first catalog, in lifecycle order. */
+export const experimentEventDefinitions = ExperimentEvent.options;
