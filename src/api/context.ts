@@ -1,0 +1,73 @@
+// What every resolver receives: the caller and the services behind the API. The read models, the hardware model
+// and the config parser are ports, so the API starts (with `health` and the event views) even without them.
+import type { EventStore } from '../store/eventStore.js';
+import type { Principal } from './auth.js';
+import type { EventHub } from './eventHub.js';
+import type { ApiLimits } from './limits.js';
+import type { Candidate, Experiment, HardwareReport } from './types/experiment.js';
+
+/** A page request: `first` already checked against the cap; `after` an opaque cursor. */
+export interface PageRequest {
+  first: number;
+  after: string | undefined;
+}
+
+export interface Page<T> {
+  items: Array<{ cursor: string; node: T }>;
+  hasNextPage: boolean;
+}
+
+export interface CandidateQuery extends PageRequest {
+  experimentId: string | undefined;
+  feasible: boolean | undefined;
+  status: string | undefined;
+  minAccuracy: number | undefined;
+  orderBy: 'INDEX' | 'ACCURACY' | 'REWARD' | 'LUTS' | 'THROUGHPUT';
+  descending: boolean;
+}
+
+/** Read-model queries (src/projections), shaped for the API. Each is an indexed query, never a log scan. */
+export interface ReadModels {
+  listExperiments(request: PageRequest & { status: string | undefined }): Promise<Page<Experiment>>;
+  getExperiment(id: string): Promise<Experiment | undefined>;
+  listCandidates(request: CandidateQuery): Promise<Page<Candidate>>;
+  getCandidate(id: string): Promise<Candidate | undefined>;
+  paretoFront(experimentId: string): Promise<Candidate[]>;
+  /** Rebuilds one projection from the log; returns the position it reached. */
+  rebuild(name: string): Promise<{ name: string; position: number }>;
+}
+
+export interface HardwareConstraints {
+  lutBudget: number | undefined;
+  minThroughputFps: number | undefined;
+}
+
+/** The hardware model as a service (src/hardware). */
+export interface HardwareService {
+  devices(): string[];
+  estimate(candidate: unknown, device: string, constraints: HardwareConstraints): HardwareReport;
+}
+
+/** A validated experiment config, ready for the ExperimentStarted event. */
+export interface ParsedExperimentConfig {
+  name: string;
+  seed: number;
+  config: Record<string, unknown>;
+}
+
+export interface ApiServices {
+  store: EventStore;
+  hub: EventHub;
+  limits: ApiLimits;
+  readModels: ReadModels | undefined;
+  hardware: HardwareService | undefined;
+  /** Validates a raw config (search's parseExperimentConfig); throws BAD_USER_INPUT naming the field. */
+  parseConfig: (raw: unknown) => ParsedExperimentConfig;
+  version: string;
+}
+
+export interface ApiContext {
+  /** null: no token was presented (and the server is not open). */
+  principal: Principal | null;
+  services: ApiServices;
+}

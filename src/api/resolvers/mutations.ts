@@ -1,0 +1,120 @@
+// Commands: start, cancel and resume an experiment, rebuild a projection. Each validates its input, appends events
+// with the caller's token subject as `actor`, and lets the search runner (following the log) do the work.
+import { randomUUID } from 'node:crypto';
+import { Arg, Ctx, Field, Float, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { GraphQLJSON } from 'graphql-scalars';
+import { experimentStreamId, newEvent } from '../../events/index.js';
+import { CosearchError } from '../../errors.js';
+import type { RecordedEvent } from '../../store/eventStore.js';
+import { assertRole } from '../auth.js';
+import type { ApiContext } from '../context.js';
+import { evolveProgress, initialProgress, TERMINAL_EVENTS } from '../progress.js';
+import { Experiment, ExperimentStatus } from '../types/experiment.js';
+import { readModelsOf } from './queries.js';
+
+@ObjectType()
+export class ProjectionRebuilt {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => Float, { description: 'Global position the projection reached.' })
+  position!: number;
+}
+
+/** The experiment as its own stream says, for replies that must not wait for the read models to catch up. */
+export const experimentFromStream = (id: string, events: RecordedEvent[]): Experiment => {
+  const state = events.reduce(evolveProgress, initialProgress(id));
+  const started = events.find((event) => event.type === 'ExperimentStarted');
+  const data = (started?.data ?? {}) as Record<string, unknown>;
+  const last = events.at(-1);
+  const finished = last !== undefined && TERMINAL_EVENTS.has(last.type);
+  const startedAt = started?.metadata.recordedAt ?? null;
+  const finishedAt = finished ? last.metadata.recordedAt : null;
+  return {
+    id,
+    name: typeof data['name'] === 'string' ? data['name'] : id,
+    status: ExperimentStatus[state.status],
+    config: data['config'] ?? {},
+    seed: typeof data['seed'] === 'number' ? data['seed'] : null,
+    proposed: state.proposed,
+    pruned: state.pruned,
+    trained: state.trained,
+    bestCandidateId: state.bestCandidateId,
+    bestAccuracy: state.bestAccuracy,
+    startedAt,
+    finishedAt,
+    durationSeconds: startedAt !== null && finishedAt !== null ? (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000 : null,
+    reason: null,
+  };
+};
+
+const readExperiment = async (context: ApiContext, id: string): Promise<RecordedEvent[]> => {
+  const events = await context.services.store.readStream(experimentStreamId(id));
+  if (events.length === 0) throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; list them with the experiments query`, { field: 'id' });
+  return events;
+};
+
+@Resolver()
+export class MutationResolver {
+  @Mutation(() => Experiment, { description: 'Validates the config and appends ExperimentStarted; the search runner picks it up.' })
+  async startExperiment(@Ctx() context: ApiContext, @Arg('config', () => GraphQLJSON) config: unknown): Promise<Experiment> {
+    const principal = assertRole(context.principal, 'operator');
+    const parsed = context.services.parseConfig(config);
+    const experimentId = randomUUID();
+    const streamId = experimentStreamId(experimentId);
+    const event = newEvent(
+      'ExperimentStarted',
+      { experimentId, name: parsed.name, config: parsed.config, seed: parsed.seed },
+      { correlationId: experimentId, actor: principal.subject },
+    );
+    await context.services.store.append(streamId, [event], 'no_stream');
+    return experimentFromStream(experimentId, await context.services.store.readStream(streamId));
+  }
+
+  @Mutation(() => Experiment, { description: 'Appends ExperimentCancelled to a running experiment.' })
+  async cancelExperiment(
+    @Ctx() context: ApiContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+  ): Promise<Experiment> {
+    const principal = assertRole(context.principal, 'operator');
+    const events = await readExperiment(context, id);
+    const last = events.at(-1);
+    if (last !== undefined && TERMINAL_EVENTS.has(last.type)) {
+      throw new CosearchError('ILLEGAL_STATE', `experiment '${id}' has already ended (${last.type}); only a running experiment can be cancelled`, {
+        field: 'id',
+      });
+    }
+    const event = newEvent(
+      'ExperimentCancelled',
+      { experimentId: id, reason: reason ?? `cancelled by ${principal.subject}` },
+      { correlationId: id, actor: principal.subject },
+    );
+    // Expect the revision we read: a concurrent append surfaces as CONFLICT, and the client may retry.
+    await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
+    return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
+  }
+
+  @Mutation(() => Experiment, {
+    description:
+      'Resumes a running experiment whose process stopped: the search runner rebuilds its state from the log. Ended experiments cannot resume.',
+  })
+  async resumeExperiment(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<Experiment> {
+    assertRole(context.principal, 'operator');
+    const events = await readExperiment(context, id);
+    const last = events.at(-1);
+    if (last !== undefined && TERMINAL_EVENTS.has(last.type)) {
+      throw new CosearchError('ILLEGAL_STATE', `experiment '${id}' has ended (${last.type}) and cannot resume; start a new one with its config`, {
+        field: 'id',
+      });
+    }
+    // Nothing to append: an unfinished experiment is exactly what the runner resumes from the log.
+    return experimentFromStream(id, events);
+  }
+
+  @Mutation(() => ProjectionRebuilt, { description: 'Drops a read model and replays the log into it (admin).' })
+  async rebuildProjection(@Ctx() context: ApiContext, @Arg('name', () => String) name: string): Promise<ProjectionRebuilt> {
+    assertRole(context.principal, 'admin');
+    return readModelsOf(context).rebuild(name);
+  }
+}

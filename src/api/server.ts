@@ -1,0 +1,134 @@
+// The cosearch API server: Apollo Server 5 over node:http plus graphql-ws on the same port and path, one schema,
+// one auth model, one set of limits; stop() drains HTTP, closes every socket and the shared store subscription.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import { GraphQLError } from 'graphql';
+import type { EventStore } from '../store/eventStore.js';
+import { bearerToken, createAuthenticator, isLoopback, type TokenEntry } from './auth.js';
+import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
+import { formatApiError } from './errorFormat.js';
+import { createEventHub } from './eventHub.js';
+import { createHttpHandler } from './httpHandler.js';
+import { complexityError, DEFAULT_LIMITS, depthLimitRule, type ApiLimits } from './limits.js';
+import { buildApiSchema } from './schema.js';
+import { startWsServer } from './wsServer.js';
+
+export interface ApiServerOptions {
+  store: EventStore;
+  /** Validates startExperiment's config (search's parseExperimentConfig, adapted). */
+  parseConfig: (raw: unknown) => ParsedExperimentConfig;
+  readModels?: ReadModels;
+  hardware?: HardwareService;
+  /** @default 4000; 0 picks a free port */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Hashed tokens. Empty on a loopback host means open (every caller is `local`, admin). */
+  tokens?: TokenEntry[];
+  /** Hides internal error messages and the sandbox. @default NODE_ENV === 'production' */
+  production?: boolean;
+  /** @default !production */
+  introspection?: boolean;
+  limits?: Partial<ApiLimits>;
+  /** @default console.error */
+  log?: (message: string, error?: unknown) => void;
+  version?: string;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  /** Whether callers without a token get every role. */
+  open: boolean;
+  stop(): Promise<void>;
+}
+
+export const createApiServer = async (options: ApiServerOptions): Promise<ApiServer> => {
+  const host = options.host ?? '127.0.0.1';
+  const tokens = options.tokens ?? [];
+  const production = options.production ?? process.env['NODE_ENV'] === 'production';
+  const introspection = options.introspection ?? !production;
+  const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
+  if (tokens.length === 0 && !isLoopback(host)) {
+    throw new Error(
+      `refusing to listen on ${host} without tokens: anyone could start and cancel experiments. Configure COSEARCH_TOKENS or COSEARCH_TOKENS_FILE (see \`cosearch token create\`), or bind to 127.0.0.1`,
+    );
+  }
+  const open = tokens.length === 0;
+  const authenticate = createAuthenticator({ tokens, open });
+  const schema = await buildApiSchema();
+  const hub = createEventHub(options.store);
+  const services: ApiServices = {
+    store: options.store,
+    hub,
+    limits,
+    readModels: options.readModels,
+    hardware: options.hardware,
+    parseConfig: options.parseConfig,
+    version: options.version ?? '0.1.0',
+  };
+  const format = { production, onInternal: (error: unknown) => log('internal error in a GraphQL operation', error) };
+
+  const httpServer = createServer();
+  const disposeWs = startWsServer({ httpServer, schema, services, authenticate, introspection, format });
+  const disposeWsPlugin: ApolloServerPlugin<ApiContext> = {
+    serverWillStart: async () => ({ drainServer: disposeWs }),
+  };
+  const complexityPlugin: ApolloServerPlugin<ApiContext> = {
+    requestDidStart: async () => ({
+      didResolveOperation: async ({ request, document }) => {
+        const error = complexityError(schema, document, request.variables, request.operationName, limits);
+        if (error !== undefined) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+      },
+    }),
+  };
+  const apollo = new ApolloServer<ApiContext>({
+    schema,
+    introspection,
+    includeStacktraceInErrorResponses: !production,
+    validationRules: [depthLimitRule(limits.maxDepth)],
+    formatError: (formatted, error) => formatApiError(formatted, error, format),
+    plugins: [
+      disposeWsPlugin,
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      complexityPlugin,
+      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+    ],
+  });
+  await apollo.start();
+
+  const context = async (req: IncomingMessage): Promise<ApiContext> => {
+    try {
+      return { principal: authenticate(bearerToken(req.headers.authorization)), services };
+    } catch (error) {
+      throw new GraphQLError(error instanceof Error ? error.message : 'bad token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+  };
+  const handle = createHttpHandler({ apollo, context, maxBodyBytes: limits.maxBodyBytes });
+  httpServer.on('request', (req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? 4000, host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    httpServer,
+    open,
+    stop: () => {
+      stopping ??= (async () => {
+        await apollo.stop();
+        await hub.close();
+      })();
+      return stopping;
+    },
+  };
+};

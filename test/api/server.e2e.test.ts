@@ -1,0 +1,78 @@
+// End-to-end over HTTP: health, mutations (start, cancel, resume) with the actor recorded, and the raw events view.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { experimentStreamId } from '../../src/events/index.js';
+import { appendCandidate, startExperimentDirectly } from './fixtures.js';
+import { startHarness, TOKENS, type Harness } from './harness.js';
+
+describe('the API over HTTP', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('answers the health query without a token', async () => {
+    const result = await h.gql('{ health { status store headPosition readModels } }');
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ health: { status: 'ok', store: 'sqlite', headPosition: 0, readModels: false } });
+  });
+
+  it('starts an experiment and records the token subject as the actor of its event', async () => {
+    const result = await h.gql(
+      'mutation ($config: JSON!) { startExperiment(config: $config) { id name status seed proposed } }',
+      { config: { name: 'joint', seed: 42 } },
+      TOKENS.operator,
+    );
+    expect(result.errors).toBeUndefined();
+    const experiment = result.data?.['startExperiment'] as { id: string; name: string; status: string; seed: number };
+    expect(experiment).toMatchObject({ name: 'joint', status: 'RUNNING', seed: 42, proposed: 0 });
+    const events = await h.store.readStream(experimentStreamId(experiment.id));
+    expect(events.map((event) => event.type)).toEqual(['ExperimentStarted']);
+    expect(events[0]?.metadata.actor).toBe('otto');
+    expect(events[0]?.metadata.correlationId).toBe(experiment.id);
+  });
+
+  it('cancels a running experiment once, then refuses with ILLEGAL_STATE', async () => {
+    const id = await startExperimentDirectly(h.store);
+    const cancel = 'mutation ($id: ID!) { cancelExperiment(id: $id, reason: "enough") { id status } }';
+    const first = await h.gql(cancel, { id }, TOKENS.admin);
+    expect(first.data?.['cancelExperiment']).toEqual({ id, status: 'CANCELLED' });
+    const events = await h.store.readStream(experimentStreamId(id));
+    expect(events.at(-1)).toMatchObject({ type: 'ExperimentCancelled', data: { reason: 'enough' }, metadata: { actor: 'ada' } });
+    const second = await h.gql(cancel, { id }, TOKENS.admin);
+    expect(second.errors?.[0]?.extensions?.['code']).toBe('ILLEGAL_STATE');
+    expect(await h.store.readStream(experimentStreamId(id))).toHaveLength(2);
+  });
+
+  it('resumes an unfinished experiment without appending anything', async () => {
+    const id = await startExperimentDirectly(h.store);
+    await appendCandidate(h.store, id, 0);
+    const result = await h.gql('mutation ($id: ID!) { resumeExperiment(id: $id) { id status proposed pruned } }', { id }, TOKENS.operator);
+    expect(result.data?.['resumeExperiment']).toEqual({ id, status: 'RUNNING', proposed: 1, pruned: 1 });
+    expect(await h.store.headPosition()).toBe(4);
+  });
+
+  it('pages through the raw events of an experiment with cursors', async () => {
+    const id = await startExperimentDirectly(h.store);
+    await appendCandidate(h.store, id, 0);
+    await appendCandidate(h.store, id, 1);
+    const query = 'query ($id: ID!, $after: String) { events(experimentId: $id, first: 4, after: $after) { edges { cursor node { type revision metadata { actor } } } pageInfo { hasNextPage endCursor } } }';
+    const page1 = await h.gql(query, { id }, TOKENS.viewer);
+    const events1 = page1.data?.['events'] as { edges: Array<{ node: { revision: number } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    expect(events1.edges.map((edge) => edge.node.revision)).toEqual([0, 1, 2, 3]);
+    expect(events1.pageInfo.hasNextPage).toBe(true);
+    const page2 = await h.gql(query, { id, after: events1.pageInfo.endCursor }, TOKENS.viewer);
+    const events2 = page2.data?.['events'] as typeof events1;
+    expect(events2.edges.map((edge) => edge.node.revision)).toEqual([4, 5, 6]);
+    expect(events2.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('redirects / to the GraphQL path and answers 404 elsewhere', async () => {
+    const root = await fetch(h.server.url.replace('/graphql', '/'), { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    const other = await fetch(h.server.url.replace('/graphql', '/nope'));
+    expect(other.status).toBe(404);
+  });
+});
