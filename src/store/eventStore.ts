@@ -31,6 +31,8 @@ export interface EventMetadata extends EventMetadataInput {
   hash: string;
   /** Hash of the previous event of the same stream; '' for revision 0. */
   prevHash: string;
+  /** Set on read when the stored data was at this older schemaVersion and the catalog's upcasters lifted it. */
+  upcastedFrom?: number;
 }
 
 export interface RecordedEvent {
@@ -64,6 +66,8 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   /** Exclusive: events with position > after. @default 0 (positions start at 1) */
   after?: number;
+  /** Exclusive upper bound: events with position < before; page backwards with it. @default no bound */
+  before?: number;
   /** @default 'forwards' */
   direction?: 'forwards' | 'backwards';
   /** @default 1000 */

@@ -1,0 +1,113 @@
+// Backend-neutral append and read steps: argument checks, catalog validation, the hash chain, and decoding rows.
+import { validateEvent } from '../events/index.js';
+import { CosearchError } from '../errors.js';
+import type { EventMetadata, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.js';
+import { computeEventHash } from './hashChain.js';
+
+/** An event checked against the catalog, not yet placed in a stream. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  schemaVersion: number;
+  data: unknown;
+  metadataInput: Record<string, unknown>;
+}
+
+/** A prepared event placed at a revision, with its chained metadata; ready to insert. */
+export interface ChainedEvent {
+  id: string;
+  type: string;
+  revision: number;
+  schemaVersion: number;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+const fail = (message: string, details?: Record<string, unknown>): never => {
+  throw new CosearchError('BAD_USER_INPUT', message, details);
+};
+
+/** Checks arguments and validates every event's data against the catalog. Throws before any write. */
+export const prepareEvents = (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): PreparedEvent[] => {
+  if (typeof streamId !== 'string' || streamId.length === 0 || streamId.startsWith('$')) {
+    fail(`expected a non-empty stream id not starting with '$', but got ${JSON.stringify(streamId)}`);
+  }
+  if (!(expected === 'any' || expected === 'no_stream' || (Number.isInteger(expected) && expected >= 0))) {
+    fail(`expected expectedRevision 'no_stream', 'any' or an integer >= 0, but got ${JSON.stringify(expected)}`);
+  }
+  if (!Array.isArray(events)) fail(`expected an array of events to append to '${streamId}', but got ${typeof events}`);
+  const seen = new Set<string>();
+  return events.map((event, index) => {
+    if (typeof event.id !== 'string' || event.id.length === 0) fail(`expected events[${index}].id to be a non-empty string (a UUID), but got ${JSON.stringify(event.id)}`);
+    if (seen.has(event.id)) fail(`expected unique event ids in one append, but '${event.id}' appears twice`);
+    seen.add(event.id);
+    const metadata = event.metadata as Partial<EventToAppend['metadata']> | undefined;
+    if (typeof metadata?.correlationId !== 'string' || typeof metadata.actor !== 'string') {
+      fail(`expected events[${index}] (${event.type}) metadata with string correlationId and actor, but got ${JSON.stringify(metadata)}`);
+    }
+    if (metadata?.causationId !== undefined && typeof metadata.causationId !== 'string') {
+      fail(`expected events[${index}].metadata.causationId to be a string when present, but got ${typeof metadata.causationId}`);
+    }
+    const validated = validateEvent(event.type, event.data);
+    return { id: event.id, type: event.type, schemaVersion: validated.schemaVersion, data: validated.data, metadataInput: { ...event.metadata } };
+  });
+};
+
+/** Places prepared events after `lastRevision` (-1: new stream) and chains their hashes from `prevHash`. */
+export const chainEvents = (prepared: readonly PreparedEvent[], lastRevision: number, prevHash: string, recordedAt: string): ChainedEvent[] => {
+  let previous = prevHash;
+  return prepared.map((event, index) => {
+    const base = {
+      ...event.metadataInput,
+      correlationId: String(event.metadataInput.correlationId),
+      actor: String(event.metadataInput.actor),
+      schemaVersion: event.schemaVersion,
+      recordedAt,
+      prevHash: previous,
+    };
+    const hash = computeEventHash({ id: event.id, type: event.type, data: event.data, metadata: base });
+    previous = hash;
+    return { id: event.id, type: event.type, revision: lastRevision + 1 + index, schemaVersion: event.schemaVersion, data: event.data, metadata: { ...base, hash } };
+  });
+};
+
+/** A stored row in backend-neutral form (JSON already parsed). */
+export interface StoredRow {
+  id: string;
+  streamId: string;
+  revision: number;
+  position: number;
+  type: string;
+  data: unknown;
+  metadata: EventMetadata;
+}
+
+/** Validates (and upcasts) a stored row against the catalog on read. Unknown types pass through unchanged. */
+export const decodeRow = (row: StoredRow, validate: boolean): RecordedEvent => {
+  if (!validate) return row;
+  const validated = validateEvent(row.type, row.data, row.metadata.schemaVersion, { allowUnknown: true });
+  if (validated.upcastedFrom === undefined) return { ...row, data: validated.data };
+  return { ...row, data: validated.data, metadata: { ...row.metadata, schemaVersion: validated.schemaVersion, upcastedFrom: validated.upcastedFrom } };
+};
+
+/** Turns the stored events matching an append's ids into its idempotent result, or throws on a partial match. */
+export const idempotentResult = (
+  streamId: string,
+  requested: number,
+  existing: ReadonlyArray<{ id: string; streamId: string; revision: number; position: number }>,
+): { nextExpectedRevision: number; position: number } | undefined => {
+  if (existing.length === 0) return undefined;
+  const foreign = existing.find((row) => row.streamId !== streamId);
+  if (existing.length !== requested || foreign !== undefined) {
+    throw new CosearchError(
+      'CONFLICT',
+      `expected either none or all of the ${requested} event ids to be stored in '${streamId}', but ${existing.length} are stored` +
+        (foreign === undefined ? '' : ` (event '${foreign.id}' is in '${foreign.streamId}')`) +
+        '. Retry an append with exactly the same batch, or use fresh ids.',
+      { streamId },
+    );
+  }
+  let last = existing[0];
+  for (const row of existing) if (last === undefined || row.position > last.position) last = row;
+  return { nextExpectedRevision: last?.revision ?? -1, position: last?.position ?? 0 };
+};

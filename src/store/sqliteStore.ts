@@ -1,0 +1,160 @@
+// The embedded default backend: one SQLite file via better-sqlite3 in WAL mode. Writers serialize on SQLite's
+// write lock (BEGIN IMMEDIATE), so rowid order is commit order and `$all` polling by position never skips.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { chainEvents, decodeRow, idempotentResult, prepareEvents } from './appendPreparation.js';
+import { assertExpectedRevision } from './errors.js';
+import type {
+  AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription,
+} from './eventStore.js';
+import { applySqliteMigrations, migrationsDir } from './migrations.js';
+import { createPollingSubscription, Wakeup } from './pollingSubscription.js';
+
+/** Options of the SQLite backend. */
+export interface SqliteEventStoreOptions {
+  /** How often a caught-up subscription polls the file for appends by other processes, in ms. @default 50 */
+  pollIntervalMs?: number;
+  /** How long a writer waits for another connection's write lock before failing, in ms. @default 10000 */
+  busyTimeoutMs?: number;
+  /** Validate (and upcast) data against the catalog on read. @default true */
+  validateOnRead?: boolean;
+}
+
+interface Row {
+  position: number;
+  id: string;
+  stream_id: string;
+  revision: number;
+  type: string;
+  data: string;
+  metadata: string;
+}
+
+// Local appends wake subscribers of every store open on the same file in this process at once; other
+// processes' appends are found by the poll.
+const wakeups = new Map<string, { wakeup: Wakeup; refs: number }>();
+
+const COLUMNS = 'position, id, stream_id, revision, type, data, metadata';
+
+export class SqliteEventStore implements EventStore {
+  readonly kind = 'sqlite';
+  /** The underlying better-sqlite3 connection, for read models that live in the same file (see docs/store.md). */
+  readonly db: Database.Database;
+  readonly file: string;
+  private readonly wakeup: Wakeup;
+  private readonly subscriptions = new Set<Subscription>();
+  private readonly pollIntervalMs: number;
+  private readonly validateOnRead: boolean;
+  private readonly stmt;
+
+  constructor(file: string, options: SqliteEventStoreOptions = {}) {
+    this.file = file === ':memory:' ? file : resolve(file);
+    if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
+    this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 10_000 });
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode is durable across process crashes (SIGKILL); only an OS crash can lose the last commits.
+    this.db.pragma('synchronous = NORMAL');
+    applySqliteMigrations(this.db, migrationsDir('sqlite'), { filter: (name) => /^\d+_events/.test(name) });
+    this.pollIntervalMs = options.pollIntervalMs ?? 50;
+    this.validateOnRead = options.validateOnRead ?? true;
+    const shared = wakeups.get(this.file) ?? { wakeup: new Wakeup(), refs: 0 };
+    shared.refs += 1;
+    wakeups.set(this.file, shared);
+    this.wakeup = shared.wakeup;
+    this.stmt = {
+      byId: this.db.prepare<[string], { id: string; stream_id: string; revision: number; position: number }>(
+        'SELECT id, stream_id, revision, position FROM events WHERE id = ?'),
+      streamHead: this.db.prepare<[string], { revision: number; hash: string; position: number }>(
+        'SELECT revision, hash, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
+      insert: this.db.prepare<[string, string, number, string, number, string, string, string]>(
+        'INSERT INTO events (id, stream_id, revision, type, schema_version, data, metadata, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      forwards: this.db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`),
+      backwards: this.db.prepare<[string, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`),
+      allForwards: this.db.prepare<[number, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position ASC LIMIT ?`),
+      allBackwards: this.db.prepare<[number, number, number], Row>(
+        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position DESC LIMIT ?`),
+      head: this.db.prepare<[], { head: number }>('SELECT coalesce(max(position), 0) AS head FROM events'),
+    };
+  }
+
+  async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
+    const prepared = prepareEvents(streamId, events, expectedRevision);
+    const write = this.db.transaction((): { result: AppendResult; wrote: boolean } => {
+      const existing = [];
+      for (const event of prepared) {
+        const row = this.stmt.byId.get(event.id);
+        if (row !== undefined) existing.push({ id: row.id, streamId: row.stream_id, revision: row.revision, position: row.position });
+      }
+      const idempotent = idempotentResult(streamId, prepared.length, existing);
+      if (idempotent !== undefined) return { result: idempotent, wrote: false };
+      const head = this.stmt.streamHead.get(streamId);
+      const lastRevision = head?.revision ?? -1;
+      assertExpectedRevision(streamId, expectedRevision, lastRevision);
+      let position = head?.position ?? 0;
+      for (const event of chainEvents(prepared, lastRevision, head?.hash ?? '', new Date().toISOString())) {
+        const info = this.stmt.insert.run(
+          event.id, streamId, event.revision, event.type, event.schemaVersion,
+          JSON.stringify(event.data), JSON.stringify(event.metadata), event.metadata.hash,
+        );
+        position = Number(info.lastInsertRowid);
+      }
+      return { result: { nextExpectedRevision: lastRevision + prepared.length, position }, wrote: prepared.length > 0 };
+    });
+    // IMMEDIATE: take the write lock before reading the stream head, so the revision check cannot race.
+    const { result, wrote } = write.immediate();
+    if (wrote) this.wakeup.wake();
+    return result;
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const limit = options.maxCount ?? -1;
+    const rows = options.direction === 'backwards'
+      ? this.stmt.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+      : this.stmt.forwards.all(streamId, options.fromRevision ?? 0, limit);
+    return rows.map((row) => this.decode(row));
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return this.readAllSync(options);
+  }
+
+  private readAllSync(options: ReadAllOptions): RecordedEvent[] {
+    const statement = options.direction === 'backwards' ? this.stmt.allBackwards : this.stmt.allForwards;
+    const rows = statement.all(options.after ?? 0, options.before ?? Number.MAX_SAFE_INTEGER, options.maxCount ?? 1000);
+    return rows.map((row) => this.decode(row));
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const subscription = createPollingSubscription({
+      ...options,
+      wakeup: this.wakeup,
+      pollIntervalMs: this.pollIntervalMs,
+      readPage: async (after, pageSize) => (this.db.open ? this.readAllSync({ after, maxCount: pageSize }) : []),
+      onClose: () => this.subscriptions.delete(subscription),
+    });
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async headPosition(): Promise<number> {
+    return this.stmt.head.get()?.head ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    const shared = wakeups.get(this.file);
+    if (shared !== undefined && --shared.refs === 0) wakeups.delete(this.file);
+    if (this.db.open) this.db.close();
+  }
+
+  private decode(row: Row): RecordedEvent {
+    return decodeRow(
+      { id: row.id, streamId: row.stream_id, revision: row.revision, position: row.position, type: row.type, data: JSON.parse(row.data), metadata: JSON.parse(row.metadata) },
+      this.validateOnRead,
+    );
+  }
+}
