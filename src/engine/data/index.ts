@@ -1,0 +1,11 @@
+// Public surface of the engine's data module: loaders, cache, split/normalization/augmentation.
+export type { Dataset, ImageSet } from './imageSet.js';
+export { selectImages } from './imageSet.js';
+export { CIFAR10_CLASSES, decodeCifarRecords } from './cifarBinary.js';
+export { decodeImage } from './imageFolder.js';
+export { cacheFilePath, readDatasetCache, writeDatasetCache } from './cache.js';
+export { decodeDataset, defaultDataDir, loadDataset } from './loadDataset.js';
+export type { LoadDatasetOptions, LoadDatasetResult } from './loadDataset.js';
+export { channelStats, fillBatch, prepareData } from './prepare.js';
+export type { BatchOptions, Normalization, PrepareDataOptions, PreparedData } from './prepare.js';
+export { assertSource, hashSource } from './sourceFiles.js';
