@@ -40,3 +40,11 @@ export {
   asExperimentEvent,
 } from './helpers.js';
 export type { NewEvent, NewEventMetadata, NewEventOptions } from './helpers.js';
+export {
+  RESCORING_STREAM_PREFIX,
+  rescoringStreamId,
+  RescoreConstraints,
+  RescoreStartedData,
+  CandidateRescoredData,
+  RescoreCompletedData,
+} from './rescoreEvents.js';

@@ -1,0 +1,22 @@
+// Public surface of audit: hash-chain verification, export/import bundles, "why this candidate", re-scoring,
+// replay (read-only) and deterministic re-run. The api and cli import only from here.
+export { readOnlyStore, readWholeStream, findInAll } from './readOnlyStore.js';
+export type { ReadOnlyEventStore } from './readOnlyStore.js';
+export { auditEvents } from './chainAudit.js';
+export type { AuditFault, AuditFaultKind, ChainAuditResult } from './chainAudit.js';
+export { auditExperiment } from './auditExperiment.js';
+export type { ExperimentAuditResult } from './auditExperiment.js';
+export { recomputeHash, recomputeOriginalHash } from './eventHash.js';
+export { buildBundle, exportExperiment, readBundleFiles, signManifest, BUNDLE_FORMAT } from './bundle.js';
+export type { BundleManifest, ExportOptions, ExportResult } from './bundle.js';
+export { importBundle, verifyBundleEvents } from './importBundle.js';
+export type { ImportOptions, ImportResult, ImportedOrigin } from './importBundle.js';
+export { whyCandidate, explainCandidate } from './why.js';
+export type { WhyResult, WhyStep } from './why.js';
+export { replayExperiment, replayEvents, parseReplayUntil } from './replay.js';
+export type { ControllerRebuild, ExperimentReplayResult, ReplayOptions, ReplayUntil } from './replay.js';
+export type { ReplayCandidate, ReplayStatus, TimelinePoint } from './replayState.js';
+export { rescoreExperiment } from './rescore.js';
+export type { RescoreConstraints, RescoreEvaluation, RescoreEvaluator, RescoreOptions, RescoreResult, RescoredCandidate } from './rescore.js';
+export { syntheticExperiment } from './syntheticExperiment.js';
+export type { SyntheticExperimentOptions } from './syntheticExperiment.js';
