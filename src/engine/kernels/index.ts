@@ -1,0 +1,44 @@
+// The engine's wasm training kernels and registerEngineKernels(), the one explicit call that installs them.
+// Importing this module registers nothing.
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
+import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
+import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
+import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
+
+/** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
+export const engineKernelConfigs: readonly KernelConfig[] = [
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+];
+
+export interface RegisterEngineKernelsResult {
+  /** Kernel names now served by the engine's implementations. */
+  registered: string[];
+  /** Kernel names whose previous wasm implementation was replaced (Conv2DBackpropInput). */
+  replaced: string[];
+}
+
+/**
+ * Registers the engine's wasm kernels, replacing wasm's own where one exists. Idempotent: a second call finds
+ * the engine's configs already in place and changes nothing. Call it after the wasm backend module is loaded.
+ */
+export const registerEngineKernels = (): RegisterEngineKernelsResult => {
+  const result: RegisterEngineKernelsResult = { registered: [], replaced: [] };
+  for (const config of engineKernelConfigs) {
+    const existing = getKernel(config.kernelName, config.backendName);
+    if (existing?.kernelFunc === config.kernelFunc) continue;
+    if (existing !== undefined) {
+      unregisterKernel(config.kernelName, config.backendName);
+      result.replaced.push(config.kernelName);
+    }
+    registerKernel(config);
+    result.registered.push(config.kernelName);
+  }
+  return result;
+};
+
+export { conv2DBackpropFilterConfig, conv2DBackpropInputConfig, depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig };
