@@ -1,0 +1,123 @@
+// Tests of the search space: presets, sampling, action encoding (property: decode(encode(c)) = c), validation
+// errors, hashing, shapes, custom spaces and the seeded PRNG.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  FINN_SPACE, QNAS_AUTO_SPACE, QNAS_SPACE, QUICK_SPACE, actionSpec, candidateHash, createRng, decodeCandidate,
+  encodeCandidate, inferShapes, parseSearchSpace, resolveSearchSpace, sampleCandidate, validateCandidate, type Candidate,
+} from '../../src/space/index.js';
+
+const spaces = [QNAS_SPACE, QNAS_AUTO_SPACE, QUICK_SPACE, FINN_SPACE];
+const readExample = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}`, import.meta.url), 'utf8'));
+
+describe('search space', () => {
+  it('decodes the encoding of any sampled candidate back to the same candidate in every preset', () => {
+    for (const space of spaces) {
+      fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
+        const c = sampleCandidate(space, createRng(seed));
+        expect(decodeCandidate(encodeCandidate(c, space), space)).toEqual(c);
+      }), { numRuns: 100 });
+    }
+  });
+
+  it('lists only the searched knobs in the action spec, with their choice counts', () => {
+    const spec = actionSpec(QNAS_SPACE);
+    expect(spec[0]).toMatchObject({ name: 'depth', choices: 9 });
+    expect(spec.find((e) => e.name === 'L0.filters')?.choices).toBe(4);
+    expect(spec.find((e) => e.name === 'L0.kernelSize')?.choices).toBe(4);
+    expect(spec.find((e) => e.name === 'L0.weightFracBits')?.choices).toBe(7);
+    expect(spec.some((e) => e.field === 'padding')).toBe(false);
+    expect(actionSpec(QNAS_AUTO_SPACE).some((e) => e.field === 'pe')).toBe(false);
+    // depth + 14 conv slots × 9 knobs + classifier 4 bits + 2 folding
+    expect(spec.length).toBe(1 + 14 * 9 + 6);
+  });
+
+  it('samples the QNAS space within 6 to 14 conv layers ending in Dense(10)', () => {
+    const rng = createRng(7);
+    for (let i = 0; i < 200; i++) {
+      const c = sampleCandidate(QNAS_SPACE, rng);
+      const convs = c.layers.filter((l) => l.kind === 'conv').length;
+      expect(convs).toBeGreaterThanOrEqual(6);
+      expect(convs).toBeLessThanOrEqual(14);
+      expect(c.layers.at(-1)).toMatchObject({ kind: 'dense', units: 10 });
+    }
+  });
+
+  it('rejects a bad kernel size naming the layer, the field and the allowed values', () => {
+    const c = sampleCandidate(QNAS_SPACE, createRng(1));
+    const bad = structuredClone(c);
+    const first = bad.layers[0];
+    if (first?.kind !== 'conv') throw new Error('expected a conv');
+    first.kernelSize = 4;
+    try {
+      validateCandidate(bad, QNAS_SPACE);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(String((error as Error).message)).toContain('layers[0].kernelSize');
+      expect(String((error as Error).message)).toContain('[1,3,5,7]');
+    }
+  });
+
+  it('rejects malformed JSON candidates with BAD_USER_INPUT and a message saying what arrived', () => {
+    expect(() => validateCandidate({ input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [{ kind: 'conv', filters: 8, kernelSize: 3, stride: 1, padding: 'same', weightBits: 20, activationBits: 8, pe: 1, simd: 1 }] }))
+      .toThrow(/layers\[0\]\.weightBits: expects an integer from 1 to 16, but got 20/);
+    expect(() => validateCandidate({ input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [] })).toThrow(/non-empty list/);
+    expect(() => validateCandidate('nope')).toThrow(/candidate object/);
+  });
+
+  it('rejects a pool on a map that is already too small', () => {
+    const c: Candidate = { input: { height: 2, width: 2, channels: 3, bits: 8 }, layers: [
+      { kind: 'conv', filters: 4, kernelSize: 3, stride: 2, padding: 'same', maxPool: { size: 2, stride: 2 }, weightBits: 2, activationBits: 2, pe: 1, simd: 1 },
+      { kind: 'dense', units: 10, weightBits: 2, activationBits: 2, pe: 1, simd: 1 },
+    ] };
+    expect(() => validateCandidate(c)).toThrow(/layers\[0\]\.maxPool/);
+  });
+
+  it('hashes equal candidates equally whatever the key order, and different candidates differently', () => {
+    const c = sampleCandidate(QUICK_SPACE, createRng(3));
+    const reverseKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverseKeys) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+    const reordered = reverseKeys(c) as Candidate;
+    expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(c));
+    expect(candidateHash(reordered)).toBe(candidateHash(c));
+    expect(candidateHash(c)).toMatch(/^[0-9a-f]{64}$/);
+    const other = structuredClone(c);
+    other.layers[0]!.weightBits = other.layers[0]!.weightBits === 2 ? 4 : 2;
+    expect(candidateHash(other)).not.toBe(candidateHash(c));
+  });
+
+  it('infers the shapes of FINN CNV: 30, 28, 14, 12, 10, 5, 3, 1 and a 256-wide flatten', () => {
+    const cnv = validateCandidate(readExample('finn-cnv-w1a1.json'));
+    const shape = inferShapes(cnv);
+    expect(shape.layers.map((l) => l.convOutH)).toEqual([30, 28, 12, 10, 3, 1, 1, 1, 1]);
+    expect(shape.layers.map((l) => l.outH)).toEqual([30, 14, 12, 5, 3, 1, 1, 1, 1]);
+    expect(shape.layers[6]?.fanIn).toBe(256);
+    expect(shape.layers[1]?.macs).toBe(28 * 28 * 64 * 576);
+  });
+
+  it('accepts every example candidate file', () => {
+    for (const name of ['finn-cnv-w1a1.json', 'reference-8bit.json', 'small-8bit.json']) expect(() => validateCandidate(readExample(name))).not.toThrow();
+  });
+
+  it('parses a custom space from JSON and reports every bad field', () => {
+    const space = parseSearchSpace({ name: 'mine', convLayers: { min: 2, max: 3 }, conv: { filters: [8, 16], kernelSize: [3] }, quant: { mode: 'bits', weightBits: [2, 4], activationBits: [4] } });
+    expect(space.folding).toEqual({ mode: 'auto' });
+    expect(sampleCandidate(space, createRng(5)).layers.length).toBeGreaterThanOrEqual(3);
+    expect(() => parseSearchSpace({ convLayers: { min: 3, max: 2 }, conv: { filters: [], kernelSize: [3] }, quant: { mode: 'float' } }))
+      .toThrow(/convLayers: expects min <= max.*conv\.filters: expects a non-empty list.*quant\.mode/);
+    expect(resolveSearchSpace('qnas')).toBe(QNAS_SPACE);
+    expect(() => resolveSearchSpace('nope')).toThrow(/qnas, qnas-auto, quick, finn/);
+  });
+
+  it('restores the PRNG from a saved position and continues with the same draws', () => {
+    const rng = createRng(42);
+    for (let i = 0; i < 17; i++) rng.next();
+    const saved = rng.state();
+    const expected = [rng.next(), rng.next(), rng.nextInt(10)];
+    const restored = createRng(saved);
+    expect([restored.next(), restored.next(), restored.nextInt(10)]).toEqual(expected);
+    expect(saved).toEqual({ seed: 42, position: 17 });
+  });
+});
