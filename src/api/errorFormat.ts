@@ -1,6 +1,6 @@
 // The only place where errors become GraphQL errors: CosearchError.code → extensions.code, Apollo's and graphql-js's
 // own client-error codes → BAD_USER_INPUT, anything else → INTERNAL (message hidden in production).
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql/index.js';
 import { isCosearchError, type ErrorCode } from '../errors.js';
 
 const CLIENT_CODES = new Set([

@@ -1,7 +1,8 @@
 // Request limits shared by HTTP and WebSocket: query depth, estimated complexity, page size, body size.
 // Depth is a validation rule; complexity needs the variables, so it runs after parsing with them in hand.
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type FragmentDefinitionNode } from 'graphql';
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type FragmentDefinitionNode } from 'graphql/index.js';
+// The CJS build: its ESM build imports graphql/index.mjs, a second copy of graphql beside the one type-graphql uses.
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
 import { CosearchError } from '../errors.js';
 
 /** Limits of one server. All have safe defaults. */
@@ -71,7 +72,8 @@ const pageEstimator =
   (maxPageSize: number): ComplexityEstimator =>
   ({ args, childComplexity, field }) => {
     if (!('first' in args) && !field.args.some((arg) => arg.name === 'first')) return undefined;
-    const first = typeof args['first'] === 'number' ? args['first'] : maxPageSize;
+    // A `first` over the cap is clamped here so that the resolver reports it, naming the argument.
+    const first = typeof args['first'] === 'number' ? Math.min(args['first'], maxPageSize) : maxPageSize;
     return 1 + childComplexity * Math.max(1, first);
   };
 

@@ -1,11 +1,25 @@
 // Builds the one GraphQL schema (type-graphql 2) that HTTP and WebSocket both serve, and prints its SDL.
 import 'reflect-metadata';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+// Every module of src/api imports 'graphql/index.js' rather than 'graphql': graphql 16 ships CJS (index.js) and ESM
+// (index.mjs) copies, Node gives dependencies (type-graphql, graphql-ws, Apollo) the CJS one, and vitest would give
+// our sources the ESM one; two copies mean "Cannot use GraphQLSchema from another module or realm".
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql/index.js';
+import { buildSchema, type PubSub } from 'type-graphql';
 import { EventResolver } from './resolvers/events.js';
 import { HardwareResolver } from './resolvers/hardware.js';
 import { MutationResolver } from './resolvers/mutations.js';
 import { QueryResolver } from './resolvers/queries.js';
+
+// type-graphql insists on a PubSub once subscriptions exist; ours all use `subscribe` (fed by the event store),
+// so this one only explains itself if something ever reaches it.
+const noPubSub: PubSub = {
+  publish: () => {
+    throw new Error('cosearch publishes through the event store, not a PubSub');
+  },
+  subscribe: () => {
+    throw new Error('cosearch subscriptions follow the event store; use @Subscription({ subscribe })');
+  },
+};
 
 let built: Promise<GraphQLSchema> | undefined;
 
@@ -15,6 +29,7 @@ export const buildApiSchema = (): Promise<GraphQLSchema> => {
     resolvers: [QueryResolver, EventResolver, MutationResolver, HardwareResolver],
     // Inputs are checked by hand in the resolvers, with messages that name the field; class-validator is not used.
     validate: false,
+    pubSub: noPubSub,
   });
   return built;
 };

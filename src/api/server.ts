@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
-import { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { bearerToken, createAuthenticator, isLoopback, type TokenEntry } from './auth.js';
 import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';

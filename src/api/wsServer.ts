@@ -1,7 +1,7 @@
 // graphql-ws over `ws` on the HTTP server's port and path. Authenticates connectionParams.authToken, applies the
 // same validation rules and limits as HTTP, and maps errors with the same formatter.
 import type { Server } from 'node:http';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from './auth.js';

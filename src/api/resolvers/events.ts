@@ -60,13 +60,14 @@ export class EventResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | null,
   ): Promise<EventConnection> {
     assertRole(context.principal, 'viewer');
-    if (streamId !== null && experimentId !== null) {
+    // type-graphql passes an omitted nullable argument as undefined, an explicit null as null.
+    if (streamId != null && experimentId != null) {
       throw new CosearchError('BAD_USER_INPUT', "give either 'streamId' or 'experimentId', not both", { field: 'streamId' });
     }
     const { store, limits } = context.services;
     const size = pageSize(first, limits.maxPageSize);
     const afterPosition = parseCursor(after);
-    const stream = streamId ?? (experimentId === null ? null : experimentStreamId(experimentId));
+    const stream = streamId ?? (experimentId == null ? null : experimentStreamId(experimentId));
     // One extra event tells whether another page follows.
     const events =
       stream === null

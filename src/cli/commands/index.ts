@@ -1,6 +1,9 @@
 // The list of `cosearch` commands. Each command lives in its own file beside this one.
 import type { CommandModule } from 'yargs';
+import { schemaCommand } from './schema.js';
+import { serveCommand } from './serve.js';
+import { tokenCommand } from './token.js';
 
 // Each command module's args type differs; yargs' CommandModule is contravariant in them, so the list is widened.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous yargs command modules
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [serveCommand, schemaCommand, tokenCommand];

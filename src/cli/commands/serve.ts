@@ -1,0 +1,87 @@
+// `cosearch serve`: the GraphQL API (HTTP and WebSocket on /graphql) over the chosen event store, with the
+// projection runner and the search runner in-process. SIGTERM/SIGINT drain connections and close the store.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { createApiServer, loadTokens } from '../../api/index.js';
+import { wireServices } from '../../api/wiring.js';
+import { createEventStore } from '../../store/index.js';
+
+interface ServeArgs {
+  store?: string;
+  port?: number;
+  'data-dir'?: string;
+  host?: string;
+  'no-search'?: boolean;
+}
+
+const log = (message: string, error?: unknown): void => {
+  const detail = error instanceof Error ? `: ${error.stack ?? error.message}` : error === undefined ? '' : `: ${String(error)}`;
+  console.error(`[cosearch serve] ${message}${detail}`);
+};
+
+export const serveCommand: CommandModule<object, ServeArgs> = {
+  command: 'serve',
+  describe: 'Serve the GraphQL API (queries, mutations, subscriptions) and run projections and searches',
+  builder: (yargs) =>
+    yargs
+      .option('store', { type: 'string', describe: 'event store URL (sqlite:FILE, postgres://…, kurrentdb://…); env COSEARCH_STORE' })
+      .option('port', { type: 'number', describe: 'TCP port, 0 for any free one; env COSEARCH_PORT (default 4000)' })
+      .option('data-dir', { type: 'string', describe: 'data directory; env COSEARCH_DATA_DIR (default ./data)' })
+      .option('host', {
+        type: 'string',
+        describe: 'bind address (default 127.0.0.1); a bare --host binds 0.0.0.0 and then requires tokens; env COSEARCH_HOST',
+      })
+      .option('no-search', { type: 'boolean', describe: 'do not run searches in this process (a separate `cosearch search` does)' }),
+  handler: async (args) => {
+    const env = process.env;
+    const dataDir = resolve(args['data-dir'] ?? env['COSEARCH_DATA_DIR'] ?? './data');
+    const storeUrl = args.store ?? env['COSEARCH_STORE'] ?? `sqlite:${join(dataDir, 'cosearch.db')}`;
+    const port = args.port ?? Number(env['COSEARCH_PORT'] ?? 4000);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, but got ${String(args.port ?? env['COSEARCH_PORT'])}`);
+    const hostArg = args.host ?? env['COSEARCH_HOST'] ?? '127.0.0.1';
+    const host = hostArg === '' ? '0.0.0.0' : hostArg;
+    const production = env['NODE_ENV'] === 'production';
+    const introspection = production ? env['COSEARCH_INTROSPECTION'] === 'true' : env['COSEARCH_INTROSPECTION'] !== 'false';
+    if (storeUrl.startsWith('sqlite:')) mkdirSync(dataDir, { recursive: true });
+
+    const store = await createEventStore(storeUrl);
+    const wired = await wireServices({ store, dataDir, runSearch: args['no-search'] !== true, log });
+    const server = await createApiServer({
+      store,
+      port,
+      host,
+      tokens: loadTokens(env),
+      production,
+      introspection,
+      readModels: wired.readModels,
+      hardware: wired.hardware,
+      parseConfig: wired.parseConfig,
+      log,
+    }).catch(async (error: unknown) => {
+      await Promise.all(wired.runners.map((runner) => runner.stop()));
+      await store.close();
+      throw error;
+    });
+    console.log(`cosearch API at ${server.url} (store ${store.kind}${server.open ? ', open: no tokens configured, loopback only' : ''})`);
+    if (wired.runners.length > 0) console.log(`running: ${wired.runners.map((runner) => runner.name).join(', ')}`);
+
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: draining connections`);
+      void (async () => {
+        await server.stop();
+        for (const runner of wired.runners) await runner.stop().catch((error: unknown) => log(`stopping ${runner.name}`, error));
+        await store.close();
+        process.exit(0);
+      })().catch((error: unknown) => {
+        log('shutdown failed', error);
+        process.exit(1);
+      });
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  },
+};
