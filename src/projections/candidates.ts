@@ -1,0 +1,211 @@
+// The candidates read model (read_candidates): one row per proposed candidate with its hardware results,
+// training curve, accuracy and reward; plus its queries (get, filtered and ordered pages).
+import { CosearchError } from '../errors.js';
+import { asExperimentEvent } from '../events/index.js';
+import type { RecordedEvent } from '../store/index.js';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
+import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
+import { toBooleanOrNull, toNumber, toNumberOrNull, type SqlExecutor, type SqlRow, type SqlValue } from './sqlDatabase.js';
+import type { CandidateOrderField, CandidateStatus, CandidateView, Connection, ListCandidatesOptions } from './views.js';
+
+export const CANDIDATES_TABLE = 'read_candidates';
+const COLUMNS = [
+  'id', 'experiment_id', 'idx', 'candidate', 'controller', 'log_probs', 'status', 'device', 'luts', 'throughput_fps',
+  'latency_ms', 'feasible', 'violations', 'layers', 'accuracy', 'test_accuracy', 'backend', 'train_seconds', 'curve',
+  'reward', 'reward_reason', 'proposed_at', 'updated_at', 'last_position',
+] as const;
+const STATUSES: readonly CandidateStatus[] = ['proposed', 'pruned', 'training', 'trained', 'failed'];
+
+/** Folds one candidate event into the row. Pure: times and positions come from the recorded event. */
+export const evolveCandidate = (row: CandidateView | undefined, recorded: RecordedEvent): CandidateView | undefined => {
+  const event = asExperimentEvent(recorded);
+  if (event === undefined) return undefined;
+  const at = recorded.metadata.recordedAt;
+  if (event.type === 'CandidateProposed') {
+    if (row !== undefined) return undefined;
+    const d = event.data;
+    return {
+      id: d.candidateId, experimentId: d.experimentId, index: d.index, candidate: d.candidate, controller: d.controller,
+      logProbs: d.logProbs, status: 'proposed', device: null, luts: null, throughputFps: null, latencyMs: null,
+      feasible: null, violations: [], layers: [], accuracy: null, testAccuracy: null, backend: null, trainSeconds: null,
+      curve: [], reward: null, rewardReason: null, proposedAt: at, updatedAt: at, lastPosition: recorded.position,
+    };
+  }
+  if (row === undefined) return undefined;
+  const next: CandidateView = { ...row, updatedAt: at, lastPosition: recorded.position };
+  switch (event.type) {
+    case 'HardwareEvaluated': {
+      const d = event.data;
+      Object.assign(next, {
+        device: d.device, luts: d.luts, throughputFps: d.throughputFps, latencyMs: d.latencyMs, feasible: d.feasible,
+        violations: d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
+        layers: d.layers, status: d.feasible ? row.status : 'pruned',
+      });
+      break;
+    }
+    case 'TrainingStarted':
+      Object.assign(next, { status: 'training', backend: event.data.backend, curve: [] });
+      break;
+    case 'EpochCompleted': {
+      const d = event.data;
+      next.curve = [
+        ...row.curve.filter((p) => p.epoch !== d.epoch),
+        { epoch: d.epoch, loss: d.loss, trainAccuracy: d.trainAccuracy, valAccuracy: d.valAccuracy ?? null, imagesPerSec: d.imagesPerSec },
+      ];
+      break;
+    }
+    case 'CandidateTrained': {
+      const d = event.data;
+      Object.assign(next, { status: 'trained', accuracy: d.accuracy, testAccuracy: d.testAccuracy ?? null, backend: d.backend, trainSeconds: d.trainSeconds });
+      break;
+    }
+    case 'RewardAssigned':
+      Object.assign(next, { reward: event.data.reward, rewardReason: event.data.reason });
+      break;
+    case 'ExperimentStarted':
+    case 'PolicyUpdated':
+    case 'ExperimentCompleted':
+    case 'ExperimentFailed':
+    case 'ExperimentCancelled':
+      return undefined;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`unhandled candidate event ${JSON.stringify(unhandled)}`);
+    }
+  }
+  return next;
+};
+
+const json = <T>(value: unknown, fallback: T): T => (value === null || value === undefined ? fallback : (JSON.parse(String(value)) as T));
+const stringOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+
+export const candidateFromRow = (r: SqlRow): CandidateView => ({
+  id: String(r.id),
+  experimentId: String(r.experiment_id),
+  index: toNumber(r.idx),
+  candidate: json(r.candidate, {}),
+  controller: String(r.controller),
+  logProbs: json(r.log_probs, []),
+  status: String(r.status) as CandidateStatus,
+  device: stringOrNull(r.device),
+  luts: toNumberOrNull(r.luts),
+  throughputFps: toNumberOrNull(r.throughput_fps),
+  latencyMs: toNumberOrNull(r.latency_ms),
+  feasible: toBooleanOrNull(r.feasible),
+  violations: json(r.violations, []),
+  layers: json(r.layers, []),
+  accuracy: toNumberOrNull(r.accuracy),
+  testAccuracy: toNumberOrNull(r.test_accuracy),
+  backend: stringOrNull(r.backend),
+  trainSeconds: toNumberOrNull(r.train_seconds),
+  curve: json(r.curve, []),
+  reward: toNumberOrNull(r.reward),
+  rewardReason: stringOrNull(r.reward_reason),
+  proposedAt: String(r.proposed_at),
+  updatedAt: String(r.updated_at),
+  lastPosition: toNumber(r.last_position),
+});
+
+const candidateToRow = (c: CandidateView): SqlValue[] => [
+  c.id, c.experimentId, c.index, JSON.stringify(c.candidate), c.controller, JSON.stringify(c.logProbs), c.status, c.device,
+  c.luts, c.throughputFps, c.latencyMs, c.feasible, JSON.stringify(c.violations), JSON.stringify(c.layers), c.accuracy,
+  c.testAccuracy, c.backend, c.trainSeconds, JSON.stringify(c.curve), c.reward, c.rewardReason, c.proposedAt, c.updatedAt,
+  c.lastPosition,
+];
+
+/** Creates the `candidates` projection. */
+export const createCandidatesProjection = (): Projection =>
+  defineRowProjection<CandidateView>({
+    name: 'candidates',
+    version: 1,
+    table: CANDIDATES_TABLE,
+    canHandle: (event) => asExperimentEvent(event) !== undefined && typeof (event.data as { candidateId?: unknown }).candidateId === 'string',
+    keyOf: (event) => {
+      const id = (event.data as { candidateId?: unknown }).candidateId;
+      return typeof id === 'string' ? id : undefined;
+    },
+    async load(tx, keys) {
+      const rows = new Map<string, CandidateView>();
+      for (const part of chunked(keys, 500)) {
+        for (const r of await tx.query(`SELECT * FROM ${CANDIDATES_TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
+          const view = candidateFromRow(r);
+          rows.set(view.id, view);
+        }
+      }
+      return rows;
+    },
+    evolve: evolveCandidate,
+    save: (tx, rows) => tx.upsert(CANDIDATES_TABLE, COLUMNS, ['id'], rows.map(candidateToRow)),
+  });
+
+export const getCandidate = async (db: SqlExecutor, id: string): Promise<CandidateView | null> => {
+  const [row] = await db.query(`SELECT * FROM ${CANDIDATES_TABLE} WHERE id = ?`, [id]);
+  return row === undefined ? null : candidateFromRow(row);
+};
+
+/** Sort expressions: NULL (not yet evaluated/trained) sorts as a very small number, so it comes last in `desc`. */
+const ORDER: Record<CandidateOrderField, { sql: string; value: (c: CandidateView) => number }> = {
+  accuracy: { sql: 'COALESCE(accuracy, -1e18)', value: (c) => c.accuracy ?? -1e18 },
+  luts: { sql: 'COALESCE(luts, -1e18)', value: (c) => c.luts ?? -1e18 },
+  throughputFps: { sql: 'COALESCE(throughput_fps, -1e18)', value: (c) => c.throughputFps ?? -1e18 },
+  index: { sql: 'idx', value: (c) => c.index },
+  reward: { sql: 'COALESCE(reward, -1e18)', value: (c) => c.reward ?? -1e18 },
+};
+
+const filterClauses = (experimentId: string, options: ListCandidatesOptions): { where: string[]; params: SqlValue[] } => {
+  const where = ['experiment_id = ?'];
+  const params: SqlValue[] = [experimentId];
+  const filter = options.filter ?? {};
+  if (filter.feasible !== undefined && filter.feasible !== null) {
+    where.push('feasible = ?');
+    params.push(filter.feasible);
+  }
+  if (filter.status !== undefined && filter.status !== null) {
+    if (!STATUSES.includes(filter.status)) {
+      throw new CosearchError('BAD_USER_INPUT', `expected status to be one of ${STATUSES.join(', ')}, but got '${String(filter.status)}'`);
+    }
+    where.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.minAccuracy !== undefined && filter.minAccuracy !== null) {
+    where.push('accuracy >= ?');
+    params.push(filter.minAccuracy);
+  }
+  if (filter.maxLuts !== undefined && filter.maxLuts !== null) {
+    where.push('luts <= ?');
+    params.push(filter.maxLuts);
+  }
+  return { where, params };
+};
+
+/** A page of an experiment's candidates, filtered and ordered (ties broken by id in the same direction). */
+export const listCandidates = async (
+  db: SqlExecutor,
+  experimentId: string,
+  options: ListCandidatesOptions = {},
+): Promise<Connection<CandidateView>> => {
+  const first = pageSize(options.first);
+  const field = options.orderBy?.field ?? 'index';
+  const direction = options.orderBy?.direction ?? 'asc';
+  const order = ORDER[field];
+  if (order === undefined || (direction !== 'asc' && direction !== 'desc')) {
+    throw new CosearchError('BAD_USER_INPUT', `expected orderBy {field: ${Object.keys(ORDER).join('|')}, direction: asc|desc}, but got ${JSON.stringify(options.orderBy)}`);
+  }
+  const orderKey = `${field}:${direction}`;
+  const { where, params } = filterClauses(experimentId, options);
+  const [count] = await db.query(`SELECT COUNT(*) AS n FROM ${CANDIDATES_TABLE} WHERE ${where.join(' AND ')}`, params);
+  if (options.after !== undefined && options.after !== null) {
+    const key = decodeCursor(options.after, orderKey);
+    const cmp = direction === 'asc' ? '>' : '<';
+    where.push(`(${order.sql} ${cmp} ? OR (${order.sql} = ? AND id ${cmp} ?))`);
+    params.push(key.value, key.value, key.id);
+  }
+  const dir = direction === 'asc' ? 'ASC' : 'DESC';
+  const rows = await db.query(
+    `SELECT * FROM ${CANDIDATES_TABLE} WHERE ${where.join(' AND ')} ORDER BY ${order.sql} ${dir}, id ${dir} LIMIT ?`,
+    [...params, first + 1],
+  );
+  return toConnection(rows.map(candidateFromRow), first, toNumber(count?.n), (c) =>
+    encodeCursor({ order: orderKey, value: order.value(c), id: c.id }),
+  );
+};

@@ -1,0 +1,158 @@
+// The experiments read model (read_experiments): status, config, counts, best candidate, times and last position,
+// folded from every experiment event; plus its queries (list, get, progress).
+import { CosearchError } from '../errors.js';
+import { asExperimentEvent } from '../events/index.js';
+import type { RecordedEvent } from '../store/index.js';
+import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
+import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
+import { toNumber, toNumberOrNull, type SqlExecutor, type SqlRow, type SqlValue } from './sqlDatabase.js';
+import type { Connection, ExperimentStatus, ExperimentView, ListExperimentsOptions, ProgressView } from './views.js';
+
+const TABLE = 'read_experiments';
+const COLUMNS = [
+  'id', 'name', 'status', 'config', 'seed', 'proposed', 'pruned', 'trained', 'failed', 'best_candidate_id',
+  'best_accuracy', 'reason', 'error', 'started_at', 'finished_at', 'updated_at', 'last_position',
+] as const;
+const STATUSES: readonly ExperimentStatus[] = ['running', 'completed', 'failed', 'cancelled'];
+
+const experimentIdOf = (event: RecordedEvent): string | undefined => {
+  const id = (event.data as { experimentId?: unknown } | null)?.experimentId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** Folds one experiment event into the row. Pure: the time and position come from the recorded event. */
+export const evolveExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent): ExperimentView | undefined => {
+  const event = asExperimentEvent(recorded);
+  if (event === undefined) return undefined;
+  const at = recorded.metadata.recordedAt;
+  if (event.type === 'ExperimentStarted') {
+    if (row !== undefined) return undefined; // a replayed start changes nothing
+    const { experimentId, name, config, seed } = event.data;
+    return {
+      id: experimentId, name, status: 'running', config, seed, counts: { proposed: 0, pruned: 0, trained: 0, failed: 0 },
+      bestCandidateId: null, bestAccuracy: null, reason: null, error: null,
+      startedAt: at, finishedAt: null, updatedAt: at, lastPosition: recorded.position,
+    };
+  }
+  if (row === undefined) return undefined;
+  const next: ExperimentView = { ...row, updatedAt: at, lastPosition: recorded.position };
+  switch (event.type) {
+    case 'CandidateProposed':
+      next.counts = { ...row.counts, proposed: row.counts.proposed + 1 };
+      break;
+    case 'HardwareEvaluated':
+      if (!event.data.feasible) next.counts = { ...row.counts, pruned: row.counts.pruned + 1 };
+      break;
+    case 'CandidateTrained':
+      next.counts = { ...row.counts, trained: row.counts.trained + 1 };
+      if (row.bestAccuracy === null || event.data.accuracy > row.bestAccuracy) {
+        next.bestCandidateId = event.data.candidateId;
+        next.bestAccuracy = event.data.accuracy;
+      }
+      break;
+    case 'ExperimentCompleted':
+      Object.assign(next, { status: 'completed', reason: event.data.reason, finishedAt: at });
+      break;
+    case 'ExperimentFailed':
+      Object.assign(next, { status: 'failed', error: { code: event.data.error.code, message: event.data.error.message }, finishedAt: at });
+      break;
+    case 'ExperimentCancelled':
+      Object.assign(next, { status: 'cancelled', reason: event.data.reason, finishedAt: at });
+      break;
+    case 'TrainingStarted':
+    case 'EpochCompleted':
+    case 'RewardAssigned':
+    case 'PolicyUpdated':
+      break;
+    default: {
+      const unhandled: never = event;
+      throw new Error(`unhandled experiment event ${JSON.stringify(unhandled)}`);
+    }
+  }
+  return next;
+};
+
+export const experimentFromRow = (r: SqlRow): ExperimentView => ({
+  id: String(r.id),
+  name: String(r.name),
+  status: String(r.status) as ExperimentStatus,
+  config: JSON.parse(String(r.config)) as Record<string, unknown>,
+  seed: toNumber(r.seed),
+  counts: { proposed: toNumber(r.proposed), pruned: toNumber(r.pruned), trained: toNumber(r.trained), failed: toNumber(r.failed) },
+  bestCandidateId: r.best_candidate_id === null || r.best_candidate_id === undefined ? null : String(r.best_candidate_id),
+  bestAccuracy: toNumberOrNull(r.best_accuracy),
+  reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
+  error: r.error === null || r.error === undefined ? null : (JSON.parse(String(r.error)) as { code: string; message: string }),
+  startedAt: String(r.started_at),
+  finishedAt: r.finished_at === null || r.finished_at === undefined ? null : String(r.finished_at),
+  updatedAt: String(r.updated_at),
+  lastPosition: toNumber(r.last_position),
+});
+
+const experimentToRow = (e: ExperimentView): SqlValue[] => [
+  e.id, e.name, e.status, JSON.stringify(e.config), e.seed, e.counts.proposed, e.counts.pruned, e.counts.trained,
+  e.counts.failed, e.bestCandidateId, e.bestAccuracy, e.reason, e.error === null ? null : JSON.stringify(e.error),
+  e.startedAt, e.finishedAt, e.updatedAt, e.lastPosition,
+];
+
+/** Creates the `experiments` projection. */
+export const createExperimentsProjection = (): Projection =>
+  defineRowProjection<ExperimentView>({
+    name: 'experiments',
+    version: 1,
+    table: TABLE,
+    canHandle: (event) => asExperimentEvent(event) !== undefined,
+    keyOf: experimentIdOf,
+    async load(tx, keys) {
+      const rows = new Map<string, ExperimentView>();
+      for (const part of chunked(keys, 500)) {
+        for (const r of await tx.query(`SELECT * FROM ${TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
+          const view = experimentFromRow(r);
+          rows.set(view.id, view);
+        }
+      }
+      return rows;
+    },
+    evolve: evolveExperiment,
+    save: (tx, rows) => tx.upsert(TABLE, COLUMNS, ['id'], rows.map(experimentToRow)),
+  });
+
+export const getExperiment = async (db: SqlExecutor, id: string): Promise<ExperimentView | null> => {
+  const [row] = await db.query(`SELECT * FROM ${TABLE} WHERE id = ?`, [id]);
+  return row === undefined ? null : experimentFromRow(row);
+};
+
+/** Experiments, newest first (startedAt desc, id desc). */
+export const listExperiments = async (db: SqlExecutor, options: ListExperimentsOptions = {}): Promise<Connection<ExperimentView>> => {
+  const first = pageSize(options.first);
+  const where: string[] = [];
+  const params: SqlValue[] = [];
+  if (options.status !== undefined && options.status !== null) {
+    if (!STATUSES.includes(options.status)) {
+      throw new CosearchError('BAD_USER_INPUT', `expected status to be one of ${STATUSES.join(', ')}, but got '${String(options.status)}'`);
+    }
+    where.push('status = ?');
+    params.push(options.status);
+  }
+  const countSql = `SELECT COUNT(*) AS n FROM ${TABLE}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const [count] = await db.query(countSql, params);
+  if (options.after !== undefined && options.after !== null) {
+    const key = decodeCursor(options.after, 'startedAt:desc');
+    where.push('(started_at < ? OR (started_at = ? AND id < ?))');
+    params.push(key.value, key.value, key.id);
+  }
+  const rows = await db.query(
+    `SELECT * FROM ${TABLE}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
+    [...params, first + 1],
+  );
+  return toConnection(rows.map(experimentFromRow), first, toNumber(count?.n), (e) =>
+    encodeCursor({ order: 'startedAt:desc', value: e.startedAt, id: e.id }),
+  );
+};
+
+export const getProgress = async (db: SqlExecutor, experimentId: string): Promise<ProgressView | null> => {
+  const experiment = await getExperiment(db, experimentId);
+  if (experiment === null) return null;
+  const { id, status, counts, bestCandidateId, bestAccuracy, lastPosition, updatedAt } = experiment;
+  return { experimentId: id, status, counts, bestCandidateId, bestAccuracy, lastPosition, updatedAt };
+};

@@ -1,0 +1,236 @@
+// The checkpointed projection runner: follows `$all` (catch-up, then live), applies batches of events to the
+// read models in the same transaction as the checkpoint update, rebuilds a projection from 0 on demand or when
+// its version changes.
+import { hasErrorCode, CosearchError } from '../errors.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/index.js';
+import { advanceCheckpoint, readCheckpoints, resetCheckpoint } from './checkpoints.js';
+import type { Projection } from './projection.js';
+import { assertIdentifier, type SqlDatabase } from './sqlDatabase.js';
+
+/** Options of {@link createProjectionRunner}. */
+export interface ProjectionRunnerOptions {
+  store: EventStore;
+  /** Where the read models and projection_checkpoints live (migrations already applied). */
+  db: SqlDatabase;
+  projections: readonly Projection[];
+  /** Most events applied per transaction. @default 5000 */
+  batchSize?: number;
+  /** Delay before the live loop resubscribes after an error, in ms. @default 1000 */
+  retryDelayMs?: number;
+  /** Called with each error of the live loop (it then retries). @default ignore */
+  onError?: (error: unknown) => void;
+  /** Clock for checkpoint `updated_at`. @default () => new Date().toISOString() */
+  now?: () => string;
+}
+
+/** One committed batch, for listeners (e.g. GraphQL subscriptions on progress). */
+export interface AppliedBatch {
+  /** Position of the last event of the batch; every projection's checkpoint is now at least this. */
+  position: number;
+  events: readonly RecordedEvent[];
+}
+
+export interface ProjectionRunner {
+  /** Checks versions (rebuilding changed projections), then follows `$all` live in the background. */
+  start(): Promise<void>;
+  /** Stops following; an in-flight batch finishes (commits or rolls back) first. */
+  stop(): Promise<void>;
+  /** Applies every event up to the store's current head by paged `readAll`; returns the position reached. */
+  catchUp(): Promise<number>;
+  /** Empties the tables of `name` (every projection when absent) and replays from position 0 up to the head. */
+  rebuild(name?: string): Promise<number>;
+  /** Resolves once every projection has applied `position` (rejects with ILLEGAL_STATE after `timeoutMs`). */
+  waitForPosition(position: number, timeoutMs?: number): Promise<void>;
+  /** The lowest checkpoint over all projections. */
+  position(): number;
+  /** Registers a listener called after each committed batch; returns its unsubscribe function. */
+  onApplied(listener: (batch: AppliedBatch) => void): () => void;
+}
+
+const TICK = Symbol('tick');
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const createProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
+  const { store, db, projections } = options;
+  const batchSize = options.batchSize ?? 5000;
+  const now = options.now ?? ((): string => new Date().toISOString());
+  const names = new Set(projections.map((p) => p.name));
+  if (names.size !== projections.length) throw new CosearchError('BAD_USER_INPUT', 'expected unique projection names, but two share one');
+  const checkpoints = new Map<string, number>();
+  const listeners = new Set<(batch: AppliedBatch) => void>();
+  const waiters = new Set<() => void>();
+  let lock: Promise<unknown> = Promise.resolve();
+  let running = false;
+  let loop: Promise<void> | undefined;
+  let subscription: Subscription | undefined;
+
+  const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = lock.then(fn, fn);
+    lock = next.catch(() => undefined);
+    return next;
+  };
+  const minPosition = (): number => Math.min(...projections.map((p) => checkpoints.get(p.name) ?? 0));
+
+  const truncate = async (selected: readonly Projection[]): Promise<void> => {
+    await db.transaction(async (tx) => {
+      for (const p of selected) {
+        for (const table of p.tables) await tx.exec(`DELETE FROM ${assertIdentifier(table)}`);
+        await resetCheckpoint(tx, p.name, p.version, now());
+      }
+    });
+    for (const p of selected) checkpoints.set(p.name, 0);
+  };
+
+  /** Loads checkpoints; projections never run or whose version changed are emptied and reset to 0. */
+  const refresh = async (): Promise<void> => {
+    const stored = await readCheckpoints(db);
+    const stale = projections.filter((p) => stored.get(p.name)?.version !== p.version);
+    for (const p of projections) checkpoints.set(p.name, stored.get(p.name)?.position ?? 0);
+    if (stale.length > 0) await truncate(stale);
+  };
+
+  const notify = (batch: AppliedBatch): void => {
+    for (const listener of listeners) listener(batch);
+    for (const waiter of [...waiters]) waiter();
+  };
+
+  const applyBatch = (events: readonly RecordedEvent[]): Promise<void> =>
+    serialized(async () => {
+      const last = events[events.length - 1]?.position;
+      if (last === undefined) return;
+      const behind = projections.filter((p) => (checkpoints.get(p.name) ?? 0) < last);
+      if (behind.length === 0) return;
+      const stamp = now();
+      try {
+        await db.transaction(async (tx) => {
+          for (const p of behind) {
+            const from = checkpoints.get(p.name) ?? 0;
+            const handled = events.filter((e) => e.position > from && p.canHandle(e));
+            if (handled.length > 0) await p.applyBatch(tx, handled);
+            await advanceCheckpoint(tx, p.name, from, last, stamp);
+          }
+        });
+      } catch (error) {
+        // Another runner advanced a checkpoint: adopt the stored positions; the caller resumes from them.
+        if (hasErrorCode(error, 'CONFLICT')) await refresh();
+        throw error;
+      }
+      for (const p of behind) checkpoints.set(p.name, last);
+      notify({ position: last, events });
+    });
+
+  const catchUp = async (): Promise<number> => {
+    for (;;) {
+      const page = await store.readAll({ after: minPosition(), maxCount: batchSize });
+      if (page.length === 0) return minPosition();
+      await applyBatch(page);
+    }
+  };
+
+  /** Follows one subscription, batching events that arrive before the next macrotask. */
+  const follow = async (): Promise<void> => {
+    subscription = store.subscribeToAll({ after: minPosition() });
+    const iterator = subscription[Symbol.asyncIterator]();
+    let pending = iterator.next();
+    let batch: RecordedEvent[] = [];
+    let tick: Promise<typeof TICK> | undefined;
+    const flush = async (): Promise<void> => {
+      const events = batch;
+      batch = [];
+      tick = undefined;
+      await applyBatch(events);
+    };
+    try {
+      while (running) {
+        const result = tick === undefined ? await pending : await Promise.race([pending, tick]);
+        if (result === TICK) {
+          await flush();
+          continue;
+        }
+        if (result.done === true) break;
+        pending = iterator.next();
+        batch.push(result.value);
+        tick ??= new Promise((resolve) => setImmediate(() => resolve(TICK)));
+        if (batch.length >= batchSize) await flush();
+      }
+      if (batch.length > 0 && running) await flush();
+    } finally {
+      await subscription.close();
+      subscription = undefined;
+    }
+  };
+
+  const live = async (): Promise<void> => {
+    let delay = options.retryDelayMs ?? 1000;
+    while (running) {
+      try {
+        await follow();
+      } catch (error) {
+        if (!running) return;
+        options.onError?.(error);
+        await sleep(delay);
+        delay = Math.min(delay * 2, 30_000);
+        await refresh().catch((refreshError: unknown) => options.onError?.(refreshError));
+      }
+    }
+  };
+
+  const stop = async (): Promise<void> => {
+    running = false;
+    await subscription?.close();
+    await loop;
+    loop = undefined;
+  };
+
+  const start = async (): Promise<void> => {
+    if (running) return;
+    await serialized(refresh);
+    running = true;
+    loop = live();
+  };
+
+  return {
+    start,
+    stop,
+    async catchUp() {
+      await serialized(refresh);
+      return catchUp();
+    },
+    async rebuild(name) {
+      const selected = name === undefined ? projections : projections.filter((p) => p.name === name);
+      if (selected.length === 0) {
+        throw new CosearchError('NOT_FOUND', `expected a projection named one of ${[...names].join(', ')}, but got '${name ?? ''}'`);
+      }
+      const wasRunning = running;
+      await stop();
+      await serialized(async () => {
+        await refresh();
+        await truncate(selected);
+      });
+      const position = await catchUp();
+      if (wasRunning) await start();
+      return position;
+    },
+    waitForPosition(position, timeoutMs = 10_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          if (minPosition() < position) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new CosearchError('ILLEGAL_STATE', `expected projections to reach position ${position} within ${timeoutMs} ms, but they are at ${minPosition()}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    position: minPosition,
+    onApplied(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+};
