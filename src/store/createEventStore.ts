@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import { CosearchError } from '../errors.js';
 import type { EventStore } from './eventStore.js';
-import { KurrentDbEventStore } from './kurrentdbStore.js';
 import { PostgresEventStore } from './postgresStore.js';
 import { SqliteEventStore } from './sqliteStore.js';
 
@@ -65,8 +64,11 @@ export const createEventStore = async (url: string = defaultStoreUrl(), options:
     case 'kurrentdb':
     case 'kurrentdb+discover':
     case 'esdb':
-    case 'esdb+discover':
+    case 'esdb+discover': {
+      // Loaded on demand: the gRPC client adds ~0.5 s to the start of every process that never uses it.
+      const { KurrentDbEventStore } = await import('./kurrentdbStore.js');
       return new KurrentDbEventStore(url, shared);
+    }
     default:
       throw new CosearchError(
         'BAD_USER_INPUT',

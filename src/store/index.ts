@@ -10,8 +10,8 @@ export { SqliteEventStore } from './sqliteStore.js';
 export type { SqliteEventStoreOptions } from './sqliteStore.js';
 export { PostgresEventStore } from './postgresStore.js';
 export type { PostgresEventStoreOptions } from './postgresStore.js';
-export { KurrentDbEventStore } from './kurrentdbStore.js';
-export type { KurrentDbEventStoreOptions } from './kurrentdbStore.js';
+// The KurrentDB class is not re-exported: createEventStore loads it on demand (its gRPC client is heavy).
+export type { KurrentDbEventStore, KurrentDbEventStoreOptions } from './kurrentdbStore.js';
 export { WrongExpectedRevisionError, isWrongExpectedRevisionError } from './errors.js';
 export { canonicalJson, computeEventHash, verifyHashChain } from './hashChain.js';
 export type { HashChainProblem } from './hashChain.js';
