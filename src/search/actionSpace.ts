@@ -1,0 +1,149 @@
+// The controller's view of a search space: a fixed-length vector of discrete choices (depth, then per conv layer
+// architecture, bits and folding, then per dense layer), decode to a candidate, nearest encode, uniform quantization.
+import type { Candidate, ConvLayer, DenseLayer, LayerFolding, LayerQuant } from '../space/candidate.js';
+import type { SearchSpace } from './deps.js';
+import type { ActionDim, ActionSpace } from './ports.js';
+
+interface Slot {
+  dim: ActionDim;
+  /** Index of the conv layer (or -1 for the depth, convMax + k for dense layer k). */
+  layer: number;
+  values: readonly unknown[];
+}
+
+const quantSlots = (space: SearchSpace): Array<[string, readonly number[]]> =>
+  space.quant.mode === 'bits'
+    ? [['weightBits', space.quant.weightBits], ['activationBits', space.quant.activationBits]]
+    : [['weightIntBits', space.quant.weightIntBits], ['weightFracBits', space.quant.weightFracBits],
+       ['activationIntBits', space.quant.activationIntBits], ['activationFracBits', space.quant.activationFracBits]];
+
+const buildSlots = (space: SearchSpace): Slot[] => {
+  const slots: Slot[] = [];
+  const add = (layer: number, prefix: string, kind: string, values: readonly unknown[]): void => {
+    slots.push({ dim: { name: `${prefix}.${kind}`, kind, size: values.length }, layer, values });
+  };
+  const depths = Array.from({ length: space.convLayers.max - space.convLayers.min + 1 }, (_, i) => space.convLayers.min + i);
+  add(-1, 'network', 'depth', depths);
+  const perLayer = (layer: number, prefix: string, arch: Array<[string, readonly unknown[]]>): void => {
+    for (const [kind, values] of arch) add(layer, prefix, kind, values);
+    for (const [kind, values] of quantSlots(space)) add(layer, prefix, kind, values);
+    if (space.folding.mode === 'searched') {
+      add(layer, prefix, 'pe', space.folding.pe);
+      add(layer, prefix, 'simd', space.folding.simd);
+    }
+  };
+  const c = space.conv;
+  for (let i = 0; i < space.convLayers.max; i++) {
+    perLayer(i, `layers[${i}]`, [['filters', c.filters], ['kernelSize', c.kernelSize], ['stride', c.stride], ['padding', c.padding], ['maxPool', c.maxPool], ['skip', c.skip]]);
+  }
+  for (let k = 0; k <= space.hiddenDense.count; k++) {
+    const hidden = k < space.hiddenDense.count;
+    perLayer(space.convLayers.max + k, `dense[${k}]`, hidden ? [['units', space.hiddenDense.units]] : []);
+  }
+  // Single-valued choices are constants: they stay in the decoding but not in the controller's vector.
+  return slots.filter((s) => s.dim.size > 1 || s.dim.kind === 'depth');
+};
+
+/** Builds the action space of a search space (see the file header for the layout). */
+export const createActionSpace = (space: SearchSpace): ActionSpace & ActionSpaceExtras => {
+  const slots = buildSlots(space);
+  const dims = slots.map((s) => s.dim);
+  const depthOf = (actions: readonly number[]): number => space.convLayers.min + (actions[0] ?? 0);
+  const pick = (values: readonly unknown[], index: number | undefined): unknown => values[Math.min(index ?? 0, values.length - 1)];
+  const valueOf = (actions: readonly number[], layer: number, kind: string, fallback: readonly unknown[]): unknown => {
+    const at = slots.findIndex((s) => s.layer === layer && s.dim.kind === kind);
+    return at < 0 ? fallback[0] : pick(slots[at]?.values ?? fallback, actions[at]);
+  };
+  const quantOf = (actions: readonly number[], layer: number): LayerQuant & LayerFolding => {
+    const v = (kind: string, values: readonly number[]): number => Number(valueOf(actions, layer, kind, values));
+    const fold: LayerFolding = space.folding.mode === 'searched'
+      ? { pe: v('pe', space.folding.pe), simd: v('simd', space.folding.simd) } : { pe: 1, simd: 1 };
+    if (space.quant.mode === 'bits') {
+      return { weightBits: v('weightBits', space.quant.weightBits), activationBits: v('activationBits', space.quant.activationBits), ...fold };
+    }
+    const q = space.quant;
+    const wi = v('weightIntBits', q.weightIntBits);
+    const ai = v('activationIntBits', q.activationIntBits);
+    return { weightBits: wi + v('weightFracBits', q.weightFracBits), activationBits: ai + v('activationFracBits', q.activationFracBits), weightIntBits: wi, activationIntBits: ai, ...fold };
+  };
+  const decode = (actions: readonly number[]): Candidate => {
+    const depth = depthOf(actions);
+    const layers: Candidate['layers'] = [];
+    let channels = space.input.channels;
+    for (let i = 0; i < depth; i++) {
+      const c = space.conv;
+      const pool = valueOf(actions, i, 'maxPool', c.maxPool) as ConvLayer['maxPool'] | null;
+      const layer: ConvLayer = {
+        kind: 'conv', filters: Number(valueOf(actions, i, 'filters', c.filters)), kernelSize: Number(valueOf(actions, i, 'kernelSize', c.kernelSize)),
+        stride: Number(valueOf(actions, i, 'stride', c.stride)), padding: valueOf(actions, i, 'padding', c.padding) as ConvLayer['padding'], ...quantOf(actions, i),
+      };
+      if (pool !== null && pool !== undefined) layer.maxPool = { ...pool };
+      // A skip that cannot add (shape mismatch) is dropped rather than producing an invalid candidate.
+      if (valueOf(actions, i, 'skip', c.skip) === true && layer.stride === 1 && layer.padding === 'same' && layer.filters === channels && pool == null) layer.skip = true;
+      channels = layer.filters;
+      layers.push(layer);
+    }
+    for (let k = 0; k <= space.hiddenDense.count; k++) {
+      const hidden = k < space.hiddenDense.count;
+      const units = hidden ? Number(valueOf(actions, space.convLayers.max + k, 'units', space.hiddenDense.units)) : space.classes;
+      const dense: DenseLayer = { kind: 'dense', units, ...quantOf(actions, space.convLayers.max + k) };
+      layers.push(dense);
+    }
+    return { input: { ...space.input }, layers };
+  };
+  const usedDims = (actions: readonly number[]): boolean[] => {
+    const depth = depthOf(actions);
+    return slots.map((s) => s.layer < depth || s.layer >= space.convLayers.max);
+  };
+  const nearest = (values: readonly unknown[], target: unknown): number => {
+    let best = 0;
+    let bestDistance = Infinity;
+    values.forEach((v, i) => {
+      const d = typeof v === 'number' && typeof target === 'number' ? Math.abs(v - target) : JSON.stringify(v ?? null) === JSON.stringify(target ?? null) ? 0 : 1;
+      if (d < bestDistance) { bestDistance = d; best = i; }
+    });
+    return best;
+  };
+  const encode = (candidate: Candidate): number[] => {
+    const convs = candidate.layers.filter((l): l is ConvLayer => l.kind === 'conv');
+    const denses = candidate.layers.filter((l): l is DenseLayer => l.kind === 'dense');
+    return slots.map((s) => {
+      if (s.dim.kind === 'depth') return nearest(s.values, convs.length);
+      const layer = s.layer < space.convLayers.max ? convs[s.layer] ?? convs[convs.length - 1] : denses[s.layer - space.convLayers.max];
+      if (layer === undefined) return 0;
+      const record: Record<string, unknown> = Object.fromEntries(Object.entries(layer));
+      if (s.dim.kind === 'weightFracBits') return nearest(s.values, layer.weightBits - (layer.weightIntBits ?? 1));
+      if (s.dim.kind === 'activationFracBits') return nearest(s.values, layer.activationBits - (layer.activationIntBits ?? 1));
+      if (s.dim.kind === 'maxPool') return nearest(s.values, record.maxPool ?? null);
+      if (s.dim.kind === 'skip') return nearest(s.values, record.skip === true);
+      return nearest(s.values, record[s.dim.kind]);
+    });
+  };
+  const quantKinds = new Set(quantSlots(space).map(([kind]) => kind));
+  /** Uniform quantization levels, highest precision first: index into each quant list from its top down. */
+  const quantLevels = Math.max(...quantSlots(space).map(([, values]) => values.length));
+  const withUniformQuant = (actions: readonly number[], level: number): number[] =>
+    actions.map((a, i) => {
+      const slot = slots[i];
+      if (slot === undefined || !quantKinds.has(slot.dim.kind)) return a;
+      // Sorted lists: the highest precision is the last value; fixed-point int bits stay at their highest.
+      const fromTop = slot.dim.kind.endsWith('IntBits') ? 0 : level;
+      return Math.max(0, slot.dim.size - 1 - fromTop);
+    });
+  const architectureDims = slots.map((s) => !quantKinds.has(s.dim.kind) && s.dim.kind !== 'pe' && s.dim.kind !== 'simd');
+  return { spaceName: space.name, dims, decode, usedDims, autoFold: space.folding.mode === 'auto', encode, quantLevels, withUniformQuant, architectureDims };
+};
+
+/** What the baselines need beyond the loop's ActionSpace. */
+export interface ActionSpaceExtras {
+  /** Nearest action vector of any candidate (hot start maps zoo candidates of other spaces onto this one). */
+  encode(candidate: Candidate): number[];
+  /** Number of uniform quantization levels; level 0 is the highest precision. */
+  readonly quantLevels: number;
+  /** The same vector with every layer quantized at one uniform level. */
+  withUniformQuant(actions: readonly number[], level: number): number[];
+  /** True for the dims that describe the architecture (not bits, not folding). */
+  readonly architectureDims: readonly boolean[];
+}
+
+export type SearchActionSpace = ActionSpace & ActionSpaceExtras;

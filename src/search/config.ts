@@ -1,0 +1,159 @@
+// The experiment config: one zod schema for the JSON a user writes (dataset, space, device, controller, training,
+// budget, seed) and parseExperimentConfig, which turns zod issues into one CosearchError that says how to fix them.
+import { z } from 'zod';
+import { CosearchError } from '../errors.js';
+
+const positiveInt = z.number().int().positive();
+const fraction = z.number().min(0).max(1);
+
+/** Where the images come from. `path` is a CIFAR-10 binary dir, an image folder or a .tar.gz; `--data` overrides it. */
+export const DatasetConfig = z.strictObject({
+  path: z.string().min(1).optional(),
+  /** Use only the first N training images (after a seeded shuffle). */
+  subset: positiveInt.optional(),
+  /** Fraction of the (subset of the) training images held out for validation. @default 0.1 */
+  validationSplit: z.number().gt(0).lt(1).default(0.1),
+});
+
+/** A custom space is passed through to the space module, which validates it. */
+export const SpaceConfig = z.union([z.string().min(1), z.record(z.string(), z.unknown())]);
+
+export const DeviceConfig = z.strictObject({
+  /** Device preset of the hardware model, e.g. `zynq7020` or `30k`. */
+  preset: z.string().min(1).default('zynq7020'),
+  /** LUT budget; a design above it is infeasible and never trained. */
+  maxLuts: positiveInt.optional(),
+  /** Required throughput in images per second. */
+  minFps: z.number().positive().optional(),
+  /** Clock of the accelerator in MHz; the preset's clock when absent. */
+  clockMhz: z.number().positive().optional(),
+});
+
+export const RlParams = z.strictObject({
+  kind: z.literal('rl'),
+  /** LSTM hidden size. @default 100 (FNAS/QNAS) */
+  hiddenSize: positiveInt.default(100),
+  /** Embedding size of the previous action fed to the LSTM. @default 32 */
+  embeddingSize: positiveInt.default(32),
+  /** Adam learning rate. @default 0.01 */
+  learningRate: z.number().positive().default(0.01),
+  /** Moving-average baseline decay. @default 0.9 */
+  baselineDecay: fraction.default(0.9),
+  /** Children sampled per policy update (episode). @default 5 */
+  childrenPerEpisode: positiveInt.default(5),
+});
+
+export const RandomParams = z.strictObject({ kind: z.literal('random'), childrenPerEpisode: positiveInt.default(5) });
+
+export const EvolutionParams = z.strictObject({
+  kind: z.literal('evolution'),
+  /** Size of the aging population. @default 20 */
+  populationSize: positiveInt.default(20),
+  /** Tournament size. @default 5 */
+  sampleSize: positiveInt.default(5),
+  /** Probability of mutating each action dimension beyond the one forced mutation. @default 0.05 */
+  mutationRate: fraction.default(0.05),
+  childrenPerEpisode: positiveInt.default(5),
+});
+
+export const SeparateParams = z.strictObject({
+  kind: z.literal('separate'),
+  /** Fraction of the candidate budget spent on the float architecture search. @default 0.6 */
+  architectureFraction: z.number().gt(0).lt(1).default(0.6),
+  /** How many of the best float architectures are quantized and folded. @default 3 */
+  topArchitectures: positiveInt.default(3),
+  childrenPerEpisode: positiveInt.default(5),
+});
+
+export const HotStartParams = z.strictObject({
+  kind: z.literal('hotstart'),
+  /** Experiments whose trained candidates seed this one; all earlier experiments in the log when absent. */
+  fromExperiments: z.array(z.string().min(1)).optional(),
+  /** How many zoo candidates (best first) seed the population. @default 10 */
+  seeds: positiveInt.default(10),
+  populationSize: positiveInt.default(20),
+  sampleSize: positiveInt.default(5),
+  mutationRate: fraction.default(0.05),
+  childrenPerEpisode: positiveInt.default(5),
+});
+
+export const ControllerConfig = z.discriminatedUnion('kind', [RlParams, RandomParams, EvolutionParams, SeparateParams, HotStartParams]);
+
+/** Proxy training of every feasible candidate. */
+export const TrainingConfig = z.strictObject({
+  epochs: positiveInt.default(1),
+  batchSize: positiveInt.default(64),
+  learningRate: z.number().positive().default(0.001),
+  /** Use the accuracy oracle (a fixed formula of the candidate) instead of training; for tests and dry runs. */
+  oracle: z.boolean().default(false),
+});
+
+/** Longer training of the best candidates after the search. topK 0 turns it off. */
+export const FinalTrainingConfig = z.strictObject({ topK: z.number().int().nonnegative().default(0), epochs: positiveInt.default(10) });
+
+export const BudgetConfig = z.strictObject({
+  /** Stop after this many proposals (pruned ones included). */
+  maxCandidates: positiveInt.default(50),
+  /** Stop after this many trained candidates. */
+  maxTrained: positiveInt.optional(),
+  /** Stop after this wall time in seconds (checked between steps). */
+  maxWallSeconds: z.number().positive().optional(),
+  /** Stop as soon as a feasible candidate reaches this validation accuracy (0..1). */
+  targetAccuracy: fraction.optional(),
+});
+
+/** Reward of an infeasible design: `-(base + scale · Σ relative violation)`. */
+export const PenaltyConfig = z.strictObject({ base: z.number().nonnegative().default(0.1), scale: z.number().nonnegative().default(0.5) });
+
+export const ExperimentConfigSchema = z.strictObject({
+  name: z.string().min(1).default('experiment'),
+  seed: z.number().int().default(1),
+  dataset: DatasetConfig.default({ validationSplit: 0.1 }),
+  space: SpaceConfig.default('quick'),
+  device: DeviceConfig.default({ preset: 'zynq7020' }),
+  controller: ControllerConfig.default({ kind: 'rl', hiddenSize: 100, embeddingSize: 32, learningRate: 0.01, baselineDecay: 0.9, childrenPerEpisode: 5 }),
+  training: TrainingConfig.default({ epochs: 1, batchSize: 64, learningRate: 0.001, oracle: false }),
+  finalTraining: FinalTrainingConfig.default({ topK: 0, epochs: 10 }),
+  budget: BudgetConfig.default({ maxCandidates: 50 }),
+  penalty: PenaltyConfig.default({ base: 0.1, scale: 0.5 }),
+  /** `accuracy`: best feasible accuracy wins; `pareto`: also keep the front over accuracy, LUTs and img/s. */
+  objective: z.enum(['accuracy', 'pareto']).default('accuracy'),
+});
+
+export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
+export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
+export type ControllerParams = z.infer<typeof ControllerConfig>;
+
+const describe = (value: unknown): string => {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
+};
+
+const valueAt = (input: unknown, path: readonly PropertyKey[]): unknown => {
+  let node: unknown = input;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null) return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return node;
+};
+
+/**
+ * Validates an experiment config (parsed JSON) and fills in defaults. Throws CosearchError BAD_USER_INPUT whose
+ * message lists each problem as `path: expected …, but got …`.
+ */
+export const parseExperimentConfig = (input: unknown): ExperimentConfig => {
+  const result = ExperimentConfigSchema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.slice(0, 10).map((issue) => {
+    const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
+    return `${path}: ${issue.message}, but got ${describe(valueAt(input, issue.path))}`;
+  });
+  throw new CosearchError('BAD_USER_INPUT', `invalid experiment config: ${problems.join('; ')}. See docs/search.md for every field and examples/quick.json for a working config.`, {
+    issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  });
+};
+
+/** The candidate count each controller proposes per policy update. */
+export const childrenPerEpisode = (config: ExperimentConfig): number => config.controller.childrenPerEpisode;

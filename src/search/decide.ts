@@ -1,0 +1,76 @@
+// The loop's decider: from the folded state and the config, the one next command. Pure (time arrives as `nowMs`).
+// Order: finish the oldest unfinished candidate, then the policy update of a complete episode, then the stop
+// rules (with the final top-k training), then the next proposal.
+import type { ExperimentConfig } from './config.js';
+import { accuracyOf, countsOf, isFeasibleTrained, type CandidateRecord, type SearchState } from './state.js';
+
+export type SearchCommand =
+  | { type: 'ProposeCandidate'; index: number }
+  | { type: 'EvaluateHardware'; candidate: CandidateRecord }
+  | { type: 'TrainCandidate'; candidate: CandidateRecord; final: boolean }
+  | { type: 'AssignReward'; candidate: CandidateRecord }
+  | { type: 'UpdatePolicy'; step: number; children: CandidateRecord[] }
+  | { type: 'CompleteExperiment'; reason: string }
+  | { type: 'Stop'; status: SearchState['status'] };
+
+/** The stop rule that holds now, or undefined. */
+export const stopReason = (state: SearchState, config: ExperimentConfig, nowMs: number): string | undefined => {
+  const { budget } = config;
+  const counts = countsOf(state);
+  const target = budget.targetAccuracy;
+  if (target !== undefined && state.candidates.some((c) => isFeasibleTrained(c) && (c.trained?.accuracy ?? 0) >= target)) {
+    return `target accuracy ${target} reached`;
+  }
+  if (counts.proposed >= budget.maxCandidates) return `max candidates (${budget.maxCandidates}) reached`;
+  if (budget.maxTrained !== undefined && counts.trained >= budget.maxTrained) return `max trained (${budget.maxTrained}) reached`;
+  if (budget.maxWallSeconds !== undefined && state.started !== undefined) {
+    const elapsed = (nowMs - Date.parse(state.started.recordedAt)) / 1000;
+    if (elapsed >= budget.maxWallSeconds) return `max wall time (${budget.maxWallSeconds} s) reached`;
+  }
+  return undefined;
+};
+
+/** The top-k feasible trained candidates by proxy accuracy (earlier first on ties). */
+export const topK = (state: SearchState, k: number): CandidateRecord[] =>
+  state.candidates.filter(isFeasibleTrained).sort((a, b) => (b.trained?.accuracy ?? 0) - (a.trained?.accuracy ?? 0) || a.index - b.index).slice(0, k);
+
+export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: number): SearchCommand => {
+  if (state.status !== 'running') return { type: 'Stop', status: state.status };
+  for (const candidate of state.candidates) {
+    if (candidate.hardware === undefined) return { type: 'EvaluateHardware', candidate };
+    if (candidate.reward !== undefined) continue;
+    const trainable = candidate.float || candidate.hardware.feasible;
+    if (trainable && candidate.trained === undefined) return { type: 'TrainCandidate', candidate, final: false };
+    return { type: 'AssignReward', candidate };
+  }
+  const perEpisode = config.controller.childrenPerEpisode;
+  const episodes = Math.floor(state.candidates.length / perEpisode);
+  if (state.policySteps < episodes) {
+    const step = state.policySteps;
+    return { type: 'UpdatePolicy', step, children: state.candidates.slice(step * perEpisode, (step + 1) * perEpisode) };
+  }
+  const reason = stopReason(state, config, nowMs);
+  if (reason === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
+  for (const candidate of topK(state, config.finalTraining.topK)) {
+    if (candidate.finalTrained === undefined) return { type: 'TrainCandidate', candidate, final: true };
+  }
+  return { type: 'CompleteExperiment', reason };
+};
+
+/** Reward of a candidate: accuracy when feasible (or float), else a penalty growing with the relative violation. */
+export const rewardOf = (candidate: CandidateRecord, config: ExperimentConfig): { reward: number; reason: string } => {
+  const hw = candidate.hardware;
+  if (candidate.float) return { reward: candidate.trained?.accuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
+  if (hw?.feasible === true) return { reward: candidate.trained?.accuracy ?? 0, reason: 'validation accuracy' };
+  const excess = (hw?.violations ?? []).reduce((sum, v) => sum + Math.abs(v.actual - v.limit) / Math.max(Math.abs(v.limit), 1e-9), 0);
+  const reward = -(config.penalty.base + config.penalty.scale * Math.min(excess, 10));
+  const what = (hw?.violations ?? []).map((v) => `${v.constraint} ${v.actual.toFixed(0)} vs ${v.limit}`).join(', ');
+  return { reward, reason: `infeasible, not trained: ${what || 'invalid design'}` };
+};
+
+/** Best accuracy reached so far among feasible trained candidates (final accuracy when present). */
+export const bestAccuracy = (state: SearchState): number | undefined => {
+  let best: number | undefined;
+  for (const c of state.candidates) if (isFeasibleTrained(c)) best = Math.max(best ?? -Infinity, accuracyOf(c) ?? 0);
+  return best;
+};

@@ -1,0 +1,32 @@
+// Public surface of the search module: experiment config, controllers, the event-sourced loop and runner,
+// the accuracy oracle, the model zoo and the Pareto front.
+export { parseExperimentConfig, ExperimentConfigSchema } from './config.js';
+export type { ExperimentConfig, ExperimentConfigInput, ControllerParams } from './config.js';
+export type { ActionDim, ActionSpace, CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, TrainOptions, TrainResult, Violation } from './ports.js';
+export { createActionSpace } from './actionSpace.js';
+export type { SearchActionSpace } from './actionSpace.js';
+export type { Controller, ChildResult, LearnResult, Proposal, ProposeContext } from './controllers/controller.js';
+export { createController, policySeed } from './controllers/factory.js';
+export { createRandomController } from './controllers/random.js';
+export { createEvolutionController, mutate } from './controllers/evolution.js';
+export type { EvolutionOptions, Member } from './controllers/evolution.js';
+export { createRlController } from './controllers/rl.js';
+export type { RlControllerOptions } from './controllers/rl.js';
+export { createSeparateController } from './controllers/separate.js';
+export { createPolicy } from './controllers/policy.js';
+export type { PolicyCheckpoint } from './controllers/policy.js';
+export { initialState, evolve, bestOf, countsOf } from './state.js';
+export type { SearchState, CandidateRecord, SearchStatus } from './state.js';
+export { decideNext, rewardOf, stopReason, topK } from './decide.js';
+export type { SearchCommand } from './decide.js';
+export { runExperiment, startExperiment } from './loop.js';
+export type { RunExperimentOptions } from './loop.js';
+export { summarize } from './summary.js';
+export type { SearchSummary, BestCandidate } from './summary.js';
+export { oracleAccuracy, createOracleTrainer } from './oracle.js';
+export type { OracleTrainerOptions } from './oracle.js';
+export { paretoFront, dominates } from './pareto.js';
+export type { ParetoPoint } from './pareto.js';
+export { readModelZoo } from './zoo.js';
+export type { ZooEntry } from './zoo.js';
+export { resolveSpace } from './spaces.js';

@@ -1,0 +1,121 @@
+// The search loop's state, folded from the experiment stream alone: initialState() and evolve(state, event).
+// Nothing the loop decides comes from memory that is not in this state.
+import { asExperimentEvent, type EventData } from '../events/index.js';
+import type { RecordedEvent } from '../store/index.js';
+
+export interface CandidateRecord {
+  index: number;
+  candidateId: string;
+  proposal: EventData<'CandidateProposed'>;
+  float: boolean;
+  autoFold: boolean;
+  hardware?: EventData<'HardwareEvaluated'>;
+  trainingStarted: boolean;
+  epochsDone: number;
+  trained?: EventData<'CandidateTrained'>;
+  reward?: number;
+  finalStarted: boolean;
+  finalEpochsDone: number;
+  finalTrained?: EventData<'CandidateTrained'>;
+}
+
+export type SearchStatus = 'new' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface SearchState {
+  experimentId: string;
+  /** Revision of the last event folded; -1 when the stream is empty. */
+  revision: number;
+  status: SearchStatus;
+  started?: { config: Record<string, unknown>; seed: number; name: string; recordedAt: string; position: number };
+  candidates: CandidateRecord[];
+  /** Number of PolicyUpdated events, and the latest one's checkpoint. */
+  policySteps: number;
+  checkpoint?: unknown;
+  /** Position of the experiment rng after the last proposal. */
+  rngPosition: number;
+  /** Ids of every event folded, so a writer never appends one twice. */
+  ids: Set<string>;
+  cancelReason?: string;
+}
+
+export const initialState = (experimentId: string): SearchState => ({
+  experimentId, revision: -1, status: 'new', candidates: [], policySteps: 0, rngPosition: 0, ids: new Set(),
+});
+
+const flag = (data: object, key: string): boolean => (data as Record<string, unknown>)[key] === true;
+
+/** Folds one recorded event into the state (mutates and returns it: the state is private to one loop). */
+export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState => {
+  state.revision = Math.max(state.revision, recorded.revision);
+  state.ids.add(recorded.id);
+  const event = asExperimentEvent(recorded);
+  if (event === undefined) return state;
+  const byId = (candidateId: string): CandidateRecord | undefined => state.candidates.find((c) => c.candidateId === candidateId);
+  switch (event.type) {
+    case 'ExperimentStarted':
+      state.status = 'running';
+      state.started = { config: event.data.config, seed: event.data.seed, name: event.data.name, recordedAt: recorded.metadata.recordedAt, position: recorded.position };
+      return state;
+    case 'CandidateProposed': {
+      const d = event.data;
+      const after = (d as Record<string, unknown>).rngPositionAfter;
+      state.candidates.push({
+        index: d.index, candidateId: d.candidateId, proposal: d, float: flag(d, 'float'), autoFold: flag(d, 'autoFold'),
+        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0,
+      });
+      state.rngPosition = typeof after === 'number' ? after : d.rng.position;
+      return state;
+    }
+    case 'HardwareEvaluated': { const c = byId(event.data.candidateId); if (c) c.hardware = event.data; return state; }
+    case 'TrainingStarted': {
+      const c = byId(event.data.candidateId);
+      if (c) { if (flag(event.data, 'final')) c.finalStarted = true; else c.trainingStarted = true; }
+      return state;
+    }
+    case 'EpochCompleted': {
+      const c = byId(event.data.candidateId);
+      if (c) { if (flag(event.data, 'final')) c.finalEpochsDone = event.data.epoch; else c.epochsDone = event.data.epoch; }
+      return state;
+    }
+    case 'CandidateTrained': {
+      const c = byId(event.data.candidateId);
+      if (c) { if (flag(event.data, 'final')) c.finalTrained = event.data; else c.trained = event.data; }
+      return state;
+    }
+    case 'RewardAssigned': { const c = byId(event.data.candidateId); if (c) c.reward = event.data.reward; return state; }
+    case 'PolicyUpdated':
+      state.policySteps = Math.max(state.policySteps, event.data.step + 1);
+      state.checkpoint = event.data.checkpoint;
+      return state;
+    case 'ExperimentCompleted': state.status = 'completed'; return state;
+    case 'ExperimentFailed': state.status = 'failed'; return state;
+    case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+};
+
+/** Candidates that count as trained by the search (the quantized proxy training, not the float phase). */
+export const isFeasibleTrained = (c: CandidateRecord): boolean => !c.float && c.hardware?.feasible === true && c.trained !== undefined;
+
+/** Best validation accuracy of a candidate: the final training's when there was one. */
+export const accuracyOf = (c: CandidateRecord): number | undefined => c.finalTrained?.accuracy ?? c.trained?.accuracy;
+
+/** Counts for summaries and ExperimentCompleted. */
+export const countsOf = (state: SearchState): { proposed: number; pruned: number; trained: number } => ({
+  proposed: state.candidates.length,
+  pruned: state.candidates.filter((c) => !c.float && c.hardware !== undefined && !c.hardware.feasible).length,
+  trained: state.candidates.filter((c) => c.trained !== undefined).length,
+});
+
+/** The best feasible trained candidate, or undefined. Ties go to the earlier candidate. */
+export const bestOf = (state: SearchState): CandidateRecord | undefined => {
+  let best: CandidateRecord | undefined;
+  for (const c of state.candidates) {
+    if (!isFeasibleTrained(c)) continue;
+    if (best === undefined || (accuracyOf(c) ?? 0) > (accuracyOf(best) ?? 0)) best = c;
+  }
+  return best;
+};
