@@ -4,7 +4,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { Principal } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import type { ApiLimits } from './limits.js';
-import type { Candidate, Experiment, HardwareReport } from './types/experiment.js';
+import type { Candidate, CandidateStatus, Experiment, HardwareReport } from './types/experiment.js';
 
 /** A page request: `first` already checked against the cap; `after` an opaque cursor. */
 export interface PageRequest {
@@ -15,13 +15,16 @@ export interface PageRequest {
 export interface Page<T> {
   items: Array<{ cursor: string; node: T }>;
   hasNextPage: boolean;
+  /** Rows matching the filter, ignoring paging. */
+  totalCount: number;
 }
 
 export interface CandidateQuery extends PageRequest {
-  experimentId: string | undefined;
+  experimentId: string;
   feasible: boolean | undefined;
-  status: string | undefined;
+  status: CandidateStatus | undefined;
   minAccuracy: number | undefined;
+  maxLuts: number | undefined;
   orderBy: 'INDEX' | 'ACCURACY' | 'REWARD' | 'LUTS' | 'THROUGHPUT';
   descending: boolean;
 }

@@ -2,7 +2,11 @@
 // Depth is a validation rule; complexity needs the variables, so it runs after parsing with them in hand.
 import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type FragmentDefinitionNode } from 'graphql/index.js';
 // The CJS build: its ESM build imports graphql/index.mjs, a second copy of graphql beside the one type-graphql uses.
-import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity/cjs';
+import { createRequire } from 'node:module';
+import type { ComplexityEstimator } from 'graphql-query-complexity/cjs';
+
+// Loaded with require so that Node and vitest both get the CJS build (vitest's ESM interop hides its exports).
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity/cjs') as typeof import('graphql-query-complexity/cjs');
 import { CosearchError } from '../errors.js';
 
 /** Limits of one server. All have safe defaults. */

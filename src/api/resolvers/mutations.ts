@@ -39,6 +39,7 @@ export const experimentFromStream = (id: string, events: RecordedEvent[]): Exper
     proposed: state.proposed,
     pruned: state.pruned,
     trained: state.trained,
+    failed: 0,
     bestCandidateId: state.bestCandidateId,
     bestAccuracy: state.bestAccuracy,
     startedAt,

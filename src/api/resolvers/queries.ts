@@ -5,7 +5,7 @@ import { assertRole } from '../auth.js';
 import type { ApiContext, Page, ReadModels } from '../context.js';
 import { pageSize } from '../limits.js';
 import { Health } from '../types/common.js';
-import { Candidate, CandidateConnection, Experiment, ExperimentConnection, ExperimentStatus } from '../types/experiment.js';
+import { Candidate, CandidateConnection, CandidateStatus, Experiment, ExperimentConnection, ExperimentStatus } from '../types/experiment.js';
 
 export enum CandidateOrderField {
   INDEX = 'INDEX',
@@ -21,11 +21,14 @@ export class CandidateFilter {
   @Field(() => Boolean, { nullable: true, description: 'Only candidates the hardware model accepted (true) or pruned (false).' })
   feasible?: boolean | null;
 
-  @Field(() => String, { nullable: true, description: 'proposed | pruned | training | trained' })
-  status?: string | null;
+  @Field(() => CandidateStatus, { nullable: true })
+  status?: CandidateStatus | null;
 
-  @Field(() => Float, { nullable: true })
+  @Field(() => Float, { nullable: true, description: 'Accuracy at least this (0..1); excludes untrained candidates.' })
   minAccuracy?: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'LUTs at most this; excludes candidates not yet evaluated.' })
+  maxLuts?: number | null;
 }
 
 @InputType()
@@ -45,8 +48,9 @@ export const readModelsOf = (context: ApiContext): ReadModels => {
   return readModels;
 };
 
-export const toConnection = <T>(page: Page<T>): { edges: Array<{ cursor: string; node: T }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } } => ({
+export const toConnection = <T>(page: Page<T>): { edges: Array<{ cursor: string; node: T }>; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } } => ({
   edges: page.items,
+  totalCount: page.totalCount,
   pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.cursor ?? null },
 });
 
@@ -81,7 +85,7 @@ export class QueryResolver {
   @Query(() => CandidateConnection)
   async candidates(
     @Ctx() context: ApiContext,
-    @Arg('experimentId', () => ID, { nullable: true }) experimentId: string | null,
+    @Arg('experimentId', () => ID) experimentId: string,
     @Arg('filter', () => CandidateFilter, { nullable: true }) filter: CandidateFilter | null,
     @Arg('orderBy', () => CandidateOrder, { nullable: true }) orderBy: CandidateOrder | null,
     @Arg('first', () => Int, { nullable: true }) first: number | null,
@@ -90,10 +94,11 @@ export class QueryResolver {
     assertRole(context.principal, 'viewer');
     const size = pageSize(first, context.services.limits.maxPageSize);
     const page = await readModelsOf(context).listCandidates({
-      experimentId: experimentId ?? undefined,
+      experimentId,
       feasible: filter?.feasible ?? undefined,
       status: filter?.status ?? undefined,
       minAccuracy: filter?.minAccuracy ?? undefined,
+      maxLuts: filter?.maxLuts ?? undefined,
       orderBy: orderBy?.field ?? CandidateOrderField.INDEX,
       descending: orderBy?.descending ?? false,
       first: size,

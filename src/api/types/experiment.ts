@@ -11,6 +11,15 @@ export enum ExperimentStatus {
 }
 registerEnumType(ExperimentStatus, { name: 'ExperimentStatus' });
 
+export enum CandidateStatus {
+  PROPOSED = 'PROPOSED',
+  PRUNED = 'PRUNED',
+  TRAINING = 'TRAINING',
+  TRAINED = 'TRAINED',
+  FAILED = 'FAILED',
+}
+registerEnumType(CandidateStatus, { name: 'CandidateStatus', description: 'PRUNED: rejected by the hardware model, never trained.' });
+
 @ObjectType()
 export class Experiment {
   @Field(() => ID)
@@ -36,6 +45,9 @@ export class Experiment {
 
   @Field(() => Int)
   trained!: number;
+
+  @Field(() => Int, { description: 'Candidates whose training failed.' })
+  failed!: number;
 
   @Field(() => ID, { nullable: true })
   bestCandidateId!: string | null;
@@ -105,6 +117,9 @@ export class EpochPoint {
 
   @Field(() => Float, { nullable: true })
   valAccuracy!: number | null;
+
+  @Field(() => Float)
+  imagesPerSec!: number;
 }
 
 @ObjectType()
@@ -118,8 +133,11 @@ export class Candidate {
   @Field(() => Int)
   index!: number;
 
-  @Field(() => String, { description: 'proposed | pruned | training | trained' })
-  status!: string;
+  @Field(() => CandidateStatus)
+  status!: CandidateStatus;
+
+  @Field(() => String, { description: 'Controller that proposed it: rl, random, evolution, separate, hotstart, ...' })
+  controller!: string;
 
   @Field(() => GraphQLJSON, { description: 'The candidate network (architecture, per-layer bits and folding).' })
   candidate!: unknown;
@@ -131,7 +149,19 @@ export class Candidate {
   accuracy!: number | null;
 
   @Field(() => Float, { nullable: true })
+  testAccuracy!: number | null;
+
+  @Field(() => Float, { nullable: true })
+  trainSeconds!: number | null;
+
+  @Field(() => Float, { nullable: true })
   reward!: number | null;
+
+  @Field(() => String, { nullable: true })
+  rewardReason!: string | null;
+
+  @Field(() => String)
+  proposedAt!: string;
 
   @Field(() => [EpochPoint])
   trainingCurve!: EpochPoint[];
@@ -148,6 +178,9 @@ export class ExperimentEdge {
 
 @ObjectType()
 export class ExperimentConnection {
+  @Field(() => Int, { description: 'Rows matching the filter, ignoring paging.' })
+  totalCount!: number;
+
   @Field(() => [ExperimentEdge])
   edges!: ExperimentEdge[];
 
@@ -166,6 +199,9 @@ export class CandidateEdge {
 
 @ObjectType()
 export class CandidateConnection {
+  @Field(() => Int, { description: 'Rows matching the filter, ignoring paging.' })
+  totalCount!: number;
+
   @Field(() => [CandidateEdge])
   edges!: CandidateEdge[];
 
