@@ -1,8 +1,12 @@
-// Connects the API's ports to the other modules: the read models (src/projections), the hardware model
-// (src/hardware), the config parser and the search runner (src/search). `cosearch serve` calls this.
+// Connects the API's ports to the other modules: the read models and their runner (src/projections), the hardware
+// model (src/hardware), the config parser (src/search). `cosearch serve` calls this; tests wire what they need.
+import { openProjections } from '../projections/index.js';
+import { parseExperimentConfig } from '../search/index.js';
 import type { EventStore } from '../store/eventStore.js';
-import { parseConfigMinimal } from './config.js';
+import { adaptConfigParser } from './config.js';
 import type { HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
+import { createHardwareService } from './hardwareAdapter.js';
+import { createReadModelsAdapter } from './readModelsAdapter.js';
 
 export interface BackgroundRunner {
   name: string;
@@ -13,22 +17,31 @@ export interface WiredServices {
   readModels: ReadModels | undefined;
   hardware: HardwareService | undefined;
   parseConfig: (raw: unknown) => ParsedExperimentConfig;
-  /** In-process runners (projections, search) started against the store; stopped on shutdown. */
+  /** In-process runners (projections, search) started against the store; stopped on shutdown, in reverse. */
   runners: BackgroundRunner[];
 }
 
 export interface WireOptions {
   store: EventStore;
+  /** The store's URL: the read models live beside it (same SQLite file or PostgreSQL database). */
+  storeUrl: string;
   dataDir: string;
   /** Start the search runner in this process. @default true */
   runSearch?: boolean;
   log: (message: string, error?: unknown) => void;
 }
 
-/** Wires whatever the other modules provide; a module that fails to start is logged and left out. */
-export const wireServices = async ({ store: _store, dataDir: _dataDir, log: _log }: WireOptions): Promise<WiredServices> => ({
-  readModels: undefined,
-  hardware: undefined,
-  parseConfig: parseConfigMinimal,
-  runners: [],
-});
+/** Wires every module; one that fails to start is logged and left out, so `health` and the event views still serve. */
+export const wireServices = async ({ store, storeUrl, dataDir, log }: WireOptions): Promise<WiredServices> => {
+  const runners: BackgroundRunner[] = [];
+  let readModels: ReadModels | undefined;
+  try {
+    const projections = await openProjections({ store, storeUrl, dataDir, onError: (error: unknown) => log('projection runner', error) });
+    await projections.runner.start();
+    readModels = createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name));
+    runners.push({ name: 'projections', stop: () => projections.close() });
+  } catch (error) {
+    log('the read models did not start; experiments/candidates queries are unavailable', error);
+  }
+  return { readModels, hardware: createHardwareService(), parseConfig: adaptConfigParser(parseExperimentConfig), runners };
+};

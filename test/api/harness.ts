@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createApiServer, hashToken, parseConfigMinimal, type ApiServer, type ApiServerOptions, type TokenEntry } from '../../src/api/index.js';
+import { createHardwareService } from '../../src/api/hardwareAdapter.js';
+import { createReadModelsAdapter } from '../../src/api/readModelsAdapter.js';
+import { openProjections, type OpenedProjections } from '../../src/projections/index.js';
 import type { EventStore } from '../../src/store/eventStore.js';
 import { createEventStore } from '../../src/store/index.js';
 
@@ -29,13 +32,30 @@ export interface Harness {
   store: EventStore;
   gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
   wsClient(token?: string): Client;
+  /** Resolves once the read models have applied every event in the store (withReadModels only). */
+  caughtUp(): Promise<void>;
   close(): Promise<void>;
 }
 
-export const startHarness = async (options: Partial<ApiServerOptions> = {}): Promise<Harness> => {
+export interface HarnessOptions {
+  /** Run the real projections (read models in the same SQLite file) and the hardware model. */
+  withReadModels?: boolean;
+}
+
+export const startHarness = async (options: Partial<ApiServerOptions> = {}, { withReadModels = false }: HarnessOptions = {}): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), 'cosearch-api-'));
-  const store = await createEventStore(`sqlite:${join(dir, 'cosearch.db')}`);
-  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...options });
+  const storeUrl = `sqlite:${join(dir, 'cosearch.db')}`;
+  const store = await createEventStore(storeUrl);
+  let projections: OpenedProjections | undefined;
+  if (withReadModels) {
+    projections = await openProjections({ store, storeUrl, dataDir: dir, retryDelayMs: 20 });
+    await projections.runner.start();
+  }
+  const wired = projections === undefined ? {} : {
+    readModels: createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name)),
+    hardware: createHardwareService(),
+  };
+  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...options });
   const clients: Client[] = [];
   return {
     server,
@@ -60,9 +80,13 @@ export const startHarness = async (options: Partial<ApiServerOptions> = {}): Pro
       clients.push(client);
       return client;
     },
+    caughtUp: async () => {
+      await projections?.runner.waitForPosition(await store.headPosition(), 5000);
+    },
     close: async () => {
       await Promise.all(clients.map((client) => client.dispose()));
       await server.stop();
+      await projections?.close();
       await store.close();
       await rm(dir, { recursive: true, force: true });
     },

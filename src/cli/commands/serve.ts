@@ -46,7 +46,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     if (storeUrl.startsWith('sqlite:')) mkdirSync(dataDir, { recursive: true });
 
     const store = await createEventStore(storeUrl);
-    const wired = await wireServices({ store, dataDir, runSearch: args['no-search'] !== true, log });
+    const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args['no-search'] !== true, log });
     const server = await createApiServer({
       store,
       port,
@@ -73,7 +73,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       log(`${signal}: draining connections`);
       void (async () => {
         await server.stop();
-        for (const runner of wired.runners) await runner.stop().catch((error: unknown) => log(`stopping ${runner.name}`, error));
+        for (const runner of [...wired.runners].reverse()) await runner.stop().catch((error: unknown) => log(`stopping ${runner.name}`, error));
         await store.close();
         process.exit(0);
       })().catch((error: unknown) => {
