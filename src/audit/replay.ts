@@ -30,6 +30,7 @@ export interface ExperimentReplayResult {
   experimentId: string;
   name: string | null;
   seed: number | null;
+  config: Record<string, unknown> | null;
   status: ReplayStatus;
   reason: string | null;
   asOf: { position: number; revision: number; recordedAt: string | null };
@@ -79,7 +80,7 @@ export const replayEvents = (
   }
   const candidates = [...acc.candidates.values()];
   const result: ExperimentReplayResult = {
-    experimentId: acc.experimentId ?? experimentId, name: acc.name, seed: acc.seed, status: acc.status, reason: acc.reason,
+    experimentId: acc.experimentId ?? experimentId, name: acc.name, seed: acc.seed, config: acc.config, status: acc.status, reason: acc.reason,
     asOf: { position: acc.lastPosition, revision: acc.lastRevision, recordedAt: acc.lastRecordedAt },
     counts: acc.counts, bestAccuracy: acc.bestAccuracy,
     leaderboard: leaderboard(candidates, options.leaderboardSize ?? 10),

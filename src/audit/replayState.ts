@@ -11,6 +11,8 @@ export interface ReplayCandidate {
   index: number;
   controller: string;
   candidate: Record<string, unknown>;
+  /** The candidate as the hardware model folded it (HardwareEvaluated.foldedCandidate), when recorded. */
+  foldedCandidate?: Record<string, unknown>;
   actions: number[];
   logProbs: number[];
   status: 'proposed' | 'pruned' | 'training' | 'trained';
@@ -94,6 +96,8 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       c.throughputFps = event.data.throughputFps;
       c.latencyMs = event.data.latencyMs;
       c.feasible = event.data.feasible;
+      const folded = (event.data as { foldedCandidate?: unknown }).foldedCandidate;
+      if (typeof folded === 'object' && folded !== null) c.foldedCandidate = folded as Record<string, unknown>;
       if (!event.data.feasible) { c.status = 'pruned'; acc.counts.pruned += 1; }
       return;
     }

@@ -9,8 +9,8 @@ import { replayEvents } from './replay.js';
 
 /** New constraints; omitted limits are not checked. */
 export interface RescoreConstraints {
-  /** Device preset name, e.g. `zcu104` (as the hardware module names them). */
-  device: string;
+  /** Device preset name of src/hardware, e.g. `zynq7020`. @default the experiment's config.device.preset */
+  device?: string;
   /** LUT budget (LUTs). @default unlimited */
   maxLuts?: number;
   /** Required throughput (images per second). @default none */
@@ -27,7 +27,15 @@ export interface RescoreEvaluation {
 }
 
 /** Hardware model adapter: evaluates the candidate JSON recorded in CandidateProposed. Pure and deterministic. */
-export type RescoreEvaluator = (candidate: Record<string, unknown>, constraints: RescoreConstraints) => RescoreEvaluation;
+export type RescoreEvaluator = (candidate: Record<string, unknown>, constraints: ResolvedRescoreConstraints) => RescoreEvaluation;
+
+/** Constraints with the device resolved. */
+export type ResolvedRescoreConstraints = RescoreConstraints & { device: string };
+
+const configuredDevice = (config: Record<string, unknown> | null): string | undefined => {
+  const preset = (config?.device as { preset?: unknown } | undefined)?.preset;
+  return typeof preset === 'string' ? preset : undefined;
+};
 
 export interface RescoreOptions {
   evaluate: RescoreEvaluator;
@@ -47,7 +55,7 @@ export interface RescoreResult {
   rescoringId: string;
   streamId: string;
   experimentId: string;
-  constraints: RescoreConstraints;
+  constraints: ResolvedRescoreConstraints;
   candidates: RescoredCandidate[];
   feasible: RescoredCandidate[];
   best: RescoredCandidate | null;
@@ -59,7 +67,7 @@ const better = (a: RescoredCandidate, b: RescoredCandidate): number => b.accurac
 export const rescoreExperiment = async (
   store: EventStore,
   experimentId: string,
-  constraints: RescoreConstraints,
+  requested: RescoreConstraints,
   options: RescoreOptions,
 ): Promise<RescoreResult> => {
   const events = await readWholeStream(readOnlyStore(store), experimentStreamId(experimentId));
@@ -71,9 +79,10 @@ export const rescoreExperiment = async (
   if (state.status === 'running' || state.status === 'not_started') {
     throw new CosearchError('ILLEGAL_STATE', `expected a finished experiment to re-score, but ${experimentId} is ${state.status}. Wait for it to complete or cancel it.`);
   }
+  const constraints: ResolvedRescoreConstraints = { ...requested, device: requested.device ?? configuredDevice(state.config) ?? 'zynq7020' };
   const candidates = state.candidates
     .filter((c) => c.status === 'trained' && c.accuracy !== undefined)
-    .map((c): RescoredCandidate => ({ candidateId: c.candidateId, index: c.index, accuracy: c.accuracy ?? 0, ...options.evaluate(c.candidate, constraints) }));
+    .map((c): RescoredCandidate => ({ candidateId: c.candidateId, index: c.index, accuracy: c.accuracy ?? 0, ...options.evaluate(c.foldedCandidate ?? c.candidate, constraints) }));
   const feasible = candidates.filter((c) => c.feasible).sort(better);
   const best = feasible[0] ?? null;
   const rescoringId = options.rescoringId ?? randomUUID();

@@ -3,7 +3,14 @@ import type { CommandModule } from 'yargs';
 import { schemaCommand } from './schema.js';
 import { serveCommand } from './serve.js';
 import { tokenCommand } from './token.js';
+import { auditCommand } from './audit.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
+import { replayCommand } from './replay.js';
+import { rescoreCommand } from './rescore.js';
+import { whyCommand } from './why.js';
 
 // Each command module's args type differs; yargs' CommandModule is contravariant in them, so the list is widened.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous yargs command modules
-export const commands: CommandModule<any, any>[] = [serveCommand, schemaCommand, tokenCommand];
+export const commands: CommandModule<any, any>[] = [serveCommand, schemaCommand, tokenCommand,
+  replayCommand, auditCommand, whyCommand, exportCommand, importCommand, rescoreCommand];
