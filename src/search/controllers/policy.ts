@@ -3,8 +3,8 @@
 // state (weights, moments, step) serializes to base64 float32 for PolicyUpdated checkpoints.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-// tfjs-core alone registers no gradients; the policy needs them for REINFORCE.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core's Node bundle registers no gradients; tfjs-layers' Node bundle registers all of them on load.
+import '@tensorflow/tfjs-layers';
 import type { Rng } from '../deps.js';
 import { createRng } from '../deps.js';
 import type { ActionDim } from '../ports.js';
