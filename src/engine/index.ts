@@ -1,0 +1,17 @@
+// Public surface of the training engine (co-owned by engine-train and engine-kernels): datasets, the QAT model
+// builder, the trainer, and backend selection with the wasm training kernels.
+export { backendFromEnv, BACKEND_NAMES, isBackendName, selectBackend } from './backend.js';
+export type { BackendName, SelectBackendOptions } from './backend.js';
+export { registerEngineKernels } from './kernels/index.js';
+
+export {
+  CIFAR10_CLASSES, cacheFilePath, channelStats, decodeDataset, defaultDataDir, fillBatch, hashSource, loadDataset, prepareData,
+} from './data/index.js';
+export type { Dataset, ImageSet, LoadDatasetOptions, LoadDatasetResult, PrepareDataOptions, PreparedData } from './data/index.js';
+export { buildModel } from './model.js';
+export type { BuildModelOptions, QuantModel } from './model.js';
+export { learningRateAt } from './optimizer.js';
+export type { LrSchedule, OptimizerName } from './optimizer.js';
+export { pactQuantize, quantizeActivations, quantizeWeights, steQuantize, steSign } from './quant/index.js';
+export { activeBackend, evaluateAccuracy, trainCandidate } from './trainer.js';
+export type { EpochProgress, TrainOptions, TrainResult } from './trainer.js';
