@@ -1,0 +1,125 @@
+// Device presets: clock, LUT/BRAM/DSP budgets and EVERY cost coefficient of the analytical model, each with its
+// source. This is the one file to edit when recalibrating. Calibration notes are in docs/hardware.md.
+
+/** Coefficients of the LUT model (see lutModel.ts for the equations). Units are LUTs unless named otherwise. */
+export interface CostCoefficients {
+  /** LUTs of one 1-bit × 1-bit lane (XNOR). FINN (Umuroglu et al. FPGA'17) maps it to one LUT with its popcount share. */
+  xnorLuts: number;
+  /** Multiplier LUTs = mulLutsPerBitProduct · wBits · aBits + mulLutsBase, for products above 1×1. */
+  mulLutsPerBitProduct: number;
+  mulLutsBase: number;
+  /** LUTs per bit of each adder in a PE's adder tree (multi-bit products). */
+  adderLutsPerBit: number;
+  /** LUTs per input of a popcount (1-bit products). */
+  popcountLutsPerInput: number;
+  /** LUTs per accumulator bit, per PE. */
+  accLutsPerBit: number;
+  /** LUTs per accumulator bit per threshold comparator, per PE (activation / requantization). */
+  thresholdLutsPerBit: number;
+  /** Thresholds evaluated in parallel are capped here: wider activations requantize by shift/saturate instead. */
+  maxParallelThresholds: number;
+  /** LUTs per bit of pooled lanes (comparators of StreamingMaxPool). */
+  poolLutsPerBit: number;
+  /** Memories no deeper than this go to LUTRAM (64×1 bits per LUT); deeper ones go to BRAM36. */
+  lutramMaxDepth: number;
+  /** Sliding-window (input generator) logic: base LUTs plus LUTs per bit of its SIMD-wide output. */
+  swgBaseLuts: number;
+  swgLutsPerBit: number;
+  /** Per-layer control (loop counters, stream handshakes, FIFOs) in LUTs. */
+  layerControlLuts: number;
+  /** Fixed shell: DMA, AXI interconnect, width converters, host control. */
+  shellLuts: number;
+}
+
+export interface DevicePreset {
+  name: string;
+  description: string;
+  /** Clock of the accelerator in MHz. */
+  clockMhz: number;
+  lutBudget: number;
+  /** BRAM36 tiles available (one BRAM36 = two BRAM18). */
+  bram36Budget: number;
+  dspBudget: number;
+  coefficients: CostCoefficients;
+}
+
+/**
+ * Coefficients shared by the 7-series / UltraScale+ presets.
+ * - mulLutsPerBitProduct/mulLutsBase: least-squares line through FGNAS's measured LUTs per multiplier without DSPs
+ *   (about 7 LUTs at 2 bits, 11 at 4, 40 at 8, 62 at 10; design.md "Hardware model"), i.e. 0.57·w·a + 4.7.
+ * - xnorLuts: a 6-input LUT computes one XNOR with its popcount share (FINN, Umuroglu et al. FPGA'17, Sec. 4).
+ * - accLutsPerBit 1, popcountLutsPerInput 1: a carry-chain adder costs one LUT per bit (UG474 CLB user guide); a
+ *   popcount compresses about one input bit per LUT (FINN, FPGA'17, Sec. 4.2).
+ * - adderLutsPerBit 2: HLS adder trees (ap_int, not packed on carry chains) — calibrated, see below.
+ * - LUTRAM is 64×1 bits per SLICEM LUT (UG474). lutramMaxDepth 144 (calibrated): Vivado HLS kept the 36- and 144-deep
+ *   weight arrays of CNV in LUTRAM (W1A1 reports 1,578 LUTs as distributed RAM).
+ * - BRAM36 aspect ratios 512×72 … 32K×1 (UG473 block RAM user guide) are in lutModel.ts.
+ * - thresholdLutsPerBit, poolLutsPerBit, swg*, layerControlLuts, shellLuts, adderLutsPerBit, lutramMaxDepth: calibrated
+ *   (one set for both designs, not tuned per design; with 2 reference points this is a fit, not an independent test)
+ *   against the BNN-PYNQ CNV-W1A1 and CNV-W2A2 Pynq-Z1 utilization reports (Xilinx/BNN-PYNQ,
+ *   bnn/src/network/cnvW1A1/README.md: 26,072 LUTs; cnvW2A2/README.md: 37,302 LUTs; Vivado 2018.2).
+ */
+export const DEFAULT_COEFFICIENTS: CostCoefficients = {
+  xnorLuts: 1,
+  mulLutsPerBitProduct: 0.57,
+  mulLutsBase: 4.7,
+  adderLutsPerBit: 2,
+  popcountLutsPerInput: 1,
+  accLutsPerBit: 1,
+  thresholdLutsPerBit: 1,
+  maxParallelThresholds: 15,
+  poolLutsPerBit: 2,
+  lutramMaxDepth: 144,
+  swgBaseLuts: 250,
+  swgLutsPerBit: 4,
+  layerControlLuts: 1000,
+  shellLuts: 4000,
+};
+
+/** Zynq-7020 (Pynq-Z1/Z2): 53,200 LUTs, 140 BRAM36, 220 DSP48E1 (Xilinx DS190 Zynq-7000 overview). 100 MHz is the
+ * clock of the BNN-PYNQ/FINN overlays on Pynq-Z1 (Xilinx/BNN-PYNQ issue #51: "PYNQ-Z2 ... clocked at 100 MHz"). */
+export const ZYNQ7020: DevicePreset = {
+  name: 'zynq7020',
+  description: 'Zynq-7020 (Pynq-Z1/Z2), 100 MHz FINN-style overlay',
+  clockMhz: 100,
+  lutBudget: 53_200,
+  bram36Budget: 140,
+  dspBudget: 220,
+  coefficients: DEFAULT_COEFFICIENTS,
+};
+
+/** The QNAS paper's experiment budget: 30,000 LUTs (Lu et al. ICCAD'19). Clock and BRAM as the Zynq-7020. */
+export const LUT30K: DevicePreset = {
+  name: '30k',
+  description: 'QNAS paper budget: 30,000 LUTs at 100 MHz',
+  clockMhz: 100,
+  lutBudget: 30_000,
+  bram36Budget: 140,
+  dspBudget: 220,
+  coefficients: DEFAULT_COEFFICIENTS,
+};
+
+/** Zynq UltraScale+ ZU3EG (Ultra96): 70,560 LUTs, 216 BRAM36, 360 DSP (Xilinx DS891); 300 MHz is BNN-PYNQ's
+ * Ultra96 clock (Xilinx/BNN-PYNQ issue #51). */
+export const ZU3EG: DevicePreset = {
+  name: 'zu3eg',
+  description: 'Zynq UltraScale+ ZU3EG (Ultra96), 300 MHz',
+  clockMhz: 300,
+  lutBudget: 70_560,
+  bram36Budget: 216,
+  dspBudget: 360,
+  coefficients: DEFAULT_COEFFICIENTS,
+};
+
+/** Zynq-7045 (ZC706): 218,600 LUTs, 545 BRAM36, 900 DSP (DS190); FINN's ZC706 designs ran at 200 MHz (FPGA'17). */
+export const ZYNQ7045: DevicePreset = {
+  name: 'zc706',
+  description: 'Zynq-7045 (ZC706), 200 MHz as in the FINN paper',
+  clockMhz: 200,
+  lutBudget: 218_600,
+  bram36Budget: 545,
+  dspBudget: 900,
+  coefficients: DEFAULT_COEFFICIENTS,
+};
+
+export const DEVICE_PRESETS: Readonly<Record<string, DevicePreset>> = { zynq7020: ZYNQ7020, '30k': LUT30K, zu3eg: ZU3EG, zc706: ZYNQ7045 };
