@@ -1,0 +1,65 @@
+// Parses docker-compose.yml (there is no Docker engine here) and checks its services, ports, env and build.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  ports?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  volumes?: string[];
+}
+
+const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8')) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
+
+describe('docker-compose.yml', () => {
+  it('defines KurrentDB, PostgreSQL and the cosearch service', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cosearch', 'kurrentdb', 'postgres']);
+    expect(compose.services.kurrentdb?.image).toMatch(/kurrentdb/);
+    expect(compose.services.postgres?.image).toMatch(/^postgres:/);
+  });
+
+  it('publishes 2113 for KurrentDB, 5432 for PostgreSQL and 4000 for the API', () => {
+    expect(compose.services.kurrentdb?.ports).toContain('2113:2113');
+    expect(compose.services.postgres?.ports).toContain('5432:5432');
+    expect(compose.services.cosearch?.ports).toContain('4000:4000');
+  });
+
+  it('configures the service through COSEARCH_* variables and waits for healthy stores', () => {
+    const service = compose.services.cosearch;
+    const env = service?.environment ?? {};
+    for (const name of ['COSEARCH_STORE', 'COSEARCH_DATA_DIR', 'COSEARCH_HOST', 'COSEARCH_PORT', 'COSEARCH_TOKENS', 'KURRENTDB_URL']) {
+      expect(env, name).toHaveProperty(name);
+    }
+    expect(env.COSEARCH_STORE).toContain('postgres://cosearch:cosearch@postgres:5432/cosearch');
+    expect(env.KURRENTDB_URL).toBe('kurrentdb://kurrentdb:2113?tls=false');
+    expect(env.COSEARCH_HOST).toBe('0.0.0.0');
+    expect(service?.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(service?.depends_on?.kurrentdb?.condition).toBe('service_healthy');
+    for (const name of ['kurrentdb', 'postgres']) expect(compose.services[name]?.healthcheck?.test.length).toBeGreaterThan(0);
+  });
+
+  it('builds the service from a Dockerfile that exists and runs `cosearch serve`', () => {
+    const build = compose.services.cosearch?.build;
+    expect(build).toEqual({ context: '.', dockerfile: 'Dockerfile' });
+    const dockerfile = readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toContain('"serve"');
+    expect(dockerfile).toMatch(/EXPOSE 4000/);
+    expect(existsSync(new URL('../migrations/postgres', import.meta.url))).toBe(true);
+  });
+
+  it('declares every named volume it mounts', () => {
+    const named = Object.values(compose.services)
+      .flatMap((s) => s.volumes ?? [])
+      .map((v) => v.split(':')[0] ?? '')
+      .filter((source) => /^[a-z][a-z0-9-]*$/.test(source));
+    for (const volume of named) expect(compose.volumes).toHaveProperty(volume);
+  });
+});
