@@ -23,6 +23,17 @@ export const parseConfigMinimal = (raw: unknown): ParsedExperimentConfig => {
 export const adaptConfigParser =
   (parse: (raw: unknown) => { name: string; seed: number }) =>
   (raw: unknown): ParsedExperimentConfig => {
-    const parsed = parse(raw);
-    return { name: parsed.name, seed: parsed.seed, config: { ...parsed } };
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return parseConfigMinimal(raw);
+    try {
+      const parsed = parse(raw);
+      return { name: parsed.name, seed: parsed.seed, config: { ...parsed } };
+    } catch (error) {
+      // Name the first offending field (`config.budget.maxCandidates`) in extensions.field, as every input error does.
+      const issues = (error as { details?: { issues?: Array<{ path?: unknown }> } }).details?.issues;
+      const path = issues?.[0]?.path;
+      if (error instanceof CosearchError && typeof path === 'string') {
+        throw new CosearchError(error.code, error.message, { ...error.details, field: path === '' ? 'config' : `config.${path}` });
+      }
+      throw error;
+    }
   };
