@@ -12,4 +12,3 @@ CREATE TABLE events (
   hash TEXT NOT NULL,
   UNIQUE (stream_id, revision)
 );
-CREATE INDEX events_type ON events (type);

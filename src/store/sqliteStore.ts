@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { CosearchError } from '../errors.js';
 import { chainEvents, decodeRow, idempotentResult, prepareEvents } from './appendPreparation.js';
 import { assertExpectedRevision } from './errors.js';
 import type {
@@ -55,6 +56,8 @@ export class SqliteEventStore implements EventStore {
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode is durable across process crashes (SIGKILL); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
+    // Random UUID ids make the UNIQUE(id) index insert at random pages; a 64 MiB page cache keeps them in memory.
+    this.db.pragma('cache_size = -65536');
     applySqliteMigrations(this.db, migrationsDir('sqlite'), { filter: (name) => /^\d+_events/.test(name) });
     this.pollIntervalMs = options.pollIntervalMs ?? 50;
     this.validateOnRead = options.validateOnRead ?? true;
@@ -84,13 +87,18 @@ export class SqliteEventStore implements EventStore {
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
     const prepared = prepareEvents(streamId, events, expectedRevision);
     const write = this.db.transaction((): { result: AppendResult; wrote: boolean } => {
-      const existing = [];
-      for (const event of prepared) {
-        const row = this.stmt.byId.get(event.id);
-        if (row !== undefined) existing.push({ id: row.id, streamId: row.stream_id, revision: row.revision, position: row.position });
+      // Idempotency: a retried batch starts with an already-stored id. A batch that overlaps stored events only
+      // later hits the UNIQUE(id) constraint below, which rolls back and is reported as a CONFLICT.
+      const first = prepared[0] === undefined ? undefined : this.stmt.byId.get(prepared[0].id);
+      if (first !== undefined) {
+        const existing = [];
+        for (const event of prepared) {
+          const row = this.stmt.byId.get(event.id);
+          if (row !== undefined) existing.push({ id: row.id, streamId: row.stream_id, revision: row.revision, position: row.position });
+        }
+        const idempotent = idempotentResult(streamId, prepared.length, existing);
+        if (idempotent !== undefined) return { result: idempotent, wrote: false };
       }
-      const idempotent = idempotentResult(streamId, prepared.length, existing);
-      if (idempotent !== undefined) return { result: idempotent, wrote: false };
       const head = this.stmt.streamHead.get(streamId);
       const lastRevision = head?.revision ?? -1;
       assertExpectedRevision(streamId, expectedRevision, lastRevision);
@@ -105,7 +113,17 @@ export class SqliteEventStore implements EventStore {
       return { result: { nextExpectedRevision: lastRevision + prepared.length, position }, wrote: prepared.length > 0 };
     });
     // IMMEDIATE: take the write lock before reading the stream head, so the revision check cannot race.
-    const { result, wrote } = write.immediate();
+    let outcome: { result: AppendResult; wrote: boolean };
+    try {
+      outcome = write.immediate();
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new CosearchError('CONFLICT', `expected either none or all event ids of the batch to be stored in '${streamId}', but some ` +
+          'already are (in this or another stream). Retry an append with exactly the same batch, or use fresh ids.', { streamId });
+      }
+      throw error;
+    }
+    const { result, wrote } = outcome;
     if (wrote) this.wakeup.wake();
     return result;
   }
