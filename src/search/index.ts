@@ -30,3 +30,8 @@ export type { ParetoPoint } from './pareto.js';
 export { readModelZoo } from './zoo.js';
 export type { ZooEntry } from './zoo.js';
 export { resolveSpace } from './spaces.js';
+export { createSearchRunner } from './runner.js';
+export type { SearchRunner, SearchRunnerOptions } from './runner.js';
+export { createHardwareEvaluator } from './hardwareAdapter.js';
+export { createEngineTrainer } from './engineTrainer.js';
+export type { EngineTrainerOptions } from './engineTrainer.js';

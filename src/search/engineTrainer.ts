@@ -1,0 +1,49 @@
+// Adapts the training engine to the loop's CandidateTrainer: loads the dataset once (cached by the engine), proxy-
+// trains each candidate in this process, and trains the separate baseline's float phase at 16 bits.
+import { loadDataset, selectBackend, trainCandidate, type Dataset } from '../engine/index.js';
+import type { ExperimentConfig } from './config.js';
+import type { Candidate } from './deps.js';
+import type { CandidateTrainer, EpochReport, TrainOptions, TrainResult } from './ports.js';
+
+/** Options of createEngineTrainer. */
+export interface EngineTrainerOptions {
+  /** Dataset source (dir or .tar.gz); overrides config.dataset.path. */
+  dataPath?: string;
+  /** Directory holding the decoded-dataset cache. @default COSEARCH_DATA_DIR or ./data */
+  dataDir?: string;
+}
+
+/** "Float" for the architecture phase: 16-bit weights and activations, the widest the candidate format allows. */
+const asFloat = (candidate: Candidate): Candidate => ({
+  input: candidate.input,
+  layers: candidate.layers.map((l) => {
+    const { weightIntBits: _w, activationIntBits: _a, ...rest } = l;
+    return { ...rest, weightBits: 16, activationBits: 16 };
+  }),
+});
+
+/** Loads the dataset and selects the tfjs backend; throws BAD_USER_INPUT (from the engine) when data is missing. */
+export const createEngineTrainer = async (config: ExperimentConfig, options: EngineTrainerOptions = {}): Promise<CandidateTrainer> => {
+  const source = options.dataPath ?? config.dataset.path;
+  if (source === undefined) {
+    throw new Error('expected a dataset: set dataset.path in the config or pass --data <dir|tar.gz> (e.g. ../shared/datasets/cifar10-jpeg.tar.gz), or use --oracle');
+  }
+  const backend = await selectBackend();
+  const { dataset } = await loadDataset(source, options.dataDir === undefined ? {} : { dataDir: options.dataDir });
+  const d: Dataset = dataset;
+  const validationFraction = config.dataset.validationSplit;
+  const subset = config.dataset.subset;
+  return {
+    backend: String(backend),
+    trainImages: subset ?? Math.round(d.train.count * (1 - validationFraction)),
+    async train(candidate: Candidate, train: TrainOptions, onEpoch: (e: EpochReport) => Promise<void> | void): Promise<TrainResult> {
+      const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
+        epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
+        validationFraction, proxy: true, ...(subset === undefined ? {} : { subset }),
+        ...(train.signal === undefined ? {} : { signal: train.signal }),
+        onEpoch: (p) => onEpoch({ epoch: p.epoch, loss: p.loss, trainAccuracy: p.trainAccuracy, imagesPerSec: p.imagesPerSec, ...(p.valAccuracy === undefined ? {} : { valAccuracy: p.valAccuracy }) }),
+      });
+      return { accuracy: result.accuracy, epochs: result.epochs, trainSeconds: result.trainSeconds, backend: result.backend, ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }) };
+    },
+  };
+};

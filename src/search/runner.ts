@@ -1,0 +1,98 @@
+// The search runner: follows the store's experiment streams and runs every started-but-unfinished experiment,
+// one at a time, resuming from its log. `cosearch serve` and `cosearch search` start one.
+import { asExperimentEvent, experimentIdFromStream } from '../events/index.js';
+import type { EventStore, Subscription } from '../store/index.js';
+import { parseExperimentConfig, type ExperimentConfig } from './config.js';
+import { createHardwareEvaluator } from './hardwareAdapter.js';
+import { runExperiment } from './loop.js';
+import { createOracleTrainer } from './oracle.js';
+import type { CandidateTrainer, HardwareEvaluator } from './ports.js';
+import type { SearchSummary } from './summary.js';
+
+/** Options of createSearchRunner. */
+export interface SearchRunnerOptions {
+  store: EventStore;
+  /** Trainer per experiment; the oracle when the config says `training.oracle` and this is absent. */
+  trainerFor?: (config: ExperimentConfig) => Promise<CandidateTrainer>;
+  /** Hardware model per experiment. @default createHardwareEvaluator (src/hardware) */
+  hardware?: (config: ExperimentConfig) => HardwareEvaluator;
+  /** @default 'system' */
+  actor?: string;
+  /** Called when an experiment ends (completed, failed, cancelled) or a run throws. */
+  onFinished?: (experimentId: string, result: SearchSummary | Error) => void;
+}
+
+export interface SearchRunner {
+  /** Starts following the store from the beginning (catch-up, then live). */
+  start(): void;
+  /** Stops following, aborts the running experiment between steps and waits for it. */
+  stop(): Promise<void>;
+  /** Ids of experiments waiting or running. */
+  pending(): string[];
+}
+
+export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner => {
+  const { store } = options;
+  const queue: string[] = [];
+  const finished = new Set<string>();
+  let subscription: Subscription | undefined;
+  let running: Promise<void> | undefined;
+  let abort = new AbortController();
+  const trainerFor = async (config: ExperimentConfig): Promise<CandidateTrainer> => {
+    if (options.trainerFor !== undefined && !config.training.oracle) return options.trainerFor(config);
+    return createOracleTrainer();
+  };
+  const drain = async (): Promise<void> => {
+    while (queue.length > 0 && !abort.signal.aborted) {
+      const experimentId = queue[0] ?? '';
+      try {
+        const summary = await runExperiment({
+          store, experimentId, signal: abort.signal, actor: options.actor ?? 'system',
+          hardware: options.hardware ?? createHardwareEvaluator,
+          trainer: await trainerFor(await configOf(store, experimentId)),
+        });
+        options.onFinished?.(experimentId, summary);
+      } catch (error) {
+        options.onFinished?.(experimentId, error instanceof Error ? error : new Error(String(error)));
+      }
+      queue.shift();
+      finished.add(experimentId);
+    }
+    running = undefined;
+  };
+  const follow = async (sub: Subscription): Promise<void> => {
+    for await (const recorded of sub) {
+      const experimentId = experimentIdFromStream(recorded.streamId);
+      const event = asExperimentEvent(recorded);
+      if (experimentId === undefined || event === undefined) continue;
+      if (event.type === 'ExperimentStarted' && !finished.has(experimentId) && !queue.includes(experimentId)) queue.push(experimentId);
+      if (event.type === 'ExperimentCompleted' || event.type === 'ExperimentFailed' || event.type === 'ExperimentCancelled') {
+        // Finished before we got to it: drop it from the queue (the running one notices by itself).
+        const at = queue.indexOf(experimentId);
+        if (at > 0) queue.splice(at, 1);
+        finished.add(experimentId);
+      }
+      if (running === undefined && queue.length > 0) running = drain();
+    }
+  };
+  return {
+    start() {
+      if (subscription !== undefined) return;
+      abort = new AbortController();
+      subscription = store.subscribeToAll({ after: 0, streamPrefix: 'experiment-' });
+      void follow(subscription);
+    },
+    async stop() {
+      abort.abort(new Error('search runner stopped'));
+      await subscription?.close();
+      subscription = undefined;
+      await running;
+    },
+    pending: () => [...queue],
+  };
+};
+
+const configOf = async (store: EventStore, experimentId: string): Promise<ExperimentConfig> => {
+  const [first] = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
+  return parseExperimentConfig((first?.data as { config?: unknown } | undefined)?.config);
+};
