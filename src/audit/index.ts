@@ -22,3 +22,7 @@ export { syntheticExperiment } from './syntheticExperiment.js';
 export type { SyntheticExperimentOptions } from './syntheticExperiment.js';
 export { createHardwareRescoreEvaluator } from './hardwareRescore.js';
 export type { HardwareRescoreOptions } from './hardwareRescore.js';
+export { rerunExperiment, compareDecisions, decisionsOf } from './rerun.js';
+export type { RerunDivergence, RerunOptions, RerunResult } from './rerun.js';
+export { createRecordedPorts } from './recordedPorts.js';
+export type { RecordedResults } from './recordedPorts.js';
