@@ -1,6 +1,6 @@
 // Adapts the training engine to the loop's CandidateTrainer: loads the dataset once (cached by the engine), proxy-
 // trains each candidate in this process, and trains the separate baseline's float phase at 16 bits.
-import { loadDataset, selectBackend, trainCandidate, type Dataset } from '../engine/index.js';
+import type { Dataset } from '../engine/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { Candidate } from './deps.js';
 import type { CandidateTrainer, EpochReport, TrainOptions, TrainResult } from './ports.js';
@@ -28,6 +28,8 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
   if (source === undefined) {
     throw new Error('expected a dataset: set dataset.path in the config or pass --data <dir|tar.gz> (e.g. ../shared/datasets/cifar10-jpeg.tar.gz), or use --oracle');
   }
+  // Loaded lazily so oracle runs (and the API) never pay for tfjs training code.
+  const { loadDataset, selectBackend, trainCandidate } = await import('../engine/index.js');
   const backend = await selectBackend();
   const { dataset } = await loadDataset(source, options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const d: Dataset = dataset;

@@ -1,0 +1,95 @@
+// `cosearch search --config exp.json [--store URL] [--data DIR] [--oracle] [--json] [--experiment-id ID]`: runs one
+// search headless (or resumes it when the id already has a log), with a progress bar and a summary at the end.
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import type { CommandModule } from 'yargs';
+import { hasErrorCode, isCosearchError } from '../../errors.js';
+import {
+  createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, parseExperimentConfig, runExperiment, startExperiment,
+  type SearchSummary,
+} from '../../search/index.js';
+import { createEventStore, defaultStoreUrl } from '../../store/index.js';
+
+interface SearchArgs {
+  config: string;
+  store?: string;
+  data?: string;
+  oracle?: boolean;
+  json?: boolean;
+  experimentId?: string;
+}
+
+const printSummary = (s: SearchSummary, wallSeconds: number): void => {
+  console.log(`experiment ${s.experimentId}: ${s.status} (${s.controller}) in ${wallSeconds.toFixed(1)} s`);
+  console.log(`candidates: ${s.proposed} proposed, ${s.pruned} pruned by the hardware model, ${s.trained} trained`);
+  if (s.best === null) {
+    console.log('best feasible candidate: none (no feasible design was trained; loosen the budget or raise budget.maxCandidates)');
+    return;
+  }
+  console.log(`best feasible candidate: ${s.best.candidateId} (#${s.best.index})`);
+  console.log(`  accuracy ${(s.best.accuracy * 100).toFixed(2)} %, ${Math.round(s.best.luts)} LUTs, ${s.best.throughputFps.toFixed(1)} img/s`);
+  if (s.paretoFront.length > 1) console.log(`pareto front (accuracy, LUTs, img/s): ${s.paretoFront.length} candidates`);
+};
+
+export const searchCommand: CommandModule<object, SearchArgs> = {
+  command: 'search',
+  describe: 'run a hardware-aware architecture search from an experiment config (resumable: same --experiment-id)',
+  builder: (yargs) =>
+    yargs
+      .option('config', { type: 'string', demandOption: true, describe: 'experiment config JSON (see examples/quick.json)' })
+      .option('store', { type: 'string', describe: 'event store URL (default $COSEARCH_STORE or sqlite:<data dir>/cosearch.db)' })
+      .option('data', { type: 'string', describe: 'dataset dir or .tar.gz; overrides dataset.path of the config' })
+      .option('oracle', { type: 'boolean', default: false, describe: 'score candidates with the accuracy oracle instead of training' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON, no progress bar' })
+      .option('experiment-id', { type: 'string', describe: 'experiment id; an existing one is resumed from its log' }),
+  handler: async (args) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(await readFile(args.config, 'utf8'));
+    } catch (error) {
+      console.error(`cannot read the config '${args.config}': ${error instanceof Error ? error.message : String(error)}; pass a JSON file such as examples/quick.json`);
+      process.exitCode = 2;
+      return;
+    }
+    const input = { ...(raw as Record<string, unknown>) };
+    if (args.oracle === true) input.training = { ...((input.training as object | undefined) ?? {}), oracle: true };
+    if (args.data !== undefined) input.dataset = { ...((input.dataset as object | undefined) ?? {}), path: args.data };
+    const store = await createEventStore(args.store ?? defaultStoreUrl());
+    const abort = new AbortController();
+    const onSigint = (): void => abort.abort(new Error('interrupted'));
+    process.once('SIGINT', onSigint);
+    const bar = args.json === true ? undefined : new cliProgress.SingleBar({
+      format: 'search |{bar}| {value}/{total} proposed | {pruned} pruned | {trained} trained | best {best}',
+    }, cliProgress.Presets.shades_classic);
+    const started = Date.now();
+    try {
+      const config = parseExperimentConfig(input);
+      const experimentId = args.experimentId ?? randomUUID();
+      const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
+      if (existing.length === 0) await startExperiment(store, input, { experimentId, actor: 'cli' });
+      const trainer = config.training.oracle ? createOracleTrainer() : await createEngineTrainer(config, args.data === undefined ? {} : { dataPath: args.data });
+      bar?.start(config.budget.maxCandidates, 0, { pruned: 0, trained: 0, best: '-' });
+      const summary = await runExperiment({
+        store, experimentId, trainer, hardware: createHardwareEvaluator, actor: 'cli', signal: abort.signal,
+        onProgress: (state) => {
+          const counts = countsOf(state);
+          const accs = state.candidates.filter((c) => !c.float && c.hardware?.feasible === true && c.trained).map((c) => c.trained?.accuracy ?? 0);
+          bar?.update(counts.proposed, { pruned: counts.pruned, trained: counts.trained, best: accs.length ? `${(Math.max(...accs) * 100).toFixed(1)} %` : '-' });
+        },
+      });
+      bar?.stop();
+      if (args.json === true) console.log(JSON.stringify({ ...summary, wallSeconds: (Date.now() - started) / 1000 }, null, 2));
+      else printSummary(summary, (Date.now() - started) / 1000);
+      if (summary.status === 'running') console.log(`interrupted; resume with: cosearch search --config ${args.config} --experiment-id ${experimentId}`);
+      process.exitCode = summary.status === 'failed' ? 1 : 0;
+    } catch (error) {
+      bar?.stop();
+      console.error(isCosearchError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error));
+      process.exitCode = hasErrorCode(error, 'BAD_USER_INPUT') ? 2 : 1;
+    } finally {
+      process.off('SIGINT', onSigint);
+      await store.close();
+    }
+  },
+};
