@@ -26,3 +26,5 @@ export { rerunExperiment, compareDecisions, decisionsOf } from './rerun.js';
 export type { RerunDivergence, RerunOptions, RerunResult } from './rerun.js';
 export { createRecordedPorts } from './recordedPorts.js';
 export type { RecordedResults } from './recordedPorts.js';
+export { searchControllerRebuild } from './controllerRebuild.js';
+export type { ControllerSummary } from './controllerRebuild.js';

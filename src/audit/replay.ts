@@ -11,10 +11,11 @@ import { applyReplayEvent, createReplayAccumulator, leaderboard, paretoFront } f
 /** Where a replay stops: at a global position (inclusive) or at a time (inclusive, ISO-8601). */
 export type ReplayUntil = { position: number } | { time: string };
 
-/** A controller rebuild supplied by the search module: fold events into the controller's state. */
-export interface ControllerRebuild<S = unknown> {
-  initial(): S;
-  evolve(state: S, event: RecordedEvent): S;
+/** Rebuilds the controller's state alongside the replay: fed every replayed event, then asked for a summary. */
+export interface ControllerRebuild {
+  apply(event: RecordedEvent): void;
+  /** JSON-friendly view of the rebuilt controller state. */
+  summary(): unknown;
 }
 
 export interface ReplayOptions {
@@ -22,7 +23,7 @@ export interface ReplayOptions {
   until?: ReplayUntil;
   /** How many candidates the leaderboard keeps. @default 10 */
   leaderboardSize?: number;
-  /** Rebuilds the controller's state too, when given. @default none (controller omitted) */
+  /** Rebuilds the controller's state too, when given (see searchControllerRebuild). @default none (omitted) */
   controller?: ControllerRebuild;
 }
 
@@ -72,11 +73,10 @@ export const replayEvents = (
 ): ExperimentReplayResult => {
   const acc = createReplayAccumulator();
   const stop = stopAt(options.until);
-  let controller = options.controller?.initial();
   for (const event of events) {
     if (stop(event)) break;
     applyReplayEvent(acc, event);
-    if (options.controller !== undefined) controller = options.controller.evolve(controller, event);
+    options.controller?.apply(event);
   }
   const candidates = [...acc.candidates.values()];
   const result: ExperimentReplayResult = {
@@ -86,7 +86,7 @@ export const replayEvents = (
     leaderboard: leaderboard(candidates, options.leaderboardSize ?? 10),
     paretoFront: paretoFront(candidates), timeline: acc.timeline, policy: acc.policy, candidates,
   };
-  if (options.controller !== undefined) result.controller = controller;
+  if (options.controller !== undefined) result.controller = options.controller.summary();
   return result;
 };
 

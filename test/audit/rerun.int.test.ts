@@ -1,7 +1,7 @@
 // Deterministic re-run on a real SQLite file: an oracle search re-runs identically from recorded results; a
 // perturbed controller (another seed) is reported at its first divergent decision.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { compareDecisions, decisionsOf, rerunExperiment } from '../../src/audit/index.js';
+import { compareDecisions, decisionsOf, readOnlyStore, replayExperiment, rerunExperiment, searchControllerRebuild } from '../../src/audit/index.js';
 import { createOracleTrainer, runExperiment, startExperiment } from '../../src/search/index.js';
 import type { RecordedEvent } from '../../src/store/index.js';
 import { fakeHardwareFor, quickConfig } from '../search/fixtures/harness.js';
@@ -49,5 +49,25 @@ describe('deterministic re-run', () => {
     expect(compareDecisions(a, a)).toBeNull();
     expect(compareDecisions(a, b)).toMatchObject({ decision: idx, eventType: 'RewardAssigned', field: 'reward', rerun: 42 });
     expect(compareDecisions(a, a.slice(0, 5))).toMatchObject({ decision: 5, rerun: null });
+  });
+});
+
+describe('replay with the controller rebuilt', () => {
+  it('restores the controller state as of a position from the search module\'s own fold', async () => {
+    const fx = await sqliteFixture();
+    try {
+      await startExperiment(fx.store, quickConfig({ budget: { maxCandidates: 12 } }), { experimentId: 'ctl' });
+      await runExperiment({ store: fx.store, experimentId: 'ctl', trainer: createOracleTrainer(), hardware: fakeHardwareFor });
+      const log = await fx.store.readStream('experiment-ctl');
+      const firstPolicy = log.find((e) => e.type === 'PolicyUpdated');
+      if (firstPolicy === undefined) throw new Error('expected a PolicyUpdated event');
+      const result = await replayExperiment(readOnlyStore(fx.store), 'ctl', {
+        until: { position: firstPolicy.position }, controller: searchControllerRebuild('ctl'),
+      });
+      expect(result.controller).toMatchObject({ kind: 'rl', policySteps: 1, status: 'running' });
+      expect((result.controller as { checkpoint: unknown }).checkpoint).toEqual((firstPolicy.data as { checkpoint: unknown }).checkpoint);
+    } finally {
+      await fx.dispose();
+    }
   });
 });

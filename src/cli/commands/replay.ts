@@ -1,14 +1,15 @@
 // `cosearch replay <experimentId> [--until N|ISO]`: rebuilds the experiment's state from its events alone,
 // through a read-only view of the store (nothing is appended, nothing retrained).
 import type { CommandModule } from 'yargs';
-import { parseReplayUntil, readOnlyStore, replayExperiment } from '../../audit/index.js';
-import type { ExperimentReplayResult } from '../../audit/index.js';
+import { parseReplayUntil, readOnlyStore, replayExperiment, searchControllerRebuild } from '../../audit/index.js';
+import type { ControllerSummary, ExperimentReplayResult } from '../../audit/index.js';
 import type { StoreArgs } from './auditCommon.js';
 import { printJson, runWithStore, withStoreOptions } from './auditCommon.js';
 
 interface ReplayArgs extends StoreArgs {
   experimentId: string;
   until?: string;
+  controller?: boolean;
 }
 
 const fmt = (x: number | undefined, digits = 4): string => (x === undefined ? '-' : x.toFixed(digits));
@@ -23,6 +24,11 @@ const printText = (r: ExperimentReplayResult): void => {
   for (const x of r.leaderboard) console.log(`  #${x.index} ${x.candidateId}  ${fmt(x.accuracy)}  ${x.luts ?? '-'}  ${fmt(x.throughputFps, 1)}`);
   console.log('Pareto front (LUTs ↑, accuracy ↑):');
   for (const x of r.paretoFront) console.log(`  ${x.luts ?? '-'} LUTs  ${fmt(x.accuracy)}  ${x.candidateId}`);
+  const c2 = r.controller as ControllerSummary | undefined;
+  if (c2 !== undefined) {
+    console.log(`controller ${c2.kind ?? '?'}: ${c2.policySteps} policy steps, rng position ${c2.rngPosition}, next candidate #${c2.nextCandidateIndex}, ` +
+      `${c2.checkpoint === null ? 'no checkpoint yet' : 'checkpoint restored from the last PolicyUpdated'}`);
+  }
 };
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -31,10 +37,14 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
   builder: (yargs) =>
     withStoreOptions(yargs
       .positional('experimentId', { type: 'string', demandOption: true })
-      .option('until', { type: 'string', describe: 'stop at this global position (integer) or ISO-8601 time, inclusive' })),
+      .option('until', { type: 'string', describe: 'stop at this global position (integer) or ISO-8601 time, inclusive' })
+      .option('controller', { type: 'boolean', default: true, describe: 'rebuild the controller state too (--no-controller skips it)' })),
   handler: (args) =>
     runWithStore(args, async (store) => {
-      const options = args.until === undefined ? {} : { until: parseReplayUntil(args.until) };
+      const options = {
+        ...(args.until === undefined ? {} : { until: parseReplayUntil(args.until) }),
+        ...(args.controller === false ? {} : { controller: searchControllerRebuild(args.experimentId) }),
+      };
       const result = await replayExperiment(readOnlyStore(store), args.experimentId, options);
       if (args.json === true) printJson(result);
       else printText(result);
