@@ -22,22 +22,29 @@ export interface RegisterEngineKernelsResult {
   replaced: string[];
 }
 
+// Kernel functions installed by registerEngineKernels, so that a second call recognises them.
+const installed = new WeakSet<object>();
+
+const install = (config: KernelConfig, result: RegisterEngineKernelsResult): void => {
+  const existing = getKernel(config.kernelName, config.backendName);
+  if (existing !== undefined && installed.has(existing.kernelFunc)) return;
+  if (existing !== undefined) {
+    unregisterKernel(config.kernelName, config.backendName);
+    result.replaced.push(config.kernelName);
+  }
+  installed.add(config.kernelFunc);
+  registerKernel(config);
+  result.registered.push(config.kernelName);
+};
+
 /**
- * Registers the engine's wasm kernels, replacing wasm's own where one exists. Idempotent: a second call finds
- * the engine's configs already in place and changes nothing. Call it after the wasm backend module is loaded.
+ * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput).
+ * Idempotent: a second call finds the engine's kernels already in place and changes nothing. Call it before or
+ * after the wasm backend starts; selectBackend() calls it.
  */
 export const registerEngineKernels = (): RegisterEngineKernelsResult => {
   const result: RegisterEngineKernelsResult = { registered: [], replaced: [] };
-  for (const config of engineKernelConfigs) {
-    const existing = getKernel(config.kernelName, config.backendName);
-    if (existing?.kernelFunc === config.kernelFunc) continue;
-    if (existing !== undefined) {
-      unregisterKernel(config.kernelName, config.backendName);
-      result.replaced.push(config.kernelName);
-    }
-    registerKernel(config);
-    result.registered.push(config.kernelName);
-  }
+  for (const config of engineKernelConfigs) install(config, result);
   return result;
 };
 
