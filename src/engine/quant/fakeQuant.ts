@@ -1,8 +1,9 @@
 // Fake quantization with straight-through estimators (tf.customGrad): the forward pass rounds to the layer's
 // grid, the backward pass lets the gradient through inside the clip range and stops it outside.
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradient functions; training needs them (idempotent, tfjs-internal registry).
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+// tfjs-core's Node bundle registers no gradient functions (and its register_all_gradients ESM file does not
+// resolve under plain Node); tfjs-layers' Node bundle registers all of them, in tfjs's global registry, on load.
+import '@tensorflow/tfjs-layers';
 
 type Saved = (tensors: tf.Tensor[]) => void;
 const isSave = (v: unknown): v is Saved => typeof v === 'function';

@@ -1,0 +1,41 @@
+// Messages between the training pool (main thread) and its worker threads. Plain data only: functions and
+// class instances do not cross threads; errors travel as {code, message} and are rebuilt on arrival.
+import type { Candidate } from '../space/candidate.js';
+import type { BackendName, EpochProgress, TrainOptions, TrainResult } from '../engine/index.js';
+
+/** Trainer options that can cross a thread boundary (callbacks and signals stay on the main thread). */
+export type WorkerTrainOptions = Omit<TrainOptions, 'onEpoch' | 'onBatch' | 'signal'>;
+
+/** The dataset as shared memory: each worker views the same pixels without a copy. */
+export interface SharedDataset {
+  name: string;
+  classes: string[];
+  sourceHash: string;
+  train: SharedImageSet;
+  test: SharedImageSet;
+}
+
+export interface SharedImageSet {
+  images: SharedArrayBuffer;
+  labels: SharedArrayBuffer;
+  count: number;
+  height: number;
+  width: number;
+  channels: number;
+}
+
+export interface WorkerInit {
+  workerId: number;
+  dataset: SharedDataset;
+  backend?: BackendName;
+}
+
+export type ToWorker =
+  | { type: 'train'; taskId: number; candidate: Candidate; options: WorkerTrainOptions }
+  | { type: 'cancel'; taskId: number };
+
+export type FromWorker =
+  | { type: 'ready'; backend: string }
+  | { type: 'epoch'; taskId: number; progress: EpochProgress }
+  | { type: 'done'; taskId: number; result: TrainResult }
+  | { type: 'failed'; taskId: number; error: { code: string; message: string } };
