@@ -6,9 +6,9 @@ import type { RecordedEvent } from '../store/index.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
 import { readWholeStream } from './readOnlyStore.js';
 import type { ReplayCandidate, ReplayStatus, TimelinePoint } from './replayState.js';
-import { applyReplayEvent, createReplayAccumulator, leaderboard, paretoFront } from './replayState.js';
+import { applyReplayEvent, createReplayAccumulator, leaderboard, originalRecordedAt, paretoFront } from './replayState.js';
 
-/** Where a replay stops: at a global position (inclusive) or at a time (inclusive, ISO-8601). */
+/** Where a replay stops: at a global position (inclusive) or a time (inclusive, ISO-8601; original time for imported events). */
 export type ReplayUntil = { position: number } | { time: string };
 
 /** Rebuilds the controller's state alongside the replay: fed every replayed event, then asked for a summary. */
@@ -62,7 +62,7 @@ const stopAt = (until: ReplayUntil | undefined): ((e: RecordedEvent) => boolean)
   if (until === undefined) return () => false;
   if ('position' in until) return (e) => e.position > until.position;
   const limit = Date.parse(until.time);
-  return (e) => Date.parse(e.metadata.recordedAt) > limit;
+  return (e) => Date.parse(originalRecordedAt(e)) > limit;
 };
 
 /** Folds already-read events (in stream order) into the replay result. Pure. */

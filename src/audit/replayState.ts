@@ -38,6 +38,12 @@ export interface TimelinePoint {
   bestAccuracy: number | null;
 }
 
+/** When the event first happened: the exporting store's time for imported events, else the store's recordedAt. */
+export const originalRecordedAt = (event: RecordedEvent): string => {
+  const imported = (event.metadata as { imported?: { recordedAt?: unknown } }).imported;
+  return typeof imported?.recordedAt === 'string' ? imported.recordedAt : event.metadata.recordedAt;
+};
+
 /** Mutable accumulator of the fold; finish it with summarizeReplay. */
 export interface ReplayAccumulator {
   experimentId: string | null;
@@ -68,7 +74,8 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
   acc.counts.events += 1;
   acc.lastPosition = recorded.position;
   acc.lastRevision = recorded.revision;
-  acc.lastRecordedAt = recorded.metadata.recordedAt;
+  const recordedAt = originalRecordedAt(recorded);
+  acc.lastRecordedAt = recordedAt;
   const event = asExperimentEvent(recorded);
   if (event === undefined) return; // events outside the experiment catalog do not change the experiment's state
   switch (event.type) {
@@ -124,7 +131,7 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       acc.counts.rewarded += 1;
       if (c !== undefined) c.reward = event.data.reward;
       acc.timeline.push({
-        position: recorded.position, recordedAt: recorded.metadata.recordedAt, candidateId: event.data.candidateId,
+        position: recorded.position, recordedAt, candidateId: event.data.candidateId,
         index: c?.index ?? -1, reward: event.data.reward, bestAccuracy: acc.bestAccuracy,
       });
       return;

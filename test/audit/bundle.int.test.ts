@@ -43,6 +43,7 @@ describe('export and import bundles', () => {
       expect(audit.verified).toBe(true);
       const [before, after] = await Promise.all([replayExperiment(source.store, experimentId), replayExperiment(target.store, experimentId)]);
       expect(after.counts).toEqual(before.counts);
+      expect(after.asOf.recordedAt).toBe(before.asOf.recordedAt);
       expect(after.leaderboard.map((c) => c.candidateId)).toEqual(before.leaderboard.map((c) => c.candidateId));
       const original = await source.store.readStream(`experiment-${experimentId}`);
       const imported = await target.store.readStream(`experiment-${experimentId}`);
