@@ -58,15 +58,18 @@ export const autoFold = (candidate: Candidate, device: DevicePreset, options: Au
       fanIn = h * w * ch;
     }
     let best = { pe: outC, simd: fanIn, luts: Infinity, lanes: Infinity };
+    const simds = divisorsUpTo(fanIn, divisible);
     for (const pe of divisorsUpTo(outC, divisible)) {
-      // Smallest SIMD meeting the target for this PE; larger SIMDs only cost more.
-      for (const simd of divisorsUpTo(fanIn, divisible)) {
-        costLayer(scratch, c, k, w, ch, convH, convW, outC, fanIn, pooled, layer.weightBits, inBits, outBits, pe, simd);
-        if ((scratch[C_CYCLES] ?? Infinity) > targetCycles) continue;
-        const luts = scratch[C_LUTS] ?? Infinity;
-        if (luts < best.luts || (luts === best.luts && pe * simd < best.lanes)) best = { pe, simd, luts, lanes: pe * simd };
-        break;
-      }
+      // The smallest SIMD meeting the target for this PE: larger SIMDs only add lanes.
+      const foldsAllowed = Math.floor(targetCycles / (convH * convW * Math.ceil(outC / pe)));
+      if (foldsAllowed < 1) continue;
+      const minSimd = Math.ceil(fanIn / foldsAllowed);
+      const simd = simds.find((d) => d >= minSimd);
+      if (simd === undefined) continue;
+      costLayer(scratch, c, k, w, ch, convH, convW, outC, fanIn, pooled, layer.weightBits, inBits, outBits, pe, simd);
+      if ((scratch[C_CYCLES] ?? Infinity) > targetCycles) continue;
+      const luts = scratch[C_LUTS] ?? Infinity;
+      if (luts < best.luts || (luts === best.luts && pe * simd < best.lanes)) best = { pe, simd, luts, lanes: pe * simd };
     }
     if (best.luts === Infinity) unreachable.push(i);
     layers.push({ ...layer, pe: best.pe, simd: best.simd });

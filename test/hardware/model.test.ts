@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   autoFold, checkHardware, estimateHardware, evaluateHardware, isFeasible, LUT30K, resolveDevice, ZYNQ7020, type HardwareTotals,
 } from '../../src/hardware/index.js';
-import { createRng, FINN_SPACE, QNAS_SPACE, QUICK_SPACE, sampleCandidate, type Candidate } from '../../src/space/index.js';
+import { createRng, FINN_SPACE, QNAS_AUTO_SPACE, QNAS_SPACE, QUICK_SPACE, sampleCandidate, type Candidate } from '../../src/space/index.js';
 
 const totals = (): HardwareTotals => ({ luts: 0, bram36: 0, maxCycles: 0, sumCycles: 0, bottleneckLayer: 0, throughputFps: 0 });
 const seed = fc.integer({ min: 0, max: 2 ** 32 - 1 });
@@ -98,6 +98,17 @@ describe('auto-folding', () => {
         const outC = l.kind === 'conv' ? l.filters : l.units;
         expect(outC % l.pe).toBe(0);
       });
+    }
+  });
+
+  it('folds QNAS candidates without divisibility to the target, quickly, layer by layer', () => {
+    const rng = createRng(13);
+    for (let i = 0; i < 20; i++) {
+      const c = sampleCandidate(QNAS_AUTO_SPACE, rng);
+      const folded = autoFold(c, ZYNQ7020, { minFps: 1000, divisible: false });
+      const result = evaluateHardware(folded.candidate, ZYNQ7020);
+      if (folded.reachable) expect(result.throughputFps).toBeGreaterThanOrEqual(1000);
+      else expect(folded.unreachableLayers.every((j) => (result.layers[j]?.maxFps ?? 0) < 1000)).toBe(true);
     }
   });
 
