@@ -53,6 +53,8 @@ export interface Policy {
   sample(rng: Rng): Promise<{ actions: number[]; logProbs: number[] }>;
   /** One REINFORCE step: minimizes -mean(advantage · Σ used log π(a)). Returns the loss. */
   update(batch: ReadonlyArray<{ actions: readonly number[]; used: readonly boolean[]; advantage: number }>): Promise<number>;
+  /** Log-probability of a whole action vector (all dims) under the current weights. */
+  logProb(actions: readonly number[]): Promise<number>;
   checkpoint(): PolicyCheckpoint;
   restore(checkpoint: PolicyCheckpoint): void;
   dispose(): void;
@@ -165,6 +167,9 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
         Object.values(grads).forEach((g) => g.dispose());
         return loss;
       });
+    },
+    async logProb(actions) {
+      return onCpu(() => tf.tidy(() => logProbsOf([actions]).reduce((sum, lp, t) => sum + (lp.dataSync()[actions[t] ?? 0] ?? 0), 0)));
     },
     checkpoint: () => ({
       format: 'cosearch-policy-v1', step,
