@@ -1,7 +1,7 @@
 // The candidates read model (read_candidates): one row per proposed candidate with its hardware results,
 // training curve, accuracy and reward; plus its queries (get, filtered and ordered pages).
 import { CosearchError } from '../errors.js';
-import { asExperimentEvent } from '../events/index.js';
+import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
@@ -16,8 +16,19 @@ const COLUMNS = [
 ] as const;
 const STATUSES: readonly CandidateStatus[] = ['proposed', 'pruned', 'training', 'trained', 'failed'];
 
+/**
+ * The fold's row: the view with its write-once JSON columns kept as stored text, so a rebuild never parses or
+ * re-serializes a candidate's architecture or hardware breakdown (the queries parse them).
+ */
+export type CandidateRow = Omit<CandidateView, 'candidate' | 'logProbs' | 'layers' | 'violations'> & {
+  candidateJson: string;
+  logProbsJson: string;
+  layersJson: string;
+  violationsJson: string;
+};
+
 /** Folds one candidate event into the row. Pure: times and positions come from the recorded event. */
-export const evolveCandidate = (row: CandidateView | undefined, recorded: RecordedEvent): CandidateView | undefined => {
+export const evolveCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent): CandidateRow | undefined => {
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
@@ -25,21 +36,21 @@ export const evolveCandidate = (row: CandidateView | undefined, recorded: Record
     if (row !== undefined) return undefined;
     const d = event.data;
     return {
-      id: d.candidateId, experimentId: d.experimentId, index: d.index, candidate: d.candidate, controller: d.controller,
-      logProbs: d.logProbs, status: 'proposed', device: null, luts: null, throughputFps: null, latencyMs: null,
-      feasible: null, violations: [], layers: [], accuracy: null, testAccuracy: null, backend: null, trainSeconds: null,
+      id: d.candidateId, experimentId: d.experimentId, index: d.index, candidateJson: JSON.stringify(d.candidate), controller: d.controller,
+      logProbsJson: JSON.stringify(d.logProbs), status: 'proposed', device: null, luts: null, throughputFps: null, latencyMs: null,
+      feasible: null, violationsJson: '[]', layersJson: '[]', accuracy: null, testAccuracy: null, backend: null, trainSeconds: null,
       curve: [], reward: null, rewardReason: null, proposedAt: at, updatedAt: at, lastPosition: recorded.position,
     };
   }
   if (row === undefined) return undefined;
-  const next: CandidateView = { ...row, updatedAt: at, lastPosition: recorded.position };
+  const next: CandidateRow = { ...row, updatedAt: at, lastPosition: recorded.position };
   switch (event.type) {
     case 'HardwareEvaluated': {
       const d = event.data;
       Object.assign(next, {
         device: d.device, luts: d.luts, throughputFps: d.throughputFps, latencyMs: d.latencyMs, feasible: d.feasible,
-        violations: d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
-        layers: d.layers, status: d.feasible ? row.status : 'pruned',
+        violationsJson: JSON.stringify(d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual }))),
+        layersJson: JSON.stringify(d.layers), status: d.feasible ? row.status : 'pruned',
       });
       break;
     }
@@ -79,21 +90,21 @@ export const evolveCandidate = (row: CandidateView | undefined, recorded: Record
 const json = <T>(value: unknown, fallback: T): T => (value === null || value === undefined ? fallback : (JSON.parse(String(value)) as T));
 const stringOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-export const candidateFromRow = (r: SqlRow): CandidateView => ({
+const rowFromDb = (r: SqlRow): CandidateRow => ({
   id: String(r.id),
   experimentId: String(r.experiment_id),
   index: toNumber(r.idx),
-  candidate: json(r.candidate, {}),
+  candidateJson: String(r.candidate),
   controller: String(r.controller),
-  logProbs: json(r.log_probs, []),
+  logProbsJson: String(r.log_probs),
   status: String(r.status) as CandidateStatus,
   device: stringOrNull(r.device),
   luts: toNumberOrNull(r.luts),
   throughputFps: toNumberOrNull(r.throughput_fps),
   latencyMs: toNumberOrNull(r.latency_ms),
   feasible: toBooleanOrNull(r.feasible),
-  violations: json(r.violations, []),
-  layers: json(r.layers, []),
+  violationsJson: String(r.violations),
+  layersJson: String(r.layers),
   accuracy: toNumberOrNull(r.accuracy),
   testAccuracy: toNumberOrNull(r.test_accuracy),
   backend: stringOrNull(r.backend),
@@ -106,30 +117,42 @@ export const candidateFromRow = (r: SqlRow): CandidateView => ({
   lastPosition: toNumber(r.last_position),
 });
 
-const candidateToRow = (c: CandidateView): SqlValue[] => [
-  c.id, c.experimentId, c.index, JSON.stringify(c.candidate), c.controller, JSON.stringify(c.logProbs), c.status, c.device,
-  c.luts, c.throughputFps, c.latencyMs, c.feasible, JSON.stringify(c.violations), JSON.stringify(c.layers), c.accuracy,
+/** The query view of a stored row (JSON columns parsed). */
+export const candidateFromRow = (r: SqlRow): CandidateView => {
+  const { candidateJson, logProbsJson, layersJson, violationsJson, ...rest } = rowFromDb(r);
+  return {
+    ...rest,
+    candidate: json(candidateJson, {}),
+    logProbs: json(logProbsJson, []),
+    layers: json(layersJson, []),
+    violations: json(violationsJson, []),
+  };
+};
+
+const candidateToRow = (c: CandidateRow): SqlValue[] => [
+  c.id, c.experimentId, c.index, c.candidateJson, c.controller, c.logProbsJson, c.status, c.device,
+  c.luts, c.throughputFps, c.latencyMs, c.feasible, c.violationsJson, c.layersJson, c.accuracy,
   c.testAccuracy, c.backend, c.trainSeconds, JSON.stringify(c.curve), c.reward, c.rewardReason, c.proposedAt, c.updatedAt,
   c.lastPosition,
 ];
 
 /** Creates the `candidates` projection. */
 export const createCandidatesProjection = (): Projection =>
-  defineRowProjection<CandidateView>({
+  defineRowProjection<CandidateRow>({
     name: 'candidates',
     version: 1,
     table: CANDIDATES_TABLE,
-    canHandle: (event) => asExperimentEvent(event) !== undefined && typeof (event.data as { candidateId?: unknown }).candidateId === 'string',
+    canHandle: (event) => isExperimentEventType(event.type) && typeof (event.data as { candidateId?: unknown }).candidateId === 'string',
     keyOf: (event) => {
       const id = (event.data as { candidateId?: unknown }).candidateId;
       return typeof id === 'string' ? id : undefined;
     },
     async load(tx, keys) {
-      const rows = new Map<string, CandidateView>();
+      const rows = new Map<string, CandidateRow>();
       for (const part of chunked(keys, 500)) {
         for (const r of await tx.query(`SELECT * FROM ${CANDIDATES_TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
-          const view = candidateFromRow(r);
-          rows.set(view.id, view);
+          const row = rowFromDb(r);
+          rows.set(row.id, row);
         }
       }
       return rows;

@@ -1,7 +1,7 @@
 // The experiments read model (read_experiments): status, config, counts, best candidate, times and last position,
 // folded from every experiment event; plus its queries (list, get, progress).
 import { CosearchError } from '../errors.js';
-import { asExperimentEvent } from '../events/index.js';
+import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
@@ -101,7 +101,7 @@ export const createExperimentsProjection = (): Projection =>
     name: 'experiments',
     version: 1,
     table: TABLE,
-    canHandle: (event) => asExperimentEvent(event) !== undefined,
+    canHandle: (event) => isExperimentEventType(event.type),
     keyOf: experimentIdOf,
     async load(tx, keys) {
       const rows = new Map<string, ExperimentView>();

@@ -9,6 +9,7 @@ export type { OpenedProjections, OpenProjectionsOptions, ReadModelDatabaseOption
 export { createReadModelQueries } from './queries.js';
 export { createExperimentsProjection, evolveExperiment, getExperiment, getProgress, listExperiments } from './experiments.js';
 export { createCandidatesProjection, evolveCandidate, getCandidate, listCandidates } from './candidates.js';
+export type { CandidateRow } from './candidates.js';
 export { dominates, paretoFront, paretoFrontOf } from './pareto.js';
 export type { ParetoPoint } from './pareto.js';
 export { readCheckpoints } from './checkpoints.js';
