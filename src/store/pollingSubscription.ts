@@ -2,6 +2,8 @@
 // cursor; when caught up, sleep until a wake-up (local append, LISTEN/NOTIFY) or the poll interval.
 import type { RecordedEvent, SubscribeOptions, Subscription } from './eventStore.js';
 
+const MAX_CONSECUTIVE_FAILURES = 5;
+
 /** A wake-up signal with a generation counter, so a wake that lands while a page is being read is not lost. */
 export class Wakeup {
   private waiters = new Set<() => void>();
@@ -62,9 +64,21 @@ export const createPollingSubscription = (options: PollingSubscriptionOptions): 
   }
 
   async function* pages(): AsyncGenerator<RecordedEvent> {
+    let failures = 0;
     while (!closed) {
       const generation = options.wakeup.generation;
-      const page = await options.readPage(cursor, pageSize);
+      let page: RecordedEvent[];
+      try {
+        page = await options.readPage(cursor, pageSize);
+        failures = 0;
+      } catch (error) {
+        // A dropped connection or a busy file should not end a long-lived subscription: retry a few times.
+        failures += 1;
+        if (closed) return;
+        if (failures > MAX_CONSECUTIVE_FAILURES) throw error;
+        await closeSignal.wait(options.pollIntervalMs * failures);
+        continue;
+      }
       for (const event of page) {
         if (closed) return;
         cursor = event.position;
