@@ -1,7 +1,7 @@
 // Connects the API's ports to the other modules: the read models and their runner (src/projections), the hardware
 // model (src/hardware), the config parser (src/search). `cosearch serve` calls this; tests wire what they need.
 import { openProjections } from '../projections/index.js';
-import { parseExperimentConfig } from '../search/index.js';
+import { createEngineTrainer, createSearchRunner, parseExperimentConfig } from '../search/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { adaptConfigParser } from './config.js';
 import type { HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
@@ -32,7 +32,7 @@ export interface WireOptions {
 }
 
 /** Wires every module; one that fails to start is logged and left out, so `health` and the event views still serve. */
-export const wireServices = async ({ store, storeUrl, dataDir, log }: WireOptions): Promise<WiredServices> => {
+export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true, log }: WireOptions): Promise<WiredServices> => {
   const runners: BackgroundRunner[] = [];
   let readModels: ReadModels | undefined;
   try {
@@ -42,6 +42,20 @@ export const wireServices = async ({ store, storeUrl, dataDir, log }: WireOption
     runners.push({ name: 'projections', stop: () => projections.close() });
   } catch (error) {
     log('the read models did not start; experiments/candidates queries are unavailable', error);
+  }
+  if (runSearch) {
+    try {
+      const search = createSearchRunner({
+        store,
+        trainerFor: (config) => createEngineTrainer(config, { dataDir }),
+        onFinished: (experimentId, result) =>
+          result instanceof Error ? log(`experiment ${experimentId} stopped`, result) : log(`experiment ${experimentId} finished`),
+      });
+      search.start();
+      runners.push({ name: 'search', stop: () => search.stop() });
+    } catch (error) {
+      log('the search runner did not start; started experiments wait for `cosearch search`', error);
+    }
   }
   return { readModels, hardware: createHardwareService(), parseConfig: adaptConfigParser(parseExperimentConfig), runners };
 };

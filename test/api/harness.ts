@@ -55,7 +55,14 @@ export const startHarness = async (options: Partial<ApiServerOptions> = {}, { wi
     readModels: createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name)),
     hardware: createHardwareService(),
   };
-  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...options });
+  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...options }).catch(
+    async (error: unknown) => {
+      await projections?.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   const clients: Client[] = [];
   return {
     server,

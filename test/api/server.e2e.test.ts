@@ -76,3 +76,22 @@ describe('the API over HTTP', () => {
     expect(other.status).toBe(404);
   });
 });
+
+describe('an unconfigured server', () => {
+  it('is open on loopback: a caller without a token acts as local admin', async () => {
+    const h = await startHarness({ tokens: [] });
+    try {
+      expect(h.server.open).toBe(true);
+      const result = await h.gql('mutation { startExperiment(config: {name: "open"}) { id } }');
+      expect(result.errors).toBeUndefined();
+      const [event] = await h.store.readAll();
+      expect(event?.metadata.actor).toBe('local');
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('refuses to listen on a non-loopback address without tokens', async () => {
+    await expect(startHarness({ tokens: [], host: '0.0.0.0' })).rejects.toThrow(/COSEARCH_TOKENS/);
+  });
+});

@@ -12,7 +12,7 @@ interface ServeArgs {
   port?: number;
   'data-dir'?: string;
   host?: string;
-  'no-search'?: boolean;
+  search?: boolean;
 }
 
 const log = (message: string, error?: unknown): void => {
@@ -32,7 +32,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         describe: 'bind address (default 127.0.0.1); a bare --host binds 0.0.0.0 and then requires tokens; env COSEARCH_HOST',
       })
-      .option('no-search', { type: 'boolean', describe: 'do not run searches in this process (a separate `cosearch search` does)' }),
+      .option('search', { type: 'boolean', default: true, describe: 'run started experiments in this process; --no-search leaves them to `cosearch search`' }),
   handler: async (args) => {
     const env = process.env;
     const dataDir = resolve(args['data-dir'] ?? env['COSEARCH_DATA_DIR'] ?? './data');
@@ -46,7 +46,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     if (storeUrl.startsWith('sqlite:')) mkdirSync(dataDir, { recursive: true });
 
     const store = await createEventStore(storeUrl);
-    const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args['no-search'] !== true, log });
+    const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args.search !== false, log });
     const server = await createApiServer({
       store,
       port,
