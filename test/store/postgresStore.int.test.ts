@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEventStore, PostgresEventStore } from '../../src/store/index.js';
+import { started } from './contractSupport.js';
 import { testEventStore } from './eventStoreContract.js';
 
 const SERVER = process.env.COSEARCH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -25,6 +26,30 @@ testEventStore('postgres', async () => {
   schemas.push(schema);
   const url = `${SERVER}?schema=${schema}`;
   return { url, open: () => createEventStore(url, { pollIntervalMs: 100, poolSize: 4 }), cleanup: async () => undefined };
+});
+
+describe('postgres event store ordering', () => {
+  it('makes a later append wait for an in-flight one, so positions commit in order', async () => {
+    const schema = `store_${run}_order`;
+    schemas.push(schema);
+    const store = await createEventStore(`${SERVER}?schema=${schema}`);
+    const blocker = new pg.Client({ connectionString: SERVER });
+    await blocker.connect();
+    try {
+      // Simulate an append that holds the lock (has allocated positions) but has not committed yet.
+      await blocker.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('cosearch-append:${schema}'))`);
+      let done = false;
+      const pending = store.append('experiment-o', [started('o')], 'no_stream').then((result) => { done = true; return result; });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(done).toBe(false);
+      expect(await store.headPosition()).toBe(0);
+      await blocker.query('COMMIT');
+      expect((await pending).position).toBe(1);
+    } finally {
+      await blocker.end();
+      await store.close();
+    }
+  });
 });
 
 describe('postgres event store schema', () => {
