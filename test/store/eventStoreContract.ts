@@ -63,7 +63,10 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
       expect(again).toEqual(first);
       expect(await store.readStream('experiment-e4')).toHaveLength(2);
       await expect(store.append('experiment-e4', [batch[0]!, reward('e4', 2)], 'any')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.append('experiment-e4', [reward('e4', 3), batch[1]!], 'any')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.append('experiment-other', batch, 'any')).rejects.toMatchObject({ code: 'CONFLICT' });
       expect(await store.readStream('experiment-e4')).toHaveLength(2);
+      expect(await store.readStream('experiment-other')).toEqual([]);
     });
 
     it('reads a stream backwards from a revision with a max count', async () => {
