@@ -1,13 +1,13 @@
 // The decoded-dataset cache: one binary file per source in `<dataDir>/cache/`, so a second load skips decoding.
 // Layout: 8-byte magic, uint32 LE header length, JSON header, then train pixels, train labels, test pixels, test labels.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dataset, ImageSet } from './imageSet.js';
 import { imageSize } from './imageSet.js';
 
 const MAGIC = 'COSDS001';
 
-interface CacheHeader {
+export interface CacheHeader {
   version: 1;
   name: string;
   sourceHash: string;
@@ -44,6 +44,22 @@ export async function writeDatasetCache(path: string, dataset: Dataset): Promise
   const tmp = `${path}.${process.pid}.tmp`;
   await writeFile(tmp, Buffer.concat([Buffer.from(MAGIC), len, json, train.images, train.labels, test.images, test.labels]));
   await rename(tmp, path);
+}
+
+/** The JSON header of a cache file (counts, classes, image shape), without reading the pixels. */
+export async function readCacheHeader(path: string): Promise<CacheHeader | undefined> {
+  const handle = await open(path, 'r').catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    const head = Buffer.alloc(12);
+    await handle.read(head, 0, 12, 0);
+    if (head.subarray(0, 8).toString() !== MAGIC) return undefined;
+    const json = Buffer.alloc(head.readUInt32LE(8));
+    await handle.read(json, 0, json.length, 12);
+    return JSON.parse(json.toString('utf8')) as CacheHeader;
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Reads a cache file; undefined when it is missing, foreign, or made from another source. */
