@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql/index.js';
 import { buildSchema, type PubSub } from 'type-graphql';
 import { EventResolver } from './resolvers/events.js';
+import { ExperimentFieldResolver } from './resolvers/experimentFields.js';
 import { HardwareResolver } from './resolvers/hardware.js';
 import { MutationResolver } from './resolvers/mutations.js';
 import { QueryResolver } from './resolvers/queries.js';
@@ -26,7 +27,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema; built once per process (type-graphql's metadata is global anyway). */
 export const buildApiSchema = (): Promise<GraphQLSchema> => {
   built ??= buildSchema({
-    resolvers: [QueryResolver, EventResolver, MutationResolver, HardwareResolver],
+    resolvers: [QueryResolver, ExperimentFieldResolver, EventResolver, MutationResolver, HardwareResolver],
     // Inputs are checked by hand in the resolvers, with messages that name the field; class-validator is not used.
     validate: false,
     pubSub: noPubSub,

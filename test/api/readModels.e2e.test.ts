@@ -45,6 +45,11 @@ describe('read-model queries', () => {
     expect(page2.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('returns one experiment with its best candidate', async () => {
+    const result = await h.gql('query ($id: ID!) { experiment(id: $id) { id seed bestCandidate { id accuracy } } }', { id: experimentId }, TOKENS.viewer);
+    expect(result.data?.['experiment']).toEqual({ id: experimentId, seed: 7, bestCandidate: { id: best, accuracy: 0.8 } });
+  });
+
   it('returns one candidate with its hardware and training curve', async () => {
     const result = await h.gql('query ($id: ID!) { candidate(id: $id) { id status accuracy reward hardware { device luts } trainingCurve { epoch valAccuracy } } }', { id: best }, TOKENS.viewer);
     expect(result.data?.['candidate']).toEqual({
