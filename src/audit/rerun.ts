@@ -130,7 +130,13 @@ export const rerunExperiment = async (store: EventStore, experimentId: string, o
     throw new CosearchError('ILLEGAL_STATE', `expected a completed experiment to re-run, but ${experimentId} has no ExperimentCompleted event.`);
   }
   const startedData = started.data as { config: Record<string, unknown>; seed: number };
-  const config = { ...startedData.config, seed: options.seed ?? startedData.seed };
+  const completed = original.find((e) => e.type === 'ExperimentCompleted')?.data as { reason?: unknown; proposed?: unknown } | undefined;
+  // A wall-clock stop cannot repeat (recorded results come back instantly), so the re-run stops after the same
+  // number of proposals instead, and the completion reason is left out of the comparison.
+  const wallStopped = typeof completed?.reason === 'string' && completed.reason.startsWith('max wall time');
+  const budget = { ...(startedData.config.budget as Record<string, unknown> | undefined) };
+  if (wallStopped) { delete budget.maxWallSeconds; budget.maxCandidates = completed?.proposed; }
+  const config = { ...startedData.config, budget, seed: options.seed ?? startedData.seed };
   const rerunExperimentId = options.rerunExperimentId ?? randomUUID();
   const recorded = createRecordedPorts(original);
   await startExperiment(store, config, { experimentId: rerunExperimentId, actor: options.actor ?? 'cli' });
@@ -139,8 +145,10 @@ export const rerunExperiment = async (store: EventStore, experimentId: string, o
     hardware: options.hardware ?? (() => recorded.hardware),
   });
   const rerun = await readWholeStream(readOnlyStore(store), experimentStreamId(rerunExperimentId));
-  const a = decisionsOf(original);
-  const firstDivergence = compareDecisions(a, decisionsOf(rerun), options.tolerance ?? 0);
+  const withoutWallReason = (ds: Decision[]): Decision[] =>
+    wallStopped ? ds.map((d) => (d.type === 'ExperimentCompleted' ? { ...d, value: { ...d.value, reason: null } } : d)) : ds;
+  const a = withoutWallReason(decisionsOf(original));
+  const firstDivergence = compareDecisions(a, withoutWallReason(decisionsOf(rerun)), options.tolerance ?? 0);
   return { experimentId, rerunExperimentId, identical: firstDivergence === null, decisionsCompared: a.length,
     unrecordedRequests: recorded.misses(), firstDivergence };
 };

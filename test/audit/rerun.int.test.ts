@@ -42,6 +42,15 @@ describe('deterministic re-run', () => {
     expect(result.firstDivergence?.message).toContain('candidate #0');
   });
 
+  it('re-runs a search stopped by its wall-clock budget identically, up to the same number of proposals', async () => {
+    await startExperiment(fx.store, quickConfig({ budget: { maxCandidates: 1000, maxWallSeconds: 1 } }), { experimentId: 'wall' });
+    await runExperiment({ store: fx.store, experimentId: 'wall', trainer: createOracleTrainer({ epochDelayMs: 40 }), hardware: fakeHardwareFor });
+    const log = await fx.store.readStream('experiment-wall');
+    expect((log.at(-1)?.data as { reason: string }).reason).toContain('max wall time');
+    const result = await rerunExperiment(fx.store, 'wall', { rerunExperimentId: 'wall-again' });
+    expect(result.firstDivergence).toBeNull();
+  });
+
   it('names the decision and field where two logs part', () => {
     const a = decisionsOf(original);
     const idx = a.findIndex((d) => d.type === 'RewardAssigned');
