@@ -6,6 +6,7 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
+import { createTileConfig } from './Tile.js';
 
 /** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
 export const engineKernelConfigs: readonly KernelConfig[] = [
@@ -38,13 +39,17 @@ const install = (config: KernelConfig, result: RegisterEngineKernelsResult): voi
 };
 
 /**
- * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput).
+ * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput,
+ * Tile).
  * Idempotent: a second call finds the engine's kernels already in place and changes nothing. Call it before or
  * after the wasm backend starts; selectBackend() calls it.
  */
 export const registerEngineKernels = (): RegisterEngineKernelsResult => {
   const result: RegisterEngineKernelsResult = { registered: [], replaced: [] };
   for (const config of engineKernelConfigs) install(config, result);
+  // Tile keeps wasm's own kernel as the fallback for non-float tensors.
+  const wasmTile = getKernel('Tile', 'wasm');
+  if (wasmTile === undefined || !installed.has(wasmTile.kernelFunc)) install(createTileConfig(wasmTile), result);
   return result;
 };
 
