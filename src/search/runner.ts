@@ -1,6 +1,6 @@
 // The search runner: follows the store's experiment streams and runs every started-but-unfinished experiment,
 // one at a time, resuming from its log. `cosearch serve` and `cosearch search` start one.
-import { asExperimentEvent, experimentIdFromStream } from '../events/index.js';
+import { asExperimentEvent, derivedEventId, experimentIdFromStream, experimentStreamId, newEvent } from '../events/index.js';
 import type { EventStore, Subscription } from '../store/index.js';
 import { parseExperimentConfig, type ExperimentConfig } from './config.js';
 import { createHardwareEvaluator } from './hardwareAdapter.js';
@@ -46,10 +46,22 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
     while (queue.length > 0 && !abort.signal.aborted) {
       const experimentId = queue[0] ?? '';
       try {
+        if (await isFinished(store, experimentId)) {
+          queue.shift();
+          finished.add(experimentId);
+          continue;
+        }
+        let trainer: CandidateTrainer;
+        try {
+          trainer = await trainerFor(await configOf(store, experimentId));
+        } catch (error) {
+          // No trainer (bad config, missing dataset): the experiment cannot run, so record why instead of waiting forever.
+          await failBeforeStart(store, experimentId, error, options.actor ?? 'system');
+          throw error;
+        }
         const summary = await runExperiment({
           store, experimentId, signal: abort.signal, actor: options.actor ?? 'system',
-          hardware: options.hardware ?? createHardwareEvaluator,
-          trainer: await trainerFor(await configOf(store, experimentId)),
+          hardware: options.hardware ?? createHardwareEvaluator, trainer,
         });
         options.onFinished?.(experimentId, summary);
       } catch (error) {
@@ -95,4 +107,21 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
 const configOf = async (store: EventStore, experimentId: string): Promise<ExperimentConfig> => {
   const [first] = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
   return parseExperimentConfig((first?.data as { config?: unknown } | undefined)?.config);
+};
+
+const failBeforeStart = async (store: EventStore, experimentId: string, error: unknown, actor: string): Promise<void> => {
+  const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : 'BAD_USER_INPUT';
+  const message = error instanceof Error ? error.message : String(error);
+  const event = newEvent('ExperimentFailed', { experimentId, error: { code, message } }, { correlationId: experimentId, actor },
+    { id: derivedEventId(experimentId, 'ExperimentFailed') });
+  await store.append(experimentStreamId(experimentId), [event], 'any');
+};
+
+const terminal = new Set(['ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled']);
+
+/** True when the stream already holds a terminal event (checked before paying for a trainer). */
+const isFinished = async (store: EventStore, experimentId: string): Promise<boolean> => {
+  // Terminal events are the last of a stream; reading one event backwards avoids loading policy checkpoints.
+  const [last] = await store.readStream(experimentStreamId(experimentId), { direction: 'backwards', maxCount: 1 });
+  return last !== undefined && terminal.has(last.type);
 };
