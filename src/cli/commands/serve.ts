@@ -2,6 +2,7 @@
 // projection runner and the search runner in-process. SIGTERM/SIGINT drain connections and close the store.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { destination, pino } from 'pino';
 import type { CommandModule } from 'yargs';
 import { createApiServer, loadTokens } from '../../api/index.js';
 import { wireServices } from '../../api/wiring.js';
@@ -15,9 +16,12 @@ interface ServeArgs {
   search?: boolean;
 }
 
+// Service logs are JSON lines (pino) on stderr, so they can be shipped as they are; level from COSEARCH_LOG_LEVEL.
+const logger = pino({ name: 'cosearch', level: process.env['COSEARCH_LOG_LEVEL'] ?? 'info' }, destination(2));
+
 const log = (message: string, error?: unknown): void => {
-  const detail = error instanceof Error ? `: ${error.stack ?? error.message}` : error === undefined ? '' : `: ${String(error)}`;
-  console.error(`[cosearch serve] ${message}${detail}`);
+  if (error === undefined) logger.info(message);
+  else logger.error({ err: error }, message);
 };
 
 export const serveCommand: CommandModule<object, ServeArgs> = {
@@ -64,7 +68,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       throw error;
     });
     console.log(`cosearch API at ${server.url} (store ${store.kind}${server.open ? ', open: no tokens configured, loopback only' : ''})`);
-    if (wired.runners.length > 0) console.log(`running: ${wired.runners.map((runner) => runner.name).join(', ')}`);
+    logger.info({ url: server.url, store: store.kind, open: server.open, runners: wired.runners.map((runner) => runner.name) }, 'serving');
 
     let stopping = false;
     const shutdown = (signal: string): void => {
