@@ -37,7 +37,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('batch-size', { type: 'number', describe: 'batch size (default 64)' })
       .option('subset', { type: 'number', describe: 'train on this many images only' })
       .option('optimizer', { type: 'string', choices: ['sgd', 'momentum', 'adam'], describe: 'default momentum' })
-      .option('lr', { type: 'number', describe: 'base learning rate (default 0.05; adam 0.002)' })
+      .option('lr', { type: 'number', describe: 'base learning rate (default sgd 0.05, momentum 0.01, adam 0.002)' })
       .option('schedule', { type: 'string', choices: ['constant', 'cosine', 'step'], describe: 'learning-rate schedule (default cosine)' })
       .option('weight-decay', { type: 'number', describe: 'L2 penalty (default 5e-4)' })
       .option('seed', { type: 'number', default: 0 })

@@ -35,7 +35,8 @@ export const steQuantize = (x: tf.Tensor, step: tf.Tensor, qmin: number, qmax: n
 
 /**
  * PACT activation quantizer with a learned clip `alpha` (scalar): `round(clip(x, 0, alpha) / δ) · δ` with
- * δ = alpha / (levels − 1). Gradients: dx = dy on [0, alpha]; dalpha = Σ dy over x > alpha.
+ * δ = alpha / (levels − 1). Gradients: dx = dy on [0, alpha]; dalpha = Σ dy over x > alpha, scaled by
+ * 1/√(features per sample · (levels − 1)) as LSQ scales its step-size gradient.
  */
 export const pactQuantize = (x: tf.Tensor, alpha: tf.Tensor, levels: number): tf.Tensor =>
   tf.customGrad((...args: (tf.Tensor | Saved)[]) => {
@@ -51,7 +52,10 @@ export const pactQuantize = (x: tf.Tensor, alpha: tf.Tensor, levels: number): tf
         const [xs, cs] = saved as [tf.Tensor, tf.Tensor];
         const above = tf.cast(tf.greater(xs, cs), 'float32');
         const inside = tf.mul(tf.cast(tf.greaterEqual(xs, 0), 'float32'), tf.sub(1, above));
-        return [tf.mul(dy, inside), tf.reshape(tf.sum(tf.mul(dy, above)), cs.shape)];
+        // LSQ-style gradient scale: the raw sum over every activation makes α's step dwarf the weights' steps.
+        const perSample = xs.size / Math.max(1, xs.shape[0] ?? 1);
+        const scale = 1 / Math.sqrt(perSample * (levels - 1));
+        return [tf.mul(dy, inside), tf.reshape(tf.mul(tf.sum(tf.mul(dy, above)), scale), cs.shape)];
       },
     };
   })(x, alpha);

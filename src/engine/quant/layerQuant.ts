@@ -49,7 +49,7 @@ export function quantizeActivations(x: tf.Tensor, q: LayerQuant, alpha: tf.Tenso
     return steQuantize(x, tf.scalar(2 ** -fractionBits(bits, q.activationIntBits)), 0, 2 ** bits - 1);
   }
   if (alpha === undefined) throw new Error('quantizeActivations: PACT needs an alpha variable');
-  return pactQuantize(x, alpha, 2 ** bits);
+  return pactQuantize(x, tf.maximum(alpha, 0.05), 2 ** bits);
 }
 
 /** True when the layer's activations need a learned clip variable. */
