@@ -5,6 +5,7 @@ import 'reflect-metadata';
 // our sources the ESM one; two copies mean "Cannot use GraphQLSchema from another module or realm".
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql/index.js';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { AuditResolver } from './resolvers/auditResolver.js';
 import { EventResolver } from './resolvers/events.js';
 import { ExperimentFieldResolver } from './resolvers/experimentFields.js';
 import { HardwareResolver } from './resolvers/hardware.js';
@@ -27,7 +28,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema; built once per process (type-graphql's metadata is global anyway). */
 export const buildApiSchema = (): Promise<GraphQLSchema> => {
   built ??= buildSchema({
-    resolvers: [QueryResolver, ExperimentFieldResolver, EventResolver, MutationResolver, HardwareResolver],
+    resolvers: [QueryResolver, ExperimentFieldResolver, EventResolver, MutationResolver, HardwareResolver, AuditResolver],
     // Inputs are checked by hand in the resolvers, with messages that name the field; class-validator is not used.
     validate: false,
     pubSub: noPubSub,
