@@ -43,7 +43,7 @@ const measure = async (candidate: Candidate, options: MeasureOptions): Promise<M
   const { height, width, channels } = candidate.input;
   const rng = createRng(options.seed);
   const pixels = new Float32Array(options.batchSize * height * width * channels).map(() => rng.next());
-  const labels = Int32Array.from({ length: options.batchSize }, () => rng.int(10));
+  const labels = Int32Array.from({ length: options.batchSize }, () => rng.nextInt(10));
   const xs = tf.tensor4d(pixels, [options.batchSize, height, width, channels]);
   const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10));
   let step: Step;

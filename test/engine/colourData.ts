@@ -11,7 +11,7 @@ export function colourSet(count: number, seed: number): ImageSet {
     const label = n % 2;
     labels[n] = label;
     for (let p = 0; p < 64; p++) {
-      const noise = () => rng.int(120);
+      const noise = () => rng.nextInt(120);
       images.set([noise() + (label === 0 ? 100 : 40), noise() + 60, noise() + (label === 0 ? 40 : 100)], n * 192 + p * 3);
     }
   }

@@ -88,8 +88,8 @@ export function fillBatch(set: ImageSet, order: ArrayLike<number>, start: number
     const n = order[start + b] ?? 0;
     y[b] = set.labels[n] ?? 0;
     const src = n * per;
-    const dy = options.augment ? options.augment.int(2 * pad + 1) - pad : 0;
-    const dx = options.augment ? options.augment.int(2 * pad + 1) - pad : 0;
+    const dy = options.augment ? options.augment.nextInt(2 * pad + 1) - pad : 0;
+    const dx = options.augment ? options.augment.nextInt(2 * pad + 1) - pad : 0;
     const flip = options.augment ? options.augment.next() < 0.5 : false;
     for (let r = 0; r < h; r++) {
       const sr = r + dy;

@@ -16,8 +16,8 @@ describe('Tile on wasm', () => {
       [[3, 2, 2, 2], [1, 1, 1, 1]],
     ];
     for (let i = 0; i < 10; i += 1) {
-      const rank = 1 + rng.int(4);
-      cases.push([Array.from({ length: rank }, () => 1 + rng.int(3)), Array.from({ length: rank }, () => 1 + rng.int(3))]);
+      const rank = 1 + rng.nextInt(4);
+      cases.push([Array.from({ length: rank }, () => 1 + rng.nextInt(3)), Array.from({ length: rank }, () => 1 + rng.nextInt(3))]);
     }
     for (const [shape, reps] of cases) {
       const result = await compareWithCpu('Tile', { x: randomInput(rng, shape) }, { reps });

@@ -100,7 +100,7 @@ export interface ConvCase {
 }
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => {
-  const item = items[rng.int(items.length)];
+  const item = items[rng.nextInt(items.length)];
   if (item === undefined) throw new Error('pick from an empty list');
   return item;
 };
@@ -112,18 +112,18 @@ const pick = <T>(rng: Rng, items: readonly T[]): T => {
  */
 export const randomConvCase = (rng: Rng, depthwise: boolean): ConvCase => {
   for (;;) {
-    const n = 1 + rng.int(3);
-    const h = 4 + rng.int(6);
-    const w = 4 + rng.int(6);
-    const c = 1 + rng.int(4);
+    const n = 1 + rng.nextInt(3);
+    const h = 4 + rng.nextInt(6);
+    const w = 4 + rng.nextInt(6);
+    const c = 1 + rng.nextInt(4);
     const kh = pick(rng, [1, 2, 3, 3, 5]);
     const kw = pick(rng, [1, 3, 3, 4]);
-    const last = depthwise ? 1 + rng.int(2) : 1 + rng.int(5);
+    const last = depthwise ? 1 + rng.nextInt(2) : 1 + rng.nextInt(5);
     const dilation = depthwise && rng.next() < 0.3 ? 2 : 1;
     const strides: [number, number] = dilation > 1 ? [1, 1] : [pick(rng, [1, 2]), pick(rng, [1, 2])];
     const padKind = pick(rng, ['same', 'valid', 'explicit'] as const);
     const pad: ConvCase['pad'] =
-      padKind === 'explicit' ? [[0, 0], [rng.int(3), rng.int(3)], [rng.int(3), rng.int(3)], [0, 0]] : padKind;
+      padKind === 'explicit' ? [[0, 0], [rng.nextInt(3), rng.nextInt(3)], [rng.nextInt(3), rng.nextInt(3)], [0, 0]] : padKind;
     const filter: ConvCase['filter'] = [kh, kw, c, last];
     try {
       const info = tf.backend_util.computeConv2DInfo([n, h, w, c], filter, strides, dilation, pad, undefined, depthwise);
