@@ -102,6 +102,12 @@ export const BudgetConfig = z.strictObject({
   targetAccuracy: fraction.optional(),
 });
 
+/**
+ * Exponents of the `weighted` objective. `luts` ≤ 0 rewards designs below the LUT budget (MnasNet uses −0.07);
+ * `throughput` ≥ 0 rewards designs above the frame-rate target (it needs `device.minFps`).
+ */
+export const ObjectiveWeights = z.strictObject({ luts: z.number().min(-1).max(0).default(-0.07), throughput: z.number().min(0).max(1).default(0) });
+
 /** Reward of an infeasible design: `-(base + scale · Σ relative violation)`. */
 export const PenaltyConfig = z.strictObject({ base: z.number().nonnegative().default(0.1), scale: z.number().nonnegative().default(0.5) });
 
@@ -116,8 +122,15 @@ export const ExperimentConfigSchema = z.strictObject({
   finalTraining: FinalTrainingConfig.default({ topK: 0, epochs: 10 }),
   budget: BudgetConfig.default({ maxCandidates: 50 }),
   penalty: PenaltyConfig.default({ base: 0.1, scale: 0.5 }),
-  /** `accuracy`: best feasible accuracy wins; `pareto`: also keep the front over accuracy, LUTs and img/s. */
-  objective: z.enum(['accuracy', 'pareto']).default('accuracy'),
+  /**
+   * `accuracy`: the reward of a feasible design is its accuracy. `pareto`: the same reward, and the front over
+   * accuracy, LUTs and img/s is reported. `weighted`: a feasible design's reward is
+   * `accuracy · (LUTs / LUT budget)^luts · (img/s / minFps)^throughput` (MnasNet's soft-constraint form), so the
+   * controller also learns to prefer smaller or faster designs among the feasible ones.
+   */
+  objective: z.enum(['accuracy', 'pareto', 'weighted']).default('accuracy'),
+  /** Exponents of the `weighted` objective; ignored otherwise. */
+  objectiveWeights: ObjectiveWeights.default({ luts: -0.07, throughput: 0 }),
 });
 
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;

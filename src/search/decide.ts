@@ -1,6 +1,7 @@
 // The loop's decider: from the folded state and the config, the one next command. Pure (time arrives as `nowMs`).
 // Order: finish the oldest unfinished candidate, then the policy update of a complete episode, then the stop
 // rules (with the final top-k training), then the next proposal.
+import { resolveDevice } from '../hardware/index.js';
 import type { ExperimentConfig } from './config.js';
 import { accuracyOf, countsOf, isFeasibleTrained, type CandidateRecord, type SearchState } from './state.js';
 
@@ -57,11 +58,29 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
   return { type: 'CompleteExperiment', reason };
 };
 
+/** MnasNet-style soft objective of a feasible design: accuracy scaled by its LUT and throughput ratios to the targets. */
+const weightedReward = (accuracy: number, hw: { luts: number; throughputFps: number }, config: ExperimentConfig): { reward: number; reason: string } => {
+  const lutBudget = config.device.maxLuts ?? resolveDevice(config.device.preset).lutBudget;
+  const { luts: wLuts, throughput: wFps } = config.objectiveWeights;
+  const lutFactor = Math.max(hw.luts, 1) / lutBudget;
+  const minFps = config.device.minFps;
+  const fpsFactor = minFps === undefined ? 1 : Math.max(hw.throughputFps, 1e-9) / minFps;
+  const reward = accuracy * lutFactor ** wLuts * fpsFactor ** wFps;
+  return {
+    reward,
+    reason: `weighted: accuracy ${accuracy.toFixed(4)} × (LUTs ${hw.luts}/${lutBudget})^${wLuts}` +
+      (minFps === undefined ? '' : ` × (img/s ${hw.throughputFps.toFixed(0)}/${minFps})^${wFps}`),
+  };
+};
+
 /** Reward of a candidate: accuracy when feasible (or float), else a penalty growing with the relative violation. */
 export const rewardOf = (candidate: CandidateRecord, config: ExperimentConfig): { reward: number; reason: string } => {
   const hw = candidate.hardware;
   if (candidate.float) return { reward: candidate.trained?.accuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
-  if (hw?.feasible === true) return { reward: candidate.trained?.accuracy ?? 0, reason: 'validation accuracy' };
+  if (hw?.feasible === true) {
+    const accuracy = candidate.trained?.accuracy ?? 0;
+    return config.objective === 'weighted' ? weightedReward(accuracy, hw, config) : { reward: accuracy, reason: 'validation accuracy' };
+  }
   const excess = (hw?.violations ?? []).reduce((sum, v) => sum + Math.abs(v.actual - v.limit) / Math.max(Math.abs(v.limit), 1e-9), 0);
   const reward = -(config.penalty.base + config.penalty.scale * Math.min(excess, 10));
   const what = (hw?.violations ?? []).map((v) => `${v.constraint} ${v.actual.toFixed(0)} vs ${v.limit}`).join(', ');

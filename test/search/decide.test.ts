@@ -49,4 +49,36 @@ describe('decideNext', () => {
     const state = given(recorded('ExperimentStarted', { name: 'n', config, seed: 1 }), recorded('ExperimentCancelled', { reason: 'user' }));
     expect(decideNext(state, config, 0)).toEqual({ type: 'Stop', status: 'cancelled' });
   });
+
+  describe('weighted objective (MnasNet soft constraint)', () => {
+    const trainedAt = (luts: number, fps: number, accuracy: number) => given(
+      recorded('ExperimentStarted', { name: 'n', config, seed: 1 }), proposed(0),
+      recorded('HardwareEvaluated', { candidateId: 'c0', device: 'd', luts, throughputFps: fps, latencyMs: 1, feasible: true, layers: [], violations: [] }),
+      recorded('CandidateTrained', { candidateId: 'c0', accuracy, epochs: 1, trainSeconds: 0, backend: 'oracle' }),
+    ).candidates[0]!;
+    const weighted = parseExperimentConfig({ objective: 'weighted', device: { preset: '30k', maxLuts: 20_000, minFps: 1000 }, objectiveWeights: { luts: -0.1, throughput: 0.05 } });
+
+    it('scales accuracy by (LUTs/budget)^wL · (fps/target)^wF', () => {
+      const { reward, reason } = rewardOf(trainedAt(10_000, 2000, 0.8), weighted);
+      expect(reward).toBeCloseTo(0.8 * 0.5 ** -0.1 * 2 ** 0.05, 10);
+      expect(reason).toMatch(/weighted: accuracy 0\.8000 × \(LUTs 10000\/20000\)\^-0\.1/);
+    });
+
+    it('prefers the smaller of two equally accurate feasible designs, unlike the accuracy objective', () => {
+      const small = trainedAt(8_000, 1000, 0.7);
+      const large = trainedAt(19_000, 1000, 0.7);
+      expect(rewardOf(small, weighted).reward).toBeGreaterThan(rewardOf(large, weighted).reward);
+      expect(rewardOf(small, config).reward).toBe(rewardOf(large, config).reward);
+    });
+
+    it("uses the preset's LUT budget without maxLuts, and ignores throughput without minFps", () => {
+      const preset = parseExperimentConfig({ objective: 'weighted', device: { preset: '30k' } });
+      expect(preset.objectiveWeights).toEqual({ luts: -0.07, throughput: 0 });
+      expect(rewardOf(trainedAt(15_000, 5, 0.6), preset).reward).toBeCloseTo(0.6 * 0.5 ** -0.07, 10);
+    });
+
+    it('rejects a positive LUT exponent with a message naming the field', () => {
+      expect(() => parseExperimentConfig({ objective: 'weighted', objectiveWeights: { luts: 0.2 } })).toThrow(/objectiveWeights\.luts/);
+    });
+  });
 });
