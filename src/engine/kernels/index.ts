@@ -6,6 +6,8 @@ import { conv2DBackpropFilterConfig } from './Conv2DBackpropFilter.js';
 import { conv2DBackpropInputConfig } from './Conv2DBackpropInput.js';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './DepthwiseConv2dNativeBackpropFilter.js';
 import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativeBackpropInput.js';
+import { maxPoolGradConfig } from './MaxPoolGrad.js';
+import { createMeanConfig, createSumConfig } from './Sum.js';
 import { createTileConfig } from './Tile.js';
 
 /** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
@@ -14,12 +16,20 @@ export const engineKernelConfigs: readonly KernelConfig[] = [
   conv2DBackpropInputConfig,
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
+  maxPoolGradConfig,
+];
+
+/** Kernels that replace wasm's own for the cases they speed up and hand every other case to it. */
+const wrappingKernels: ReadonlyArray<[string, (fallback: KernelConfig | undefined) => KernelConfig]> = [
+  ['Tile', createTileConfig],
+  ['Sum', createSumConfig],
+  ['Mean', createMeanConfig],
 ];
 
 export interface RegisterEngineKernelsResult {
   /** Kernel names now served by the engine's implementations. */
   registered: string[];
-  /** Kernel names whose previous wasm implementation was replaced (Conv2DBackpropInput). */
+  /** Kernel names whose previous wasm implementation was replaced (Conv2DBackpropInput, MaxPoolGrad, Tile, Sum, Mean). */
   replaced: string[];
 }
 
@@ -40,17 +50,24 @@ const install = (config: KernelConfig, result: RegisterEngineKernelsResult): voi
 
 /**
  * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput,
- * Tile).
+ * MaxPoolGrad, Tile, Sum, Mean).
  * Idempotent: a second call finds the engine's kernels already in place and changes nothing. Call it before or
  * after the wasm backend starts; selectBackend() calls it.
  */
 export const registerEngineKernels = (): RegisterEngineKernelsResult => {
   const result: RegisterEngineKernelsResult = { registered: [], replaced: [] };
   for (const config of engineKernelConfigs) install(config, result);
-  // Tile keeps wasm's own kernel as the fallback for non-float tensors.
-  const wasmTile = getKernel('Tile', 'wasm');
-  if (wasmTile === undefined || !installed.has(wasmTile.kernelFunc)) install(createTileConfig(wasmTile), result);
+  for (const [name, create] of wrappingKernels) {
+    const own = getKernel(name, 'wasm');
+    if (own === undefined || !installed.has(own.kernelFunc)) install(create(own), result);
+  }
   return result;
 };
 
-export { conv2DBackpropFilterConfig, conv2DBackpropInputConfig, depthwiseConv2dNativeBackpropFilterConfig, depthwiseConv2dNativeBackpropInputConfig };
+export {
+  conv2DBackpropFilterConfig,
+  conv2DBackpropInputConfig,
+  depthwiseConv2dNativeBackpropFilterConfig,
+  depthwiseConv2dNativeBackpropInputConfig,
+  maxPoolGradConfig,
+};

@@ -1,0 +1,64 @@
+// MaxPoolGrad for wasm as one JS pass over the heap: the argmax of each pooling window (the first maximum, as the
+// cpu backend picks it) receives that window's dy. wasm's own kernel was a fifth of a float training step.
+import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { assertKernelBackend, readPad, readPair, readRoundingMode, shape4 } from './kernelUtils.js';
+import { assertHeapBackend, heapF32 } from './wasmHeap.js';
+
+/*
+ * For each output position and channel, scan the window in row-major order and keep the first strict maximum;
+ * windows that hold only NaN or −∞ have no maximum and pass no gradient (as on cpu). Overlapping windows add up.
+ * The channel loop is innermost so that every read and write is contiguous.
+ */
+const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
+  const b = assertHeapBackend(assertKernelBackend(backend, MaxPoolGrad), MaxPoolGrad);
+  const { dy, input } = inputs;
+  if (dy === undefined || input === undefined) throw new Error(`${MaxPoolGrad} expects inputs dy and input`);
+  const [n, h, w, c] = shape4(input, 'input');
+  const info = backend_util.computePool2DInfo([n, h, w, c], readPair(attrs, 'filterSize'), readPair(attrs, 'strides'), 1, readPad(attrs), readRoundingMode(attrs));
+  const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+  const dx = b.makeOutput([n, h, w, c], 'float32');
+  const xv = heapF32(b, input);
+  const dyv = heapF32(b, dy);
+  const dxv = heapF32(b, dx);
+  dxv.fill(0);
+  const best = new Float32Array(c);
+  const at = new Int32Array(c);
+  for (let bi = 0; bi < n; bi += 1) {
+    for (let oy = 0; oy < outHeight; oy += 1) {
+      const y0 = Math.max(0, oy * strideHeight - top);
+      const y1 = Math.min(h, oy * strideHeight - top + filterHeight);
+      for (let ox = 0; ox < outWidth; ox += 1) {
+        const x0 = Math.max(0, ox * strideWidth - left);
+        const x1 = Math.min(w, ox * strideWidth - left + filterWidth);
+        best.fill(Number.NEGATIVE_INFINITY);
+        at.fill(-1);
+        for (let y = y0; y < y1; y += 1) {
+          for (let x = x0; x < x1; x += 1) {
+            const base = ((bi * h + y) * w + x) * c;
+            for (let ch = 0; ch < c; ch += 1) {
+              const v = xv[base + ch] ?? Number.NaN;
+              if (v > (best[ch] ?? 0)) {
+                best[ch] = v;
+                at[ch] = base + ch;
+              }
+            }
+          }
+        }
+        const dyBase = ((bi * outHeight + oy) * outWidth + ox) * c;
+        for (let ch = 0; ch < c; ch += 1) {
+          const p = at[ch] ?? -1;
+          if (p >= 0) dxv[p] = (dxv[p] ?? 0) + (dyv[dyBase + ch] ?? 0);
+        }
+      }
+    }
+  }
+  return dx;
+};
+
+export const maxPoolGradConfig: KernelConfig = {
+  kernelName: MaxPoolGrad,
+  backendName: 'wasm',
+  kernelFunc: maxPoolGrad,
+};
