@@ -4,7 +4,6 @@ import { CosearchError } from '../errors.js';
 import { experimentStreamId } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
-import { readWholeStream } from './readOnlyStore.js';
 import type { ReplayCandidate, ReplayStatus, TimelinePoint } from './replayState.js';
 import { applyReplayEvent, createReplayAccumulator, leaderboard, originalRecordedAt, paretoFront } from './replayState.js';
 
@@ -65,41 +64,77 @@ const stopAt = (until: ReplayUntil | undefined): ((e: RecordedEvent) => boolean)
   return (e) => Date.parse(originalRecordedAt(e)) > limit;
 };
 
+/** A fold in progress: feed events in stream order with `apply` (false once past `until`), then `finish`. */
+interface ReplayFold {
+  apply(event: RecordedEvent): boolean;
+  finish(experimentId: string): ExperimentReplayResult;
+}
+
+const createReplayFold = (options: ReplayOptions): ReplayFold => {
+  const acc = createReplayAccumulator();
+  const stop = stopAt(options.until);
+  let stopped = false;
+  return {
+    apply: (event) => {
+      if (stopped || stop(event)) {
+        stopped = true;
+        return false;
+      }
+      applyReplayEvent(acc, event);
+      options.controller?.apply(event);
+      return true;
+    },
+    finish: (experimentId) => {
+      const candidates = [...acc.candidates.values()];
+      const result: ExperimentReplayResult = {
+        experimentId: acc.experimentId ?? experimentId, name: acc.name, seed: acc.seed, config: acc.config, status: acc.status, reason: acc.reason,
+        asOf: { position: acc.lastPosition, revision: acc.lastRevision, recordedAt: acc.lastRecordedAt },
+        counts: acc.counts, bestAccuracy: acc.bestAccuracy,
+        leaderboard: leaderboard(candidates, options.leaderboardSize ?? 10),
+        paretoFront: paretoFront(candidates), timeline: acc.timeline, policy: acc.policy, candidates,
+      };
+      if (options.controller !== undefined) result.controller = options.controller.summary();
+      return result;
+    },
+  };
+};
+
 /** Folds already-read events (in stream order) into the replay result. Pure. */
 export const replayEvents = (
   experimentId: string,
   events: readonly RecordedEvent[],
   options: ReplayOptions = {},
 ): ExperimentReplayResult => {
-  const acc = createReplayAccumulator();
-  const stop = stopAt(options.until);
-  for (const event of events) {
-    if (stop(event)) break;
-    applyReplayEvent(acc, event);
-    options.controller?.apply(event);
-  }
-  const candidates = [...acc.candidates.values()];
-  const result: ExperimentReplayResult = {
-    experimentId: acc.experimentId ?? experimentId, name: acc.name, seed: acc.seed, config: acc.config, status: acc.status, reason: acc.reason,
-    asOf: { position: acc.lastPosition, revision: acc.lastRevision, recordedAt: acc.lastRecordedAt },
-    counts: acc.counts, bestAccuracy: acc.bestAccuracy,
-    leaderboard: leaderboard(candidates, options.leaderboardSize ?? 10),
-    paretoFront: paretoFront(candidates), timeline: acc.timeline, policy: acc.policy, candidates,
-  };
-  if (options.controller !== undefined) result.controller = options.controller.summary();
-  return result;
+  const fold = createReplayFold(options);
+  for (const event of events) if (!fold.apply(event)) break;
+  return fold.finish(experimentId);
 };
 
-/** Reads `experiment-<id>` through a read-only store and replays it. NOT_FOUND when the stream is empty. */
+/** Events per read while replaying: small pages die young in V8's new space, so a 100k-event replay barely GCs. */
+const REPLAY_PAGE_SIZE = 2000;
+
+/**
+ * Reads `experiment-<id>` through a read-only store page by page, folding each page as it arrives (the stream is
+ * never held whole, and reading stops at `until`). NOT_FOUND when the stream is empty.
+ */
 export const replayExperiment = async (
   store: ReadOnlyEventStore,
   experimentId: string,
   options: ReplayOptions = {},
 ): Promise<ExperimentReplayResult> => {
-  const events = await readWholeStream(store, experimentStreamId(experimentId));
-  if (events.length === 0) {
-    throw new CosearchError('NOT_FOUND',
-      `expected events in stream ${experimentStreamId(experimentId)}, but it is empty. Check the experiment id and --store URL.`);
+  const streamId = experimentStreamId(experimentId);
+  const fold = createReplayFold(options);
+  let fromRevision = 0;
+  for (;;) {
+    const page = await store.readStream(streamId, { direction: 'forwards', fromRevision, maxCount: REPLAY_PAGE_SIZE });
+    if (fromRevision === 0 && page.length === 0) {
+      throw new CosearchError('NOT_FOUND',
+        `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`);
+    }
+    let going = true;
+    for (const event of page) if (!(going = fold.apply(event))) break;
+    const last = page[page.length - 1];
+    if (!going || page.length < REPLAY_PAGE_SIZE || last === undefined) return fold.finish(experimentId);
+    fromRevision = last.revision + 1;
   }
-  return replayEvents(experimentId, events, options);
 };

@@ -1,5 +1,5 @@
 // Backend-neutral append and read steps: argument checks, catalog validation, the hash chain, and decoding rows.
-import { validateEvent } from '../events/index.js';
+import { eventCatalog, validateEvent } from '../events/index.js';
 import { CosearchError } from '../errors.js';
 import type { EventMetadata, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.js';
 import { computeEventHash } from './hashChain.js';
@@ -82,12 +82,33 @@ export interface StoredRow {
   metadata: EventMetadata;
 }
 
-/** Validates (and upcasts) a stored row against the catalog on read. Unknown types pass through unchanged. */
-export const decodeRow = (row: StoredRow, validate: boolean): RecordedEvent => {
-  if (!validate) return row;
-  const validated = validateEvent(row.type, row.data, row.metadata.schemaVersion, { allowUnknown: true });
-  if (validated.upcastedFrom === undefined) return { ...row, data: validated.data };
-  return { ...row, data: validated.data, metadata: { ...row.metadata, schemaVersion: validated.schemaVersion, upcastedFrom: validated.upcastedFrom } };
+/**
+ * How a backend checks stored data on read (the `validateOnRead` option):
+ * - `'upcast'` (option `true`, the default): rows stored at an older (or newer) schemaVersion than the catalog's go
+ *   through the upcasters and the zod schema; rows at the current version are returned as stored, because append
+ *   validated exactly that data. Unknown types pass through.
+ * - `'strict'` (option `'strict'`): every row is re-validated against the catalog (the session-1 behaviour).
+ * - `'off'` (option `false`): rows are returned as stored; no upcasting either.
+ */
+export type ReadValidation = 'upcast' | 'strict' | 'off';
+
+/** Maps the public `validateOnRead` option to a read mode. @default 'upcast' */
+export const readValidationMode = (option: boolean | 'strict' | undefined): ReadValidation =>
+  option === 'strict' ? 'strict' : option === false ? 'off' : 'upcast';
+
+/** Validates (and upcasts) a stored row on read as `mode` says. Unknown types pass through unchanged. */
+export const decodeRow = (row: StoredRow, mode: ReadValidation): RecordedEvent => {
+  if (mode === 'off') return row;
+  const stored = row.metadata.schemaVersion;
+  if (mode === 'upcast') {
+    const current = eventCatalog.currentVersion(row.type);
+    if (current === undefined || current === stored) return row;
+  }
+  const validated = validateEvent(row.type, row.data, stored, { allowUnknown: true });
+  row.data = validated.data;
+  if (validated.upcastedFrom === undefined) return row;
+  row.metadata = { ...row.metadata, schemaVersion: validated.schemaVersion, upcastedFrom: validated.upcastedFrom };
+  return row;
 };
 
 /** Turns the stored events matching an append's ids into its idempotent result, or throws on a partial match. */

@@ -11,8 +11,11 @@ export interface CreateEventStoreOptions {
   schema?: string;
   /** Longest sleep of a caught-up subscription, in ms. @default 50 (sqlite), 500 (postgres) */
   pollIntervalMs?: number;
-  /** Validate (and upcast) data against the catalog on read. @default true */
-  validateOnRead?: boolean;
+  /**
+   * Read check: `true` upcasts and validates events stored at another schemaVersion and trusts events at the current
+   * one (append validated them); `'strict'` re-validates every event; `false` returns events as stored. @default true
+   */
+  validateOnRead?: boolean | 'strict';
   /** PostgreSQL pool size. @default 10 */
   poolSize?: number;
   /** SQLite write-lock wait, in ms. @default 10000 */

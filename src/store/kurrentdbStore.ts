@@ -5,7 +5,7 @@ import {
   type AllStreamResolvedEvent, type Position, type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { CosearchError } from '../errors.js';
-import { chainEvents, decodeRow, idempotentResult, prepareEvents } from './appendPreparation.js';
+import { chainEvents, decodeRow, idempotentResult, prepareEvents, readValidationMode, type ReadValidation } from './appendPreparation.js';
 import { assertExpectedRevision, WrongExpectedRevisionError } from './errors.js';
 import type {
   AppendResult, EventMetadata, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent,
@@ -14,8 +14,11 @@ import type {
 
 /** Options of the KurrentDB backend. */
 export interface KurrentDbEventStoreOptions {
-  /** Validate (and upcast) data against the catalog on read. @default true */
-  validateOnRead?: boolean;
+  /**
+   * Read check: `true` upcasts and validates rows stored at another schemaVersion and trusts rows at the current one;
+   * `'strict'` re-validates every event; `false` returns events as stored. @default true
+   */
+  validateOnRead?: boolean | 'strict';
 }
 
 type AnyResolved = ResolvedEvent | AllStreamResolvedEvent;
@@ -33,12 +36,12 @@ export class KurrentDbEventStore implements EventStore {
   readonly kind = 'kurrentdb';
   /** The underlying client, for callers that need server features the EventStore interface does not cover. */
   readonly client: KurrentDBClient;
-  private readonly validateOnRead: boolean;
+  private readonly readValidation: ReadValidation;
 
   constructor(connectionString: string, options: KurrentDbEventStoreOptions = {}) {
     // The client understands kurrentdb:// and esdb:// (and their +discover forms) itself.
     this.client = KurrentDBClient.connectionString(connectionString);
-    this.validateOnRead = options.validateOnRead ?? true;
+    this.readValidation = readValidationMode(options.validateOnRead);
   }
 
   async append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult> {
@@ -146,7 +149,7 @@ export class KurrentDbEventStore implements EventStore {
         id: event.id, streamId: event.streamId, revision: Number(event.revision),
         position: toPosition(event.position, resolved.commitPosition), type: event.type, data: event.data, metadata,
       },
-      this.validateOnRead,
+      this.readValidation,
     );
   }
 }
