@@ -32,10 +32,17 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
       for (let ox = 0; ox < outWidth; ox += 1) {
         const x0 = Math.max(0, ox * strideWidth - left);
         const x1 = Math.min(w, ox * strideWidth - left + filterWidth);
-        best.fill(Number.NEGATIVE_INFINITY);
-        at.fill(-1);
+        if (y0 >= y1 || x0 >= x1) continue; // a window wholly in the padding has no maximum
+        // The first window element seeds the scan (no per-window fill: windows are small and many).
+        const first = ((bi * h + y0) * w + x0) * c;
+        for (let ch = 0; ch < c; ch += 1) {
+          const v = xv[first + ch] ?? Number.NaN;
+          const isMax = v > Number.NEGATIVE_INFINITY;
+          best[ch] = isMax ? v : Number.NEGATIVE_INFINITY;
+          at[ch] = isMax ? first + ch : -1;
+        }
         for (let y = y0; y < y1; y += 1) {
-          for (let x = x0; x < x1; x += 1) {
+          for (let x = y === y0 ? x0 + 1 : x0; x < x1; x += 1) {
             const base = ((bi * h + y) * w + x) * c;
             for (let ch = 0; ch < c; ch += 1) {
               const v = xv[base + ch] ?? Number.NaN;
