@@ -18,6 +18,8 @@ export interface EpochProgress {
   /** Quantized accuracy on the validation split; absent when the split is empty. */
   valAccuracy?: number;
   imagesPerSec: number;
+  /** Learning rate of the epoch's last step (the schedule spans the planned epochs). */
+  learningRate: number;
 }
 
 export interface TrainOptions extends PrepareDataOptions {
@@ -37,6 +39,13 @@ export interface TrainOptions extends PrepareDataOptions {
   proxy?: boolean;
   /** Random crop (4 px padding) and horizontal flip. @default true */
   augment?: boolean;
+  /**
+   * Wall-clock budget in minutes, counted from the first training step. Training stops after the epoch during
+   * which the budget ran out (never mid-epoch) and still reports quantized validation (and test) accuracy. The lr
+   * schedule spans the planned `epochs`, so a run stopped early ends above the schedule's final rate.
+   * @default no budget
+   */
+  maxMinutes?: number;
   /** Also measure test accuracy at the end (final reports only). @default false */
   evaluateTest?: boolean;
   /** Called after every epoch (the search turns these into EpochCompleted events). */
@@ -51,8 +60,20 @@ export interface TrainResult {
   /** Accuracy of the quantized model on the validation split, 0..1. */
   accuracy: number;
   testAccuracy?: number;
+  /** Epochs that ran: `plannedEpochs`, or fewer when `maxMinutes` ran out. */
   epochs: number;
+  plannedEpochs: number;
+  /** 'epochs' when every planned epoch ran, 'time' when `maxMinutes` stopped training early. */
+  stopReason: 'epochs' | 'time';
+  /** Wall seconds of the training loop (per-epoch validation included, final evaluation excluded). */
   trainSeconds: number;
+  /**
+   * CPU seconds (user + system, `process.cpuUsage`) over the same span. Process-wide: in a pool worker it also
+   * counts the other threads, so it is per-candidate only when one candidate trains in the process.
+   */
+  cpuSeconds: number;
+  /** Training images stepped over per wall second (images × epochs ÷ trainSeconds). */
+  imagesPerSec: number;
   /** tfjs backend that trained: 'node' (tfjs-node), 'wasm' or 'cpu'. */
   backend: string;
   trainImages: number;
@@ -95,9 +116,32 @@ function assertFits(candidate: Candidate, data: Dataset): void {
   }
 }
 
+/** Throws BAD_USER_INPUT unless `value` is absent or passes `ok`; `expected` completes "expected <name> to be …". */
+function assertOption(name: string, value: number | undefined, ok: (v: number) => boolean, expected: string): void {
+  if (value !== undefined && !ok(value)) {
+    throw new CosearchError('BAD_USER_INPUT', `expected ${name} to be ${expected}, but got ${value}`);
+  }
+}
+
+function assertOptions(options: TrainOptions): void {
+  const positiveInt = (v: number) => Number.isInteger(v) && v >= 1;
+  assertOption('epochs', options.epochs, positiveInt, 'a whole number ≥ 1');
+  assertOption('batchSize', options.batchSize, positiveInt, 'a whole number ≥ 1');
+  assertOption('subset', options.subset, positiveInt, 'a whole number ≥ 1');
+  assertOption('maxMinutes', options.maxMinutes, (v) => Number.isFinite(v) && v > 0, 'a number of minutes > 0');
+  assertOption('learningRate', options.learningRate, (v) => Number.isFinite(v) && v > 0, 'a number > 0');
+  assertOption('weightDecay', options.weightDecay, (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0');
+}
+
+const cpuSecondsSince = (start: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+};
+
 /** Trains a candidate on a decoded dataset; every tensor is disposed before it returns. */
 export async function trainCandidate(candidate: Candidate, dataset: Dataset, options: TrainOptions = {}): Promise<TrainResult> {
   assertFits(candidate, dataset);
+  assertOptions(options);
   const proxy = options.proxy ?? false;
   const data = prepareData(dataset, {
     ...options,
@@ -114,6 +158,7 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
   const classes = dataset.classes.length;
   const batches = Math.floor(data.train.count / batchSize);
   if (batches === 0) throw new CosearchError('BAD_USER_INPUT', 'expected at least one training image after the split and subset, but got none');
+  const budgetMs = options.maxMinutes === undefined ? Infinity : options.maxMinutes * 60_000;
 
   await tf.ready();
   const model = buildModel(candidate, { seed });
@@ -121,16 +166,20 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
   const augment = createRng(seed ^ 0x5eed);
   const history: EpochProgress[] = [];
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const epochStart = performance.now();
       const order = shuffledIndices(data.train.count, createRng(seed * 7919 + epoch));
       let lossSum = 0;
       let correct = 0;
+      let lr = baseLr;
       for (let b = 0; b < batches; b++) {
         if (options.signal?.aborted) throw new CosearchError('ILLEGAL_STATE', 'training was cancelled');
         const batch = fillBatch(data.train, order, b * batchSize, batchSize, data.normalization, options.augment === false ? {} : { augment });
-        const lr = learningRateAt(schedule, baseLr, (epoch - 1) * batches + b, epochs * batches);
+        // The schedule spans the planned epochs even under maxMinutes, so it does not depend on machine speed.
+        lr = learningRateAt(schedule, baseLr, (epoch - 1) * batches + b, epochs * batches);
+        const stepLr = lr;
         const [loss, hits] = tf.tidy(() => {
           const { x, y } = toTensors(batch, data.train, classes);
           let hitCount: tf.Scalar | undefined;
@@ -141,7 +190,7 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
             const l2 = tf.addN(model.decayed.map((v) => tf.sum(tf.square(v))));
             return tf.add(ce, tf.mul(l2, weightDecay / 2)) as tf.Scalar;
           }, model.trainable);
-          optimizer.apply(grads, lr);
+          optimizer.apply(grads, stepLr);
           const hitValue = hitCount?.dataSync()[0] ?? 0;
           hitCount?.dispose(); // kept tensors outlive every tidy scope
           return [value.dataSync()[0] ?? 0, hitValue];
@@ -158,16 +207,23 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
         trainAccuracy: correct / (batches * batchSize),
         ...(data.validation.count > 0 ? { valAccuracy: evaluateAccuracy(model, data.validation, data.normalization) } : {}),
         imagesPerSec: (batches * batchSize) / Math.max(seconds, 1e-9),
+        learningRate: lr,
       };
       history.push(progress);
       await options.onEpoch?.(progress);
+      if (performance.now() - started >= budgetMs) break;
     }
     const trainSeconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSecondsSince(cpuStart);
     return {
       accuracy: evaluateAccuracy(model, data.validation, data.normalization),
       ...(options.evaluateTest ? { testAccuracy: evaluateAccuracy(model, data.test, data.normalization) } : {}),
-      epochs,
+      epochs: history.length,
+      plannedEpochs: epochs,
+      stopReason: history.length < epochs ? 'time' : 'epochs',
       trainSeconds,
+      cpuSeconds,
+      imagesPerSec: (history.length * batches * batchSize) / Math.max(trainSeconds, 1e-9),
       backend: activeBackend(),
       trainImages: data.train.count,
       validationImages: data.validation.count,

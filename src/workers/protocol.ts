@@ -28,6 +28,26 @@ export interface WorkerInit {
   workerId: number;
   dataset: SharedDataset;
   backend?: BackendName;
+  /** Run a full garbage collection before each memory measurement (see TrainPoolOptions.gcAfterEach). */
+  gcAfterEach?: boolean;
+}
+
+/** A worker's memory, measured right after a candidate finished and its tensors were disposed. */
+export interface WorkerMemory {
+  /** Live tfjs tensors in this worker before the candidate started and after it finished. */
+  tensorsBefore: number;
+  numTensors: number;
+  /** Bytes held by live tfjs tensors. */
+  numBytes: number;
+  /** This worker's V8 heap in use (per isolate), after a full GC when `afterGc`. */
+  heapUsedBytes: number;
+  /** This worker's memory outside the V8 heap that JS objects hold (ArrayBuffers, typed arrays). */
+  externalBytes: number;
+  /** Size of the wasm backend's linear memory (grows, never shrinks); absent on other backends. */
+  wasmMemoryBytes?: number;
+  /** Resident set of the whole process (every thread). */
+  rssBytes: number;
+  afterGc: boolean;
 }
 
 export type ToWorker =
@@ -37,5 +57,5 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready'; backend: string }
   | { type: 'epoch'; taskId: number; progress: EpochProgress }
-  | { type: 'done'; taskId: number; result: TrainResult }
-  | { type: 'failed'; taskId: number; error: { code: string; message: string } };
+  | { type: 'done'; taskId: number; result: TrainResult; memory: WorkerMemory }
+  | { type: 'failed'; taskId: number; error: { code: string; message: string }; memory: WorkerMemory };

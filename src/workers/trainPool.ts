@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { BackendName, Dataset, EpochProgress, ImageSet, TrainResult } from '../engine/index.js';
 import { CosearchError, type ErrorCode } from '../errors.js';
 import type { Candidate } from '../space/candidate.js';
-import type { FromWorker, SharedDataset, SharedImageSet, ToWorker, WorkerInit, WorkerTrainOptions } from './protocol.js';
+import type { FromWorker, SharedDataset, SharedImageSet, ToWorker, WorkerInit, WorkerMemory, WorkerTrainOptions } from './protocol.js';
 
 export interface TrainPoolOptions {
   /** The dataset every worker trains on (copied once into shared memory). */
@@ -19,6 +19,12 @@ export interface TrainPoolOptions {
   backend?: BackendName;
   /** Path of the compiled worker script. @default dist/src/workers/trainWorker.js of this package */
   workerScript?: string;
+  /**
+   * Run a full V8 garbage collection in the worker after each candidate, before measuring its memory, so
+   * `memory.heapUsedBytes` is the live heap rather than whatever the last GC left (costs a few ms per candidate).
+   * @default false
+   */
+  gcAfterEach?: boolean;
 }
 
 export interface PoolTrainOptions {
@@ -30,10 +36,14 @@ export interface PoolTrainOptions {
 
 export interface PoolTrainResult extends TrainResult {
   workerId: number;
+  /** The worker's memory right after this candidate's tensors were disposed. */
+  memory: WorkerMemory;
 }
 
 export interface TrainPool {
   readonly size: number;
+  /** Resolves once every worker has selected its backend (work can be queued before). */
+  ready(): Promise<void>;
   train(candidate: Candidate, options?: WorkerTrainOptions, hooks?: PoolTrainOptions): Promise<PoolTrainResult>;
   /** Ends every worker; pending and running trainings fail with ILLEGAL_STATE. */
   close(): Promise<void>;
@@ -93,6 +103,8 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
   const shared: SharedDataset = { name: dataset.name, classes: [...dataset.classes], sourceHash: dataset.sourceHash, train: share(dataset.train), test: share(dataset.test) };
   const queue: Task[] = [];
   const slots: Slot[] = [];
+  const readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  const allReady = (): boolean => slots.length === size && slots.every((s) => s.ready);
   let nextTaskId = 1;
   let closed = false;
   let lastError = 'no error reported';
@@ -115,12 +127,13 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
   };
 
   const spawn = (workerId: number): Slot => {
-    const init: WorkerInit = { workerId, dataset: shared, ...(options.backend ? { backend: options.backend } : {}) };
+    const init: WorkerInit = { workerId, dataset: shared, gcAfterEach: options.gcAfterEach ?? false, ...(options.backend ? { backend: options.backend } : {}) };
     const slot: Slot = { workerId, worker: new Worker(script, { workerData: init }), ready: false, backend: '' };
     slot.worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') {
         slot.ready = true;
         slot.backend = message.backend;
+        if (allReady()) for (const waiter of readyWaiters.splice(0)) waiter.resolve();
       } else if (slot.task && message.taskId === slot.task.taskId) {
         const task = slot.task;
         if (message.type === 'epoch') {
@@ -128,7 +141,7 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
           return;
         }
         slot.task = undefined;
-        if (message.type === 'done') task.resolve({ ...message.result, workerId });
+        if (message.type === 'done') task.resolve({ ...message.result, workerId, memory: message.memory });
         else task.reject(new CosearchError(message.error.code as ErrorCode, message.error.message));
       }
       pump();
@@ -144,6 +157,10 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
       slot.task?.reject(new CosearchError('INTERNAL', `training worker ${workerId} exited during training`));
       // A worker that crashed after starting is replaced; one that never started would fail again, so stop.
       if (!closed && slot.ready) slots.push(spawn(workerId));
+      if (!slot.ready) {
+        const error = new CosearchError('INTERNAL', `training worker ${workerId} could not start (${script}): ${lastError}`);
+        for (const waiter of readyWaiters.splice(0)) waiter.reject(error);
+      }
       if (slots.length === 0) failQueue();
     });
     return slot;
@@ -152,6 +169,7 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
 
   return {
     size,
+    ready: () => (allReady() ? Promise.resolve() : new Promise<void>((resolveReady, reject) => void readyWaiters.push({ resolve: resolveReady, reject }))),
     train: (candidate, trainOptions = {}, hooks = {}) =>
       new Promise<PoolTrainResult>((resolvePromise, reject) => {
         if (closed) throw new CosearchError('ILLEGAL_STATE', 'the training pool is closed; create a new one');
@@ -172,6 +190,7 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
       }),
     close: async () => {
       closed = true;
+      for (const waiter of readyWaiters.splice(0)) waiter.reject(new CosearchError('ILLEGAL_STATE', 'the training pool was closed'));
       for (const task of queue.splice(0)) task.reject(new CosearchError('ILLEGAL_STATE', 'the training pool was closed'));
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },

@@ -3,7 +3,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend, trainCandidate, type Dataset, type ImageSet } from '../engine/index.js';
 import { isCosearchError } from '../errors.js';
+import * as tf from '@tensorflow/tfjs-core';
 import type { FromWorker, SharedImageSet, ToWorker, WorkerInit } from './protocol.js';
+import { exposeGc, measureWorkerMemory } from './workerMemory.js';
 
 const port = parentPort;
 if (!port) throw new Error('trainWorker.js must run as a worker thread of the training pool');
@@ -29,6 +31,7 @@ const send = (message: FromWorker): void => port.postMessage(message);
 const running = new Map<number, AbortController>();
 let queue = Promise.resolve();
 
+const gc = init.gcAfterEach ? exposeGc() : undefined;
 const backend = await selectBackend(init.backend ? { backend: init.backend } : {});
 send({ type: 'ready', backend });
 
@@ -40,17 +43,18 @@ port.on('message', (message: ToWorker) => {
   const controller = new AbortController();
   running.set(message.taskId, controller);
   queue = queue.then(async () => {
+    const tensorsBefore = tf.memory().numTensors;
     try {
       const result = await trainCandidate(message.candidate, dataset, {
         ...message.options,
         signal: controller.signal,
         onEpoch: (progress) => send({ type: 'epoch', taskId: message.taskId, progress }),
       });
-      send({ type: 'done', taskId: message.taskId, result });
+      send({ type: 'done', taskId: message.taskId, result, memory: measureWorkerMemory(tensorsBefore, gc) });
     } catch (error) {
       const code = isCosearchError(error) ? error.code : 'INTERNAL';
       const text = error instanceof Error ? error.message : String(error);
-      send({ type: 'failed', taskId: message.taskId, error: { code, message: text } });
+      send({ type: 'failed', taskId: message.taskId, error: { code, message: text }, memory: measureWorkerMemory(tensorsBefore, gc) });
     } finally {
       running.delete(message.taskId);
     }

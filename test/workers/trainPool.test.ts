@@ -8,6 +8,8 @@ describe('training pool', () => {
   it('trains three candidates on two workers and reports each result with its worker and epochs', async () => {
     const pool = createTrainPool({ dataset: colourDataset, workers: 2, backend: 'wasm' });
     try {
+      // Both workers must be up, or on a busy machine the first could finish a candidate before the second starts.
+      await pool.ready();
       const epochs: number[] = [];
       const starts: number[] = [];
       const candidates = [tinyCandidate, { input: tinyInput, layers: [conv(4, { weightBits: 2, activationBits: 2 }), dense(2)] }, { input: tinyInput, layers: [conv(4), dense(2)] }];
@@ -20,6 +22,10 @@ describe('training pool', () => {
         expect(r.epochs).toBe(1);
         expect(r.accuracy).toBeGreaterThanOrEqual(0);
         expect([0, 1]).toContain(r.workerId);
+        expect(r.memory.numTensors).toBe(r.memory.tensorsBefore);
+        expect(r.memory.afterGc).toBe(false);
+        expect(r.memory.heapUsedBytes).toBeGreaterThan(0);
+        expect(r.memory.wasmMemoryBytes).toBeGreaterThan(0);
       }
       expect(epochs).toEqual([1, 1, 1]);
       expect(new Set(starts)).toEqual(new Set([0, 1]));
@@ -42,10 +48,12 @@ describe('training pool', () => {
     expect(() => defaultWorkerCount({ COSEARCH_WORKERS: 'x' })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });
 
-  it('fails queued trainings with INTERNAL, naming the script, when no worker can start', async () => {
+  it('fails queued trainings and ready() with INTERNAL, naming the script, when no worker can start', async () => {
     const pool = createTrainPool({ dataset: colourDataset, workers: 1, workerScript: '/nonexistent/trainWorker.js' });
     try {
+      const ready = pool.ready();
       await expect(pool.train(tinyCandidate)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('/nonexistent/trainWorker.js') });
+      await expect(ready).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('could not start') });
     } finally {
       await pool.close();
     }

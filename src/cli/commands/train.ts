@@ -1,10 +1,12 @@
 // `cosearch train`: trains one candidate JSON with quantization-aware training on a local dataset, with a
 // progress bar, and prints the quantized validation and test accuracy.
 import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
 import type { CommandModule } from 'yargs';
-import { defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type EpochProgress, type LrSchedule, type OptimizerName } from '../../engine/index.js';
-import { validateCandidate } from '../../space/index.js';
+import { defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type LrSchedule, type OptimizerName } from '../../engine/index.js';
+import { CosearchError } from '../../errors.js';
+import { validateCandidate, type Candidate } from '../../space/index.js';
 
 interface TrainArgs {
   candidate: string;
@@ -17,6 +19,7 @@ interface TrainArgs {
   lr?: number;
   schedule?: string;
   weightDecay?: number;
+  maxMinutes?: number;
   seed?: number;
   proxy?: boolean;
   backend?: string;
@@ -24,6 +27,49 @@ interface TrainArgs {
 }
 
 const pct = (v: number | undefined): string => (v === undefined ? '-' : `${(v * 100).toFixed(2)} %`);
+
+/** Reads and validates the candidate file, with a BAD_USER_INPUT error that names the file and the fix. */
+async function readCandidate(path: string): Promise<Candidate> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'no such file' : (error as Error).message;
+    throw new CosearchError('BAD_USER_INPUT', `expected --candidate to name a candidate JSON file, but cannot read '${path}' (${reason}); pass e.g. --candidate examples/candidates/reference-8bit.json`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CosearchError('BAD_USER_INPUT', `expected the candidate file '${path}' to hold JSON, but it does not parse: ${(error as Error).message}`);
+  }
+  try {
+    return validateCandidate(json);
+  } catch (error) {
+    throw new CosearchError('BAD_USER_INPUT', `the candidate file '${path}' is not a valid candidate: ${(error as Error).message}`);
+  }
+}
+
+const seconds = (ms: number): number => Math.round(ms) / 1000;
+
+const wholeNumber = (v: number): boolean => Number.isInteger(v) && v >= 1;
+const positive = (v: number): boolean => Number.isFinite(v) && v > 0;
+/** Numeric flags, checked here so the message names the flag (the trainer checks the same options by name). */
+const NUMERIC_FLAGS: [keyof TrainArgs, string, (v: number) => boolean, string][] = [
+  ['epochs', '--epochs', wholeNumber, 'a whole number ≥ 1'],
+  ['batchSize', '--batch-size', wholeNumber, 'a whole number ≥ 1'],
+  ['subset', '--subset', wholeNumber, 'a whole number ≥ 1'],
+  ['maxMinutes', '--max-minutes', positive, 'a number of minutes > 0'],
+  ['lr', '--lr', positive, 'a number > 0'],
+  ['weightDecay', '--weight-decay', (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0'],
+];
+
+function assertFlags(args: TrainArgs): void {
+  for (const [key, flag, ok, expected] of NUMERIC_FLAGS) {
+    const value = args[key];
+    if (typeof value === 'number' && !ok(value)) throw new CosearchError('BAD_USER_INPUT', `expected ${flag} to be ${expected}, but got ${value}`);
+  }
+}
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
@@ -40,19 +86,22 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('lr', { type: 'number', describe: 'base learning rate (default sgd 0.05, momentum 0.01, adam 0.002)' })
       .option('schedule', { type: 'string', choices: ['constant', 'cosine', 'step'], describe: 'learning-rate schedule (default cosine)' })
       .option('weight-decay', { type: 'number', describe: 'L2 penalty (default 5e-4)' })
+      .option('max-minutes', { type: 'number', describe: 'wall-clock budget: stop after the epoch in which it runs out (lr schedule still spans --epochs)' })
       .option('seed', { type: 'number', default: 0 })
       .option('proxy', { type: 'boolean', default: false, describe: 'proxy mode: 5,000-image subset, 2 epochs unless given' })
       .option('backend', { type: 'string', choices: ['node', 'wasm', 'cpu'], describe: 'force a tfjs backend (default COSEARCH_BACKEND or automatic)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
     try {
-      const candidate = validateCandidate(JSON.parse(await readFile(args.candidate, 'utf8')) as unknown);
+      const wallStart = performance.now();
+      const cpuStart = process.cpuUsage();
+      assertFlags(args);
+      const candidate = await readCandidate(args.candidate);
       const backend = await selectBackend(args.backend ? { backend: args.backend as BackendName } : {});
-      const { dataset, fromCache } = await loadDataset(args.data, { dataDir: args.dataDir ?? defaultDataDir() });
+      const { dataset, fromCache, seconds: loadSeconds } = await loadDataset(args.data, { dataDir: args.dataDir ?? defaultDataDir() });
       if (!args.json) console.error(`backend ${backend}; dataset ${dataset.train.count} train / ${dataset.test.count} test images${fromCache ? ' (cached)' : ''}`);
       const bar = new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | loss {loss}', stream: process.stderr, hideCursor: true });
       let started = false;
-      const history: EpochProgress[] = [];
       const result = await trainCandidate(candidate, dataset, {
         seed: args.seed ?? 0,
         evaluateTest: true,
@@ -64,6 +113,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         ...(args.lr === undefined ? {} : { learningRate: args.lr }),
         ...(args.schedule === undefined ? {} : { lrSchedule: args.schedule as LrSchedule }),
         ...(args.weightDecay === undefined ? {} : { weightDecay: args.weightDecay }),
+        ...(args.maxMinutes === undefined ? {} : { maxMinutes: args.maxMinutes }),
         onBatch: ({ epoch, batch, batches, loss }) => {
           if (!started) bar.start(batches, 0, { epoch, loss: '-' });
           started = true;
@@ -71,17 +121,28 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           bar.update(batch, { epoch, loss: loss.toFixed(3) });
         },
         onEpoch: (p) => {
-          history.push(p);
           bar.stop();
           started = false;
-          console.error(`epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, train ${pct(p.trainAccuracy)}, val ${pct(p.valAccuracy)}, ${p.imagesPerSec.toFixed(1)} img/s`);
+          if (!args.json) console.error(`epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, train ${pct(p.trainAccuracy)}, val ${pct(p.valAccuracy)}, ${p.imagesPerSec.toFixed(1)} img/s, lr ${p.learningRate.toPrecision(3)}`);
         },
       });
       bar.stop();
-      if (args.json) console.log(JSON.stringify(result, null, 2));
+      const cpu = process.cpuUsage(cpuStart);
+      const summary = {
+        ...result,
+        // images stepped over per CPU second: less noisy than img/s on a shared machine
+        imagesPerCpuSec: (result.imagesPerSec * result.trainSeconds) / Math.max(result.cpuSeconds, 1e-9),
+        loadSeconds,
+        fromCache,
+        // the whole command: startup, backend, dataset load, training and the final evaluations
+        wallSeconds: seconds(performance.now() - wallStart),
+        processCpuSeconds: seconds((cpu.user + cpu.system) / 1000),
+      };
+      if (args.json) console.log(JSON.stringify(summary, null, 2));
       else {
         console.log(`quantized validation accuracy ${pct(result.accuracy)}, test accuracy ${pct(result.testAccuracy)}`);
-        console.log(`${result.epochs} epochs on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s (backend ${result.backend})`);
+        const stopped = result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
+        console.log(`${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${result.backend})`);
       }
     } catch (error) {
       const code = (error as { code?: unknown }).code;

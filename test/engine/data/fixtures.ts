@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { c as createTar } from 'tar';
+import type { ImageSet } from '../../../src/engine/data/index.js';
 
 export const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), 'cosearch-data-'));
 
@@ -51,4 +52,19 @@ export async function writeImageFolder(root: string, perClass: number, size = 8)
 
 export async function tarGz(cwd: string, file: string): Promise<void> {
   await createTar({ gzip: true, file, cwd }, ['.']);
+}
+
+/** Writes an image set as lossless PNGs under `root/<split>/<class>/<index>.png` (the image-folder layout). */
+export async function writeImageSetAsPng(root: string, split: 'train' | 'test', set: ImageSet, classes: readonly string[]): Promise<void> {
+  const { height, width, channels } = set;
+  for (const cls of classes) await mkdir(join(root, split, cls), { recursive: true });
+  for (let n = 0; n < set.count; n++) {
+    const png = new PNG({ width, height });
+    for (let p = 0; p < width * height; p++) {
+      for (let c = 0; c < 3; c++) png.data[p * 4 + c] = set.images[(n * width * height + p) * channels + Math.min(c, channels - 1)] ?? 0;
+      png.data[p * 4 + 3] = 255;
+    }
+    const cls = classes[set.labels[n] ?? 0] ?? 'unknown';
+    await writeFile(join(root, split, cls, `${String(n).padStart(5, '0')}.png`), PNG.sync.write(png));
+  }
 }
