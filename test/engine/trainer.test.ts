@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainCandidate, type EpochProgress } from '../../src/engine/trainer.js';
 import { conv, dense, tinyCandidate, tinyInput } from './candidates.js';
-import { colourDataset } from './colourData.js';
+import { colourDataset, colourSet } from './colourData.js';
 
 beforeAll(async () => {
   await selectBackend({ backend: 'wasm' });
@@ -92,5 +92,13 @@ describe('trainCandidate', () => {
     await expect(trainCandidate(tinyCandidate, colourDataset, { epochs: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: 'expected epochs to be a whole number ≥ 1, but got 0' });
     await expect(trainCandidate(tinyCandidate, colourDataset, { batchSize: 1.5 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('batchSize') });
     await expect(trainCandidate(tinyCandidate, colourDataset, { maxMinutes: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: 'expected maxMinutes to be a number of minutes > 0, but got 0' });
+  });
+
+  it('caps proxy training at 5,000 training and 1,000 validation images over 2 epochs unless told otherwise', async () => {
+    const large = { ...colourDataset, train: colourSet(12_000, 5) };
+    const result = await trainCandidate(tinyCandidate, large, { proxy: true, batchSize: 500 });
+    expect(result).toMatchObject({ epochs: 2, trainImages: 5000, validationImages: 1000 });
+    const custom = await trainCandidate(tinyCandidate, large, { proxy: true, batchSize: 500, epochs: 1, subset: 1000 });
+    expect(custom).toMatchObject({ epochs: 1, trainImages: 1000, validationImages: 1000 });
   });
 });

@@ -10,6 +10,7 @@ interface DatasetArgs {
   name?: string;
   data?: string;
   dataDir?: string;
+  url?: string;
   json?: boolean;
 }
 
@@ -55,13 +56,14 @@ export const datasetCommand: CommandModule<object, DatasetArgs> = {
       .positional('name', { type: 'string', describe: 'dataset to fetch (cifar10)' })
       .option('data', { type: 'string', describe: 'directory or .tar.gz: CIFAR-10 binary batches or train|test/<class>/*.jpg|png' })
       .option('data-dir', { type: 'string', describe: 'where the cache lives (default COSEARCH_DATA_DIR or ./data)' })
+      .option('url', { type: 'string', describe: 'fetch: download from this mirror instead (the official MD5 is still checked)' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
   handler: async (args) => {
     const dataDir = args.dataDir ?? defaultDataDir();
     try {
       if (args.action === 'fetch') {
         if ((args.name ?? 'cifar10') !== 'cifar10') throw Object.assign(new Error(`only cifar10 can be fetched, but got '${args.name}'`), { code: 'BAD_USER_INPUT' });
-        const path = await fetchCifar10({ dataDir });
+        const path = await fetchCifar10({ dataDir, ...(args.url === undefined ? {} : { url: args.url }) });
         await prepare(path, dataDir, args.json === true);
       } else if (args.action === 'prepare') {
         if (!args.data) throw Object.assign(new Error('dataset prepare needs --data <dir|tar.gz>'), { code: 'BAD_USER_INPUT' });

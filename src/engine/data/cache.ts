@@ -67,7 +67,12 @@ export async function readDatasetCache(path: string, sourceHash: string): Promis
   const bytes = await readFile(path).catch(() => undefined);
   if (!bytes || bytes.length < 12 || bytes.subarray(0, 8).toString() !== MAGIC) return undefined;
   const headerLength = bytes.readUInt32LE(8);
-  const header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as CacheHeader;
+  let header: CacheHeader;
+  try {
+    header = JSON.parse(bytes.subarray(12, 12 + headerLength).toString('utf8')) as CacheHeader;
+  } catch {
+    return undefined; // a damaged header: decode the source again and overwrite the file
+  }
   if (header.version !== 1 || header.sourceHash !== sourceHash) return undefined;
   let at = 12 + headerLength;
   const take = (count: number): ImageSet => {

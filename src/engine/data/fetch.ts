@@ -11,27 +11,30 @@ export const CIFAR10_BINARY_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
 
 export interface FetchOptions {
   dataDir: string;
+  /** Where to download from, e.g. a local mirror; the MD5 must still be the official one. @default CIFAR10_BINARY_URL */
+  url?: string;
   /** Connection timeout in ms. @default 5000 */
   timeoutMs?: number;
 }
 
-const offline = (reason: string): CosearchError =>
+const offline = (url: string, reason: string): CosearchError =>
   new CosearchError(
     'ILLEGAL_STATE',
-    `could not download ${CIFAR10_BINARY_URL} (${reason}). This machine may have no internet: point cosearch at a local copy instead, ` +
+    `could not download ${url} (${reason}). This machine may have no internet: point cosearch at a local copy instead, ` +
       'e.g. `cosearch dataset prepare --data ../shared/datasets/cifar10-jpeg.tar.gz` or --data <dir|tar.gz> holding cifar-10-batches-bin/',
   );
 
 /** Downloads and verifies the archive; returns its path in the data directory. */
 export async function fetchCifar10(options: FetchOptions): Promise<string> {
+  const url = options.url ?? CIFAR10_BINARY_URL;
   let response: Response;
   try {
-    response = await fetch(CIFAR10_BINARY_URL, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code;
-    throw offline(cause ?? (error instanceof Error ? error.message : String(error)));
+    throw offline(url, cause ?? (error instanceof Error ? error.message : String(error)));
   }
-  if (!response.ok) throw offline(`HTTP ${response.status}`);
+  if (!response.ok) throw offline(url, `HTTP ${response.status}`);
   const bytes = Buffer.from(await response.arrayBuffer());
   const md5 = createHash('md5').update(bytes).digest('hex');
   if (md5 !== CIFAR10_BINARY_MD5) {

@@ -1,5 +1,7 @@
 // Tests of the CIFAR-10 binary and image-folder loaders, from directories and from .tar.gz archives, and the cache.
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { decodeCifarRecords, loadDataset } from '../../../src/engine/data/index.js';
 import { cifarRecord, tarGz, tempDir, writeCifarBinary, writeImageFolder } from './fixtures.js';
@@ -30,6 +32,15 @@ describe('CIFAR-10 binary loader', () => {
       expect(dataset.classes[9]).toBe('truck');
     }
   });
+
+  it('rejects CIFAR-10 batches without test_batch.bin with BAD_USER_INPUT counting what it found', async () => {
+    const root = await tempDir();
+    await writeCifarBinary(root, 2);
+    await rm(join(root, 'cifar-10-batches-bin/test_batch.bin'));
+    await expect(loadDataset(root, { cache: false })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', message: expect.stringContaining('but found 5 training and 0 test batches'),
+    });
+  });
 });
 
 describe('image-folder loader', () => {
@@ -48,6 +59,16 @@ describe('image-folder loader', () => {
       expect(dataset.train.images[0]).toBeGreaterThan(150);
       expect(dataset.train.images[3 * 192 + 2]).toBeGreaterThan(150);
     }
+  });
+
+  it('rejects images of different sizes with BAD_USER_INPUT naming the odd file', async () => {
+    const root = await tempDir();
+    await writeImageFolder(join(root, 'src'), 2);
+    const odd = new PNG({ width: 4, height: 4 });
+    await writeFile(join(root, 'src/set/train/a/odd.png'), PNG.sync.write(odd));
+    await expect(loadDataset(join(root, 'src'), { cache: false })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', message: expect.stringMatching(/expected every image to be 8x8 like the first, but set\/train\/a\/odd\.png is 4x4/),
+    });
   });
 
   it('rejects a path that is neither a directory nor an archive with BAD_USER_INPUT', async () => {
@@ -70,5 +91,22 @@ describe('dataset cache', () => {
     expect(Buffer.from(second.dataset.train.images).equals(Buffer.from(first.dataset.train.images))).toBe(true);
     expect([...second.dataset.test.labels]).toEqual([...first.dataset.test.labels]);
     expect(second.dataset.classes).toEqual(first.dataset.classes);
+  });
+
+  it('decodes again into a new cache file when the source changes, and ignores a corrupt cache file', async () => {
+    const root = await tempDir();
+    await writeImageFolder(join(root, 'src'), 2);
+    const dataDir = join(root, 'data');
+    const first = await loadDataset(join(root, 'src'), { dataDir });
+    await writeImageFolder(join(root, 'src'), 3);
+    const changed = await loadDataset(join(root, 'src'), { dataDir });
+    expect(changed.fromCache).toBe(false);
+    expect(changed.cachePath).not.toBe(first.cachePath);
+    expect(changed.dataset.train.count).toBe(6);
+    await writeFile(changed.cachePath, Buffer.concat([Buffer.from('COSDS001'), Buffer.from([9, 0, 0, 0]), Buffer.from('{"version"')]));
+    const afterCorruption = await loadDataset(join(root, 'src'), { dataDir });
+    expect(afterCorruption.fromCache).toBe(false);
+    expect(afterCorruption.dataset.train.count).toBe(6);
+    expect((await loadDataset(join(root, 'src'), { dataDir })).fromCache).toBe(true);
   });
 });
