@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
 import { registerEngineKernels } from './kernels/index.js';
+import { registerFusedQuantKernels } from './quant/index.js';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
 
@@ -56,6 +57,8 @@ const loaders: Record<BackendName, () => Promise<void>> = {
   },
   cpu: async () => {
     await import('@tensorflow/tfjs-backend-cpu');
+    // Only the fused quantizers: the wasm kernels wait for the wasm module, whose own kernels they replace.
+    registerFusedQuantKernels();
   },
 };
 

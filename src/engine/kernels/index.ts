@@ -9,6 +9,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { createMeanConfig, createSumConfig } from './Sum.js';
 import { createTileConfig } from './Tile.js';
+import { registerFusedQuantKernels } from '../quant/index.js';
 
 /** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
 export const engineKernelConfigs: readonly KernelConfig[] = [
@@ -27,7 +28,7 @@ const wrappingKernels: ReadonlyArray<[string, (fallback: KernelConfig | undefine
 ];
 
 export interface RegisterEngineKernelsResult {
-  /** Kernel names now served by the engine's implementations. */
+  /** Kernel names now served by the engine's implementations (fused quantizers as `name/backend`). */
   registered: string[];
   /** Kernel names whose previous wasm implementation was replaced (Conv2DBackpropInput, MaxPoolGrad, Tile, Sum, Mean). */
   replaced: string[];
@@ -51,6 +52,7 @@ const install = (config: KernelConfig, result: RegisterEngineKernelsResult): voi
 /**
  * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput,
  * MaxPoolGrad, Tile, Sum, Mean).
+ * Also registers the fused fake-quant kernels for wasm and cpu (src/engine/quant/fusedKernels.ts).
  * Idempotent: a second call finds the engine's kernels already in place and changes nothing. Call it before or
  * after the wasm backend starts; selectBackend() calls it.
  */
@@ -61,6 +63,8 @@ export const registerEngineKernels = (): RegisterEngineKernelsResult => {
     const own = getKernel(name, 'wasm');
     if (own === undefined || !installed.has(own.kernelFunc)) install(create(own), result);
   }
+  // The fused fake-quant kernels serve both wasm and cpu, so the quantizers behave the same on either.
+  result.registered.push(...registerFusedQuantKernels());
   return result;
 };
 

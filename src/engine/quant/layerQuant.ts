@@ -2,7 +2,7 @@
 // sign), activations (fixed point, or PACT with a learned clip). Both keep 2^bits levels.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerQuant } from '../../space/candidate.js';
-import { pactQuantize, steQuantize, steSign } from './fakeQuant.js';
+import { pactQuantize, steQuantize, steQuantizeCalibrated, steSign } from './fakeQuant.js';
 
 /** Fraction bits of a fixed-point format; may be negative (a grid coarser than 1). */
 const fractionBits = (bits: number, intBits: number): number => bits - intBits;
@@ -31,8 +31,7 @@ export function quantizeWeights(w: tf.Tensor, q: LayerQuant): tf.Tensor {
   if (q.weightIntBits !== undefined) {
     return steQuantize(w, tf.scalar(2 ** -fractionBits(bits, q.weightIntBits)), qmin, qmax);
   }
-  const scale = tf.div(tf.maximum(tf.max(tf.abs(w), axes), 1e-8), qmax);
-  return steQuantize(w, scale, qmin, qmax);
+  return steQuantizeCalibrated(w, (v) => tf.div(tf.maximum(tf.max(tf.abs(v), axes), 1e-8), qmax), qmin, qmax);
 }
 
 /** Initial PACT clip of activations that come out of batch norm (roughly unit variance). */

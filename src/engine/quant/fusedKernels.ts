@@ -1,0 +1,204 @@
+// Fused fake-quantization kernels for the wasm and cpu backends: the uniform (STE) quantizer and the PACT
+// activation quantizer, forward and backward, each one pass over the tensor instead of 4–8 elementwise kernels.
+import { registerKernel, getKernel } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** Kernel names (custom: tfjs has no fake-quant kernels). */
+export const FAKE_QUANT = 'EngineFakeQuant';
+export const FAKE_QUANT_GRAD = 'EngineFakeQuantGrad';
+export const PACT_QUANT = 'EnginePactQuant';
+export const PACT_QUANT_GRAD = 'EnginePactQuantGrad';
+
+/** Backends the fused kernels are registered for; elsewhere (tfjs-node) the quantizers compose tfjs ops. */
+export const FUSED_QUANT_BACKENDS = ['wasm', 'cpu'] as const;
+
+interface FloatIo {
+  /** A new float32 output. On wasm, allocate every output before taking views: allocation can move the heap. */
+  output(shape: number[]): TensorInfo;
+  view(info: TensorInfo): Float32Array;
+}
+
+const asFloat32 = (values: unknown, info: TensorInfo): Float32Array => {
+  if (values instanceof Float32Array) return values;
+  throw new Error(`fused fake quantization expects float32 tensors, but got ${info.dtype} of shape [${info.shape.join(', ')}]`);
+};
+
+const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+interface WasmLike {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): unknown;
+}
+interface CpuLike {
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+  readSync(dataId: object): unknown;
+}
+const hasMethods = (backend: unknown, names: string[]): boolean =>
+  typeof backend === 'object' && backend !== null && names.every((n) => typeof (backend as Record<string, unknown>)[n] === 'function');
+const isWasmLike = (backend: unknown): backend is WasmLike => hasMethods(backend, ['makeOutput', 'typedArrayFromHeap']);
+const isCpuLike = (backend: unknown): backend is CpuLike => hasMethods(backend, ['makeTensorInfo', 'readSync']);
+
+const floatIo = (backend: unknown): FloatIo => {
+  if (isWasmLike(backend)) {
+    return { output: (shape) => backend.makeOutput(shape, 'float32'), view: (info) => asFloat32(backend.typedArrayFromHeap(info), info) };
+  }
+  if (isCpuLike(backend)) {
+    // The cpu backend stores the array it is given and readSync returns that same array: no copies.
+    return { output: (shape) => backend.makeTensorInfo(shape, 'float32', new Float32Array(sizeOf(shape))), view: (info) => asFloat32(backend.readSync(info.dataId), info) };
+  }
+  throw new Error('fused fake quantization runs on the wasm and cpu backends only');
+};
+
+const numberAttr = (attrs: NamedAttrMap | undefined, name: string): number => {
+  const value = attrs?.[name];
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  throw new Error(`fused fake quantization expects attribute '${name}' to be a finite number, but got ${JSON.stringify(value)}`);
+};
+
+const input = (inputs: Record<string, TensorInfo | undefined>, name: string, kernel: string): TensorInfo => {
+  const info = inputs[name];
+  if (info === undefined) throw new Error(`${kernel} expects input '${name}'`);
+  return info;
+};
+
+/*
+ * Branch-free arithmetic: activations are noise to a branch predictor, and a mispredicted branch per element made
+ * a first version of these loops 5× slower than the same loop without branches.
+ * - (t + 1.5·2^52) − 1.5·2^52 rounds a double to an integer half to even (tf.round's rule) in the FPU's default
+ *   rounding mode, for |t| < 2^51.
+ * - +(a < b) is 0 or 1 without a jump; r·keep + bound·hit selects exactly for finite values.
+ */
+const ROUNDER = 6755399441055744;
+const roundHalfEven = (t: number): number => t + ROUNDER - ROUNDER;
+/** clip(r, lo, hi) for finite r. */
+const clamp = (r: number, lo: number, hi: number): number => {
+  const below = +(r < lo);
+  const over = +(r > hi);
+  return r * (1 - below - over) + lo * below + hi * over;
+};
+
+/** Channels of a scale: 1 (one scale) or the last dimension of x (one per output channel). */
+const scaleChannels = (x: TensorInfo, scale: TensorInfo, kernel: string): number => {
+  const size = sizeOf(scale.shape);
+  const last = x.shape[x.shape.length - 1] ?? 1;
+  if (size === 1 || size === last) return size;
+  throw new Error(`${kernel} expects a scale of 1 or ${last} values (the last axis of x), but got shape [${scale.shape.join(', ')}]`);
+};
+
+/*
+ * Math.fround after each step reproduces the float32 ops the composed quantizer runs (an f64 result of one
+ * +, −, ×, ÷ on f32 operands rounds to the same f32 as the f32 op), so fused and composed agree bit for bit.
+ */
+const fakeQuant: KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = input(inputs, 'x', FAKE_QUANT);
+  const scale = input(inputs, 'scale', FAKE_QUANT);
+  const qmin = numberAttr(attrs, 'qmin');
+  const qmax = numberAttr(attrs, 'qmax');
+  const channels = scaleChannels(x, scale, FAKE_QUANT);
+  const io = floatIo(backend);
+  const out = io.output([...x.shape]);
+  const xv = io.view(x);
+  const sv = io.view(scale);
+  const yv = io.view(out);
+  for (let base = 0; base < xv.length; base += channels) {
+    for (let c = 0; c < channels; c += 1) {
+      const s = sv[c] ?? 1;
+      // clip(round(t)) = round(clip(t)) for integer bounds: rounding first keeps the clamp on integers.
+      yv[base + c] = clamp(roundHalfEven(Math.fround((xv[base + c] ?? 0) / s)), qmin, qmax) * s;
+    }
+  }
+  return out;
+};
+
+const fakeQuantGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const dy = input(inputs, 'dy', FAKE_QUANT_GRAD);
+  const x = input(inputs, 'x', FAKE_QUANT_GRAD);
+  const scale = input(inputs, 'scale', FAKE_QUANT_GRAD);
+  const qmin = numberAttr(attrs, 'qmin');
+  const qmax = numberAttr(attrs, 'qmax');
+  const channels = scaleChannels(x, scale, FAKE_QUANT_GRAD);
+  const io = floatIo(backend);
+  const out = io.output([...x.shape]);
+  const dyv = io.view(dy);
+  const xv = io.view(x);
+  const sv = io.view(scale);
+  const dxv = io.view(out);
+  const lo = Float32Array.from(sv, (s) => s * qmin);
+  const hi = Float32Array.from(sv, (s) => s * qmax);
+  for (let base = 0; base < xv.length; base += channels) {
+    for (let c = 0; c < channels; c += 1) {
+      const v = xv[base + c] ?? 0;
+      // dy · mask, as the composed ops compute it (a NaN gradient stays NaN).
+      dxv[base + c] = (dyv[base + c] ?? 0) * (+(v >= (lo[c] ?? 0)) * +(v <= (hi[c] ?? 0)));
+    }
+  }
+  return out;
+};
+
+const pactQuant: KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = input(inputs, 'x', PACT_QUANT);
+  const alpha = input(inputs, 'alpha', PACT_QUANT);
+  const levels = numberAttr(attrs, 'levels');
+  const io = floatIo(backend);
+  const out = io.output([...x.shape]);
+  const xv = io.view(x);
+  const clip = io.view(alpha)[0] ?? 0;
+  const yv = io.view(out);
+  const top = levels - 1;
+  const step = Math.fround(clip / top);
+  /*
+   * round(min(relu(x), α) / δ) equals clip(round(x / δ), 0, levels − 1): round(α / δ) is levels − 1 (δ = α/(levels−1)
+   * in float32 is off by far less than half a level), and rounding is monotone. Non-finite activations give NaN.
+   */
+  for (let i = 0; i < xv.length; i += 1) yv[i] = clamp(roundHalfEven(Math.fround((xv[i] ?? 0) / step)), 0, top) * step;
+  return out;
+};
+
+/** Outputs [dx, dalpha]: dx = dy on [0, alpha]; dalpha = gradScale · Σ dy over x > alpha (float64 sum). */
+const pactQuantGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const dy = input(inputs, 'dy', PACT_QUANT_GRAD);
+  const x = input(inputs, 'x', PACT_QUANT_GRAD);
+  const alpha = input(inputs, 'alpha', PACT_QUANT_GRAD);
+  const gradScale = numberAttr(attrs, 'gradScale');
+  const io = floatIo(backend);
+  const dx = io.output([...x.shape]);
+  const dAlpha = io.output([...alpha.shape]);
+  const dyv = io.view(dy);
+  const xv = io.view(x);
+  const clip = io.view(alpha)[0] ?? 0;
+  const dxv = io.view(dx);
+  let above = 0;
+  for (let i = 0; i < xv.length; i += 1) {
+    const v = xv[i] ?? 0;
+    const g = dyv[i] ?? 0;
+    const over = +(v > clip);
+    above += g * over;
+    // x > α implies x >= 0 (α > 0), so the mask x >= 0 and not x > α is a difference of the two tests.
+    dxv[i] = g * (+(v >= 0) - over);
+  }
+  io.view(dAlpha)[0] = Math.fround(above) * Math.fround(gradScale);
+  return [dx, dAlpha];
+};
+
+const kernels: ReadonlyArray<[string, KernelFunc]> = [
+  [FAKE_QUANT, fakeQuant],
+  [FAKE_QUANT_GRAD, fakeQuantGrad],
+  [PACT_QUANT, pactQuant],
+  [PACT_QUANT_GRAD, pactQuantGrad],
+];
+
+/** The fused-quantizer kernel configs, one per kernel and backend in FUSED_QUANT_BACKENDS. */
+export const fusedQuantKernelConfigs: readonly KernelConfig[] = FUSED_QUANT_BACKENDS.flatMap((backendName) =>
+  kernels.map(([kernelName, kernelFunc]) => ({ kernelName, backendName, kernelFunc })),
+);
+
+/** Registers the fused quantizer kernels that are not registered yet; returns the names registered. */
+export const registerFusedQuantKernels = (): string[] => {
+  const registered: string[] = [];
+  for (const config of fusedQuantKernelConfigs) {
+    if (getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    registerKernel(config);
+    registered.push(`${config.kernelName}/${config.backendName}`);
+  }
+  return registered;
+};
