@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
 import type { CommandModule } from 'yargs';
-import { defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type LrSchedule, type OptimizerName } from '../../engine/index.js';
+import { defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type LrSchedule, type OptimizerName, type TrainOptions, type TrainResult } from '../../engine/index.js';
 import { CosearchError } from '../../errors.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
 
@@ -71,6 +71,48 @@ function assertFlags(args: TrainArgs): void {
   }
 }
 
+/** The trainer's options from the command line (final reports always include test accuracy). */
+const trainOptionsFrom = (args: TrainArgs): TrainOptions => ({
+  seed: args.seed ?? 0,
+  evaluateTest: true,
+  proxy: args.proxy === true,
+  ...(args.epochs === undefined ? {} : { epochs: args.epochs }),
+  ...(args.batchSize === undefined ? {} : { batchSize: args.batchSize }),
+  ...(args.subset === undefined ? {} : { subset: args.subset }),
+  ...(args.optimizer === undefined ? {} : { optimizer: args.optimizer as OptimizerName }),
+  ...(args.lr === undefined ? {} : { learningRate: args.lr }),
+  ...(args.schedule === undefined ? {} : { lrSchedule: args.schedule as LrSchedule }),
+  ...(args.weightDecay === undefined ? {} : { weightDecay: args.weightDecay }),
+  ...(args.maxMinutes === undefined ? {} : { maxMinutes: args.maxMinutes }),
+});
+
+/** Progress on stderr: a bar per epoch (drawn only on a terminal) and, unless --json, one line per epoch. */
+function createProgress(json: boolean): { hooks: Pick<TrainOptions, 'onBatch' | 'onEpoch'>; stop: () => void } {
+  const bar = new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | loss {loss}', stream: process.stderr, hideCursor: true });
+  let started = false;
+  return {
+    hooks: {
+      onBatch: ({ epoch, batch, batches, loss }) => {
+        if (!started) bar.start(batches, 0, { epoch, loss: '-' });
+        started = true;
+        bar.update(batch, { epoch, loss: loss.toFixed(3) });
+      },
+      onEpoch: (p) => {
+        bar.stop();
+        started = false;
+        if (!json) console.error(`epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, train ${pct(p.trainAccuracy)}, val ${pct(p.valAccuracy)}, ${p.imagesPerSec.toFixed(1)} img/s, lr ${p.learningRate.toPrecision(3)}`);
+      },
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+function printSummary(result: TrainResult): void {
+  console.log(`quantized validation accuracy ${pct(result.accuracy)}, test accuracy ${pct(result.testAccuracy)}`);
+  const stopped = result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
+  console.log(`${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${result.backend})`);
+}
+
 export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'train one candidate with quantization-aware training and print its quantized val/test accuracy',
@@ -100,33 +142,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       const backend = await selectBackend(args.backend ? { backend: args.backend as BackendName } : {});
       const { dataset, fromCache, seconds: loadSeconds } = await loadDataset(args.data, { dataDir: args.dataDir ?? defaultDataDir() });
       if (!args.json) console.error(`backend ${backend}; dataset ${dataset.train.count} train / ${dataset.test.count} test images${fromCache ? ' (cached)' : ''}`);
-      const bar = new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | loss {loss}', stream: process.stderr, hideCursor: true });
-      let started = false;
-      const result = await trainCandidate(candidate, dataset, {
-        seed: args.seed ?? 0,
-        evaluateTest: true,
-        proxy: args.proxy === true,
-        ...(args.epochs === undefined ? {} : { epochs: args.epochs }),
-        ...(args.batchSize === undefined ? {} : { batchSize: args.batchSize }),
-        ...(args.subset === undefined ? {} : { subset: args.subset }),
-        ...(args.optimizer === undefined ? {} : { optimizer: args.optimizer as OptimizerName }),
-        ...(args.lr === undefined ? {} : { learningRate: args.lr }),
-        ...(args.schedule === undefined ? {} : { lrSchedule: args.schedule as LrSchedule }),
-        ...(args.weightDecay === undefined ? {} : { weightDecay: args.weightDecay }),
-        ...(args.maxMinutes === undefined ? {} : { maxMinutes: args.maxMinutes }),
-        onBatch: ({ epoch, batch, batches, loss }) => {
-          if (!started) bar.start(batches, 0, { epoch, loss: '-' });
-          started = true;
-          if (batch === 1) bar.setTotal(batches);
-          bar.update(batch, { epoch, loss: loss.toFixed(3) });
-        },
-        onEpoch: (p) => {
-          bar.stop();
-          started = false;
-          if (!args.json) console.error(`epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, train ${pct(p.trainAccuracy)}, val ${pct(p.valAccuracy)}, ${p.imagesPerSec.toFixed(1)} img/s, lr ${p.learningRate.toPrecision(3)}`);
-        },
-      });
-      bar.stop();
+      const progress = createProgress(args.json === true);
+      const result = await trainCandidate(candidate, dataset, { ...trainOptionsFrom(args), ...progress.hooks });
+      progress.stop();
       const cpu = process.cpuUsage(cpuStart);
       const summary = {
         ...result,
@@ -134,16 +152,12 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         imagesPerCpuSec: (result.imagesPerSec * result.trainSeconds) / Math.max(result.cpuSeconds, 1e-9),
         loadSeconds,
         fromCache,
-        // the whole command: startup, backend, dataset load, training and the final evaluations
+        // the whole command: backend start, dataset load, training and the final evaluations
         wallSeconds: seconds(performance.now() - wallStart),
         processCpuSeconds: seconds((cpu.user + cpu.system) / 1000),
       };
       if (args.json) console.log(JSON.stringify(summary, null, 2));
-      else {
-        console.log(`quantized validation accuracy ${pct(result.accuracy)}, test accuracy ${pct(result.testAccuracy)}`);
-        const stopped = result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
-        console.log(`${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${result.backend})`);
-      }
+      else printSummary(result);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       console.error(`${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`);
