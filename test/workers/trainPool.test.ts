@@ -43,6 +43,27 @@ describe('training pool', () => {
     }
   });
 
+  it('cancels a running and a queued candidate with ILLEGAL_STATE, then trains the next one from the same tensor baseline', async () => {
+    const pool = createTrainPool({ dataset: colourDataset, workers: 1, backend: 'wasm' });
+    try {
+      await pool.ready();
+      const running = new AbortController();
+      const queued = new AbortController();
+      const first = pool.train(tinyCandidate, { epochs: 3, batchSize: 32, subset: 96 }, { signal: running.signal, onEpoch: () => running.abort() });
+      const second = pool.train(tinyCandidate, { epochs: 1, batchSize: 32, subset: 96 }, { signal: queued.signal });
+      queued.abort();
+      await expect(second).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: 'training was cancelled' });
+      await expect(first).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: 'training was cancelled' });
+      const after = await pool.train(tinyCandidate, { epochs: 1, batchSize: 32, subset: 96 });
+      // the wasm worker holds no tensor between candidates, so the cancelled run left none behind
+      expect(after.memory.tensorsBefore).toBe(0);
+      expect(after.memory.numTensors).toBe(0);
+      expect(after.epochs).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('reads COSEARCH_WORKERS and rejects a bad value with BAD_USER_INPUT', () => {
     expect(defaultWorkerCount({ COSEARCH_WORKERS: '3' })).toBe(3);
     expect(() => defaultWorkerCount({ COSEARCH_WORKERS: 'x' })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
