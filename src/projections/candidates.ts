@@ -27,8 +27,11 @@ export type CandidateRow = Omit<CandidateView, 'candidate' | 'logProbs' | 'layer
   violationsJson: string;
 };
 
-/** Folds one candidate event into the row. Pure: times and positions come from the recorded event. */
-export const evolveCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent): CandidateRow | undefined => {
+/**
+ * Folds one candidate event into `row`: into a copy (`inPlace` false, the pure `evolveCandidate`) or into `row`
+ * itself (a bulk fold, which owns its rows). One code path for both, so they cannot drift.
+ */
+const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, inPlace: boolean): CandidateRow | undefined => {
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
@@ -43,35 +46,46 @@ export const evolveCandidate = (row: CandidateRow | undefined, recorded: Recorde
     };
   }
   if (row === undefined) return undefined;
-  const next: CandidateRow = { ...row, updatedAt: at, lastPosition: recorded.position };
+  const next: CandidateRow = inPlace ? row : { ...row };
   switch (event.type) {
     case 'HardwareEvaluated': {
       const d = event.data;
-      Object.assign(next, {
-        device: d.device, luts: d.luts, throughputFps: d.throughputFps, latencyMs: d.latencyMs, feasible: d.feasible,
-        violationsJson: JSON.stringify(d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual }))),
-        layersJson: JSON.stringify(d.layers), status: d.feasible ? row.status : 'pruned',
-      });
+      next.device = d.device;
+      next.luts = d.luts;
+      next.throughputFps = d.throughputFps;
+      next.latencyMs = d.latencyMs;
+      next.feasible = d.feasible;
+      next.violationsJson = JSON.stringify(d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })));
+      next.layersJson = JSON.stringify(d.layers);
+      if (!d.feasible) next.status = 'pruned';
       break;
     }
     case 'TrainingStarted':
-      Object.assign(next, { status: 'training', backend: event.data.backend, curve: [] });
+      next.status = 'training';
+      next.backend = event.data.backend;
+      next.curve = [];
       break;
     case 'EpochCompleted': {
       const d = event.data;
+      // A new array, never a push: the pure fold's copy shares `curve` with the row it came from.
       next.curve = [
-        ...row.curve.filter((p) => p.epoch !== d.epoch),
+        ...next.curve.filter((p) => p.epoch !== d.epoch),
         { epoch: d.epoch, loss: d.loss, trainAccuracy: d.trainAccuracy, valAccuracy: d.valAccuracy ?? null, imagesPerSec: d.imagesPerSec },
       ];
       break;
     }
     case 'CandidateTrained': {
       const d = event.data;
-      Object.assign(next, { status: 'trained', accuracy: d.accuracy, testAccuracy: d.testAccuracy ?? null, backend: d.backend, trainSeconds: d.trainSeconds });
+      next.status = 'trained';
+      next.accuracy = d.accuracy;
+      next.testAccuracy = d.testAccuracy ?? null;
+      next.backend = d.backend;
+      next.trainSeconds = d.trainSeconds;
       break;
     }
     case 'RewardAssigned':
-      Object.assign(next, { reward: event.data.reward, rewardReason: event.data.reason });
+      next.reward = event.data.reward;
+      next.rewardReason = event.data.reason;
       break;
     case 'ExperimentStarted':
     case 'PolicyUpdated':
@@ -84,8 +98,14 @@ export const evolveCandidate = (row: CandidateRow | undefined, recorded: Recorde
       throw new Error(`unhandled candidate event ${JSON.stringify(unhandled)}`);
     }
   }
+  next.updatedAt = at;
+  next.lastPosition = recorded.position;
   return next;
 };
+
+/** Folds one candidate event into the row. Pure: times and positions come from the recorded event. */
+export const evolveCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent): CandidateRow | undefined =>
+  foldCandidate(row, recorded, false);
 
 const json = <T>(value: unknown, fallback: T): T => (value === null || value === undefined ? fallback : (JSON.parse(String(value)) as T));
 const stringOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
@@ -158,7 +178,9 @@ export const createCandidatesProjection = (): Projection =>
       return rows;
     },
     evolve: evolveCandidate,
+    evolveInPlace: (row, event) => foldCandidate(row, event, true),
     save: (tx, rows) => tx.upsert(CANDIDATES_TABLE, COLUMNS, ['id'], rows.map(candidateToRow)),
+    insert: (tx, rows) => tx.insertMany(CANDIDATES_TABLE, COLUMNS, rows.map(candidateToRow)),
   });
 
 export const getCandidate = async (db: SqlExecutor, id: string): Promise<CandidateView | null> => {

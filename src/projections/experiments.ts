@@ -20,8 +20,8 @@ const experimentIdOf = (event: RecordedEvent): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
-/** Folds one experiment event into the row. Pure: the time and position come from the recorded event. */
-export const evolveExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent): ExperimentView | undefined => {
+/** Folds one experiment event into a copy of `row`, or (`inPlace`, a bulk fold) into `row` itself. */
+const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent, inPlace: boolean): ExperimentView | undefined => {
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
@@ -35,29 +35,36 @@ export const evolveExperiment = (row: ExperimentView | undefined, recorded: Reco
     };
   }
   if (row === undefined) return undefined;
-  const next: ExperimentView = { ...row, updatedAt: at, lastPosition: recorded.position };
+  // The pure fold copies `counts` too, since the counters change in place below.
+  const next: ExperimentView = inPlace ? row : { ...row, counts: { ...row.counts } };
   switch (event.type) {
     case 'CandidateProposed':
-      next.counts = { ...row.counts, proposed: row.counts.proposed + 1 };
+      next.counts.proposed += 1;
       break;
     case 'HardwareEvaluated':
-      if (!event.data.feasible) next.counts = { ...row.counts, pruned: row.counts.pruned + 1 };
+      if (!event.data.feasible) next.counts.pruned += 1;
       break;
     case 'CandidateTrained':
-      next.counts = { ...row.counts, trained: row.counts.trained + 1 };
-      if (row.bestAccuracy === null || event.data.accuracy > row.bestAccuracy) {
+      next.counts.trained += 1;
+      if (next.bestAccuracy === null || event.data.accuracy > next.bestAccuracy) {
         next.bestCandidateId = event.data.candidateId;
         next.bestAccuracy = event.data.accuracy;
       }
       break;
     case 'ExperimentCompleted':
-      Object.assign(next, { status: 'completed', reason: event.data.reason, finishedAt: at });
+      next.status = 'completed';
+      next.reason = event.data.reason;
+      next.finishedAt = at;
       break;
     case 'ExperimentFailed':
-      Object.assign(next, { status: 'failed', error: { code: event.data.error.code, message: event.data.error.message }, finishedAt: at });
+      next.status = 'failed';
+      next.error = { code: event.data.error.code, message: event.data.error.message };
+      next.finishedAt = at;
       break;
     case 'ExperimentCancelled':
-      Object.assign(next, { status: 'cancelled', reason: event.data.reason, finishedAt: at });
+      next.status = 'cancelled';
+      next.reason = event.data.reason;
+      next.finishedAt = at;
       break;
     case 'TrainingStarted':
     case 'EpochCompleted':
@@ -69,8 +76,14 @@ export const evolveExperiment = (row: ExperimentView | undefined, recorded: Reco
       throw new Error(`unhandled experiment event ${JSON.stringify(unhandled)}`);
     }
   }
+  next.updatedAt = at;
+  next.lastPosition = recorded.position;
   return next;
 };
+
+/** Folds one experiment event into the row. Pure: the time and position come from the recorded event. */
+export const evolveExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent): ExperimentView | undefined =>
+  foldExperiment(row, recorded, false);
 
 export const experimentFromRow = (r: SqlRow): ExperimentView => ({
   id: String(r.id),
@@ -114,7 +127,9 @@ export const createExperimentsProjection = (): Projection =>
       return rows;
     },
     evolve: evolveExperiment,
+    evolveInPlace: (row, event) => foldExperiment(row, event, true),
     save: (tx, rows) => tx.upsert(TABLE, COLUMNS, ['id'], rows.map(experimentToRow)),
+    insert: (tx, rows) => tx.insertMany(TABLE, COLUMNS, rows.map(experimentToRow)),
   });
 
 export const getExperiment = async (db: SqlExecutor, id: string): Promise<ExperimentView | null> => {

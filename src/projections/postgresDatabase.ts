@@ -3,6 +3,7 @@
 import pg from 'pg';
 import {
   assertIdentifier,
+  insertSql,
   toPostgresPlaceholders,
   upsertSql,
   type SqlDatabase,
@@ -52,6 +53,14 @@ class PostgresExecutor implements SqlExecutor {
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);
       await this.exec(upsertSql(table, columns, keyColumns, part.length), part.flat());
+    }
+  }
+
+  async insertMany(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void> {
+    const chunk = maxRowsPerUpsert(columns.length);
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.slice(start, start + chunk);
+      await this.exec(insertSql(table, columns, part.length), part.flat());
     }
   }
 }

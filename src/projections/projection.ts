@@ -13,6 +13,21 @@ export interface Projection {
   canHandle(event: RecordedEvent): boolean;
   /** Applies handled events, in position order, inside the runner's transaction (with the checkpoint update). */
   applyBatch(tx: SqlExecutor, events: readonly RecordedEvent[]): Promise<void>;
+  /**
+   * Optional bulk mode for a projection whose tables are empty (checkpoint 0: first run, rebuild, version bump):
+   * folds every event from position 0 in memory and writes the final rows once, instead of per batch.
+   */
+  createBulkFold?(): BulkFold;
+}
+
+/** An in-memory fold from position 0 (see Projection.createBulkFold). */
+export interface BulkFold {
+  /** Folds handled events, in position order, into rows held in memory. Synchronous and free of I/O. */
+  add(events: readonly RecordedEvent[]): void;
+  /** Rows held in memory (the runner writes them out early past its row limit). */
+  readonly size: number;
+  /** Writes the folded rows into the projection's tables, emptied before in the same transaction. */
+  write(tx: SqlExecutor): Promise<void>;
 }
 
 /** A projection keeping one row per key (experiment id, candidate id). */
@@ -27,9 +42,19 @@ export interface RowProjectionDefinition<Row> {
   load(tx: SqlExecutor, keys: readonly string[]): Promise<Map<string, Row>>;
   /** Pure fold: the row after `event`. `row` is undefined for a key not seen yet; return undefined to leave it. */
   evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
+  /**
+   * Optional: the same fold, allowed to change `row` and return it (a bulk fold owns its rows, so copying each row
+   * per event would only feed the garbage collector). @default evolve
+   */
+  evolveInPlace?(row: Row | undefined, event: RecordedEvent): Row | undefined;
   /** Writes the changed rows (upsert). */
   save(tx: SqlExecutor, rows: readonly Row[]): Promise<void>;
+  /** Optional: writes new rows into the emptied table (`insertMany`), for bulk folds. @default save */
+  insert?(tx: SqlExecutor, rows: readonly Row[]): Promise<void>;
 }
+
+/** Rows per `save` call of a bulk fold: bounds the serialized rows alive at once. */
+const BULK_SAVE_ROWS = 5000;
 
 /**
  * Turns a row definition into a Projection that, per batch, loads each touched row once, folds all of the
@@ -59,6 +84,30 @@ export const defineRowProjection = <Row>(definition: RowProjectionDefinition<Row
       changed.set(key, next);
     }
     if (changed.size > 0) await definition.save(tx, [...changed.values()]);
+  },
+  createBulkFold() {
+    // Keys are tracked without the table: a bulk fold starts from empty tables, so a key not held is new.
+    const rows = new Map<string, Row>();
+    const evolve = definition.evolveInPlace ?? definition.evolve;
+    return {
+      add(events) {
+        for (const event of events) {
+          const key = definition.keyOf(event);
+          if (key === undefined) continue;
+          const row = rows.get(key);
+          const next = evolve(row, event);
+          if (next !== undefined && next !== row) rows.set(key, next);
+        }
+      },
+      get size() {
+        return rows.size;
+      },
+      async write(tx) {
+        const all = [...rows.values()];
+        const write = definition.insert ?? definition.save;
+        for (const part of chunked(all, BULK_SAVE_ROWS)) await write(tx, part);
+      },
+    };
   },
 });
 

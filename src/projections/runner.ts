@@ -3,6 +3,7 @@
 // its version changes.
 import { hasErrorCode, CosearchError } from '../errors.js';
 import type { EventStore, RecordedEvent, Subscription } from '../store/index.js';
+import { bulkFoldFromZero } from './bulkFold.js';
 import { advanceCheckpoint, readCheckpoints, resetCheckpoint } from './checkpoints.js';
 import type { Projection } from './projection.js';
 import { assertIdentifier, type SqlDatabase } from './sqlDatabase.js';
@@ -15,6 +16,16 @@ export interface ProjectionRunnerOptions {
   projections: readonly Projection[];
   /** Most events applied per transaction. @default 5000 */
   batchSize?: number;
+  /**
+   * Events per `readAll` page while bulk-folding projections from position 0. Small pages die young in V8's new
+   * space; 20,000-event pages were 20 % slower (more old-space garbage collection). @default 1000
+   */
+  bulkPageSize?: number;
+  /**
+   * Most read-model rows a bulk fold holds in memory (about 3 KB per candidate row); past it the rows are written
+   * and the batched catch-up takes over from that position. @default 250000
+   */
+  bulkMaxRows?: number;
   /** Delay before the live loop resubscribes after an error, in ms. @default 1000 */
   retryDelayMs?: number;
   /** Called with each error of the live loop (it then retries). @default ignore */
@@ -27,6 +38,7 @@ export interface ProjectionRunnerOptions {
 export interface AppliedBatch {
   /** Position of the last event of the batch; every projection's checkpoint is now at least this. */
   position: number;
+  /** The batch's events; empty for a bulk fold from position 0 (which can span the whole log). */
   events: readonly RecordedEvent[];
 }
 
@@ -35,7 +47,10 @@ export interface ProjectionRunner {
   start(): Promise<void>;
   /** Stops following; an in-flight batch finishes (commits or rolls back) first. */
   stop(): Promise<void>;
-  /** Applies every event up to the store's current head by paged `readAll`; returns the position reached. */
+  /**
+   * Applies every event up to the store's current head by paged `readAll`; returns the position reached. Projections
+   * still at checkpoint 0 are folded in memory first and written in one transaction (see `bulkMaxRows`).
+   */
   catchUp(): Promise<number>;
   /** Empties the tables of `name` (every projection when absent) and replays from position 0 up to the head. */
   rebuild(name?: string): Promise<number>;
@@ -105,9 +120,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         await db.transaction(async (tx) => {
           for (const p of behind) {
             const from = checkpoints.get(p.name) ?? 0;
+            // Checkpoint first: on PostgreSQL its row lock orders concurrent runners before either touches rows.
+            await advanceCheckpoint(tx, p.name, from, last, stamp);
             const handled = events.filter((e) => e.position > from && p.canHandle(e));
             if (handled.length > 0) await p.applyBatch(tx, handled);
-            await advanceCheckpoint(tx, p.name, from, last, stamp);
           }
         });
       } catch (error) {
@@ -119,7 +135,36 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       notify({ position: last, events });
     });
 
+  /** Folds the projections still at 0 in memory and commits their rows with their checkpoints (exactly once). */
+  const bulkCatchUp = async (): Promise<void> => {
+    const selected = projections.filter((p) => (checkpoints.get(p.name) ?? 0) === 0);
+    const folded = await bulkFoldFromZero(store, selected, { pageSize: options.bulkPageSize ?? 1000, maxRows: options.bulkMaxRows ?? 250_000 });
+    if (folded === undefined) return;
+    const { position, folds } = folded;
+    await serialized(async () => {
+      const stamp = now();
+      try {
+        await db.transaction(async (tx) => {
+          for (const { projection, fold } of folds) {
+            await advanceCheckpoint(tx, projection.name, 0, position, stamp);
+            // Checkpoint 0 means empty tables; emptying them again makes the plain INSERTs safe regardless.
+            for (const table of projection.tables) await tx.exec(`DELETE FROM ${assertIdentifier(table)}`);
+            await fold.write(tx);
+          }
+        });
+      } catch (error) {
+        // Another runner (or this one's live loop) applied events meanwhile: drop the fold and catch up by batches.
+        if (!hasErrorCode(error, 'CONFLICT')) throw error;
+        await refresh();
+        return;
+      }
+      for (const { projection } of folds) checkpoints.set(projection.name, position);
+      notify({ position: minPosition(), events: [] });
+    });
+  };
+
   const catchUp = async (): Promise<number> => {
+    await bulkCatchUp();
     for (;;) {
       const page = await store.readAll({ after: minPosition(), maxCount: batchSize });
       if (page.length === 0) return minPosition();

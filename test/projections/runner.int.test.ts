@@ -66,13 +66,14 @@ describe.each(backends)('projections on %s', (_name, open) => {
     let calls = 0;
     const crashing: Projection = {
       ...candidates,
+      createBulkFold: undefined, // the batched path is under test here (a bulk fold has its own test below)
       async applyBatch(tx, events) {
         await candidates.applyBatch(tx, events); // rows are written inside the transaction, then the "crash"
         calls += 1;
         if (calls === 3) throw new Error('simulated crash');
       },
     };
-    const first = createProjectionRunner({ store, db, projections: [createExperimentsProjection(), crashing], batchSize: 5 });
+    const first = createProjectionRunner({ store, db, projections: [{ ...createExperimentsProjection(), createBulkFold: undefined }, crashing], batchSize: 5 });
     await expect(first.catchUp()).rejects.toThrow('simulated crash');
     const after = await readCheckpoints(db);
     expect(after.get('candidates')?.position).toBe(10);
@@ -108,6 +109,64 @@ describe.each(backends)('projections on %s', (_name, open) => {
     expect((await readCheckpoints(db)).get('experiments')?.version).toBe(2);
     expect(await dumpTable(db, 'read_experiments')).toEqual(before[0]);
     await expect(next.rebuild('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a bulk rebuild writes exactly the rows of an event-by-event catch-up over the same events', async () => {
+    const { store, db } = backend;
+    // Interleaved experiments (positions alternate between streams), every ending, re-trained epochs.
+    const endings = ['completed', 'failed', 'cancelled', 'running'] as const;
+    for (let round = 0; round < 3; round += 1) {
+      for (const [i, ending] of endings.entries()) {
+        const id = `e${i}-${round}`;
+        await appendExperiment(store, id, plans.map((p, j) => ({ ...p, luts: p.luts + 7 * j + round, epochs: 1 + ((i + j) % 3) })), ending);
+      }
+    }
+    const batched = createDefaultProjections().map((p): Projection => ({ ...p, createBulkFold: undefined }));
+    await createProjectionRunner({ store, db, projections: batched, batchSize: 1 }).catchUp();
+    const tables = async () => [await dumpTable(db, 'read_experiments'), await dumpTable(db, 'read_candidates')];
+    const eventByEvent = await tables();
+    expect(eventByEvent[1]).toHaveLength(12 * plans.length);
+
+    const bulk = createProjectionRunner({ store, db, projections: createDefaultProjections() });
+    expect(await bulk.rebuild()).toBe(await store.headPosition());
+    expect(await tables()).toEqual(eventByEvent);
+    // Past its row limit a bulk fold writes what it holds and the batched catch-up finishes: same rows again.
+    const limited = createProjectionRunner({ store, db, projections: createDefaultProjections(), bulkPageSize: 7, bulkMaxRows: 5, batchSize: 3 });
+    await limited.rebuild();
+    expect(await tables()).toEqual(eventByEvent);
+    const checkpoints = await readCheckpoints(db);
+    expect([...checkpoints.values()].map((c) => c.position)).toEqual([await store.headPosition(), await store.headPosition()]);
+  });
+
+  it('leaves tables and checkpoints untouched when a bulk write fails, and the next catch-up applies every event once', async () => {
+    const { store, db } = backend;
+    await appendExperiment(store, 'e1', plans);
+    const experiments = createExperimentsProjection();
+    const failing: Projection = {
+      ...experiments,
+      createBulkFold() {
+        const fold = experiments.createBulkFold?.();
+        if (fold === undefined) throw new Error('expected the experiments projection to have a bulk mode');
+        return {
+          add: (events) => fold.add(events),
+          get size() {
+            return fold.size;
+          },
+          async write(tx) {
+            await fold.write(tx); // rows are inserted inside the transaction, then the "crash"
+            throw new Error('simulated crash');
+          },
+        };
+      },
+    };
+    await expect(createProjectionRunner({ store, db, projections: [failing, createCandidatesProjection()] }).catchUp()).rejects.toThrow('simulated crash');
+    expect([...(await readCheckpoints(db)).values()].map((c) => c.position)).toEqual([0, 0]);
+    expect(await dumpTable(db, 'read_experiments')).toEqual([]);
+    expect(await dumpTable(db, 'read_candidates')).toEqual([]);
+    await createProjectionRunner({ store, db, projections: createDefaultProjections() }).catchUp();
+    const q = createReadModelQueries(db);
+    expect((await q.getExperiment('e1'))?.counts).toEqual({ proposed: 4, pruned: 1, trained: 2, failed: 0 });
+    expect((await q.getCandidate('e1-c2'))?.curve).toHaveLength(3);
   });
 
   it('follows the store live and reports each committed batch', async () => {
