@@ -25,6 +25,13 @@ import { assertHeapBackend, createScratch, heapF32 } from './wasmHeap.js';
  */
 const channelMajor = createScratch();
 
+/*
+ * Columns of Pᵀ per GEMM (whole images). XNNPACK's fully-connected GEMM does not tile the reduction axis: with all
+ * n·ho·wo columns at once, each pass over a dy panel left the cache. Chunks of about 2,048 columns, summed in JS,
+ * measured about a quarter faster on the first two reference layers (docs/engine-kernels.md).
+ */
+const CHUNK_COLUMNS = 2048;
+
 const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs = {} }) => {
   const kb = assertKernelBackend(backend, Conv2DBackpropFilter);
   const b = assertHeapBackend(kb, Conv2DBackpropFilter);
@@ -38,11 +45,9 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs = {} }) => {
   const [sh, sw] = readPair(attrs, 'strides');
   const [kh, kw] = filterShape;
   const { top, left } = forwardPadding([n, h, w, ci], filterShape, [sh, sw], [1, 1], readPad(attrs), readRoundingMode(attrs), false);
-  const cols = n * ho * wo;
-  const patches = b.makeOutput([1, kh * kw * ci, cols], 'float32');
-  const pv = heapF32(b, patches);
+  const rows = kh * kw * ci;
+  const perImage = ho * wo;
   const xv = heapF32(b, x);
-
   // x as [ci][n][h][w], so that each patch row below copies runs of one channel.
   const xt = channelMajor(ci * n * h * w);
   const plane = n * h * w;
@@ -50,36 +55,59 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs = {} }) => {
     const src = p * ci;
     for (let c = 0; c < ci; c += 1) xt[c * plane + p] = xv[src + c] ?? 0;
   }
+  const dw = b.makeOutput([kh, kw, ci, co], 'float32');
+  heapF32(b, dw).fill(0);
+  const imagesPerChunk = Math.max(1, Math.floor(CHUNK_COLUMNS / perImage));
+  for (let n0 = 0; n0 < n; n0 += imagesPerChunk) {
+    const images = Math.min(imagesPerChunk, n - n0);
+    const cols = images * perImage;
+    const patches = b.makeOutput([1, rows, cols], 'float32');
+    const dyChunk = b.makeOutput([1, cols, co], 'float32');
+    heapF32(b, dyChunk).set(heapF32(b, dy).subarray(n0 * perImage * co, (n0 + images) * perImage * co));
+    fillPatches(heapF32(b, patches), xt, { n, h, w, ci, ho, wo, kh, kw, sh, sw, top, left, n0, images });
+    const product = r.run('BatchMatMul', { a: patches, b: dyChunk }, { transposeA: false, transposeB: false });
+    const pv = heapF32(b, product);
+    const dwv = heapF32(b, dw);
+    for (let i = 0; i < rows * co; i += 1) dwv[i] = (dwv[i] ?? 0) + (pv[i] ?? 0);
+    r.dispose(patches, dyChunk, product);
+  }
+  return dw;
+};
+
+interface PatchGeometry {
+  n: number; h: number; w: number; ci: number; ho: number; wo: number; kh: number; kw: number;
+  sh: number; sw: number; top: number; left: number;
+  /** First image of the chunk and how many images it holds. */
+  n0: number; images: number;
+}
+
+/** Writes Pᵀ for images [n0, n0 + images): row (a, b, c), column (image, i, j); zeros where the tap is padding. */
+const fillPatches = (pv: Float32Array, xt: Float32Array, g: PatchGeometry): void => {
   let o = 0;
-  for (let a = 0; a < kh; a += 1) {
-    for (let bb = 0; bb < kw; bb += 1) {
+  for (let a = 0; a < g.kh; a += 1) {
+    for (let bb = 0; bb < g.kw; bb += 1) {
       // Output columns j whose input column j·sw + bb − left lies inside [0, w).
-      const jLo = Math.min(wo, Math.max(0, Math.ceil((left - bb) / sw)));
-      const jHi = Math.max(jLo, Math.min(wo, Math.floor((w - 1 - bb + left) / sw) + 1));
-      for (let c = 0; c < ci; c += 1) {
-        for (let bi = 0; bi < n; bi += 1) {
-          for (let i = 0; i < ho; i += 1) {
-            const y = i * sh + a - top;
-            if (y < 0 || y >= h) {
-              pv.fill(0, o, o + wo);
-              o += wo;
+      const jLo = Math.min(g.wo, Math.max(0, Math.ceil((g.left - bb) / g.sw)));
+      const jHi = Math.max(jLo, Math.min(g.wo, Math.floor((g.w - 1 - bb + g.left) / g.sw) + 1));
+      for (let c = 0; c < g.ci; c += 1) {
+        for (let bi = g.n0; bi < g.n0 + g.images; bi += 1) {
+          for (let i = 0; i < g.ho; i += 1) {
+            const y = i * g.sh + a - g.top;
+            if (y < 0 || y >= g.h) {
+              pv.fill(0, o, o + g.wo);
+              o += g.wo;
               continue;
             }
-            const src = ((c * n + bi) * h + y) * w + bb - left;
+            const src = ((c * g.n + bi) * g.h + y) * g.w + bb - g.left;
             for (let j = 0; j < jLo; j += 1) pv[o + j] = 0;
-            for (let j = jLo; j < jHi; j += 1) pv[o + j] = xt[src + j * sw] ?? 0;
-            for (let j = jHi; j < wo; j += 1) pv[o + j] = 0;
-            o += wo;
+            for (let j = jLo; j < jHi; j += 1) pv[o + j] = xt[src + j * g.sw] ?? 0;
+            for (let j = jHi; j < g.wo; j += 1) pv[o + j] = 0;
+            o += g.wo;
           }
         }
       }
     }
   }
-  const dyMatrix = r.reshape(dy, [1, cols, co]);
-  const product = r.run('BatchMatMul', { a: patches, b: dyMatrix }, { transposeA: false, transposeB: false });
-  const dw = r.reshape(product, [kh, kw, ci, co]);
-  r.dispose(patches, dyMatrix, product);
-  return dw;
 };
 
 export const conv2DBackpropFilterConfig: KernelConfig = {
