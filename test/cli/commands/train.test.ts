@@ -1,9 +1,9 @@
 // Runs the built `cosearch train` as a child process on a tiny real image-folder dataset (384 generated PNGs):
 // JSON and human output, the --max-minutes budget, and the errors a user meets first.
 import { execFile } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeImageSetAsPng } from '../../engine/data/fixtures.js';
 import { conv, dense, tinyCandidate, tinyInput } from '../../engine/candidates.js';
 import { colourDataset } from '../../engine/colourData.js';
@@ -57,6 +57,8 @@ beforeAll(async () => {
   candidate = join(root, 'tiny.json');
   await writeFile(candidate, JSON.stringify(tinyCandidate));
 });
+
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('cosearch train', () => {
   it('prints one JSON object with quantized accuracies, falling loss, timings and the backend', async () => {
