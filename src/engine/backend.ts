@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
-import { registerEngineKernels } from './kernels/index.js';
+import { registerEngineKernels, registerFusedTrainingKernels } from './kernels/index.js';
 import { registerFusedQuantKernels } from './quant/index.js';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -54,10 +54,12 @@ const loaders: Record<BackendName, () => Promise<void>> = {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(wasmBinaryDir());
     registerEngineKernels();
+    registerFusedQuantKernels();
   },
   cpu: async () => {
     await import('@tensorflow/tfjs-backend-cpu');
-    // Only the fused quantizers: the wasm kernels wait for the wasm module, whose own kernels they replace.
+    // Only the fused kernels: the wasm kernels wait for the wasm module, whose own kernels they replace.
+    registerFusedTrainingKernels();
     registerFusedQuantKernels();
   },
 };

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
 import type { Candidate, ConvLayer, DenseLayer } from '../space/candidate.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/index.js';
 import { needsPactAlpha, PACT_ALPHA_INIT, quantizeActivations, quantizeWeights } from './quant/index.js';
 
 export interface BuildModelOptions {
@@ -58,12 +59,48 @@ function batchNorm(channels: number): BatchNorm {
   };
 }
 
-function applyBatchNorm(x: tf.Tensor, bn: BatchNorm, training: boolean, momentum: number): tf.Tensor {
-  if (!training) return tf.batchNorm(x, bn.movingMean, bn.movingVar, bn.beta, bn.gamma, 1e-3);
-  const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
+const BN_EPSILON = 1e-3;
+
+function updateMovingStats(bn: BatchNorm, mean: tf.Tensor, variance: tf.Tensor, momentum: number): void {
   bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, momentum), tf.mul(mean, 1 - momentum)));
   bn.movingVar.assign(tf.add(tf.mul(bn.movingVar, momentum), tf.mul(variance, 1 - momentum)));
-  return tf.batchNorm(x, mean, variance, bn.beta, bn.gamma, 1e-3);
+}
+
+const runKernels = (name: string, inputs: tf.NamedTensorMap, count: number): tf.Tensor[] => {
+  const out = tf.engine().runKernel(name, inputs, { epsilon: BN_EPSILON });
+  if (!Array.isArray(out) || out.length !== count) throw new Error(`${name}: expected ${count} outputs`);
+  return out;
+};
+
+/**
+ * Training-mode batch norm as one fused kernel each way (wasm, cpu: registerEngineKernels). The batch statistics
+ * come out of the forward kernel and update the moving ones there; the backward kernel gives dx (through the
+ * statistics), dγ and dβ.
+ */
+const fusedBatchNorm = (x: tf.Tensor, bn: BatchNorm, momentum: number): tf.Tensor =>
+  tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
+    const [input, gamma, beta, save] = args;
+    if (!(input instanceof tf.Tensor) || !(gamma instanceof tf.Tensor) || !(beta instanceof tf.Tensor) || typeof save !== 'function') {
+      throw new Error('fusedBatchNorm: expected tensors x, gamma, beta and a save function');
+    }
+    const [y, mean, variance] = runKernels(BATCH_NORM_TRAIN, { x: input, gamma, beta }, 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    updateMovingStats(bn, mean, variance, momentum);
+    save([input, gamma, mean, variance]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, gs, ms, vs] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return runKernels(BATCH_NORM_TRAIN_GRAD, { dy, x: xs, gamma: gs, mean: ms, variance: vs }, 3);
+      },
+    };
+  })(x, bn.gamma, bn.beta);
+
+function applyBatchNorm(x: tf.Tensor, bn: BatchNorm, training: boolean, momentum: number): tf.Tensor {
+  if (!training) return tf.batchNorm(x, bn.movingMean, bn.movingVar, bn.beta, bn.gamma, BN_EPSILON);
+  if (tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined) return fusedBatchNorm(x, bn, momentum);
+  const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
+  updateMovingStats(bn, mean, variance, momentum);
+  return tf.batchNorm(x, mean, variance, bn.beta, bn.gamma, BN_EPSILON);
 }
 
 /** Creates the variables of a candidate's network; throws BAD_USER_INPUT when its shapes do not work out. */

@@ -9,7 +9,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { createMeanConfig, createSumConfig } from './Sum.js';
 import { createTileConfig } from './Tile.js';
-import { registerFusedQuantKernels } from '../quant/index.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainConfigs } from './BatchNormTrain.js';
 
 /** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
 export const engineKernelConfigs: readonly KernelConfig[] = [
@@ -52,7 +52,7 @@ const install = (config: KernelConfig, result: RegisterEngineKernelsResult): voi
 /**
  * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput,
  * MaxPoolGrad, Tile, Sum, Mean).
- * Also registers the fused fake-quant kernels for wasm and cpu (src/engine/quant/fusedKernels.ts).
+ * Also registers the fused training kernels for wasm and cpu (registerFusedTrainingKernels).
  * Idempotent: a second call finds the engine's kernels already in place and changes nothing. Call it before or
  * after the wasm backend starts; selectBackend() calls it.
  */
@@ -63,11 +63,27 @@ export const registerEngineKernels = (): RegisterEngineKernelsResult => {
     const own = getKernel(name, 'wasm');
     if (own === undefined || !installed.has(own.kernelFunc)) install(create(own), result);
   }
-  // The fused fake-quant kernels serve both wasm and cpu, so the quantizers behave the same on either.
-  result.registered.push(...registerFusedQuantKernels());
+  result.registered.push(...registerFusedTrainingKernels());
   return result;
 };
 
+/**
+ * Registers the fused batch-norm training kernels for wasm and cpu (names as `name/backend`), once. The cpu
+ * backend gets them from this call alone: registerEngineKernels would also install wasm kernels before wasm's own.
+ */
+export const registerFusedTrainingKernels = (): string[] => {
+  const registered: string[] = [];
+  for (const config of batchNormTrainConfigs) {
+    if (getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    registerKernel(config);
+    registered.push(`${config.kernelName}/${config.backendName}`);
+  }
+  return registered;
+};
+
+export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD };
+export { floatIo, sizeOf } from './floatIo.js';
+export type { FloatIo } from './floatIo.js';
 export {
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
