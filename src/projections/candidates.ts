@@ -188,7 +188,10 @@ export const getCandidate = async (db: SqlExecutor, id: string): Promise<Candida
   return row === undefined ? null : candidateFromRow(row);
 };
 
-/** Sort expressions: NULL (not yet evaluated/trained) sorts as a very small number, so it comes last in `desc`. */
+/**
+ * Sort expressions: NULL (not yet evaluated/trained) sorts as a very small number, so it comes last in `desc`. Each is
+ * indexed as `(experiment_id, <sql>, id)` by migrations/<dialect>/0101_read_models_candidate_order.sql: keep them equal.
+ */
 const ORDER: Record<CandidateOrderField, { sql: string; value: (c: CandidateView) => number }> = {
   accuracy: { sql: 'COALESCE(accuracy, -1e18)', value: (c) => c.accuracy ?? -1e18 },
   luts: { sql: 'COALESCE(luts, -1e18)', value: (c) => c.luts ?? -1e18 },
@@ -241,8 +244,10 @@ export const listCandidates = async (
   const [count] = await db.query(`SELECT COUNT(*) AS n FROM ${CANDIDATES_TABLE} WHERE ${where.join(' AND ')}`, params);
   if (options.after !== undefined && options.after !== null) {
     const key = decodeCursor(options.after, orderKey);
-    const cmp = direction === 'asc' ? '>' : '<';
-    where.push(`(${order.sql} ${cmp} ? OR (${order.sql} = ? AND id ${cmp} ?))`);
+    // `sort >= v AND (sort > v OR id > i)` rather than a row value: SQLite (unlike PostgreSQL) starts the index range
+    // scan only from a plain comparison with the indexed expression; the OR then skips the cursor's ties.
+    const [cmp, cmpOrEqual] = direction === 'asc' ? ['>', '>='] : ['<', '<='];
+    where.push(`${order.sql} ${cmpOrEqual} ? AND (${order.sql} ${cmp} ? OR id ${cmp} ?)`);
     params.push(key.value, key.value, key.id);
   }
   const dir = direction === 'asc' ? 'ASC' : 'DESC';
