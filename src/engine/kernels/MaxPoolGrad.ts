@@ -22,6 +22,12 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
   const xv = heapF32(b, input);
   const dyv = heapF32(b, dy);
   const dxv = heapF32(b, dx);
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= h && 2 * outWidth <= w) {
+    // An odd last row or column lies in no window.
+    if (2 * outHeight < h || 2 * outWidth < w) dxv.fill(0);
+    pool2x2Grad(xv, dyv, dxv, n, h, w, c, outHeight, outWidth);
+    return dx;
+  }
   dxv.fill(0);
   const best = new Float32Array(c);
   const at = new Int32Array(c);
@@ -62,6 +68,42 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
     }
   }
   return dx;
+};
+
+/*
+ * The common 2×2 stride-2 unpadded pool: windows do not overlap, so each window writes its four dx values directly.
+ * Branch-free (pooled activations are noise to a branch predictor): six comparisons pick the first maximum in
+ * row-major order, as cpu does. A window with a NaN may pass no gradient; NaN activations mean training failed.
+ */
+const pool2x2Grad = (xv: Float32Array, dyv: Float32Array, dxv: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void => {
+  const offsets = [0, c, w * c, w * c + c] as const;
+  for (let bi = 0; bi < n; bi += 1) {
+    for (let oy = 0; oy < oh; oy += 1) {
+      for (let ox = 0; ox < ow; ox += 1) {
+        const base = ((bi * h + 2 * oy) * w + 2 * ox) * c;
+        const dyBase = ((bi * oh + oy) * ow + ox) * c;
+        for (let ch = 0; ch < c; ch += 1) {
+          const p = base + ch;
+          const v0 = xv[p] ?? 0;
+          const v1 = xv[p + offsets[1]] ?? 0;
+          const v2 = xv[p + offsets[2]] ?? 0;
+          const v3 = xv[p + offsets[3]] ?? 0;
+          // Element j is the first maximum when it beats every earlier one strictly and no later one beats it.
+          const c01 = +(v1 > v0);
+          const c02 = +(v2 > v0);
+          const c03 = +(v3 > v0);
+          const c12 = +(v2 > v1);
+          const c13 = +(v3 > v1);
+          const c23 = +(v3 > v2);
+          const g = dyv[dyBase + ch] ?? 0;
+          dxv[p] = g * ((1 - c01) * (1 - c02) * (1 - c03));
+          dxv[p + offsets[1]] = g * (c01 * (1 - c12) * (1 - c13));
+          dxv[p + offsets[2]] = g * (c02 * c12 * (1 - c23));
+          dxv[p + offsets[3]] = g * (c03 * c13 * c23);
+        }
+      }
+    }
+  }
 };
 
 export const maxPoolGradConfig: KernelConfig = {

@@ -59,6 +59,22 @@ describe('MaxPoolGrad on wasm', () => {
     }
   });
 
+  it('matches the cpu backend on the 2x2 stride-2 pool of the reference net, odd sizes and ties included', async () => {
+    const rng = createRng(74);
+    const shapes: Array<PoolCase['x']> = [[2, 6, 6, 3], [2, 7, 5, 4], [1, 8, 9, 32], [3, 2, 2, 1]];
+    for (const x of shapes) {
+      for (const pad of ['valid', 0, 'same'] as const) {
+        const c: PoolCase = { x, filterSize: [2, 2], strides: [2, 2], pad };
+        const values = randomInput(rng, x);
+        for (const input of [values, { shape: values.shape, values: values.values.map((v) => Math.round(v)) }]) {
+          const { error, shapes: out } = await comparePoolGrad(rng, c, input);
+          expect(out[0], describePool(c)).toEqual(x);
+          expect(error, describePool(c)).toBeLessThan(1e-6);
+        }
+      }
+    }
+  });
+
   it('gives the input gradient that finite differences give through tf.maxPool', async () => {
     const rng = createRng(73);
     // Distinct, well-separated values so that ±epsilon never changes a window's maximum.
