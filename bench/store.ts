@@ -1,9 +1,12 @@
 // Event store benchmark: appends/s (batched and single) and `$all` read events/s for SQLite and PostgreSQL over
-// at least 200,000 events. `npm run build && npm run bench -- store [--events N] [--batch N] [--no-postgres]`.
+// at least 200,000 events, plus `$all` over realistic experiment events (syntheticExperiment: nested candidates,
+// per-layer arrays) in the default, 'strict' and unvalidated read modes.
+// `npm run build && npm run bench -- store [--events N] [--batch N] [--realistic N] [--no-postgres]`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { syntheticExperiment } from '../src/audit/index.js';
 import { newEvent } from '../src/events/index.js';
 import { createEventStore, type EventStore, type EventToAppend } from '../src/store/index.js';
 
@@ -68,23 +71,59 @@ const readAll = async (store: EventStore): Promise<{ events: number; eventsPerSe
   return { events, eventsPerSec: perSecond(events, started) };
 };
 
-const measure = async (open: (validateOnRead: boolean) => Promise<EventStore>, total: number, batch: number, single: number) => {
+type Open = (validateOnRead: boolean | 'strict') => Promise<EventStore>;
+
+/** Appends a synthetic experiment of about `count` realistic events, then reads `$all` in each read mode. */
+const measureRealistic = async (open: Open, count: number) => {
+  const writer = await open(true);
+  const strict = await open('strict');
+  const raw = await open(false);
+  try {
+    const experimentId = '00000000-0000-4000-8000-0000realistic';
+    const { streamId, events } = syntheticExperiment({ experimentId, candidates: Math.ceil(count / 6.9), epochs: 3 });
+    for (let i = 0; i < events.length; i += 1000) await writer.append(streamId, events.slice(i, i + 1000), i === 0 ? 'no_stream' : i - 1);
+    let read = { events: 0, eventsPerSec: 0 };
+    const cpu = await timed(events.length, async () => (read = await readAll(writer)).eventsPerSec);
+    let strictRead = { events: 0, eventsPerSec: 0 };
+    const strictCpu = await timed(events.length, async () => (strictRead = await readAll(strict)).eventsPerSec);
+    return {
+      events: read.events,
+      readAllEventsPerSec: read.eventsPerSec, readAllEventsPerClientCpuSec: cpu.perCpuSec,
+      readAllStrictEventsPerSec: strictRead.eventsPerSec, readAllStrictEventsPerClientCpuSec: strictCpu.perCpuSec,
+      readAllUnvalidatedEventsPerSec: (await readAll(raw)).eventsPerSec,
+      loadAverage1m: loadavg()[0],
+    };
+  } finally {
+    await raw.close();
+    await strict.close();
+    await writer.close();
+  }
+};
+
+const measure = async (open: Open, total: number, batch: number, single: number) => {
   const store = await open(true);
   const raw = await open(false);
+  const strict = await open('strict');
   try {
     const batched = await timed(total, () => appendBatched(store, total, batch));
     const singles = await timed(single, () => appendSingle(store, single));
     let read = { events: 0, eventsPerSec: 0 };
     const readCpu = await timed(total + single, async () => (read = await readAll(store)).eventsPerSec);
     const readUnvalidated = await readAll(raw);
+    let strictRead = { events: 0, eventsPerSec: 0 };
+    const strictCpu = await timed(total + single, async () => (strictRead = await readAll(strict)).eventsPerSec);
     return {
       events: total + single, batchSize: batch,
       batchedAppendsPerSec: batched.perSec, batchedAppendsPerClientCpuSec: batched.perCpuSec,
       singleAppends: single, singleAppendsPerSec: singles.perSec,
       readAllEventsPerSec: read.eventsPerSec, readAllEventsPerClientCpuSec: readCpu.perCpuSec,
       readAllUnvalidatedEventsPerSec: readUnvalidated.eventsPerSec, readAllEvents: read.events,
+      // 'strict' re-validates every event with zod on read: the session-1 default, for a same-run ratio.
+      readAllStrictEventsPerSec: strictRead.eventsPerSec, readAllStrictEventsPerClientCpuSec: strictCpu.perCpuSec,
+      loadAverage1m: loadavg()[0],
     };
   } finally {
+    await strict.close();
     await raw.close();
     await store.close();
   }
@@ -93,6 +132,7 @@ const measure = async (open: (validateOnRead: boolean) => Promise<EventStore>, t
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const total = argValue(args, '--events', 200_000);
   const batch = argValue(args, '--batch', 1000);
+  const realistic = argValue(args, '--realistic', 50_000);
   const result: Record<string, unknown> = {
     goals: { sqliteBatchedAppendsPerSec: 50_000, postgresBatchedAppendsPerSec: 10_000 },
     // The host is shared: a load average far above the core count makes wall-clock rates pessimistic.
@@ -103,6 +143,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   try {
     const url = `sqlite:${join(dir, 'bench.db')}`;
     result.sqlite = await measure((validateOnRead) => createEventStore(url, { validateOnRead }), total, batch, argValue(args, '--single', 20_000));
+    const realisticUrl = `sqlite:${join(dir, 'realistic.db')}`;
+    result.sqliteRealistic = await measureRealistic((validateOnRead) => createEventStore(realisticUrl, { validateOnRead }), realistic);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -112,10 +154,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     try {
       const url = `${PG_SERVER}?schema=${schema}`;
       result.postgres = await measure((validateOnRead) => createEventStore(url, { validateOnRead }), total, batch, argValue(args, '--single-pg', 1_000));
+      const realisticUrl = `${PG_SERVER}?schema=${schema}_realistic`;
+      result.postgresRealistic = await measureRealistic((validateOnRead) => createEventStore(realisticUrl, { validateOnRead }), realistic);
     } finally {
       const client = new pg.Client({ connectionString: PG_SERVER });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema}_realistic CASCADE`);
       await client.end();
     }
   }

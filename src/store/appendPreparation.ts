@@ -2,7 +2,7 @@
 import { eventCatalog, validateEvent } from '../events/index.js';
 import { CosearchError } from '../errors.js';
 import type { EventMetadata, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.js';
-import { computeEventHash } from './hashChain.js';
+import { canonicalJson, hashCanonicalEvent } from './hashChain.js';
 
 /** An event checked against the catalog, not yet placed in a stream. */
 export interface PreparedEvent {
@@ -10,17 +10,22 @@ export interface PreparedEvent {
   type: string;
   schemaVersion: number;
   data: unknown;
+  /** Canonical JSON of the validated data: what the hash covers and, byte for byte, what the backends store. */
+  dataJson: string;
   metadataInput: Record<string, unknown>;
 }
 
-/** A prepared event placed at a revision, with its chained metadata; ready to insert. */
+/** A prepared event placed at a revision, with its chained metadata as stored text; ready to insert. */
 export interface ChainedEvent {
   id: string;
   type: string;
   revision: number;
   schemaVersion: number;
   data: unknown;
-  metadata: EventMetadata;
+  dataJson: string;
+  /** The stored metadata: canonical metadata-without-hash with `"hash"` appended as the last member. */
+  metadataJson: string;
+  hash: string;
 }
 
 const fail = (message: string, details?: Record<string, unknown>): never => {
@@ -49,25 +54,40 @@ export const prepareEvents = (streamId: string, events: readonly EventToAppend[]
       fail(`expected events[${index}].metadata.causationId to be a string when present, but got ${typeof metadata.causationId}`);
     }
     const validated = validateEvent(event.type, event.data);
-    return { id: event.id, type: event.type, schemaVersion: validated.schemaVersion, data: validated.data, metadataInput: { ...event.metadata } };
+    return {
+      id: event.id, type: event.type, schemaVersion: validated.schemaVersion, data: validated.data, dataJson: canonicalJson(validated.data),
+      metadataInput: { ...event.metadata },
+    };
   });
+};
+
+/**
+ * canonicalJson of the stored metadata without its hash. Metadata holding only the writer's standard keys (nearly
+ * all) is written directly in sorted key order; anything else goes through canonicalJson. Both give the same text
+ * (test/store/appendPreparation.test.ts); the direct path saves object spreads that cost more than the hash.
+ */
+const metadataJsonWithoutHash = (input: Record<string, unknown>, schemaVersion: number, recordedAt: string, prevHash: string): string => {
+  for (const key in input) {
+    if (key !== 'correlationId' && key !== 'actor' && key !== 'causationId') {
+      return canonicalJson({ ...input, correlationId: String(input.correlationId), actor: String(input.actor), schemaVersion, recordedAt, prevHash });
+    }
+  }
+  const causation = input.causationId === undefined ? '' : `,"causationId":${JSON.stringify(input.causationId)}`;
+  return `{"actor":${JSON.stringify(String(input.actor))}${causation},"correlationId":${JSON.stringify(String(input.correlationId))},` +
+    `"prevHash":${JSON.stringify(prevHash)},"recordedAt":${JSON.stringify(recordedAt)},"schemaVersion":${schemaVersion}}`;
 };
 
 /** Places prepared events after `lastRevision` (-1: new stream) and chains their hashes from `prevHash`. */
 export const chainEvents = (prepared: readonly PreparedEvent[], lastRevision: number, prevHash: string, recordedAt: string): ChainedEvent[] => {
   let previous = prevHash;
   return prepared.map((event, index) => {
-    const base = {
-      ...event.metadataInput,
-      correlationId: String(event.metadataInput.correlationId),
-      actor: String(event.metadataInput.actor),
-      schemaVersion: event.schemaVersion,
-      recordedAt,
-      prevHash: previous,
-    };
-    const hash = computeEventHash({ id: event.id, type: event.type, data: event.data, metadata: base });
+    const metadataJson = metadataJsonWithoutHash(event.metadataInput, event.schemaVersion, recordedAt, previous);
+    const hash = hashCanonicalEvent(previous, event.id, event.type, event.schemaVersion, event.dataJson, metadataJson);
     previous = hash;
-    return { id: event.id, type: event.type, revision: lastRevision + 1 + index, schemaVersion: event.schemaVersion, data: event.data, metadata: { ...base, hash } };
+    return {
+      id: event.id, type: event.type, revision: lastRevision + 1 + index, schemaVersion: event.schemaVersion, data: event.data,
+      dataJson: event.dataJson, metadataJson: `${metadataJson.slice(0, -1)},"hash":"${hash}"}`, hash,
+    };
   });
 };
 

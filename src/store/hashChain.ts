@@ -49,14 +49,18 @@ export interface HashInput {
 }
 
 /**
- * sha256 hex over prevHash, id, type, schemaVersion, canonical data and canonical metadata-without-hash, joined by
- * newlines (ids and types hold no newline; the JSON parts escape theirs).
+ * The chain hash from its parts, the JSON ones already canonical: sha256 hex over prevHash, id, type, schemaVersion,
+ * canonical data and canonical metadata-without-hash, joined by newlines (ids and types hold no newline; the JSON
+ * parts escape theirs). Append calls this directly with the canonical text it also stores.
  */
+export const hashCanonicalEvent = (
+  prevHash: string, id: string, type: string, schemaVersion: number, dataJson: string, metadataJsonWithoutHash: string,
+): string => hash('sha256', `${prevHash}\n${id}\n${type}\n${schemaVersion}\n${dataJson}\n${metadataJsonWithoutHash}`, 'hex');
+
+/** sha256 hex of one event (see hashCanonicalEvent); audit and verifyHashChain recompute hashes with it. */
 export const computeEventHash = (input: HashInput): string =>
-  hash(
-    'sha256',
-    `${input.metadata.prevHash}\n${input.id}\n${input.type}\n${input.metadata.schemaVersion}\n${canonicalJson(input.data)}\n${canonicalJson(input.metadata)}`,
-    'hex',
+  hashCanonicalEvent(
+    input.metadata.prevHash, input.id, input.type, input.metadata.schemaVersion, canonicalJson(input.data), canonicalJson(input.metadata),
   );
 
 export interface HashChainProblem {

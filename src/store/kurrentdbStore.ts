@@ -61,7 +61,7 @@ export class KurrentDbEventStore implements EventStore {
       try {
         const result = await this.client.appendToStream(
           streamId,
-          chained.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as Record<string, unknown>, metadata: { ...event.metadata } })),
+          chained.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as Record<string, unknown>, metadata: JSON.parse(event.metadataJson) as Record<string, unknown> })),
           { streamState: lastRevision < 0 ? NO_STREAM : BigInt(lastRevision) },
         );
         return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPosition(result.position, undefined) };

@@ -124,7 +124,7 @@ export class PostgresEventStore implements EventStore {
       await client.query(INSERT_SQL, [
         probe.head, streamId, lastRevision,
         chained.map((e) => e.id), chained.map((e) => e.type), chained.map((e) => e.schemaVersion),
-        chained.map((e) => JSON.stringify(e.data)), chained.map((e) => JSON.stringify(e.metadata)), chained.map((e) => e.metadata.hash),
+        chained.map((e) => e.dataJson), chained.map((e) => e.metadataJson), chained.map((e) => e.hash),
         this.channel,
       ]);
       await client.query('COMMIT');
