@@ -17,6 +17,22 @@ interface MeasureOptions {
   warmupBatches: number;
   batches: number;
   seed: number;
+  /** Steps to profile per kernel after the timed ones (0: none). */
+  profileSteps?: number;
+}
+
+interface KernelProfileRow {
+  kernel: string;
+  callsPerStep: number;
+  cpuMsPerStep: number;
+  /** Share of the whole step's process CPU time. */
+  share: number;
+}
+
+interface KernelProfile {
+  steps: number;
+  stepCpuMs: number;
+  rows: KernelProfileRow[];
 }
 
 interface MeasureResult {
@@ -28,9 +44,55 @@ interface MeasureResult {
   /** Images per second of process CPU time: robust when other jobs share the cores (not for parallel runs). */
   imagesPerCpuSec: number;
   finalLoss: number;
+  profile?: KernelProfile;
 }
 
 type Step = () => Promise<number>;
+
+/**
+ * Process CPU time per kernel over `steps` training steps: every kernel of the active backend is wrapped for the
+ * run, and only top-level calls are charged (the engine's kernels call other kernels, which count as theirs).
+ */
+const profileKernels = async (step: Step, steps: number): Promise<KernelProfile> => {
+  const tf = await import('@tensorflow/tfjs-core');
+  const totals = new Map<string, { micros: number; calls: number }>();
+  const restore: Array<() => void> = [];
+  let depth = 0;
+  for (const config of tf.getKernelsForBackend(tf.getBackend())) {
+    const inner = config.kernelFunc;
+    config.kernelFunc = (args) => {
+      if (depth > 0) return inner(args);
+      depth += 1;
+      const started = process.cpuUsage();
+      try {
+        return inner(args);
+      } finally {
+        const used = process.cpuUsage(started);
+        depth -= 1;
+        const total = totals.get(config.kernelName) ?? { micros: 0, calls: 0 };
+        total.micros += used.user + used.system;
+        total.calls += 1;
+        totals.set(config.kernelName, total);
+      }
+    };
+    restore.push(() => {
+      config.kernelFunc = inner;
+    });
+  }
+  const started = process.cpuUsage();
+  try {
+    for (let i = 0; i < steps; i += 1) await step();
+  } finally {
+    restore.forEach((undo) => undo());
+  }
+  const used = process.cpuUsage(started);
+  const stepMicros = (used.user + used.system) / steps;
+  const rows = [...totals.entries()]
+    .map(([kernel, t]) => ({ kernel, callsPerStep: t.calls / steps, cpuMsPerStep: t.micros / steps / 1000, share: t.micros / steps / stepMicros }))
+    .filter((row) => row.share >= 0.002)
+    .sort((a, b) => b.cpuMsPerStep - a.cpuMsPerStep);
+  return { steps, stepCpuMs: stepMicros / 1000, rows };
+};
 
 const here = dirname(fileURLToPath(import.meta.url));
 const sourceRoot = here.endsWith('/dist/bench') ? resolve(here, '..', '..') : resolve(here, '..');
@@ -78,10 +140,12 @@ const measure = async (candidate: Candidate, options: MeasureOptions): Promise<M
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const profile = (options.profileSteps ?? 0) > 0 ? await profileKernels(step, options.profileSteps ?? 0) : undefined;
   tf.dispose([xs, ys]);
   dispose();
   const images = options.batches * options.batchSize;
-  return { backend, model: options.model, images, seconds, imagesPerSec: images / seconds, imagesPerCpuSec: images / cpuSeconds, finalLoss };
+  const result = { backend, model: options.model, images, seconds, imagesPerSec: images / seconds, imagesPerCpuSec: images / cpuSeconds, finalLoss };
+  return profile === undefined ? result : { ...result, profile };
 };
 
 /** Runs `measure` in N worker threads at once (each its own tfjs); aggregate img/s over the common wall time. */
@@ -136,9 +200,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const candidate = loadReferenceCandidate(sourceRoot);
   const loadBefore = os.loadavg();
   const base = { batchSize, warmupBatches: 3, batches, seed: 1 };
-  const wasm = await measure(candidate, { ...base, backend: 'wasm', model: 'qat' });
+  const profileSteps = numberArg(args, 'profile-steps', 3);
+  const wasm = await measure(candidate, { ...base, backend: 'wasm', model: 'qat', profileSteps });
   console.error(`wasm qat: ${wasm.imagesPerSec.toFixed(1)} img/s, ${wasm.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
-  const wasmFloat = await measure(candidate, { ...base, backend: 'wasm', model: 'float' });
+  const wasmFloat = await measure(candidate, { ...base, backend: 'wasm', model: 'float', profileSteps });
   console.error(`wasm float: ${wasmFloat.imagesPerSec.toFixed(1)} img/s, ${wasmFloat.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
   const parallel = await measureParallel(candidate, 2, { ...base, backend: 'wasm', model: 'qat' });
   const parallelFps = Number(parallel['imagesPerSec']);
