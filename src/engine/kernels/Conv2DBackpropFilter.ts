@@ -83,27 +83,45 @@ interface PatchGeometry {
 
 /** Writes Pᵀ for images [n0, n0 + images): row (a, b, c), column (image, i, j); zeros where the tap is padding. */
 const fillPatches = (pv: Float32Array, xt: Float32Array, g: PatchGeometry): void => {
+  // Stride 1 with output as wide as the input ('same'): each image's block of valid rows is one shifted run of xt.
+  const blockCopy = g.sh === 1 && g.sw === 1 && g.wo === g.w;
   let o = 0;
   for (let a = 0; a < g.kh; a += 1) {
+    // Output rows i whose input row i·sh + a − top lies inside [0, h).
+    const iLo = Math.min(g.ho, Math.max(0, Math.ceil((g.top - a) / g.sh)));
+    const iHi = Math.max(iLo, Math.min(g.ho, Math.floor((g.h - 1 - a + g.top) / g.sh) + 1));
     for (let bb = 0; bb < g.kw; bb += 1) {
       // Output columns j whose input column j·sw + bb − left lies inside [0, w).
       const jLo = Math.min(g.wo, Math.max(0, Math.ceil((g.left - bb) / g.sw)));
       const jHi = Math.max(jLo, Math.min(g.wo, Math.floor((g.w - 1 - bb + g.left) / g.sw) + 1));
       for (let c = 0; c < g.ci; c += 1) {
         for (let bi = g.n0; bi < g.n0 + g.images; bi += 1) {
-          for (let i = 0; i < g.ho; i += 1) {
-            const y = i * g.sh + a - g.top;
-            if (y < 0 || y >= g.h) {
-              pv.fill(0, o, o + g.wo);
-              o += g.wo;
-              continue;
+          const plane = (c * g.n + bi) * g.h;
+          pv.fill(0, o, o + iLo * g.wo);
+          if (blockCopy && iHi > iLo) {
+            // One memcpy of the valid rows (the column shift wraps into neighbouring rows), then zero the wrapped edges.
+            const src = (plane + iLo + a - g.top) * g.w + bb - g.left;
+            const start = o + iLo * g.wo;
+            const length = (iHi - iLo) * g.wo;
+            const from = Math.max(0, -src);
+            pv.set(xt.subarray(src + from, Math.min(xt.length, src + length)), start + from);
+            for (let i = iLo; i < iHi; i += 1) {
+              const row = o + i * g.wo;
+              for (let j = 0; j < jLo; j += 1) pv[row + j] = 0;
+              for (let j = jHi; j < g.wo; j += 1) pv[row + j] = 0;
             }
-            const src = ((c * g.n + bi) * g.h + y) * g.w + bb - g.left;
-            for (let j = 0; j < jLo; j += 1) pv[o + j] = 0;
-            for (let j = jLo; j < jHi; j += 1) pv[o + j] = xt[src + j * g.sw] ?? 0;
-            for (let j = jHi; j < g.wo; j += 1) pv[o + j] = 0;
-            o += g.wo;
+            pv.fill(0, start + length - Math.max(0, src + length - xt.length), start + length);
+          } else {
+            for (let i = iLo; i < iHi; i += 1) {
+              const row = o + i * g.wo;
+              const src = (plane + i * g.sh + a - g.top) * g.w + bb - g.left;
+              for (let j = 0; j < jLo; j += 1) pv[row + j] = 0;
+              for (let j = jLo; j < jHi; j += 1) pv[row + j] = xt[src + j * g.sw] ?? 0;
+              for (let j = jHi; j < g.wo; j += 1) pv[row + j] = 0;
+            }
           }
+          pv.fill(0, o + iHi * g.wo, o + g.ho * g.wo);
+          o += g.ho * g.wo;
         }
       }
     }

@@ -20,6 +20,27 @@ describe('Conv2DBackpropFilter on wasm', () => {
     }
   });
 
+  it('matches the cpu backend on stride-1 layers as wide as their input (the block-copy path), asymmetric padding included', async () => {
+    const rng = createRng(14);
+    const cases: Array<{ x: [number, number, number, number]; k: number; pad: 'same' | [[number, number], [number, number], [number, number], [number, number]] }> = [
+      { x: [2, 6, 5, 3], k: 3, pad: 'same' },
+      { x: [3, 7, 7, 2], k: 5, pad: 'same' },
+      { x: [1, 4, 9, 1], k: 1, pad: 'same' },
+      { x: [2, 5, 6, 2], k: 3, pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
+      { x: [2, 5, 6, 2], k: 3, pad: [[0, 0], [0, 2], [2, 0], [0, 0]] },
+    ];
+    for (const c of cases) {
+      const info = tf.backend_util.computeConv2DInfo(c.x, [c.k, c.k, c.x[3], 4], 1, 1, c.pad);
+      expect(info.outWidth).toBe(c.x[2]);
+      const result = await compareWithCpu(
+        'Conv2DBackpropFilter',
+        { x: randomInput(rng, c.x), dy: randomInput(rng, [c.x[0], info.outHeight, info.outWidth, 4]) },
+        { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', filterShape: [c.k, c.k, c.x[3], 4] },
+      );
+      expect(result.error, `${c.x.join(',')} k${c.k} ${JSON.stringify(c.pad)}`).toBeLessThan(1e-4);
+    }
+  });
+
   it('matches the cpu backend on a reference-sized layer at batch 2', async () => {
     const rng = createRng(12);
     const result = await compareWithCpu(
