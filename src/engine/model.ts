@@ -73,7 +73,7 @@ const runKernels = (name: string, inputs: tf.NamedTensorMap, count: number): tf.
 };
 
 /**
- * Training-mode batch norm as one fused kernel each way (wasm, cpu: registerEngineKernels). The batch statistics
+ * Training-mode batch norm as one fused kernel each way (wasm, cpu: registerFusedTrainingKernels). The batch statistics
  * come out of the forward kernel and update the moving ones there; the backward kernel gives dx (through the
  * statistics), dγ and dβ.
  */
