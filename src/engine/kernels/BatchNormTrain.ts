@@ -34,7 +34,7 @@ const geometry = (x: TensorInfo, perChannel: TensorInfo[], kernel: string): { ro
 
 /*
  * Statistics accumulate in float64 over rows of `channels` contiguous values (NHWC), channel innermost.
- * mean = Σx / m, variance = Σ(x − mean)² / m (two passes, as tf.moments), y = (x − mean)·γ/√(var + ε) + β.
+ * mean = Σx / m, variance = Σ(x − mean)² / m (the biased variance of tf.moments), y = (x − mean)·γ/√(var + ε) + β.
  */
 const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
   const x = get(inputs, 'x', BATCH_NORM_TRAIN);
@@ -50,17 +50,19 @@ const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
   const gv = io.view(gamma);
   const bv = io.view(beta);
   const yv = io.view(y);
+  // One pass for both moments, shifted by the first row so that Σd² − (Σd)²/m does not cancel (d = x − x₀).
+  const shift = Float64Array.from(xv.subarray(0, channels));
   const sum = new Float64Array(channels);
-  for (let r = 0, o = 0; r < rows; r += 1, o += channels) for (let c = 0; c < channels; c += 1) sum[c] = (sum[c] ?? 0) + (xv[o + c] ?? 0);
-  const mean = Float32Array.from(sum, (s) => s / rows);
   const squares = new Float64Array(channels);
   for (let r = 0, o = 0; r < rows; r += 1, o += channels) {
     for (let c = 0; c < channels; c += 1) {
-      const d = (xv[o + c] ?? 0) - (mean[c] ?? 0);
+      const d = (xv[o + c] ?? 0) - (shift[c] ?? 0);
+      sum[c] = (sum[c] ?? 0) + d;
       squares[c] = (squares[c] ?? 0) + d * d;
     }
   }
-  const variance = Float32Array.from(squares, (s) => s / rows);
+  const mean = Float32Array.from(sum, (s, c) => (shift[c] ?? 0) + s / rows);
+  const variance = Float32Array.from(squares, (q, c) => Math.max(0, q / rows - ((sum[c] ?? 0) / rows) ** 2));
   const scale = Float64Array.from(variance, (v, c) => (gv[c] ?? 1) / Math.sqrt(v + epsilon));
   for (let r = 0, o = 0; r < rows; r += 1, o += channels) {
     for (let c = 0; c < channels; c += 1) yv[o + c] = ((xv[o + c] ?? 0) - (mean[c] ?? 0)) * (scale[c] ?? 0) + (bv[c] ?? 0);
