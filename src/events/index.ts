@@ -35,6 +35,7 @@ export {
   experimentIdFromStream,
   newEvent,
   derivedEventId,
+  timeOrderedEventId,
   isExperimentEventType,
   isEventOfType,
   asExperimentEvent,

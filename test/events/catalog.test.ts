@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   asExperimentEvent,
   derivedEventId,
+  timeOrderedEventId,
   eventCatalog,
   experimentIdFromStream,
   experimentStreamId,
@@ -87,6 +88,16 @@ describe('event helpers', () => {
     expect(id).toBe(derivedEventId('e1', 'proposed', 3));
     expect(id).not.toBe(derivedEventId('e1', 'proposed', 4));
     expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('gives new events time-ordered version-7 ids that increase strictly, also within one millisecond', () => {
+    const before = Date.now();
+    const ids = Array.from({ length: 5000 }, () => timeOrderedEventId());
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
+    expect(new Set(ids.map((id) => id.slice(19))).size).toBe(5000);
+    expect(parseInt(ids[0]!.slice(0, 8) + ids[0]!.slice(9, 13), 16)).toBeGreaterThanOrEqual(before);
+    expect(newEvent('ExperimentCancelled', { experimentId: 'e1', reason: 'user' }, { correlationId: 'e1', actor: 'cli' }).id > ids[4999]!).toBe(true);
   });
 
   it('views a recorded event as the discriminated union', () => {
