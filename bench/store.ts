@@ -2,6 +2,7 @@
 // at least 200,000 events, plus `$all` over realistic experiment events (syntheticExperiment: nested candidates,
 // per-layer arrays) in the default, 'strict' and unvalidated read modes.
 // `npm run build && npm run bench -- store [--events N] [--batch N] [--realistic N] [--no-postgres]`.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,11 +19,15 @@ const argValue = (args: string[], name: string, fallback: number): number => {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 };
 
-const epoch = (stream: string, i: number): EventToAppend =>
+/** Event ids: newEvent's default (time-ordered UUIDv7) or random v4 UUIDs, which land on random index pages. */
+type IdKind = 'time-ordered' | 'random';
+
+const epoch = (stream: string, i: number, ids: IdKind = 'time-ordered'): EventToAppend =>
   newEvent(
     'EpochCompleted',
     { experimentId: stream, candidateId: `c${i % 97}`, epoch: i, loss: 1 / (i + 1), trainAccuracy: 0.5, valAccuracy: 0.4, imagesPerSec: 812.5 },
     { correlationId: stream, actor: 'bench' },
+    ids === 'random' ? { id: randomUUID() } : {},
   );
 
 const perSecond = (count: number, startedNs: bigint): number => Math.round(count / (Number(process.hrtime.bigint() - startedNs) / 1e9));
@@ -36,9 +41,9 @@ const timed = async (count: number, phase: () => Promise<number>): Promise<{ per
 };
 
 /** Batched appends: `total` events in batches of `batch`, spread over streams of 10 batches each. */
-const appendBatched = async (store: EventStore, total: number, batch: number): Promise<number> => {
+const appendBatched = async (store: EventStore, total: number, batch: number, ids: IdKind = 'time-ordered'): Promise<number> => {
   const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
-    Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => epoch(`bench-${Math.floor(b / 10)}`, b * batch + i)));
+    Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => epoch(`bench-${Math.floor(b / 10)}`, b * batch + i, ids)));
   const revisions = new Map<string, number>();
   const started = process.hrtime.bigint();
   for (const [b, events] of batches.entries()) {
@@ -100,7 +105,7 @@ const measureRealistic = async (open: Open, count: number) => {
   }
 };
 
-const measure = async (open: Open, total: number, batch: number, single: number) => {
+const measure = async (open: Open, openRandomIds: Open, total: number, batch: number, single: number) => {
   const store = await open(true);
   const raw = await open(false);
   const strict = await open('strict');
@@ -112,9 +117,13 @@ const measure = async (open: Open, total: number, batch: number, single: number)
     const readUnvalidated = await readAll(raw);
     let strictRead = { events: 0, eventsPerSec: 0 };
     const strictCpu = await timed(total + single, async () => (strictRead = await readAll(strict)).eventsPerSec);
+    const randomIds = await openRandomIds(true);
+    const batchedRandom = await timed(total, () => appendBatched(randomIds, total, batch, 'random')).finally(() => randomIds.close());
     return {
       events: total + single, batchSize: batch,
+      ids: 'time-ordered UUIDv7 (newEvent default); batchedRandomId*: the same batches with random v4 UUIDs in a fresh target',
       batchedAppendsPerSec: batched.perSec, batchedAppendsPerClientCpuSec: batched.perCpuSec,
+      batchedRandomIdAppendsPerSec: batchedRandom.perSec, batchedRandomIdAppendsPerClientCpuSec: batchedRandom.perCpuSec,
       singleAppends: single, singleAppendsPerSec: singles.perSec,
       readAllEventsPerSec: read.eventsPerSec, readAllEventsPerClientCpuSec: readCpu.perCpuSec,
       readAllUnvalidatedEventsPerSec: readUnvalidated.eventsPerSec, readAllEvents: read.events,
@@ -142,7 +151,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const dir = mkdtempSync(join(tmpdir(), 'cosearch-bench-'));
   try {
     const url = `sqlite:${join(dir, 'bench.db')}`;
-    result.sqlite = await measure((validateOnRead) => createEventStore(url, { validateOnRead }), total, batch, argValue(args, '--single', 20_000));
+    const randomIdsUrl = `sqlite:${join(dir, 'random-ids.db')}`;
+    result.sqlite = await measure((validateOnRead) => createEventStore(url, { validateOnRead }),
+      (validateOnRead) => createEventStore(randomIdsUrl, { validateOnRead }), total, batch, argValue(args, '--single', 20_000));
     const realisticUrl = `sqlite:${join(dir, 'realistic.db')}`;
     result.sqliteRealistic = await measureRealistic((validateOnRead) => createEventStore(realisticUrl, { validateOnRead }), realistic);
   } finally {
@@ -153,7 +164,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const schema = `bench_${process.pid}`;
     try {
       const url = `${PG_SERVER}?schema=${schema}`;
-      result.postgres = await measure((validateOnRead) => createEventStore(url, { validateOnRead }), total, batch, argValue(args, '--single-pg', 1_000));
+      const randomIdsUrl = `${PG_SERVER}?schema=${schema}_random`;
+      result.postgres = await measure((validateOnRead) => createEventStore(url, { validateOnRead }),
+        (validateOnRead) => createEventStore(randomIdsUrl, { validateOnRead }), total, batch, argValue(args, '--single-pg', 1_000));
       const realisticUrl = `${PG_SERVER}?schema=${schema}_realistic`;
       result.postgresRealistic = await measureRealistic((validateOnRead) => createEventStore(realisticUrl, { validateOnRead }), realistic);
     } finally {
@@ -161,6 +174,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.query(`DROP SCHEMA IF EXISTS ${schema}_realistic CASCADE`);
+      await client.query(`DROP SCHEMA IF EXISTS ${schema}_random CASCADE`);
       await client.end();
     }
   }
