@@ -63,9 +63,11 @@ const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
   }
   const mean = Float32Array.from(sum, (s, c) => (shift[c] ?? 0) + s / rows);
   const variance = Float32Array.from(squares, (q, c) => Math.max(0, q / rows - ((sum[c] ?? 0) / rows) ** 2));
+  // y = x·k + (β − mean·k) with k = γ/σ, constants in float64.
   const scale = Float64Array.from(variance, (v, c) => (gv[c] ?? 1) / Math.sqrt(v + epsilon));
+  const offset = Float64Array.from(scale, (k, c) => (bv[c] ?? 0) - (mean[c] ?? 0) * k);
   for (let r = 0, o = 0; r < rows; r += 1, o += channels) {
-    for (let c = 0; c < channels; c += 1) yv[o + c] = ((xv[o + c] ?? 0) - (mean[c] ?? 0)) * (scale[c] ?? 0) + (bv[c] ?? 0);
+    for (let c = 0; c < channels; c += 1) yv[o + c] = (xv[o + c] ?? 0) * (scale[c] ?? 0) + (offset[c] ?? 0);
   }
   io.view(meanOut).set(mean);
   io.view(varianceOut).set(variance);
@@ -93,24 +95,24 @@ const batchNormTrainGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const gv = io.view(gamma);
   const mv = io.view(mean);
   const invStd = Float64Array.from(io.view(variance), (v) => 1 / Math.sqrt(v + epsilon));
+  // Σdy·x̂ = (Σdy·x − mean·Σdy)/σ, so the first pass needs only Σdy and Σdy·x (float64: no cancellation to fear).
   const sumDy = new Float64Array(channels);
-  const sumDyXhat = new Float64Array(channels);
+  const sumDyX = new Float64Array(channels);
   for (let r = 0, o = 0; r < rows; r += 1, o += channels) {
     for (let c = 0; c < channels; c += 1) {
       const g = dyv[o + c] ?? 0;
       sumDy[c] = (sumDy[c] ?? 0) + g;
-      sumDyXhat[c] = (sumDyXhat[c] ?? 0) + g * ((xv[o + c] ?? 0) - (mv[c] ?? 0)) * (invStd[c] ?? 0);
+      sumDyX[c] = (sumDyX[c] ?? 0) + g * (xv[o + c] ?? 0);
     }
   }
-  const k = Float64Array.from(gv, (g, c) => g * (invStd[c] ?? 0));
-  const meanDy = Float64Array.from(sumDy, (s) => s / rows);
-  const meanDyXhat = Float64Array.from(sumDyXhat, (s) => s / rows);
+  const sumDyXhat = Float64Array.from(sumDyX, (s, c) => (s - (mv[c] ?? 0) * (sumDy[c] ?? 0)) * (invStd[c] ?? 0));
+  // dx = γ/σ·(dy − Σdy/m − x̂·Σdy·x̂/m) = a·dy + b·x + d per channel.
+  const a = Float64Array.from(gv, (g, c) => g * (invStd[c] ?? 0));
+  const b = Float64Array.from(a, (k, c) => (-k * (invStd[c] ?? 0) * (sumDyXhat[c] ?? 0)) / rows);
+  const d = Float64Array.from(a, (k, c) => (-k * (sumDy[c] ?? 0)) / rows - (b[c] ?? 0) * (mv[c] ?? 0));
   const dxv = io.view(dx);
   for (let r = 0, o = 0; r < rows; r += 1, o += channels) {
-    for (let c = 0; c < channels; c += 1) {
-      const xhat = ((xv[o + c] ?? 0) - (mv[c] ?? 0)) * (invStd[c] ?? 0);
-      dxv[o + c] = (k[c] ?? 0) * ((dyv[o + c] ?? 0) - (meanDy[c] ?? 0) - xhat * (meanDyXhat[c] ?? 0));
-    }
+    for (let c = 0; c < channels; c += 1) dxv[o + c] = (a[c] ?? 0) * (dyv[o + c] ?? 0) + (b[c] ?? 0) * (xv[o + c] ?? 0) + (d[c] ?? 0);
   }
   io.view(dGamma).set(sumDyXhat);
   io.view(dBeta).set(sumDy);
