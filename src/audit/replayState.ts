@@ -152,6 +152,9 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       acc.status = 'cancelled';
       acc.reason = event.data.reason;
       return;
+    case 'ExperimentResumed':
+      // An operator's request to pick the experiment up again; the search state it changes is nothing.
+      return;
     default: {
       const unhandled: never = event;
       return unhandled;

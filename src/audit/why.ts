@@ -64,6 +64,8 @@ const describe = (e: RecordedEvent): { summary: string; details: Record<string, 
       return { summary: `experiment '${event.data.name}' started with seed ${event.data.seed}`, details: { seed: event.data.seed, config: event.data.config } };
     case 'ExperimentCompleted':
       return { summary: `completed (${event.data.reason}); best ${event.data.bestCandidateId ?? 'none'}`, details: { bestCandidateId: event.data.bestCandidateId } };
+    case 'ExperimentResumed':
+      return { summary: `resumed (${event.data.reason})`, details: { reason: event.data.reason } };
     case 'TrainingStarted':
     case 'EpochCompleted':
     case 'ExperimentFailed':

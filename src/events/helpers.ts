@@ -81,6 +81,7 @@ export const derivedEventId = (...parts: Array<string | number>): string => {
 const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
   'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
   'RewardAssigned', 'PolicyUpdated', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
+  'ExperimentResumed',
 ]);
 
 /** True when `type` is one of the experiment events of the first catalog. */

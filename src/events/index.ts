@@ -12,6 +12,7 @@ export {
   ExperimentCompleted,
   ExperimentFailed,
   ExperimentCancelled,
+  ExperimentResumed,
   ExperimentStartedData,
   CandidateProposedData,
   HardwareEvaluatedData,
@@ -23,6 +24,7 @@ export {
   ExperimentCompletedData,
   ExperimentFailedData,
   ExperimentCancelledData,
+  ExperimentResumedData,
   ConstraintViolation,
   experimentEventDefinitions,
 } from './schemas.js';

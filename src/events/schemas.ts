@@ -113,6 +113,12 @@ export const ExperimentCancelledData = z.looseObject({
   reason: z.string(),
 });
 
+/** An operator asked the search runner to pick an unfinished experiment up again (after its process stopped). */
+export const ExperimentResumedData = z.looseObject({
+  experimentId: id,
+  reason: z.string(),
+});
+
 const define = <T extends string, D extends z.ZodType>(type: T, data: D) =>
   z.object({ type: z.literal(type), schemaVersion: z.literal(1), data });
 
@@ -127,6 +133,7 @@ export const PolicyUpdated = define('PolicyUpdated', PolicyUpdatedData);
 export const ExperimentCompleted = define('ExperimentCompleted', ExperimentCompletedData);
 export const ExperimentFailed = define('ExperimentFailed', ExperimentFailedData);
 export const ExperimentCancelled = define('ExperimentCancelled', ExperimentCancelledData);
+export const ExperimentResumed = define('ExperimentResumed', ExperimentResumedData);
 
 /** The union of every event of an `experiment-<id>` stream, discriminated by `type`. */
 export const ExperimentEvent = z.discriminatedUnion('type', [
@@ -141,6 +148,7 @@ export const ExperimentEvent = z.discriminatedUnion('type', [
   ExperimentCompleted,
   ExperimentFailed,
   ExperimentCancelled,
+  ExperimentResumed,
 ]);
 
 export type ExperimentEvent = z.infer<typeof ExperimentEvent>;
@@ -159,6 +167,7 @@ export type PolicyUpdated = z.infer<typeof PolicyUpdated>;
 export type ExperimentCompleted = z.infer<typeof ExperimentCompleted>;
 export type ExperimentFailed = z.infer<typeof ExperimentFailed>;
 export type ExperimentCancelled = z.infer<typeof ExperimentCancelled>;
+export type ExperimentResumed = z.infer<typeof ExperimentResumed>;
 
 /** Every definition of the first catalog, in lifecycle order. */
 export const experimentEventDefinitions = ExperimentEvent.options;

@@ -92,6 +92,7 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
     case 'ExperimentCompleted':
     case 'ExperimentFailed':
     case 'ExperimentCancelled':
+    case 'ExperimentResumed':
       return undefined;
     default: {
       const unhandled: never = event;

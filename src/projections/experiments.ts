@@ -70,6 +70,7 @@ const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent
     case 'EpochCompleted':
     case 'RewardAssigned':
     case 'PolicyUpdated':
+    case 'ExperimentResumed':
       break;
     default: {
       const unhandled: never = event;

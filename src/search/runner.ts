@@ -78,6 +78,11 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
       const event = asExperimentEvent(recorded);
       if (experimentId === undefined || event === undefined) continue;
       if (event.type === 'ExperimentStarted' && !finished.has(experimentId) && !queue.includes(experimentId)) queue.push(experimentId);
+      if (event.type === 'ExperimentResumed' && !queue.includes(experimentId)) {
+        // A run of this process that stopped without a terminal event (a thrown step) is picked up again.
+        finished.delete(experimentId);
+        queue.push(experimentId);
+      }
       if (event.type === 'ExperimentCompleted' || event.type === 'ExperimentFailed' || event.type === 'ExperimentCancelled') {
         // Finished before we got to it: drop it from the queue (the running one notices by itself).
         const at = queue.indexOf(experimentId);

@@ -90,6 +90,7 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
     case 'ExperimentCompleted': state.status = 'completed'; return state;
     case 'ExperimentFailed': state.status = 'failed'; return state;
     case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
+    case 'ExperimentResumed': return state;
     default: {
       const unhandled: never = event;
       return unhandled;

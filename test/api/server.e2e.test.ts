@@ -46,12 +46,21 @@ describe('the API over HTTP', () => {
     expect(await h.store.readStream(experimentStreamId(id))).toHaveLength(2);
   });
 
-  it('resumes an unfinished experiment without appending anything', async () => {
+  it('resumes an unfinished experiment by appending ExperimentResumed with the actor, and refuses an ended one', async () => {
     const id = await startExperimentDirectly(h.store);
     await appendCandidate(h.store, id, 0);
-    const result = await h.gql('mutation ($id: ID!) { resumeExperiment(id: $id) { id status proposed pruned } }', { id }, TOKENS.operator);
+    const resume = 'mutation ($id: ID!, $reason: String) { resumeExperiment(id: $id, reason: $reason) { id status proposed pruned } }';
+    const result = await h.gql(resume, { id, reason: 'worker restarted' }, TOKENS.operator);
     expect(result.data?.['resumeExperiment']).toEqual({ id, status: 'RUNNING', proposed: 1, pruned: 1 });
-    expect(await h.store.headPosition()).toBe(4);
+    const events = await h.store.readStream(experimentStreamId(id));
+    expect(events).toHaveLength(5);
+    expect(events.at(-1)).toMatchObject({ type: 'ExperimentResumed', data: { experimentId: id, reason: 'worker restarted' }, metadata: { correlationId: id } });
+    expect(events.at(-1)?.metadata.actor).toBe('otto');
+
+    await h.gql('mutation ($id: ID!) { cancelExperiment(id: $id) { id } }', { id }, TOKENS.admin);
+    const refused = await h.gql(resume, { id }, TOKENS.operator);
+    expect(refused.errors?.[0]?.extensions?.['code']).toBe('ILLEGAL_STATE');
+    expect(await h.store.readStream(experimentStreamId(id))).toHaveLength(6);
   });
 
   it('pages through the raw events of an experiment with cursors', async () => {

@@ -98,10 +98,14 @@ export class MutationResolver {
 
   @Mutation(() => Experiment, {
     description:
-      'Resumes a running experiment whose process stopped: the search runner rebuilds its state from the log. Ended experiments cannot resume.',
+      'Appends ExperimentResumed to an unfinished experiment whose run stopped; the search runner queues it again and rebuilds its state from the log. Ended experiments cannot resume.',
   })
-  async resumeExperiment(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<Experiment> {
-    assertRole(context.principal, 'operator');
+  async resumeExperiment(
+    @Ctx() context: ApiContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+  ): Promise<Experiment> {
+    const principal = assertRole(context.principal, 'operator');
     const events = await readExperiment(context, id);
     const last = events.at(-1);
     if (last !== undefined && TERMINAL_EVENTS.has(last.type)) {
@@ -109,8 +113,15 @@ export class MutationResolver {
         field: 'id',
       });
     }
-    // Nothing to append: an unfinished experiment is exactly what the runner resumes from the log.
-    return experimentFromStream(id, events);
+    // The request itself is recorded (who and when); the runner queues the experiment again on seeing it and
+    // continues from the log, so a resume never repeats a decision.
+    const event = newEvent(
+      'ExperimentResumed',
+      { experimentId: id, reason: reason ?? `resumed by ${principal.subject}` },
+      { correlationId: id, actor: principal.subject },
+    );
+    await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
+    return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
   }
 
   @Mutation(() => ProjectionRebuilt, { description: 'Drops a read model and replays the log into it (admin).' })
