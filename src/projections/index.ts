@@ -3,7 +3,7 @@
 export { createProjectionRunner } from './runner.js';
 export type { AppliedBatch, ProjectionRunner, ProjectionRunnerOptions } from './runner.js';
 export { defineRowProjection } from './projection.js';
-export type { Projection, RowProjectionDefinition } from './projection.js';
+export type { BulkFold, Projection, RowProjectionDefinition } from './projection.js';
 export { createDefaultProjections, openProjections, openReadModelDatabase } from './openProjections.js';
 export type { OpenedProjections, OpenProjectionsOptions, ReadModelDatabaseOptions } from './openProjections.js';
 export { createReadModelQueries } from './queries.js';
