@@ -3,12 +3,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createDefaultProjections,
+  listCandidates,
   createProjectionRunner,
   createReadModelQueries,
   dominates,
   type CandidateView,
   type ListCandidatesOptions,
   type ReadModelQueries,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlValue,
 } from '../../src/projections/index.js';
 import { appendExperiment, backends, type Backend, type CandidatePlan } from './fixtures.js';
 
@@ -92,6 +96,39 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
     expect(running.totalCount).toBe(3);
     expect(running.edges.every((e) => e.node.status === 'running')).toBe(true);
   });
+
+  it.each(['accuracy', 'luts', 'throughputFps', 'reward', 'index'] as const)(
+    'reads a page after a cursor ordered by %s through its index range, without sorting',
+    async (field) => {
+      const { db } = backend;
+      const first = await q.listCandidates('e1', { first: 3, orderBy: { field, direction: 'desc' } });
+      // Record the page query listCandidates sends, then ask the database how it would run it.
+      const sent: Array<{ sql: string; params: readonly SqlValue[] }> = [];
+      const recording: SqlExecutor = {
+        dialect: db.dialect,
+        query: <T extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []) => {
+          sent.push({ sql, params });
+          return db.query<T>(sql, params);
+        },
+        exec: (sql, params) => db.exec(sql, params),
+        upsert: (table, columns, keys, rows) => db.upsert(table, columns, keys, rows),
+        insertMany: (table, columns, rows) => db.insertMany(table, columns, rows),
+      };
+      await listCandidates(recording, 'e1', { first: 3, orderBy: { field, direction: 'desc' }, after: first.pageInfo.endCursor });
+      const page = sent.find((s) => s.sql.includes('ORDER BY'));
+      if (page === undefined) throw new Error('expected listCandidates to send an ORDER BY query');
+      const plan = await db.transaction(async (tx) => {
+        if (tx.dialect === 'sqlite') return (await tx.query(`EXPLAIN QUERY PLAN ${page.sql}`, page.params)).map((r) => String(r.detail)).join('\n');
+        await tx.exec('SET LOCAL enable_seqscan = off'); // 30 rows: without this the planner rightly prefers a scan
+        return (await tx.query(`EXPLAIN ${page.sql}`, page.params)).map((r) => String(r['QUERY PLAN'])).join('\n');
+      });
+      const index = field === 'throughputFps' ? 'read_candidates_by_throughput' : `read_candidates_by_${field}`;
+      expect(plan).toContain(index);
+      expect(plan).not.toMatch(/TEMP B-TREE|Sort/);
+      // The index range starts at the cursor: SQLite names the bound, PostgreSQL puts it in the index condition.
+      expect(plan).toMatch(db.dialect === 'sqlite' ? /experiment_id=\? AND (<expr>|idx)<\?/ : /Index Cond: .*experiment_id = .* AND .*(COALESCE\(|idx <=)/);
+    },
+  );
 
   it('rejects a page size above 100, a foreign cursor and a cursor of another ordering with BAD_USER_INPUT', async () => {
     await expect(q.listCandidates('e1', { first: 101 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
