@@ -19,6 +19,8 @@ interface MeasureOptions {
   seed: number;
   /** Steps to profile per kernel after the timed ones (0: none). */
   profileSteps?: number;
+  /** Use the cosearch-blas conv kernels when they are registered (default true); false hands them to the wasm kernels. */
+  blas?: boolean;
 }
 
 interface KernelProfileRow {
@@ -37,6 +39,8 @@ interface KernelProfile {
 
 interface MeasureResult {
   backend: string;
+  /** Whether the OpenBLAS conv kernels (native/blas) ran the convolutions. */
+  blas: boolean;
   model: string;
   images: number;
   seconds: number;
@@ -102,6 +106,9 @@ const measure = async (candidate: Candidate, options: MeasureOptions): Promise<M
   const tf = await import('@tensorflow/tfjs-core');
   const { selectBackend } = await import('../src/engine/backend.js');
   const backend = await selectBackend({ backend: options.backend });
+  const { blasKernelsActive, setBlasEnabled } = await import('../src/engine/kernels/index.js');
+  setBlasEnabled(options.blas ?? true);
+  const blas = backend === 'wasm' && blasKernelsActive() && (options.blas ?? true);
   const { height, width, channels } = candidate.input;
   const rng = createRng(options.seed);
   const pixels = new Float32Array(options.batchSize * height * width * channels).map(() => rng.next());
@@ -144,7 +151,8 @@ const measure = async (candidate: Candidate, options: MeasureOptions): Promise<M
   tf.dispose([xs, ys]);
   dispose();
   const images = options.batches * options.batchSize;
-  const result = { backend, model: options.model, images, seconds, imagesPerSec: images / seconds, imagesPerCpuSec: images / cpuSeconds, finalLoss };
+  setBlasEnabled(true);
+  const result = { backend, blas, model: options.model, images, seconds, imagesPerSec: images / seconds, imagesPerCpuSec: images / cpuSeconds, finalLoss };
   return profile === undefined ? result : { ...result, profile };
 };
 
@@ -209,6 +217,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const parallelFps = Number(parallel['imagesPerSec']);
   console.error(`2 workers qat: ${parallelFps.toFixed(1)} img/s`);
   // The cpu backend runs at about 1 img/s on an idle machine: batch 4, one warm-up and one timed batch.
+  // Same run, the convolutions on the wasm kernels instead of OpenBLAS (only when the accelerator is there).
+  const { blasStatus } = await import('../src/engine/kernels/index.js');
+  const blas = blasStatus();
+  const wasmFloatNoBlas = wasmFloat.blas ? await measure(candidate, { ...base, backend: 'wasm', model: 'float', blas: false }) : undefined;
+  if (wasmFloatNoBlas !== undefined) console.error(`wasm float without blas: ${wasmFloatNoBlas.imagesPerSec.toFixed(1)} img/s, ${wasmFloatNoBlas.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
   const cpu = await measure(candidate, { backend: 'cpu', model: 'qat', batchSize: 4, warmupBatches: 1, batches: cpuBatches, seed: 1 });
   console.error(`cpu qat: ${cpu.imagesPerSec.toFixed(2)} img/s, ${cpu.imagesPerCpuSec.toFixed(2)} img/cpu-s`);
   const torch1 = measurePytorch(batchSize, batches, 1);
@@ -219,6 +232,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     loadAverage: { before: loadBefore, after: os.loadavg() },
     wasm,
     wasmFloat,
+    ...(wasmFloatNoBlas === undefined ? {} : { wasmFloatNoBlas }),
+    blas,
     cpu,
     parallel2: parallel,
     pytorch: { net: 'the float net (no batch norm, no fake quant), Adam', threads1: torch1 ?? 'unavailable', threads2: torch2 ?? 'unavailable' },
@@ -229,6 +244,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       wasmFloatOverPytorch1Thread: ratio(wasmFloat.imagesPerSec, fps(torch1, 'imagesPerSec')),
       wasmFloatOverPytorch1ThreadByCpuTime: ratio(wasmFloat.imagesPerCpuSec, fps(torch1, 'imagesPerCpuSec')),
       parallel2QatOverPytorch2Threads: ratio(parallelFps, fps(torch2, 'imagesPerSec')),
+      ...(wasmFloatNoBlas === undefined ? {} : {
+        wasmFloatBlasOverNoBlasByCpuTime: ratio(wasmFloat.imagesPerCpuSec, wasmFloatNoBlas.imagesPerCpuSec),
+        wasmFloatNoBlasOverPytorch1ThreadByCpuTime: ratio(wasmFloatNoBlas.imagesPerCpuSec, fps(torch1, 'imagesPerCpuSec')),
+      }),
     },
   };
 }

@@ -10,6 +10,7 @@ import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { createMeanConfig, createSumConfig } from './Sum.js';
 import { createTileConfig } from './Tile.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainConfigs } from './BatchNormTrain.js';
+import { BLAS_KERNEL_NAMES, createBlasConfig, loadBlas } from './blas.js';
 
 /** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
 export const engineKernelConfigs: readonly KernelConfig[] = [
@@ -63,8 +64,39 @@ export const registerEngineKernels = (): RegisterEngineKernelsResult => {
     const own = getKernel(name, 'wasm');
     if (own === undefined || !installed.has(own.kernelFunc)) install(create(own), result);
   }
+  registerBlasKernels(result);
   result.registered.push(...registerFusedTrainingKernels());
   return result;
+};
+
+// Kernel functions of the BLAS accelerator, so that a second call leaves them in place.
+const blasInstalled = new WeakSet<object>();
+
+/**
+ * When the optional cosearch-blas addon loads (and COSEARCH_BLAS is not 0), wraps Conv2D, Conv2DBackpropInput and
+ * Conv2DBackpropFilter on wasm with its OpenBLAS kernels; each hands the cases it does not take to the kernel it
+ * wraps (wasm's Conv2D, the engine's two gradients). Recorded as `name/blas` in `registered`.
+ */
+const registerBlasKernels = (result: RegisterEngineKernelsResult): void => {
+  const { addon } = loadBlas();
+  if (addon === undefined) return;
+  for (const name of BLAS_KERNEL_NAMES) {
+    const current = getKernel(name, 'wasm');
+    if (current === undefined || blasInstalled.has(current.kernelFunc)) continue;
+    const config = createBlasConfig(name, current, addon);
+    unregisterKernel(name, 'wasm');
+    registerKernel(config);
+    installed.add(config.kernelFunc);
+    blasInstalled.add(config.kernelFunc);
+    result.registered.push(`${name}/blas`);
+    if (!result.replaced.includes(name)) result.replaced.push(name);
+  }
+};
+
+/** True when the BLAS accelerator's kernels serve Conv2D and its gradients on wasm now. */
+export const blasKernelsActive = (): boolean => {
+  const kernel = getKernel('Conv2D', 'wasm');
+  return kernel !== undefined && blasInstalled.has(kernel.kernelFunc);
 };
 
 /**
@@ -82,6 +114,8 @@ export const registerFusedTrainingKernels = (): string[] => {
 };
 
 export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD };
+export { blasStatus, setBlasEnabled } from './blas.js';
+export type { BlasStatus } from './blas.js';
 export { floatIo, sizeOf } from './floatIo.js';
 export type { FloatIo } from './floatIo.js';
 export {

@@ -1,0 +1,254 @@
+// cosearch-blas: OpenBLAS sgemm and NHWC conv2d (im2col / col2im + sgemm) on Float32Arrays, for N-API.
+#include <node_api.h>
+#include <cblas.h>
+#include <cstring>
+#include <vector>
+#include <string>
+#include <cstdint>
+
+extern "C" void openblas_set_num_threads(int);
+extern "C" char* openblas_get_config(void);
+extern "C" char* openblas_get_corename(void);
+
+namespace {
+
+#define CHECK(call) do { if ((call) != napi_ok) { napi_throw_error(env, nullptr, "cosearch-blas: N-API call failed: " #call); return nullptr; } } while (0)
+
+// Per thread: worker threads each load the addon and call it concurrently.
+thread_local std::vector<float> scratch;
+float* scratchOf(size_t n) { if (scratch.size() < n) scratch.resize(n); return scratch.data(); }
+
+bool getF32(napi_env env, napi_value v, float** data, size_t* len, const char* what) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  if (!is) { napi_throw_type_error(env, nullptr, what); return false; }
+  napi_typedarray_type type; void* ptr; napi_value ab; size_t off;
+  if (napi_get_typedarray_info(env, v, &type, len, &ptr, &ab, &off) != napi_ok || type != napi_float32_array) {
+    napi_throw_type_error(env, nullptr, what); return false;
+  }
+  *data = static_cast<float*>(ptr);
+  return true;
+}
+
+bool getI(napi_env env, napi_value v, int64_t* out) {
+  if (napi_get_value_int64(env, v, out) != napi_ok) { napi_throw_type_error(env, nullptr, "cosearch-blas: expected an integer argument"); return false; }
+  return true;
+}
+
+// sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc), row major.
+napi_value Sgemm(napi_env env, napi_callback_info info) {
+  size_t argc = 13; napi_value a[13];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 13) { napi_throw_error(env, nullptr, "cosearch-blas: sgemm takes 13 arguments"); return nullptr; }
+  bool ta, tb; CHECK(napi_get_value_bool(env, a[0], &ta)); CHECK(napi_get_value_bool(env, a[1], &tb));
+  int64_t M, N, K, lda, ldb, ldc; double alpha, beta;
+  if (!getI(env, a[2], &M) || !getI(env, a[3], &N) || !getI(env, a[4], &K)) return nullptr;
+  CHECK(napi_get_value_double(env, a[5], &alpha));
+  float *A, *B, *C; size_t la, lb, lc;
+  if (!getF32(env, a[6], &A, &la, "cosearch-blas: A must be a Float32Array")) return nullptr;
+  if (!getI(env, a[7], &lda)) return nullptr;
+  if (!getF32(env, a[8], &B, &lb, "cosearch-blas: B must be a Float32Array")) return nullptr;
+  if (!getI(env, a[9], &ldb)) return nullptr;
+  CHECK(napi_get_value_double(env, a[10], &beta));
+  if (!getF32(env, a[11], &C, &lc, "cosearch-blas: C must be a Float32Array")) return nullptr;
+  if (!getI(env, a[12], &ldc)) return nullptr;
+  // Bounds: rows x cols of each stored operand with its leading dimension.
+  int64_t ar = ta ? K : M, ac = ta ? M : K, br = tb ? N : K, bc = tb ? K : N;
+  if (M < 0 || N < 0 || K < 0 || lda < ac || ldb < bc || ldc < N ||
+      (ar > 0 && (uint64_t)((ar - 1) * lda + ac) > la) || (br > 0 && (uint64_t)((br - 1) * ldb + bc) > lb) ||
+      (M > 0 && (uint64_t)((M - 1) * ldc + N) > lc)) {
+    napi_throw_range_error(env, nullptr, "cosearch-blas: sgemm operand sizes do not fit their arrays");
+    return nullptr;
+  }
+  if (M == 0 || N == 0) return nullptr;
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)M, (int)N, (int)K,
+              (float)alpha, A, (int)lda, B, (int)ldb, (float)beta, C, (int)ldc);
+  return nullptr;
+}
+
+struct Geo {
+  int64_t n, h, w, ci, co, kh, kw, sh, sw, dh, dw, pt, pl, ho, wo;
+  int64_t K() const { return kh * kw * ci; }
+  int64_t P() const { return n * ho * wo; }
+};
+
+// Geometry from an array-like of 15 integers.
+bool getGeo(napi_env env, napi_value v, Geo* g) {
+  int64_t* f[15] = {&g->n, &g->h, &g->w, &g->ci, &g->co, &g->kh, &g->kw, &g->sh, &g->sw, &g->dh, &g->dw, &g->pt, &g->pl, &g->ho, &g->wo};
+  for (uint32_t i = 0; i < 15; i++) {
+    napi_value e;
+    if (napi_get_element(env, v, i, &e) != napi_ok || !getI(env, e, f[i])) return false;
+  }
+  if (g->n < 1 || g->h < 1 || g->w < 1 || g->ci < 1 || g->co < 1 || g->kh < 1 || g->kw < 1 || g->sh < 1 || g->sw < 1 ||
+      g->dh < 1 || g->dw < 1 || g->ho < 1 || g->wo < 1 || g->pt < 0 || g->pl < 0) {
+    napi_throw_range_error(env, nullptr, "cosearch-blas: bad conv geometry");
+    return false;
+  }
+  return true;
+}
+
+// cols[p, (ky, kx, c)] = x[b, oy*sh - pt + ky*dh, ox*sw - pl + kx*dw, c] or 0.
+void im2col(const float* x, float* cols, const Geo& g) {
+  const int64_t K = g.K(), rowTap = g.ci;
+  for (int64_t b = 0; b < g.n; b++)
+    for (int64_t oy = 0; oy < g.ho; oy++)
+      for (int64_t ox = 0; ox < g.wo; ox++) {
+        float* row = cols + ((b * g.ho + oy) * g.wo + ox) * K;
+        for (int64_t ky = 0; ky < g.kh; ky++) {
+          const int64_t iy = oy * g.sh - g.pt + ky * g.dh;
+          for (int64_t kx = 0; kx < g.kw; kx++) {
+            const int64_t ix = ox * g.sw - g.pl + kx * g.dw;
+            float* dst = row + (ky * g.kw + kx) * rowTap;
+            if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) std::memset(dst, 0, sizeof(float) * rowTap);
+            else std::memcpy(dst, x + ((b * g.h + iy) * g.w + ix) * g.ci, sizeof(float) * rowTap);
+          }
+        }
+      }
+}
+
+// dx[b, iy, ix, c] += cols[p, (ky, kx, c)] for every in-bounds tap; dx is zeroed first.
+void col2im(const float* cols, float* dx, const Geo& g) {
+  const int64_t K = g.K();
+  std::memset(dx, 0, sizeof(float) * g.n * g.h * g.w * g.ci);
+  for (int64_t b = 0; b < g.n; b++)
+    for (int64_t oy = 0; oy < g.ho; oy++)
+      for (int64_t ox = 0; ox < g.wo; ox++) {
+        const float* row = cols + ((b * g.ho + oy) * g.wo + ox) * K;
+        for (int64_t ky = 0; ky < g.kh; ky++) {
+          const int64_t iy = oy * g.sh - g.pt + ky * g.dh;
+          if (iy < 0 || iy >= g.h) continue;
+          for (int64_t kx = 0; kx < g.kw; kx++) {
+            const int64_t ix = ox * g.sw - g.pl + kx * g.dw;
+            if (ix < 0 || ix >= g.w) continue;
+            const float* src = row + (ky * g.kw + kx) * g.ci;
+            float* dst = dx + ((b * g.h + iy) * g.w + ix) * g.ci;
+            for (int64_t c = 0; c < g.ci; c++) dst[c] += src[c];
+          }
+        }
+      }
+}
+
+bool is1x1Plain(const Geo& g) {
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.pt == 0 && g.pl == 0 && g.ho == g.h && g.wo == g.w;
+}
+
+// Images per chunk so that a chunk's im2col buffer stays near 8 MiB (cache friendlier, bounded scratch).
+int64_t chunkImages(const Geo& g) {
+  const int64_t perImage = g.ho * g.wo * g.K();
+  int64_t c = (int64_t)(2 * 1024 * 1024) / (perImage > 0 ? perImage : 1);
+  if (c < 1) c = 1;
+  if (c > g.n) c = g.n;
+  return c;
+}
+
+bool sizes(napi_env env, size_t got, int64_t want, const char* what) {
+  if ((int64_t)got < want) { napi_throw_range_error(env, nullptr, what); return false; }
+  return true;
+}
+
+// conv2d(x, filter[kh,kw,ci,co], y, geo): y[P, co] = im2col(x)[P, K] · filter[K, co].
+napi_value Conv2d(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *f, *y; size_t lx, lf, ly; Geo g;
+  if (argc != 4 || !getF32(env, a[0], &x, &lx, "cosearch-blas: x must be a Float32Array") ||
+      !getF32(env, a[1], &f, &lf, "cosearch-blas: filter must be a Float32Array") ||
+      !getF32(env, a[2], &y, &ly, "cosearch-blas: y must be a Float32Array") || !getGeo(env, a[3], &g)) return nullptr;
+  const int64_t K = g.K();
+  if (!sizes(env, lx, g.n * g.h * g.w * g.ci, "cosearch-blas: x too small") || !sizes(env, lf, K * g.co, "cosearch-blas: filter too small") ||
+      !sizes(env, ly, g.P() * g.co, "cosearch-blas: y too small")) return nullptr;
+  if (is1x1Plain(g)) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g.P(), (int)g.co, (int)K, 1.f, x, (int)K, f, (int)g.co, 0.f, y, (int)g.co);
+    return nullptr;
+  }
+  const int64_t per = g.ho * g.wo, step = chunkImages(g);
+  float* cols = scratchOf(step * per * K);
+  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
+    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
+    im2col(x + b0 * g.h * g.w * g.ci, cols, c);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(c.n * per), (int)g.co, (int)K, 1.f, cols, (int)K, f, (int)g.co,
+                0.f, y + b0 * per * g.co, (int)g.co);
+  }
+  return nullptr;
+}
+
+// conv2dBackpropInput(dy, filter, dx, geo): cols[P, K] = dy[P, co] · filterᵀ[co, K]; dx = col2im(cols).
+napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *dy, *f, *dx; size_t ldy, lf, ldx; Geo g;
+  if (argc != 4 || !getF32(env, a[0], &dy, &ldy, "cosearch-blas: dy must be a Float32Array") ||
+      !getF32(env, a[1], &f, &lf, "cosearch-blas: filter must be a Float32Array") ||
+      !getF32(env, a[2], &dx, &ldx, "cosearch-blas: dx must be a Float32Array") || !getGeo(env, a[3], &g)) return nullptr;
+  const int64_t K = g.K();
+  if (!sizes(env, ldy, g.P() * g.co, "cosearch-blas: dy too small") || !sizes(env, lf, K * g.co, "cosearch-blas: filter too small") ||
+      !sizes(env, ldx, g.n * g.h * g.w * g.ci, "cosearch-blas: dx too small")) return nullptr;
+  if (is1x1Plain(g)) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g.P(), (int)K, (int)g.co, 1.f, dy, (int)g.co, f, (int)g.co, 0.f, dx, (int)K);
+    return nullptr;
+  }
+  const int64_t per = g.ho * g.wo, step = chunkImages(g);
+  float* cols = scratchOf(step * per * K);
+  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
+    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(c.n * per), (int)K, (int)g.co, 1.f, dy + b0 * per * g.co, (int)g.co,
+                f, (int)g.co, 0.f, cols, (int)K);
+    col2im(cols, dx + b0 * g.h * g.w * g.ci, c);
+  }
+  return nullptr;
+}
+
+// conv2dBackpropFilter(x, dy, dw, geo): dw[K, co] = Σ_chunks im2col(x)ᵀ[K, P] · dy[P, co].
+napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  float *x, *dy, *dw; size_t lx, ldy, ldw; Geo g;
+  if (argc != 4 || !getF32(env, a[0], &x, &lx, "cosearch-blas: x must be a Float32Array") ||
+      !getF32(env, a[1], &dy, &ldy, "cosearch-blas: dy must be a Float32Array") ||
+      !getF32(env, a[2], &dw, &ldw, "cosearch-blas: dw must be a Float32Array") || !getGeo(env, a[3], &g)) return nullptr;
+  const int64_t K = g.K();
+  if (!sizes(env, lx, g.n * g.h * g.w * g.ci, "cosearch-blas: x too small") || !sizes(env, ldy, g.P() * g.co, "cosearch-blas: dy too small") ||
+      !sizes(env, ldw, K * g.co, "cosearch-blas: dw too small")) return nullptr;
+  if (is1x1Plain(g)) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.co, (int)g.P(), 1.f, x, (int)K, dy, (int)g.co, 0.f, dw, (int)g.co);
+    return nullptr;
+  }
+  const int64_t per = g.ho * g.wo, step = chunkImages(g);
+  float* cols = scratchOf(step * per * K);
+  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
+    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
+    im2col(x + b0 * g.h * g.w * g.ci, cols, c);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.co, (int)(c.n * per), 1.f, cols, (int)K,
+                dy + b0 * per * g.co, (int)g.co, b0 == 0 ? 0.f : 1.f, dw, (int)g.co);
+  }
+  return nullptr;
+}
+
+// setNumThreads(n)
+napi_value SetNumThreads(napi_env env, napi_callback_info info) {
+  size_t argc = 1; napi_value a[1]; int64_t n;
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 1 || !getI(env, a[0], &n) || n < 1) { if (argc == 1) napi_throw_range_error(env, nullptr, "cosearch-blas: threads must be >= 1"); return nullptr; }
+  openblas_set_num_threads((int)n);
+  return nullptr;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  openblas_set_num_threads(1);
+  napi_property_descriptor props[] = {
+    {"sgemm", nullptr, Sgemm, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"conv2d", nullptr, Conv2d, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
+  napi_value cfg;
+  std::string s = std::string(openblas_get_config()) + " core=" + openblas_get_corename();
+  if (napi_create_string_utf8(env, s.c_str(), s.size(), &cfg) == napi_ok) napi_set_named_property(env, exports, "config", cfg);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)
