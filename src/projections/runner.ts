@@ -23,7 +23,7 @@ export interface ProjectionRunnerOptions {
   bulkPageSize?: number;
   /**
    * Most read-model rows a bulk fold holds in memory (about 3 KB per candidate row); past it the rows are written
-   * and the batched catch-up takes over from that position. @default 250000
+   * and the batched catch-up takes over from that position. Bounds a rebuild's memory (about 300 MB). @default 100000
    */
   bulkMaxRows?: number;
   /** Delay before the live loop resubscribes after an error, in ms. @default 1000 */
@@ -146,7 +146,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   /** Folds the projections still at 0 in memory and commits their rows with their checkpoints (exactly once). */
   const bulkCatchUp = async (): Promise<void> => {
     const selected = projections.filter((p) => (checkpoints.get(p.name) ?? 0) === 0);
-    const folded = await bulkFoldFromZero(store, selected, { pageSize: options.bulkPageSize ?? 1000, maxRows: options.bulkMaxRows ?? 250_000 });
+    const folded = await bulkFoldFromZero(store, selected, { pageSize: options.bulkPageSize ?? 1000, maxRows: options.bulkMaxRows ?? 100_000 });
     if (folded === undefined) return;
     const { position, folds } = folded;
     await serialized(async () => {
