@@ -1,5 +1,6 @@
 // SqlDatabase over pg: a pool for reads, one pooled client per transaction, `?` rewritten to `$n`,
 // and every connection pinned to one schema through search_path.
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   assertIdentifier,
@@ -25,6 +26,7 @@ export interface PostgresDatabaseOptions {
 
 interface Queryable {
   query(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+  query(config: pg.QueryConfig): Promise<pg.QueryResult>;
 }
 
 const bind = (params: readonly SqlValue[]): unknown[] => params.map((p) => (p === undefined ? null : p));
@@ -60,7 +62,11 @@ class PostgresExecutor implements SqlExecutor {
     const chunk = maxRowsPerUpsert(columns.length);
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);
-      await this.exec(insertSql(table, columns, part.length), part.flat());
+      const text = toPostgresPlaceholders(insertSql(table, columns, part.length));
+      // Full chunks repeat one text: a named statement is parsed and planned once per connection, not per chunk
+      // (tens of thousands of parameters each). The name is derived from the text, so equal names mean equal text.
+      const name = part.length === chunk ? `cosearch_insert_${createHash('sha1').update(text).digest('hex').slice(0, 16)}` : undefined;
+      await this.target.query(name === undefined ? { text, values: bind(part.flat()) } : { name, text, values: bind(part.flat()) });
     }
   }
 }
