@@ -180,7 +180,10 @@ const measureParallel = async (candidate: Candidate, workers: number, options: M
 const measurePytorch = (batchSize: number, batches: number, threads: number): Record<string, unknown> | undefined => {
   for (const python of [process.env['COSEARCH_BENCH_PYTHON'], 'python3', '/usr/bin/python3']) {
     if (python === undefined) continue;
-    const run = spawnSync(python, ['-c', pytorchScript, String(batchSize), String(batches), String(threads)], { encoding: 'utf8', timeout: 300_000 });
+    // Debian's torch calls the system BLAS; once libopenblas is installed (native/blas needs it) that is OpenBLAS,
+    // which starts one thread per core whatever torch.set_num_threads says: pin it to the same thread count.
+    const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
+    const run = spawnSync(python, ['-c', pytorchScript, String(batchSize), String(batches), String(threads)], { encoding: 'utf8', timeout: 300_000, env });
     if (run.status === 0) {
       const parsed: unknown = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
       if (typeof parsed === 'object' && parsed !== null) return { python, ...parsed };

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
-import { registerEngineKernels, registerFusedTrainingKernels } from './kernels/index.js';
+import { blasKernelsActive, registerEngineKernels, registerFusedTrainingKernels } from './kernels/index.js';
 import { registerFusedQuantKernels } from './quant/index.js';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
@@ -101,3 +101,9 @@ export const selectBackend = async (options: SelectBackendOptions = {}): Promise
   }
   throw new CosearchError('INTERNAL', 'no tfjs backend could start: tried node, wasm and cpu. Reinstall the dependencies with npm ci.');
 };
+
+/**
+ * The backend name to record (TrainingStarted.backend): selectBackend's name, with '+blas' when the optional
+ * OpenBLAS conv kernels (native/blas) serve wasm's convolutions, so 'wasm+blas'. Other names are unchanged.
+ */
+export const backendLabel = (name: string): string => (name === 'wasm' && blasKernelsActive() ? 'wasm+blas' : name);

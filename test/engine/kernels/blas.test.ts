@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blasKernelsActive, blasStatus, setBlasEnabled } from '../../../src/engine/kernels/index.js';
 import { blasDisabledByEnv, loadBlas } from '../../../src/engine/kernels/blas.js';
+import { backendLabel } from '../../../src/engine/backend.js';
 import { compareWithCpu, createRng, describeCase, randomConvCase, randomInput, setUpBackends } from './kernelHarness.js';
 import type { ConvCase } from './kernelHarness.js';
 
@@ -29,9 +30,12 @@ describe.skipIf(!status.available)('cosearch-blas conv kernels on wasm', () => {
     setBlasEnabled(true);
   });
 
-  it('is registered for Conv2D and its two gradients when wasm starts', () => {
+  it('is registered for Conv2D and its two gradients when wasm starts, and recorded as wasm+blas', () => {
     expect(blasKernelsActive()).toBe(true);
     expect(status.config).toMatch(/OpenBLAS/);
+    expect(backendLabel('wasm')).toBe('wasm+blas');
+    expect(backendLabel('cpu')).toBe('cpu');
+    expect(backendLabel('node')).toBe('node');
   });
 
   const forward = (rng: ReturnType<typeof createRng>, c: ConvCase) =>
