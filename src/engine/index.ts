@@ -1,6 +1,6 @@
 // Public surface of the training engine (co-owned by engine-train and engine-kernels): datasets, the QAT model
 // builder, the trainer, and backend selection with the wasm training kernels.
-export { backendFromEnv, BACKEND_NAMES, isBackendName, selectBackend } from './backend.js';
+export { backendFromEnv, backendLabel, BACKEND_NAMES, isBackendName, selectBackend } from './backend.js';
 export type { BackendName, SelectBackendOptions } from './backend.js';
 export { registerEngineKernels } from './kernels/index.js';
 

@@ -29,14 +29,14 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
     throw new Error('expected a dataset: set dataset.path in the config or pass --data <dir|tar.gz> (e.g. ../shared/datasets/cifar10-jpeg.tar.gz), or use --oracle');
   }
   // Loaded lazily so oracle runs (and the API) never pay for tfjs training code.
-  const { loadDataset, selectBackend, trainCandidate } = await import('../engine/index.js');
+  const { backendLabel, loadDataset, selectBackend, trainCandidate } = await import('../engine/index.js');
   const backend = await selectBackend();
   const { dataset } = await loadDataset(source, options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const d: Dataset = dataset;
   const validationFraction = config.dataset.validationSplit;
   const subset = config.dataset.subset;
   return {
-    backend: String(backend),
+    backend: backendLabel(backend),
     trainImages: subset ?? Math.round(d.train.count * (1 - validationFraction)),
     async train(candidate: Candidate, train: TrainOptions, onEpoch: (e: EpochReport) => Promise<void> | void): Promise<TrainResult> {
       const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
