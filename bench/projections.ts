@@ -18,7 +18,7 @@ import {
 } from '../src/projections/index.js';
 import { createEventStore, type EventStore, type EventToAppend, type RecordedEvent } from '../src/store/index.js';
 
-const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = process.env.COSEARCH_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A 6-conv, 2-dense candidate in the public format, varied by index. */
 const candidateFor = (i: number): Record<string, unknown> => ({
