@@ -66,7 +66,7 @@ describe('cosearch train', () => {
     expect(run.stderr).not.toMatch(/BAD_USER_INPUT|INTERNAL/);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as TrainJson;
-    expect(json).toMatchObject({ epochs: 2, plannedEpochs: 2, stopReason: 'epochs', backend: 'wasm', trainImages: 288, validationImages: 32 });
+    expect(json).toMatchObject({ epochs: 2, plannedEpochs: 2, stopReason: 'epochs', backend: 'wasm', trainImages: 288, validationImages: 32, kernels: expect.stringMatching(/^wasm(\+blas)?$/) });
     for (const acc of [json.accuracy, json.testAccuracy]) {
       expect(acc).toBeGreaterThanOrEqual(0);
       expect(acc).toBeLessThanOrEqual(1);
@@ -91,7 +91,7 @@ describe('cosearch train', () => {
     expect(run.stderr).toMatch(/^epoch 1: loss \d+\.\d+, train \d+\.\d+ %, val \d+\.\d+ %, [\d.]+ img\/s, lr /m);
     expect(run.stderr).toMatch(/^epoch 2: /m);
     expect(run.stdout).toMatch(/^quantized validation accuracy \d+\.\d\d %, test accuracy \d+\.\d\d %$/m);
-    expect(run.stdout).toMatch(/^2 epochs on 288 images in [\d.]+ s wall, [\d.]+ s CPU, [\d.]+ img\/s \(backend wasm\)$/m);
+    expect(run.stdout).toMatch(/^2 epochs on 288 images in [\d.]+ s wall, [\d.]+ s CPU, [\d.]+ img\/s \(backend wasm(\+blas)?\)$/m);
     expect(run.stdout).not.toMatch(/epoch 1:/);
   });
 
