@@ -46,8 +46,52 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const result = {
     note: 'accuracy from the oracle (src/search/oracle.ts), not from training; hardware from src/hardware; same candidate count per run',
     space, device: '30k', maxLuts, minFps, candidatesPerRun: candidates, seeds, byController, runs,
+    objectives: await compareObjectives(space, maxLuts, minFps, seeds),
   };
   mkdirSync('bench/results', { recursive: true });
   writeFileSync('bench/results/search-compare.json', `${JSON.stringify(result, null, 2)}\n`);
   return result;
 }
+
+/**
+ * The RL controller under the `accuracy` reward and under the `weighted` (MnasNet) reward with two LUT exponents:
+ * does the weighted reward steer the search to smaller feasible designs, and what accuracy does that cost? 200
+ * candidates per run so the policy takes 40 steps; LUTs are the median over the feasible trained designs of the
+ * second half of each run (what the learned policy proposes).
+ */
+const compareObjectives = async (space: string, maxLuts: number, minFps: number, seeds: number[]): Promise<Record<string, unknown>[]> => {
+  const variants: Array<{ name: string; objective: 'accuracy' | 'weighted'; luts?: number }> = [
+    { name: 'accuracy', objective: 'accuracy' }, { name: 'weighted -0.07', objective: 'weighted', luts: -0.07 }, { name: 'weighted -0.3', objective: 'weighted', luts: -0.3 },
+  ];
+  const out: Record<string, unknown>[] = [];
+  for (const variant of variants) {
+    for (const seed of seeds) {
+      const store = await createEventStore('sqlite::memory:');
+      const config: ExperimentConfigInput = {
+        name: `objective-${variant.name}`, seed, space, device: { preset: '30k', maxLuts, minFps }, controller: { kind: 'rl' },
+        training: { oracle: true, epochs: 1 }, budget: { maxCandidates: 200 }, objective: variant.objective,
+        ...(variant.luts === undefined ? {} : { objectiveWeights: { luts: variant.luts, throughput: 0 } }),
+      };
+      const experimentId = `objective-${seed}`;
+      await startExperiment(store, config, { experimentId });
+      const s = await runExperiment({ store, experimentId, trainer: createOracleTrainer(), hardware: createHardwareEvaluator });
+      const events = await store.readStream(`experiment-${experimentId}`);
+      const indexOf = new Map<string, number>();
+      const luts = new Map<string, number>();
+      for (const e of events) {
+        const d = e.data as { candidateId?: string; index?: number; luts?: number; feasible?: boolean };
+        if (e.type === 'CandidateProposed' && d.candidateId !== undefined) indexOf.set(d.candidateId, d.index ?? 0);
+        if (e.type === 'HardwareEvaluated' && d.feasible === true && d.candidateId !== undefined) luts.set(d.candidateId, d.luts ?? 0);
+      }
+      const late = [...luts.entries()].filter(([id]) => (indexOf.get(id) ?? 0) >= 100).map(([, l]) => l).sort((a, b) => a - b);
+      out.push({
+        objective: variant.name, seed, trained: s.trained, pruned: s.pruned, bestAccuracy: s.best?.accuracy ?? null, bestLuts: s.best?.luts ?? null,
+        feasibleInSecondHalf: late.length, medianLutsOfFeasibleInSecondHalf: late.length === 0 ? null : late[Math.floor(late.length / 2)],
+      });
+      console.log(JSON.stringify(out.at(-1)));
+      await store.close();
+    }
+  }
+  return out;
+};
+
