@@ -5,7 +5,7 @@ import { Arg, Ctx, Field, Float, ID, Mutation, ObjectType, Resolver } from 'type
 import { GraphQLJSON } from 'graphql-scalars';
 import { experimentStreamId, newEvent } from '../../events/index.js';
 import { CosearchError } from '../../errors.js';
-import type { RecordedEvent } from '../../store/eventStore.js';
+import type { EventToAppend, RecordedEvent } from '../../store/eventStore.js';
 import { assertRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { evolveProgress, initialProgress, TERMINAL_EVENTS } from '../progress.js';
@@ -55,6 +55,23 @@ const readExperiment = async (context: ApiContext, id: string): Promise<Recorded
   return events;
 };
 
+/**
+ * Appends one event to an experiment that has not ended, expecting the revision just read (a concurrent append
+ * surfaces as CONFLICT, and the client may retry), and answers with the experiment as its stream now says.
+ */
+const appendToUnfinished = async (
+  context: ApiContext,
+  id: string,
+  refusal: (lastType: string) => string,
+  event: EventToAppend,
+): Promise<Experiment> => {
+  const events = await readExperiment(context, id);
+  const last = events.at(-1);
+  if (last !== undefined && TERMINAL_EVENTS.has(last.type)) throw new CosearchError('ILLEGAL_STATE', refusal(last.type), { field: 'id' });
+  await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
+  return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
+};
+
 @Resolver()
 export class MutationResolver {
   @Mutation(() => Experiment, { description: 'Validates the config and appends ExperimentStarted; the search runner picks it up.' })
@@ -79,21 +96,11 @@ export class MutationResolver {
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<Experiment> {
     const principal = assertRole(context.principal, 'operator');
-    const events = await readExperiment(context, id);
-    const last = events.at(-1);
-    if (last !== undefined && TERMINAL_EVENTS.has(last.type)) {
-      throw new CosearchError('ILLEGAL_STATE', `experiment '${id}' has already ended (${last.type}); only a running experiment can be cancelled`, {
-        field: 'id',
-      });
-    }
-    const event = newEvent(
-      'ExperimentCancelled',
-      { experimentId: id, reason: reason ?? `cancelled by ${principal.subject}` },
-      { correlationId: id, actor: principal.subject },
+    return appendToUnfinished(
+      context, id,
+      (lastType) => `experiment '${id}' has already ended (${lastType}); only a running experiment can be cancelled`,
+      newEvent('ExperimentCancelled', { experimentId: id, reason: reason ?? `cancelled by ${principal.subject}` }, { correlationId: id, actor: principal.subject }),
     );
-    // Expect the revision we read: a concurrent append surfaces as CONFLICT, and the client may retry.
-    await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
-    return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
   }
 
   @Mutation(() => Experiment, {
@@ -106,22 +113,13 @@ export class MutationResolver {
     @Arg('reason', () => String, { nullable: true }) reason: string | null,
   ): Promise<Experiment> {
     const principal = assertRole(context.principal, 'operator');
-    const events = await readExperiment(context, id);
-    const last = events.at(-1);
-    if (last !== undefined && TERMINAL_EVENTS.has(last.type)) {
-      throw new CosearchError('ILLEGAL_STATE', `experiment '${id}' has ended (${last.type}) and cannot resume; start a new one with its config`, {
-        field: 'id',
-      });
-    }
     // The request itself is recorded (who and when); the runner queues the experiment again on seeing it and
     // continues from the log, so a resume never repeats a decision.
-    const event = newEvent(
-      'ExperimentResumed',
-      { experimentId: id, reason: reason ?? `resumed by ${principal.subject}` },
-      { correlationId: id, actor: principal.subject },
+    return appendToUnfinished(
+      context, id,
+      (lastType) => `experiment '${id}' has ended (${lastType}) and cannot resume; start a new one with its config`,
+      newEvent('ExperimentResumed', { experimentId: id, reason: reason ?? `resumed by ${principal.subject}` }, { correlationId: id, actor: principal.subject }),
     );
-    await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
-    return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
   }
 
   @Mutation(() => ProjectionRebuilt, { description: 'Drops a read model and replays the log into it (admin).' })
