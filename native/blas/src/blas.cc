@@ -146,14 +146,27 @@ bool sizes(napi_env env, size_t got, int64_t want, const char* what) {
   return true;
 }
 
+// The three conv entry points take (a, b, c, geo): three Float32Arrays named `names` and the geometry.
+struct ConvArgs { float* p[3]; size_t len[3]; Geo g; };
+bool convArgs(napi_env env, napi_callback_info info, const char* const names[3], ConvArgs* out) {
+  size_t argc = 4; napi_value a[4];
+  if (napi_get_cb_info(env, info, &argc, a, nullptr, nullptr) != napi_ok) {
+    napi_throw_error(env, nullptr, "cosearch-blas: N-API call failed: napi_get_cb_info"); return false;
+  }
+  if (argc != 4) { napi_throw_type_error(env, nullptr, "cosearch-blas: expected 3 Float32Arrays and a geometry"); return false; }
+  for (int i = 0; i < 3; i++) {
+    const std::string what = std::string("cosearch-blas: ") + names[i] + " must be a Float32Array";
+    if (!getF32(env, a[i], &out->p[i], &out->len[i], what.c_str())) return false;
+  }
+  return getGeo(env, a[3], &out->g);
+}
+
 // conv2d(x, filter[kh,kw,ci,co], y, geo): y[P, co] = im2col(x)[P, K] · filter[K, co].
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  size_t argc = 4; napi_value a[4];
-  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  float *x, *f, *y; size_t lx, lf, ly; Geo g;
-  if (argc != 4 || !getF32(env, a[0], &x, &lx, "cosearch-blas: x must be a Float32Array") ||
-      !getF32(env, a[1], &f, &lf, "cosearch-blas: filter must be a Float32Array") ||
-      !getF32(env, a[2], &y, &ly, "cosearch-blas: y must be a Float32Array") || !getGeo(env, a[3], &g)) return nullptr;
+  static const char* const names[3] = {"x", "filter", "y"};
+  ConvArgs args;
+  if (!convArgs(env, info, names, &args)) return nullptr;
+  float *x = args.p[0], *f = args.p[1], *y = args.p[2]; const size_t lx = args.len[0], lf = args.len[1], ly = args.len[2]; const Geo& g = args.g;
   const int64_t K = g.K();
   if (!sizes(env, lx, g.n * g.h * g.w * g.ci, "cosearch-blas: x too small") || !sizes(env, lf, K * g.co, "cosearch-blas: filter too small") ||
       !sizes(env, ly, g.P() * g.co, "cosearch-blas: y too small")) return nullptr;
@@ -174,12 +187,10 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
 
 // conv2dBackpropInput(dy, filter, dx, geo): cols[P, K] = dy[P, co] · filterᵀ[co, K]; dx = col2im(cols).
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  size_t argc = 4; napi_value a[4];
-  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  float *dy, *f, *dx; size_t ldy, lf, ldx; Geo g;
-  if (argc != 4 || !getF32(env, a[0], &dy, &ldy, "cosearch-blas: dy must be a Float32Array") ||
-      !getF32(env, a[1], &f, &lf, "cosearch-blas: filter must be a Float32Array") ||
-      !getF32(env, a[2], &dx, &ldx, "cosearch-blas: dx must be a Float32Array") || !getGeo(env, a[3], &g)) return nullptr;
+  static const char* const names[3] = {"dy", "filter", "dx"};
+  ConvArgs args;
+  if (!convArgs(env, info, names, &args)) return nullptr;
+  float *dy = args.p[0], *f = args.p[1], *dx = args.p[2]; const size_t ldy = args.len[0], lf = args.len[1], ldx = args.len[2]; const Geo& g = args.g;
   const int64_t K = g.K();
   if (!sizes(env, ldy, g.P() * g.co, "cosearch-blas: dy too small") || !sizes(env, lf, K * g.co, "cosearch-blas: filter too small") ||
       !sizes(env, ldx, g.n * g.h * g.w * g.ci, "cosearch-blas: dx too small")) return nullptr;
@@ -200,12 +211,10 @@ napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
 
 // conv2dBackpropFilter(x, dy, dw, geo): dw[K, co] = Σ_chunks im2col(x)ᵀ[K, P] · dy[P, co].
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
-  size_t argc = 4; napi_value a[4];
-  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
-  float *x, *dy, *dw; size_t lx, ldy, ldw; Geo g;
-  if (argc != 4 || !getF32(env, a[0], &x, &lx, "cosearch-blas: x must be a Float32Array") ||
-      !getF32(env, a[1], &dy, &ldy, "cosearch-blas: dy must be a Float32Array") ||
-      !getF32(env, a[2], &dw, &ldw, "cosearch-blas: dw must be a Float32Array") || !getGeo(env, a[3], &g)) return nullptr;
+  static const char* const names[3] = {"x", "dy", "dw"};
+  ConvArgs args;
+  if (!convArgs(env, info, names, &args)) return nullptr;
+  float *x = args.p[0], *dy = args.p[1], *dw = args.p[2]; const size_t lx = args.len[0], ldy = args.len[1], ldw = args.len[2]; const Geo& g = args.g;
   const int64_t K = g.K();
   if (!sizes(env, lx, g.n * g.h * g.w * g.ci, "cosearch-blas: x too small") || !sizes(env, ldy, g.P() * g.co, "cosearch-blas: dy too small") ||
       !sizes(env, ldw, K * g.co, "cosearch-blas: dw too small")) return nullptr;
