@@ -11,6 +11,7 @@ import { createMeanConfig, createSumConfig } from './Sum.js';
 import { createTileConfig } from './Tile.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainConfigs } from './BatchNormTrain.js';
 import { BLAS_KERNEL_NAMES, createBlasConfig, loadBlas } from './blas.js';
+import { registerMissingKernels } from './registerMissingKernels.js';
 
 /** The kernels registerEngineKernels() installs for the wasm backend, in registration order. */
 export const engineKernelConfigs: readonly KernelConfig[] = [
@@ -103,20 +104,13 @@ export const blasKernelsActive = (): boolean => {
  * Registers the fused batch-norm training kernels for wasm and cpu (names as `name/backend`), once. The cpu
  * backend gets them from this call alone: registerEngineKernels would also install wasm kernels before wasm's own.
  */
-export const registerFusedTrainingKernels = (): string[] => {
-  const registered: string[] = [];
-  for (const config of batchNormTrainConfigs) {
-    if (getKernel(config.kernelName, config.backendName) !== undefined) continue;
-    registerKernel(config);
-    registered.push(`${config.kernelName}/${config.backendName}`);
-  }
-  return registered;
-};
+export const registerFusedTrainingKernels = (): string[] => registerMissingKernels(batchNormTrainConfigs);
 
 export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD };
 export { blasStatus, setBlasEnabled } from './blas.js';
 export type { BlasStatus } from './blas.js';
 export { floatIo, sizeOf } from './floatIo.js';
+export { registerMissingKernels } from './registerMissingKernels.js';
 export type { FloatIo } from './floatIo.js';
 export {
   conv2DBackpropFilterConfig,

@@ -1,8 +1,7 @@
 // Fused fake-quantization kernels for the wasm and cpu backends: the uniform (STE) quantizer and the PACT
 // activation quantizer, forward and backward, each one pass over the tensor instead of 4–8 elementwise kernels.
-import { registerKernel, getKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { floatIo, sizeOf } from '../kernels/index.js';
+import { floatIo, registerMissingKernels, sizeOf } from '../kernels/index.js';
 
 /** Kernel names (custom: tfjs has no fake-quant kernels). */
 export const FAKE_QUANT = 'EngineFakeQuant';
@@ -157,12 +156,4 @@ export const fusedQuantKernelConfigs: readonly KernelConfig[] = FUSED_QUANT_BACK
 );
 
 /** Registers the fused quantizer kernels that are not registered yet; returns the names registered. */
-export const registerFusedQuantKernels = (): string[] => {
-  const registered: string[] = [];
-  for (const config of fusedQuantKernelConfigs) {
-    if (getKernel(config.kernelName, config.backendName) !== undefined) continue;
-    registerKernel(config);
-    registered.push(`${config.kernelName}/${config.backendName}`);
-  }
-  return registered;
-};
+export const registerFusedQuantKernels = (): string[] => registerMissingKernels(fusedQuantKernelConfigs);
