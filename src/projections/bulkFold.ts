@@ -9,6 +9,8 @@ export interface BulkFoldOptions {
   pageSize: number;
   /** Stop reading once the folds hold this many rows in total (the caller writes them and goes on by batches). */
   maxRows: number;
+  /** Checked between pages: true gives up the fold (the result is then undefined and nothing is written). */
+  stopped?: () => boolean;
 }
 
 /** What was folded: every event up to `position`, per projection. */
@@ -17,7 +19,7 @@ export interface BulkFoldResult {
   folds: { projection: Projection; fold: BulkFold }[];
 }
 
-/** Folds `selected` (those with a bulk mode) from position 0; undefined when none can or the log is empty. */
+/** Folds `selected` (those with a bulk mode) from position 0; undefined when none can, the log is empty or it was stopped. */
 export const bulkFoldFromZero = async (
   store: EventStore,
   selected: readonly Projection[],
@@ -33,6 +35,7 @@ export const bulkFoldFromZero = async (
   let next = store.readAll({ after: 0, maxCount: options.pageSize });
   for (;;) {
     const page = await next;
+    if (options.stopped?.() === true) return undefined;
     const last = page[page.length - 1]?.position;
     if (last === undefined) break;
     // Asynchronous stores (PostgreSQL) produce the next page while this one is folded.

@@ -43,7 +43,10 @@ export interface AppliedBatch {
 }
 
 export interface ProjectionRunner {
-  /** Checks versions (rebuilding changed projections), then follows `$all` live in the background. */
+  /**
+   * Checks versions (emptying changed projections), then, in the background, folds projections at checkpoint 0 in bulk
+   * (see `catchUp`) and follows `$all` live.
+   */
   start(): Promise<void>;
   /** Stops following; an in-flight batch finishes (commits or rolls back) first. */
   stop(): Promise<void>;
@@ -143,10 +146,17 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       notify({ position: last, events });
     });
 
-  /** Folds the projections still at 0 in memory and commits their rows with their checkpoints (exactly once). */
-  const bulkCatchUp = async (): Promise<void> => {
+  /**
+   * Folds the projections still at 0 in memory and commits their rows with their checkpoints (exactly once). Gives up
+   * (writing nothing) when `stopped` turns true between pages.
+   */
+  const bulkCatchUp = async (stopped?: () => boolean): Promise<void> => {
     const selected = projections.filter((p) => (checkpoints.get(p.name) ?? 0) === 0);
-    const folded = await bulkFoldFromZero(store, selected, { pageSize: options.bulkPageSize ?? 1000, maxRows: options.bulkMaxRows ?? 100_000 });
+    const folded = await bulkFoldFromZero(store, selected, {
+      pageSize: options.bulkPageSize ?? 1000,
+      maxRows: options.bulkMaxRows ?? 100_000,
+      ...(stopped === undefined ? {} : { stopped }),
+    });
     if (folded === undefined) return;
     const { position, folds } = folded;
     await serialized(async () => {
@@ -239,7 +249,12 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     if (running) return;
     await serialized(refresh);
     running = true;
-    loop = live();
+    loop = (async () => {
+      // Projections at checkpoint 0 (first start, version bump) are folded in bulk before following live, in the
+      // background so that start() returns at once. Should that fail, the live loop applies the same events by batches.
+      await bulkCatchUp(() => !running).catch((error: unknown) => options.onError?.(error));
+      await live();
+    })();
   };
 
   return {

@@ -171,18 +171,53 @@ describe.each(backends)('projections on %s', (_name, open) => {
 
   it('follows the store live and reports each committed batch', async () => {
     const { store, db } = backend;
-    await appendExperiment(store, 'e1', plans.slice(0, 2));
+    const before = await appendExperiment(store, 'e1', plans.slice(0, 2));
     const runner = createProjectionRunner({ store, db, projections: createDefaultProjections() });
     const seen: number[] = [];
-    runner.onApplied((batch) => seen.push(...batch.events.map((e) => e.position)));
+    const bulk: number[] = [];
+    runner.onApplied((batch) => (batch.events.length === 0 ? bulk.push(batch.position) : seen.push(...batch.events.map((e) => e.position))));
     await runner.start();
     try {
+      // The events already stored are folded in bulk (one empty batch at their head), then live batches follow.
+      await runner.waitForPosition(before);
+      expect(bulk).toEqual([before]);
       const head = await appendExperiment(store, 'e2', plans, 'running');
       await runner.waitForPosition(head);
-      expect(seen).toEqual(Array.from({ length: head }, (_, i) => i + 1));
+      expect(seen).toEqual(Array.from({ length: head - before }, (_, i) => before + i + 1));
+      expect(bulk).toEqual([before]);
       const q = createReadModelQueries(db);
       expect((await q.getExperiment('e2'))?.status).toBe('running');
       expect((await q.getProgress('e2'))?.counts.proposed).toBe(4);
+    } finally {
+      await runner.stop();
+    }
+  });
+
+  it('start() folds an existing log in bulk into the rows of a batched catch-up; a stop mid-fold writes nothing', async () => {
+    const { store, db } = backend;
+    for (const id of ['e1', 'e2', 'e3']) await appendExperiment(store, id, plans, id === 'e3' ? 'running' : 'completed');
+    const head = await store.headPosition();
+    const batched = createDefaultProjections().map((p): Projection => ({ ...p, createBulkFold: undefined }));
+    await createProjectionRunner({ store, db, projections: batched, batchSize: 4 }).catchUp();
+    const tables = async () => [await dumpTable(db, 'read_experiments'), await dumpTable(db, 'read_candidates')];
+    const expected = await tables();
+
+    // A version bump empties the tables; stopped right after start, while the bulk fold reads its first page, the
+    // runner writes no rows and leaves the checkpoints at 0.
+    const emptied = createProjectionRunner({ store, db, projections: createDefaultProjections().map((p) => ({ ...p, version: p.version + 1 })), bulkPageSize: 2 });
+    await emptied.start();
+    await emptied.stop();
+    expect([...(await readCheckpoints(db)).values()].map((c) => c.position)).toEqual([0, 0]);
+    expect(await tables()).toEqual([[], []]);
+
+    const runner = createProjectionRunner({ store, db, projections: createDefaultProjections() });
+    const batches: number[] = [];
+    runner.onApplied((batch) => batches.push(batch.events.length));
+    await runner.start();
+    try {
+      await runner.waitForPosition(head);
+      expect(batches).toEqual([0]); // one bulk write, no event-by-event batches
+      expect(await tables()).toEqual(expected);
     } finally {
       await runner.stop();
     }
