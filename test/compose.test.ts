@@ -1,5 +1,9 @@
-// Parses docker-compose.yml (there is no Docker engine here) and checks its services, ports, env and build.
-import { existsSync, readFileSync } from 'node:fs';
+// Parses docker-compose.yml (there is no Docker engine here) and checks its services, ports, env and build; and,
+// where a Compose CLI is installed (`.ci/run` installs Debian's docker-compose), has `config` validate it.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -61,5 +65,47 @@ describe('docker-compose.yml', () => {
       .map((v) => v.split(':')[0] ?? '')
       .filter((source) => /^[a-z][a-z0-9-]*$/.test(source));
     for (const volume of named) expect(compose.volumes).toHaveProperty(volume);
+  });
+});
+
+/** A Compose CLI that validates without an engine: the v2 plugin (`docker compose`) or v1 (`docker-compose`). */
+const composeCli = ((): string[] | undefined => {
+  for (const cli of [['docker', 'compose'], ['docker-compose']]) {
+    const [command = '', ...args] = cli;
+    if (spawnSync(command, [...args, 'version'], { encoding: 'utf8' }).status === 0) return cli;
+  }
+  return undefined;
+})();
+if (composeCli === undefined) console.warn('docker-compose.yml: no Compose CLI found (docker compose / docker-compose); the `config` validation is skipped');
+
+describe.skipIf(composeCli === undefined)('docker-compose.yml through `compose config`', () => {
+  const [command = '', ...prefix] = composeCli ?? [];
+  const config = (file: string, env: Record<string, string>) =>
+    spawnSync(command, [...prefix, '-f', file, '--project-directory', new URL('..', import.meta.url).pathname, 'config', '-q'], {
+      encoding: 'utf8',
+      env: { ...process.env, COSEARCH_TOKENS: '', ...env },
+    });
+
+  it('accepts the file once COSEARCH_TOKENS is set, and refuses to start without it', () => {
+    const file = new URL('../docker-compose.yml', import.meta.url).pathname;
+    const valid = config(file, { COSEARCH_TOKENS: 'alice:admin:00' });
+    expect(valid.stderr).toBe('');
+    expect(valid.status).toBe(0);
+    const missing = config(file, { COSEARCH_TOKENS: '' });
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('set COSEARCH_TOKENS');
+  });
+
+  it('rejects a broken copy (so the check above can fail)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cosearch-compose-'));
+    try {
+      const broken = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8').replace('condition: service_healthy', 'condition: when_ready');
+      writeFileSync(join(dir, 'docker-compose.yml'), broken);
+      const result = config(join(dir, 'docker-compose.yml'), { COSEARCH_TOKENS: 'alice:admin:00' });
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('condition');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
