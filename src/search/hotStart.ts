@@ -1,7 +1,7 @@
 // Hot start (the HotNAS idea): the model zoo of earlier experiments becomes the initial population, each member
 // re-scored under this experiment's budget (infeasible ones get the penalty, so they are rarely chosen as parents).
 import type { EventStore } from '../store/index.js';
-import type { SearchActionSpace } from './actionSpace.js';
+import type { SearchActionSpace } from './deps.js';
 import type { ExperimentConfig } from './config.js';
 import type { Member } from './controllers/evolution.js';
 import type { HardwareEvaluator } from './ports.js';

@@ -2,9 +2,7 @@
 // the accuracy oracle, the model zoo and the Pareto front.
 export { parseExperimentConfig, ExperimentConfigSchema } from './config.js';
 export type { ExperimentConfig, ExperimentConfigInput, ControllerParams } from './config.js';
-export type { ActionDim, ActionSpace, CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, TrainOptions, TrainResult, Violation } from './ports.js';
-export { createActionSpace } from './actionSpace.js';
-export type { SearchActionSpace } from './actionSpace.js';
+export type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, TrainOptions, TrainResult, Violation } from './ports.js';
 export type { Controller, ChildResult, LearnResult, Proposal, ProposeContext } from './controllers/controller.js';
 export { createController, policySeed } from './controllers/factory.js';
 export { createRandomController } from './controllers/random.js';

@@ -4,13 +4,12 @@
 import { CosearchError } from '../errors.js';
 import { derivedEventId, experimentStreamId, newEvent, type EventData, type ExperimentEventType } from '../events/index.js';
 import { isWrongExpectedRevisionError, type EventStore } from '../store/index.js';
-import type { Candidate } from '../space/candidate.js';
-import { createActionSpace } from './actionSpace.js';
+import type { Candidate } from './deps.js';
 import { parseExperimentConfig, type ExperimentConfig } from './config.js';
 import type { ChildResult, Controller } from './controllers/controller.js';
 import { createController } from './controllers/factory.js';
 import { decideNext, rewardOf, type SearchCommand } from './decide.js';
-import { createRng } from './deps.js';
+import { createActionSpace, createRng } from './deps.js';
 import { resolveSpace } from './spaces.js';
 import { evolve, initialState, type CandidateRecord, type SearchState } from './state.js';
 import { summarize, type SearchSummary } from './summary.js';

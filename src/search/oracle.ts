@@ -1,6 +1,6 @@
 // The accuracy oracle: a fixed, smooth formula of a candidate used instead of training in tests, dry runs and
 // the joint-vs-separate comparison. Bigger networks score higher; fewer weight/activation bits cost accuracy.
-import type { Candidate } from '../space/candidate.js';
+import type { Candidate } from './deps.js';
 import type { CandidateTrainer, EpochReport, TrainOptions, TrainResult } from './ports.js';
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));

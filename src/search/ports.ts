@@ -1,27 +1,6 @@
-// The narrow interfaces the search loop needs from its collaborators: the action space of a search space, the
-// hardware model and a trainer. Adapters to src/space, src/hardware and src/engine live in adapters.ts.
-import type { Candidate } from '../space/candidate.js';
-
-/** One discrete decision of the controller: `size` choices, a `kind` shared by every layer (heads are shared). */
-export interface ActionDim {
-  /** e.g. `layers[2].filters`. */
-  name: string;
-  /** Decision type shared across layers, e.g. `filters`; the RL policy shares one head per kind. */
-  kind: string;
-  size: number;
-}
-
-/** The action space of a search space: a fixed-length vector of discrete choices, and its decoding. */
-export interface ActionSpace {
-  readonly spaceName: string;
-  readonly dims: readonly ActionDim[];
-  /** Builds the candidate an action vector describes (folding PE = SIMD = 1 when the space auto-folds). */
-  decode(actions: readonly number[]): Candidate;
-  /** The action dims that matter for a given vector (e.g. layers beyond the chosen depth are ignored). */
-  usedDims(actions: readonly number[]): boolean[];
-  /** Whether folding is chosen by the hardware model instead of the controller. */
-  readonly autoFold: boolean;
-}
+// The narrow interfaces the search loop needs from its collaborators: the hardware model and a trainer (the action
+// space of a search space is src/space's createActionSpace). Adapters: hardwareAdapter.ts, engineTrainer.ts.
+import type { Candidate } from './deps.js';
 
 /** A constraint a design breaks, with how far. */
 export interface Violation {

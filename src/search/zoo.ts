@@ -2,7 +2,7 @@
 // new experiment started (so a resumed hot start sees exactly the same zoo).
 import { asExperimentEvent, experimentIdFromStream } from '../events/index.js';
 import type { EventStore } from '../store/index.js';
-import type { Candidate } from '../space/candidate.js';
+import type { Candidate } from './deps.js';
 
 /** One trained candidate of an earlier experiment. */
 export interface ZooEntry {

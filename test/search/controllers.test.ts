@@ -1,7 +1,7 @@
 // Controllers in isolation: the Pareto front, evolution's mutation, the RL policy's checkpoint round trip and learning.
 import { describe, expect, it } from 'vitest';
-import { createActionSpace, createPolicy, createRlController, mutate, oracleAccuracy, paretoFront } from '../../src/search/index.js';
-import { createRng, QUICK_SPACE, QNAS_SPACE, validateCandidate } from '../../src/space/index.js';
+import { createPolicy, createRlController, mutate, oracleAccuracy, paretoFront } from '../../src/search/index.js';
+import { createActionSpace, createRng, QUICK_SPACE, QNAS_SPACE, validateCandidate } from '../../src/space/index.js';
 
 describe('controllers', () => {
   it('keeps exactly the non-dominated points on the Pareto front', () => {

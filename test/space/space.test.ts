@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FINN_SPACE, QNAS_AUTO_SPACE, QNAS_SPACE, QUICK_SPACE, actionSpec, candidateHash, createRng, decodeCandidate,
-  encodeCandidate, inferShapes, parseSearchSpace, resolveSearchSpace, sampleCandidate, validateCandidate, type Candidate,
+  FINN_SPACE, QNAS_AUTO_SPACE, QNAS_SPACE, QUICK_SPACE, candidateHash, createActionSpace, createRng, inferShapes,
+  parseSearchSpace, resolveSearchSpace, sampleCandidate, validateCandidate, type Candidate,
 } from '../../src/space/index.js';
 
 const spaces = [QNAS_SPACE, QNAS_AUTO_SPACE, QUICK_SPACE, FINN_SPACE];
@@ -14,23 +14,44 @@ const readExample = (name: string): unknown => JSON.parse(readFileSync(new URL(`
 describe('search space', () => {
   it('decodes the encoding of any sampled candidate back to the same candidate in every preset', () => {
     for (const space of spaces) {
+      const actions = createActionSpace(space);
       fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
         const c = sampleCandidate(space, createRng(seed));
-        expect(decodeCandidate(encodeCandidate(c, space), space)).toEqual(c);
+        expect(actions.decode(actions.encode(c))).toEqual(c);
       }), { numRuns: 100 });
     }
   });
 
-  it('lists only the searched knobs in the action spec, with their choice counts', () => {
-    const spec = actionSpec(QNAS_SPACE);
-    expect(spec[0]).toMatchObject({ name: 'depth', choices: 9 });
-    expect(spec.find((e) => e.name === 'L0.filters')?.choices).toBe(4);
-    expect(spec.find((e) => e.name === 'L0.kernelSize')?.choices).toBe(4);
-    expect(spec.find((e) => e.name === 'L0.weightFracBits')?.choices).toBe(7);
-    expect(spec.some((e) => e.field === 'padding')).toBe(false);
-    expect(actionSpec(QNAS_AUTO_SPACE).some((e) => e.field === 'pe')).toBe(false);
+  it('decodes any action vector to a candidate whose encoding decodes to the same candidate in every preset', () => {
+    for (const space of spaces) {
+      const actions = createActionSpace(space);
+      const vector = fc.tuple(...actions.dims.map((d) => fc.integer({ min: 0, max: d.size - 1 })));
+      fc.assert(fc.property(vector, (a) => {
+        const c = actions.decode(a);
+        expect(actions.decode(actions.encode(c))).toEqual(c);
+        const used = actions.usedDims(a);
+        expect(actions.encode(c).filter((_, i) => used[i])).toEqual(a.filter((_, i) => used[i]));
+      }), { numRuns: 100 });
+    }
+  });
+
+  it('lists only the searched knobs in the action dims, with their choice counts', () => {
+    const dims = createActionSpace(QNAS_SPACE).dims;
+    expect(dims[0]).toEqual({ name: 'network.depth', kind: 'depth', size: 9 });
+    expect(dims.find((d) => d.name === 'layers[0].filters')?.size).toBe(4);
+    expect(dims.find((d) => d.name === 'layers[0].kernelSize')?.size).toBe(4);
+    expect(dims.find((d) => d.name === 'layers[0].weightFracBits')?.size).toBe(7);
+    expect(dims.some((d) => d.kind === 'padding')).toBe(false);
+    expect(createActionSpace(QNAS_AUTO_SPACE).dims.some((d) => d.kind === 'pe')).toBe(false);
     // depth + 14 conv slots × 9 knobs + classifier 4 bits + 2 folding
-    expect(spec.length).toBe(1 + 14 * 9 + 6);
+    expect(dims.length).toBe(1 + 14 * 9 + 6);
+  });
+
+  it('keeps the depth dim first even when the depth is fixed, so every vector has the same layout', () => {
+    const space = parseSearchSpace({ name: 'fixed', convLayers: { min: 3, max: 3 }, conv: { filters: [8, 16], kernelSize: [3] }, quant: { mode: 'bits', weightBits: [2, 4], activationBits: [4] } });
+    const actions = createActionSpace(space);
+    expect(actions.dims[0]).toEqual({ name: 'network.depth', kind: 'depth', size: 1 });
+    expect(actions.decode(actions.dims.map(() => 0)).layers.filter((l) => l.kind === 'conv')).toHaveLength(3);
   });
 
   it('samples the QNAS space within 6 to 14 conv layers ending in Dense(10)', () => {

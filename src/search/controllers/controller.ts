@@ -1,7 +1,6 @@
 // The one controller interface every search strategy implements (rl, random, evolution, separate, hotstart),
 // plus the shared result shape and helpers for uniform sampling.
-import type { Rng } from '../deps.js';
-import type { SearchActionSpace } from '../actionSpace.js';
+import type { Rng, SearchActionSpace } from '../deps.js';
 
 /** What a controller proposes: a full action vector, its per-dim log-probabilities, and how to treat it. */
 export interface Proposal {

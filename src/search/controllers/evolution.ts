@@ -1,7 +1,6 @@
 // Regularized (aging) evolution (Real et al. 2019): tournament selection from a FIFO population, one forced
 // mutation plus per-dim mutations; the oldest member dies. Hot start seeds the population from the model zoo.
-import type { SearchActionSpace } from '../actionSpace.js';
-import type { Rng } from '../deps.js';
+import type { Rng, SearchActionSpace } from '../deps.js';
 import { movingAverage, sampleUniform, type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
 
 /** A member of the population: who it is, its actions and the reward it earned. */

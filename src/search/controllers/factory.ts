@@ -1,6 +1,6 @@
 // Builds the controller an experiment config names. Seeds are derived from the experiment seed so two
 // experiments with the same config and seed start from the same policy.
-import type { SearchActionSpace } from '../actionSpace.js';
+import type { SearchActionSpace } from '../deps.js';
 import type { ExperimentConfig } from '../config.js';
 import type { Controller } from './controller.js';
 import { createEvolutionController, type Member } from './evolution.js';

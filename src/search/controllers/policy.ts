@@ -5,9 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers' Node bundle registers all of them on load.
 import '@tensorflow/tfjs-layers';
-import type { Rng } from '../deps.js';
-import { createRng } from '../deps.js';
-import type { ActionDim } from '../ports.js';
+import { createRng, type ActionDim, type Rng } from '../deps.js';
 
 /** Options of the policy network. */
 export interface PolicyOptions {

@@ -1,5 +1,5 @@
 // Random search: every candidate drawn uniformly from the action space. Stateless apart from the experiment rng.
-import type { SearchActionSpace } from '../actionSpace.js';
+import type { SearchActionSpace } from '../deps.js';
 import { movingAverage, sampleUniform, type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
 
 export const createRandomController = (space: SearchActionSpace): Controller => {

@@ -1,6 +1,6 @@
 // The joint RL controller of QNAS/FNAS: the LSTM policy samples architecture, bits and folding together;
 // REINFORCE with a moving-average baseline learns from each episode. PolicyUpdated carries the full checkpoint.
-import type { SearchActionSpace } from '../actionSpace.js';
+import type { SearchActionSpace } from '../deps.js';
 import { createPolicy, type PolicyCheckpoint } from './policy.js';
 import { type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
 

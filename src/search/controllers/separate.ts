@@ -1,6 +1,6 @@
 // The separate baseline of QNAS: first an RL search of the architecture alone for float accuracy (hardware
 // ignored), then the best architectures are quantized at uniform bit-widths, highest first, and auto-folded.
-import type { SearchActionSpace } from '../actionSpace.js';
+import type { SearchActionSpace } from '../deps.js';
 import { type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
 import { createRlController, type RlControllerOptions } from './rl.js';
 

@@ -1,8 +1,29 @@
-// The controller's view of a search space: a fixed-length vector of discrete choices (depth, then per conv layer
-// architecture, bits and folding, then per dense layer), decode to a candidate, nearest encode, uniform quantization.
-import type { Candidate, ConvLayer, DenseLayer, LayerFolding, LayerQuant } from '../space/candidate.js';
-import type { SearchSpace } from './deps.js';
-import type { ActionDim, ActionSpace } from './ports.js';
+// The one flat integer encoding of a candidate: a fixed-length vector of discrete choices (depth, then per conv
+// layer architecture, bits and folding, then per dense layer), decode to a candidate, nearest encode, uniform
+// quantization. Experiment logs record these vectors and the RL policy's heads follow this layout: never reorder it.
+import type { Candidate, ConvLayer, DenseLayer, LayerFolding, LayerQuant } from './candidate.js';
+import type { SearchSpace } from './searchSpace.js';
+
+/** One discrete decision of the controller: `size` choices, a `kind` shared by every layer (heads are shared). */
+export interface ActionDim {
+  /** e.g. `layers[2].filters`. */
+  name: string;
+  /** Decision type shared across layers, e.g. `filters`; the RL policy shares one head per kind. */
+  kind: string;
+  size: number;
+}
+
+/** The action space of a search space: a fixed-length vector of discrete choices, and its decoding. */
+export interface ActionSpace {
+  readonly spaceName: string;
+  readonly dims: readonly ActionDim[];
+  /** Builds the candidate an action vector describes (folding PE = SIMD = 1 when the space auto-folds). */
+  decode(actions: readonly number[]): Candidate;
+  /** The action dims that matter for a given vector (e.g. layers beyond the chosen depth are ignored). */
+  usedDims(actions: readonly number[]): boolean[];
+  /** Whether folding is chosen by the hardware model instead of the controller. */
+  readonly autoFold: boolean;
+}
 
 interface Slot {
   dim: ActionDim;
@@ -45,14 +66,16 @@ const buildSlots = (space: SearchSpace): Slot[] => {
 };
 
 /** Builds the action space of a search space (see the file header for the layout). */
-export const createActionSpace = (space: SearchSpace): ActionSpace & ActionSpaceExtras => {
+export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
   const slots = buildSlots(space);
   const dims = slots.map((s) => s.dim);
+  const slotIndex = new Map<string, number>();
+  slots.forEach((s, i) => { if (!slotIndex.has(`${s.layer}:${s.dim.kind}`)) slotIndex.set(`${s.layer}:${s.dim.kind}`, i); });
   const depthOf = (actions: readonly number[]): number => space.convLayers.min + (actions[0] ?? 0);
   const pick = (values: readonly unknown[], index: number | undefined): unknown => values[Math.min(index ?? 0, values.length - 1)];
   const valueOf = (actions: readonly number[], layer: number, kind: string, fallback: readonly unknown[]): unknown => {
-    const at = slots.findIndex((s) => s.layer === layer && s.dim.kind === kind);
-    return at < 0 ? fallback[0] : pick(slots[at]?.values ?? fallback, actions[at]);
+    const at = slotIndex.get(`${layer}:${kind}`);
+    return at === undefined ? fallback[0] : pick(slots[at]?.values ?? fallback, actions[at]);
   };
   const quantOf = (actions: readonly number[], layer: number): LayerQuant & LayerFolding => {
     const v = (kind: string, values: readonly number[]): number => Number(valueOf(actions, layer, kind, values));
@@ -134,7 +157,7 @@ export const createActionSpace = (space: SearchSpace): ActionSpace & ActionSpace
   return { spaceName: space.name, dims, decode, usedDims, autoFold: space.folding.mode === 'auto', encode, quantLevels, withUniformQuant, architectureDims };
 };
 
-/** What the baselines need beyond the loop's ActionSpace. */
+/** What the controllers and baselines need beyond the loop's ActionSpace. */
 export interface ActionSpaceExtras {
   /** Nearest action vector of any candidate (hot start maps zoo candidates of other spaces onto this one). */
   encode(candidate: Candidate): number[];
@@ -146,4 +169,5 @@ export interface ActionSpaceExtras {
   readonly architectureDims: readonly boolean[];
 }
 
+/** The full action space createActionSpace builds. */
 export type SearchActionSpace = ActionSpace & ActionSpaceExtras;
