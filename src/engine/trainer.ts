@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
 import type { Candidate } from '../space/candidate.js';
+import { backendLabel } from './backend.js';
 import { fillBatch, prepareData, type Dataset, type ImageSet, type Normalization, type PrepareDataOptions } from './data/index.js';
 import { buildModel, type QuantModel } from './model.js';
 import { createOptimizer, learningRateAt, type LrSchedule, type OptimizerName } from './optimizer.js';
@@ -74,7 +75,10 @@ export interface TrainResult {
   cpuSeconds: number;
   /** Training images stepped over per wall second (images × epochs ÷ trainSeconds). */
   imagesPerSec: number;
-  /** tfjs backend that trained: 'node' (tfjs-node), 'wasm' or 'cpu'. */
+  /**
+   * Backend that trained, labelled as TrainingStarted records it (backendLabel): 'node' (tfjs-node), 'wasm',
+   * 'wasm+blas' (wasm with the OpenBLAS conv kernels) or 'cpu'.
+   */
   backend: string;
   trainImages: number;
   validationImages: number;
@@ -224,7 +228,7 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
       trainSeconds,
       cpuSeconds,
       imagesPerSec: (history.length * batches * batchSize) / Math.max(trainSeconds, 1e-9),
-      backend: activeBackend(),
+      backend: backendLabel(activeBackend()),
       trainImages: data.train.count,
       validationImages: data.validation.count,
       history,

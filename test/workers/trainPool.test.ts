@@ -18,7 +18,7 @@ describe('training pool', () => {
       );
       expect(results).toHaveLength(3);
       for (const r of results) {
-        expect(r.backend).toBe('wasm');
+        expect(r.backend).toMatch(/^wasm(\+blas)?$/);
         expect(r.epochs).toBe(1);
         expect(r.accuracy).toBeGreaterThanOrEqual(0);
         expect([0, 1]).toContain(r.workerId);

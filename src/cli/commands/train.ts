@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
 import type { CommandModule } from 'yargs';
-import { backendLabel, defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type LrSchedule, type OptimizerName, type TrainOptions, type TrainResult } from '../../engine/index.js';
+import { defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type LrSchedule, type OptimizerName, type TrainOptions, type TrainResult } from '../../engine/index.js';
 import { CosearchError } from '../../errors.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
 
@@ -110,7 +110,7 @@ function createProgress(json: boolean): { hooks: Pick<TrainOptions, 'onBatch' | 
 function printSummary(result: TrainResult): void {
   console.log(`quantized validation accuracy ${pct(result.accuracy)}, test accuracy ${pct(result.testAccuracy)}`);
   const stopped = result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
-  console.log(`${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${backendLabel(result.backend)})`);
+  console.log(`${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${result.backend})`);
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
@@ -148,8 +148,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       const cpu = process.cpuUsage(cpuStart);
       const summary = {
         ...result,
-        // 'wasm+blas' when the optional OpenBLAS convolution kernels ran (see docs/engine-kernels.md)
-        kernels: backendLabel(result.backend),
+        // Same as `backend` ('wasm+blas' when the optional OpenBLAS convolution kernels ran, docs/engine-kernels.md);
+        // kept for scripts written when `backend` still said 'wasm' there.
+        kernels: result.backend,
         // images stepped over per CPU second: less noisy than img/s on a shared machine
         imagesPerCpuSec: (result.imagesPerSec * result.trainSeconds) / Math.max(result.cpuSeconds, 1e-9),
         loadSeconds,

@@ -32,6 +32,7 @@ interface TrainJson {
   plannedEpochs: number;
   stopReason: string;
   backend: string;
+  kernels: string;
   trainImages: number;
   validationImages: number;
   trainSeconds: number;
@@ -66,7 +67,8 @@ describe('cosearch train', () => {
     expect(run.stderr).not.toMatch(/BAD_USER_INPUT|INTERNAL/);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as TrainJson;
-    expect(json).toMatchObject({ epochs: 2, plannedEpochs: 2, stopReason: 'epochs', backend: 'wasm', trainImages: 288, validationImages: 32, kernels: expect.stringMatching(/^wasm(\+blas)?$/) });
+    expect(json).toMatchObject({ epochs: 2, plannedEpochs: 2, stopReason: 'epochs', backend: expect.stringMatching(/^wasm(\+blas)?$/), trainImages: 288, validationImages: 32, kernels: expect.stringMatching(/^wasm(\+blas)?$/) });
+    expect(json.backend).toBe(json.kernels);
     for (const acc of [json.accuracy, json.testAccuracy]) {
       expect(acc).toBeGreaterThanOrEqual(0);
       expect(acc).toBeLessThanOrEqual(1);
