@@ -28,8 +28,9 @@ export interface SqlExecutor {
    */
   upsert(table: string, columns: readonly string[], keyColumns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
   /**
-   * Inserts new rows (plain `INSERT`, the fastest load each driver offers); a duplicate key fails. For bulk loads into
-   * tables emptied in the same transaction. Every row gives a value for each of `columns`, in that order.
+   * Inserts new rows with the fastest load each driver offers (prepared `INSERT` on SQLite, `COPY` on PostgreSQL); a
+   * duplicate key fails (on PostgreSQL, as does a non-finite number, loading none of the call's rows). For bulk loads
+   * into tables emptied in the same transaction. Every row gives a value for each of `columns`, in that order.
    */
   insertMany(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
 }
