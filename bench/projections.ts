@@ -34,7 +34,7 @@ const candidateFor = (i: number): Record<string, unknown> => ({
 });
 
 /** One experiment like a real search makes: proposals, hardware, training with epochs, rewards, policy steps. */
-const experimentEvents = (experimentId: string, candidates: number, epochs: number, seed: number): EventToAppend[] => {
+export const experimentEvents = (experimentId: string, candidates: number, epochs: number, seed: number): EventToAppend[] => {
   let state = seed >>> 0;
   const next = (): number => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -76,7 +76,7 @@ const experimentEvents = (experimentId: string, candidates: number, epochs: numb
   return events;
 };
 
-const fill = async (store: EventStore, events: number): Promise<{ experiments: number; events: number; appendSeconds: number }> => {
+export const fill = async (store: EventStore, events: number): Promise<{ experiments: number; events: number; appendSeconds: number }> => {
   const candidatesPerExperiment = 600;
   let written = 0;
   let experiments = 0;
