@@ -1,6 +1,7 @@
 // Projection rebuild benchmark: appends ≥200,000 realistic experiment events to a SQLite store (and PostgreSQL
 // unless --no-pg), times a full rebuild of every read model from position 0 (bulk, and batched as the in-run
-// baseline), then pages listCandidates over one 10,000-candidate experiment. Args: [--events N] [--no-pg].
+// baseline) and its phases (read+decode+fold, empty, insert, commit), then pages listCandidates over one
+// 10,000-candidate experiment. Args: [--events N] [--no-pg].
 import os from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ import {
   type Projection,
   type SqlDatabase,
 } from '../src/projections/index.js';
+import { bulkFoldFromZero } from '../src/projections/bulkFold.js';
 import { createEventStore, type EventStore, type EventToAppend, type RecordedEvent } from '../src/store/index.js';
 
 const PG_URL = process.env.COSEARCH_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -171,6 +173,38 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1e6;
 };
 
+/**
+ * The bulk rebuild's phases, one after another as the runner runs them: reading, decoding and folding every event
+ * (streaming, only the rows are held), emptying the tables, inserting the rows, committing. Where the time goes.
+ */
+const measurePhases = async (store: EventStore, db: SqlDatabase, head: number): Promise<Record<string, number>> => {
+  if (db.dialect === 'sqlite') await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
+  const start = performance.now();
+  const folded = await bulkFoldFromZero(store, createDefaultProjections(), { pageSize: 1000, maxRows: Number.POSITIVE_INFINITY });
+  if (folded === undefined) throw new Error('expected events to fold');
+  const foldedAt = performance.now();
+  const marks: number[] = [];
+  await db.transaction(async (tx) => {
+    for (const { projection } of folded.folds) {
+      for (const table of projection.tables) await tx.exec(db.dialect === 'postgres' ? `TRUNCATE ${table}` : `DELETE FROM ${table}`);
+    }
+    marks.push(performance.now());
+    for (const { fold } of folded.folds) await fold.write(tx);
+    marks.push(performance.now());
+  });
+  const end = performance.now();
+  const [emptied = foldedAt, written = foldedAt] = marks;
+  const s = (ms: number): number => Number((ms / 1000).toFixed(3));
+  return {
+    readDecodeFoldSeconds: s(foldedAt - start),
+    emptySeconds: s(emptied - foldedAt),
+    insertSeconds: s(written - emptied),
+    commitSeconds: s(end - written),
+    totalSeconds: s(end - start),
+    eventsPerSec: Math.round(head / ((end - start) / 1000)),
+  };
+};
+
 /** The same rebuild through a second store handle that skips the catalog validation on read. */
 const rebuildUnvalidated = async (url: string, head: number): Promise<number> => {
   const store = await createEventStore(url, { validateOnRead: false });
@@ -213,6 +247,7 @@ const measure = async (url: string, events: number): Promise<Record<string, unkn
       }
       const [first, last] = [rounds[0], rounds[1]];
       if (first === undefined || last === undefined) throw new Error('expected two rounds');
+      const phases = await measurePhases(store, projections.db, head);
       const [candidates] = await projections.db.query('SELECT COUNT(*) AS n FROM read_candidates');
       // The same rebuild fed from memory: what the fold + read-model writes cost without the store's reads. Loaded
       // only now: 200,000 live events make every old-space collection of the rebuilds above slower.
@@ -239,6 +274,7 @@ const measure = async (url: string, events: number): Promise<Record<string, unkn
         rebuildBatchedEventsPerSec: rate(last.batched).perSec,
         rebuildBatchedEventsPerCpuSec: rate(last.batched).perCpuSec,
         firstRound: { bulk: rate(first.bulk), batched: rate(first.batched) },
+        phases,
         rebuildWithoutReadValidationEventsPerSec: await rebuildUnvalidated(url, head),
         candidateRows: Number(candidates?.n),
         listCandidates: await measureListCandidates(store, projections.db),
