@@ -2,17 +2,7 @@
 // heap, times dy in one wasm BatchMatMul, which XNNPACK runs as a fully-connected GEMM.
 import { Conv2DBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
-import {
-  assertChannelsLast,
-  assertKernelBackend,
-  createKernelRunner,
-  forwardPadding,
-  readPad,
-  readRoundingMode,
-  readShape4,
-  readPair,
-  shape4,
-} from './kernelUtils.js';
+import { readFilterGradientCall } from './convGradientCall.js';
 import { assertHeapBackend, createScratch, heapF32 } from './wasmHeap.js';
 
 /*
@@ -32,19 +22,14 @@ const channelMajor = createScratch();
  */
 const CHUNK_COLUMNS = 2048;
 
-const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs = {} }) => {
-  const kb = assertKernelBackend(backend, Conv2DBackpropFilter);
-  const b = assertHeapBackend(kb, Conv2DBackpropFilter);
-  const r = createKernelRunner(kb);
-  const { x, dy } = inputs;
-  if (x === undefined || dy === undefined) throw new Error(`${Conv2DBackpropFilter} expects inputs x and dy`);
-  assertChannelsLast(attrs, Conv2DBackpropFilter);
-  const [n, h, w, ci] = shape4(x, 'x');
-  const [, ho, wo, co] = shape4(dy, 'dy');
-  const filterShape = readShape4(attrs, 'filterShape');
-  const [sh, sw] = readPair(attrs, 'strides');
+const conv2DBackpropFilter: KernelFunc = (args) => {
+  const { r, x, dy, inShape, dyShape, filterShape, strides, pads } = readFilterGradientCall(args, Conv2DBackpropFilter, false);
+  const b = assertHeapBackend(r.backend, Conv2DBackpropFilter);
+  const [n, h, w, ci] = inShape;
+  const [, ho, wo, co] = dyShape;
   const [kh, kw] = filterShape;
-  const { top, left } = forwardPadding([n, h, w, ci], filterShape, [sh, sw], [1, 1], readPad(attrs), readRoundingMode(attrs), false);
+  const [sh, sw] = strides;
+  const { top, left } = pads;
   const rows = kh * kw * ci;
   const perImage = ho * wo;
   const xv = heapF32(b, x);

@@ -2,37 +2,19 @@
 // padded input times dy, summed over batch and space, all in wasm's own Slice/StridedSlice/Multiply/Sum kernels.
 import { DepthwiseConv2dNativeBackpropFilter } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  asInputList,
-  assertChannelsLast,
-  assertKernelBackend,
-  createKernelRunner,
-  forwardPadding,
-  readPad,
-  readRoundingMode,
-  readShape4,
-  readPair,
-  shape4,
-} from './kernelUtils.js';
+import { readFilterGradientCall } from './convGradientCall.js';
+import { asInputList } from './kernelUtils.js';
 
 /*
  * dW[a,b,c,m] = Σ_{n,i,j} x[n, i·sh + a·dh − top, j·sw + b·dw − left, c] · dy[n,i,j,c·M + m].
  * Each tap (a, b) is an elementwise product and a reduction: kh·kw passes over tensors of dy's size, which
  * is the depthwise conv's own cost order, so no transposes or matmuls are needed.
  */
-const depthwiseBackpropFilter: KernelFunc = ({ inputs, backend, attrs = {} }) => {
-  const name = DepthwiseConv2dNativeBackpropFilter;
-  const r = createKernelRunner(assertKernelBackend(backend, name));
-  const { x, dy } = inputs;
-  if (x === undefined || dy === undefined) throw new Error(`${name} expects inputs x and dy`);
-  assertChannelsLast(attrs, name);
-  const xShape = shape4(x, 'x');
-  const [n, outHeight, outWidth] = shape4(dy, 'dy');
-  const filterShape = readShape4(attrs, 'filterShape');
+const depthwiseBackpropFilter: KernelFunc = (args) => {
+  const { r, x, dy, inShape: xShape, dyShape, filterShape, strides, dilations, pads } =
+    readFilterGradientCall(args, DepthwiseConv2dNativeBackpropFilter, true);
+  const [n, outHeight, outWidth] = dyShape;
   const [kh, kw, channels, multiplier] = filterShape;
-  const strides = readPair(attrs, 'strides');
-  const dilations = readPair(attrs, 'dilations', 1);
-  const pads = forwardPadding(xShape, filterShape, strides, dilations, readPad(attrs), readRoundingMode(attrs), true);
   const spanH = (kh - 1) * dilations[0] + (outHeight - 1) * strides[0] + 1;
   const spanW = (kw - 1) * dilations[1] + (outWidth - 1) * strides[1] + 1;
   const bottom = Math.max(0, spanH - pads.top - xShape[1]);
