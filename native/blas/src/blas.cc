@@ -141,95 +141,106 @@ int64_t chunkImages(const Geo& g) {
   return c;
 }
 
-bool sizes(napi_env env, size_t got, int64_t want, const char* what) {
-  if ((int64_t)got < want) { napi_throw_range_error(env, nullptr, what); return false; }
-  return true;
+// How many floats an operand of the conv holds: the input image (x, dx), the filter (filter, dw) or the output (y, dy).
+enum Extent { kImage, kFilter, kOutput };
+int64_t extentOf(const Geo& g, Extent e) {
+  switch (e) {
+    case kImage: return g.n * g.h * g.w * g.ci;
+    case kFilter: return g.K() * g.co;
+    case kOutput: return g.P() * g.co;
+  }
+  return 0;
 }
 
-// The three conv entry points take (a, b, c, geo): three Float32Arrays named `names` and the geometry.
-struct ConvArgs { float* p[3]; size_t len[3]; Geo g; };
-bool convArgs(napi_env env, napi_callback_info info, const char* const names[3], ConvArgs* out) {
+// The three conv entry points take (a, b, c, geo): three Float32Arrays, each named and sized by its ConvOperand, and the
+// geometry. Every array is checked to hold its extent, in argument order.
+struct ConvOperand { const char* name; Extent extent; };
+struct ConvArgs { float* p[3]; Geo g; };
+bool convArgs(napi_env env, napi_callback_info info, const ConvOperand operands[3], ConvArgs* out) {
   size_t argc = 4; napi_value a[4];
   if (napi_get_cb_info(env, info, &argc, a, nullptr, nullptr) != napi_ok) {
     napi_throw_error(env, nullptr, "cosearch-blas: N-API call failed: napi_get_cb_info"); return false;
   }
   if (argc != 4) { napi_throw_type_error(env, nullptr, "cosearch-blas: expected 3 Float32Arrays and a geometry"); return false; }
+  size_t len[3];
   for (int i = 0; i < 3; i++) {
-    const std::string what = std::string("cosearch-blas: ") + names[i] + " must be a Float32Array";
-    if (!getF32(env, a[i], &out->p[i], &out->len[i], what.c_str())) return false;
+    const std::string what = std::string("cosearch-blas: ") + operands[i].name + " must be a Float32Array";
+    if (!getF32(env, a[i], &out->p[i], &len[i], what.c_str())) return false;
   }
-  return getGeo(env, a[3], &out->g);
+  if (!getGeo(env, a[3], &out->g)) return false;
+  for (int i = 0; i < 3; i++) {
+    if ((int64_t)len[i] < extentOf(out->g, operands[i].extent)) {
+      const std::string what = std::string("cosearch-blas: ") + operands[i].name + " too small";
+      napi_throw_range_error(env, nullptr, what.c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+// Calls body(b0, c, cols) for each chunk of chunkImages(g) images from image b0: c is g narrowed to the chunk's
+// images, cols the per-thread im2col scratch sized for a whole chunk.
+template <typename Body>
+void forEachChunk(const Geo& g, Body body) {
+  const int64_t step = chunkImages(g);
+  float* cols = scratchOf(step * g.ho * g.wo * g.K());
+  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
+    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
+    body(b0, c, cols);
+  }
 }
 
 // conv2d(x, filter[kh,kw,ci,co], y, geo): y[P, co] = im2col(x)[P, K] · filter[K, co].
 napi_value Conv2d(napi_env env, napi_callback_info info) {
-  static const char* const names[3] = {"x", "filter", "y"};
+  static const ConvOperand operands[3] = {{"x", kImage}, {"filter", kFilter}, {"y", kOutput}};
   ConvArgs args;
-  if (!convArgs(env, info, names, &args)) return nullptr;
-  float *x = args.p[0], *f = args.p[1], *y = args.p[2]; const size_t lx = args.len[0], lf = args.len[1], ly = args.len[2]; const Geo& g = args.g;
-  const int64_t K = g.K();
-  if (!sizes(env, lx, g.n * g.h * g.w * g.ci, "cosearch-blas: x too small") || !sizes(env, lf, K * g.co, "cosearch-blas: filter too small") ||
-      !sizes(env, ly, g.P() * g.co, "cosearch-blas: y too small")) return nullptr;
+  if (!convArgs(env, info, operands, &args)) return nullptr;
+  const float *x = args.p[0], *f = args.p[1]; float* y = args.p[2]; const Geo& g = args.g; const int64_t K = g.K();
   if (is1x1Plain(g)) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g.P(), (int)g.co, (int)K, 1.f, x, (int)K, f, (int)g.co, 0.f, y, (int)g.co);
     return nullptr;
   }
-  const int64_t per = g.ho * g.wo, step = chunkImages(g);
-  float* cols = scratchOf(step * per * K);
-  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
-    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
+  forEachChunk(g, [&](int64_t b0, const Geo& c, float* cols) {
     im2col(x + b0 * g.h * g.w * g.ci, cols, c);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)(c.n * per), (int)g.co, (int)K, 1.f, cols, (int)K, f, (int)g.co,
-                0.f, y + b0 * per * g.co, (int)g.co);
-  }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)c.P(), (int)g.co, (int)K, 1.f, cols, (int)K, f, (int)g.co,
+                0.f, y + b0 * g.ho * g.wo * g.co, (int)g.co);
+  });
   return nullptr;
 }
 
 // conv2dBackpropInput(dy, filter, dx, geo): cols[P, K] = dy[P, co] · filterᵀ[co, K]; dx = col2im(cols).
 napi_value Conv2dBackpropInput(napi_env env, napi_callback_info info) {
-  static const char* const names[3] = {"dy", "filter", "dx"};
+  static const ConvOperand operands[3] = {{"dy", kOutput}, {"filter", kFilter}, {"dx", kImage}};
   ConvArgs args;
-  if (!convArgs(env, info, names, &args)) return nullptr;
-  float *dy = args.p[0], *f = args.p[1], *dx = args.p[2]; const size_t ldy = args.len[0], lf = args.len[1], ldx = args.len[2]; const Geo& g = args.g;
-  const int64_t K = g.K();
-  if (!sizes(env, ldy, g.P() * g.co, "cosearch-blas: dy too small") || !sizes(env, lf, K * g.co, "cosearch-blas: filter too small") ||
-      !sizes(env, ldx, g.n * g.h * g.w * g.ci, "cosearch-blas: dx too small")) return nullptr;
+  if (!convArgs(env, info, operands, &args)) return nullptr;
+  const float *dy = args.p[0], *f = args.p[1]; float* dx = args.p[2]; const Geo& g = args.g; const int64_t K = g.K();
   if (is1x1Plain(g)) {
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)g.P(), (int)K, (int)g.co, 1.f, dy, (int)g.co, f, (int)g.co, 0.f, dx, (int)K);
     return nullptr;
   }
-  const int64_t per = g.ho * g.wo, step = chunkImages(g);
-  float* cols = scratchOf(step * per * K);
-  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
-    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(c.n * per), (int)K, (int)g.co, 1.f, dy + b0 * per * g.co, (int)g.co,
+  forEachChunk(g, [&](int64_t b0, const Geo& c, float* cols) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)c.P(), (int)K, (int)g.co, 1.f, dy + b0 * g.ho * g.wo * g.co, (int)g.co,
                 f, (int)g.co, 0.f, cols, (int)K);
     col2im(cols, dx + b0 * g.h * g.w * g.ci, c);
-  }
+  });
   return nullptr;
 }
 
 // conv2dBackpropFilter(x, dy, dw, geo): dw[K, co] = Σ_chunks im2col(x)ᵀ[K, P] · dy[P, co].
 napi_value Conv2dBackpropFilter(napi_env env, napi_callback_info info) {
-  static const char* const names[3] = {"x", "dy", "dw"};
+  static const ConvOperand operands[3] = {{"x", kImage}, {"dy", kOutput}, {"dw", kFilter}};
   ConvArgs args;
-  if (!convArgs(env, info, names, &args)) return nullptr;
-  float *x = args.p[0], *dy = args.p[1], *dw = args.p[2]; const size_t lx = args.len[0], ldy = args.len[1], ldw = args.len[2]; const Geo& g = args.g;
-  const int64_t K = g.K();
-  if (!sizes(env, lx, g.n * g.h * g.w * g.ci, "cosearch-blas: x too small") || !sizes(env, ldy, g.P() * g.co, "cosearch-blas: dy too small") ||
-      !sizes(env, ldw, K * g.co, "cosearch-blas: dw too small")) return nullptr;
+  if (!convArgs(env, info, operands, &args)) return nullptr;
+  const float *x = args.p[0], *dy = args.p[1]; float* dw = args.p[2]; const Geo& g = args.g; const int64_t K = g.K();
   if (is1x1Plain(g)) {
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.co, (int)g.P(), 1.f, x, (int)K, dy, (int)g.co, 0.f, dw, (int)g.co);
     return nullptr;
   }
-  const int64_t per = g.ho * g.wo, step = chunkImages(g);
-  float* cols = scratchOf(step * per * K);
-  for (int64_t b0 = 0; b0 < g.n; b0 += step) {
-    Geo c = g; c.n = (b0 + step <= g.n) ? step : g.n - b0;
+  forEachChunk(g, [&](int64_t b0, const Geo& c, float* cols) {
     im2col(x + b0 * g.h * g.w * g.ci, cols, c);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.co, (int)(c.n * per), 1.f, cols, (int)K,
-                dy + b0 * per * g.co, (int)g.co, b0 == 0 ? 0.f : 1.f, dw, (int)g.co);
-  }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)K, (int)g.co, (int)c.P(), 1.f, cols, (int)K,
+                dy + b0 * g.ho * g.wo * g.co, (int)g.co, b0 == 0 ? 0.f : 1.f, dw, (int)g.co);
+  });
   return nullptr;
 }
 
