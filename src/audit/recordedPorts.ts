@@ -29,6 +29,7 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
   let device = 'recorded';
   let backend = 'recorded';
   let trainImages = 0;
+  let finalTrainImages: number | undefined;
   for (const e of events) {
     const candidateId = field<string>(e, 'candidateId');
     if (e.type === 'CandidateProposed' && candidateId !== undefined) candidates.set(candidateId, { proposed: field(e, 'candidate') });
@@ -44,7 +45,8 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
       });
     } else if (e.type === 'TrainingStarted') {
       backend = field<string>(e, 'backend') ?? backend;
-      trainImages = field<number>(e, 'trainImages') ?? trainImages;
+      if (field<boolean>(e, 'final') === true) finalTrainImages = field<number>(e, 'trainImages') ?? finalTrainImages;
+      else trainImages = field<number>(e, 'trainImages') ?? trainImages;
       const float = field<boolean>(e, 'float') === true;
       open.set(candidateId, { key: `${canonicalJson(c.folded ?? c.proposed)}|${field<number>(e, 'epochs')}|${float}`, epochs: [] });
     } else if (e.type === 'EpochCompleted') {
@@ -75,6 +77,7 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
     trainer: {
       backend,
       trainImages,
+      ...(finalTrainImages === undefined ? {} : { finalTrainImages }),
       async train(candidate, options, onEpoch) {
         const queue = trainings.get(`${canonicalJson(candidate)}|${options.epochs}|${options.float === true}`);
         const recorded = queue?.shift();

@@ -88,8 +88,16 @@ export const TrainingConfig = z.strictObject({
   oracle: z.boolean().default(false),
 });
 
-/** Longer training of the best candidates after the search. topK 0 turns it off. */
-export const FinalTrainingConfig = z.strictObject({ topK: z.number().int().nonnegative().default(0), epochs: positiveInt.default(10) });
+/**
+ * Longer training of the best candidates after the search. topK 0 turns it off. A final run trains on the whole
+ * training split (less the validation split), not on `dataset.subset`, and reports test accuracy; `subset` limits it.
+ */
+export const FinalTrainingConfig = z.strictObject({
+  topK: z.number().int().nonnegative().default(0),
+  epochs: positiveInt.default(10),
+  /** Training images of a final run. @default the whole training split */
+  subset: positiveInt.optional(),
+});
 
 export const BudgetConfig = z.strictObject({
   /** Stop after this many proposals (pruned ones included). */

@@ -1,5 +1,6 @@
 // Adapts the training engine to the loop's CandidateTrainer: loads the dataset once (cached by the engine), proxy-
-// trains each candidate in this process, and trains the separate baseline's float phase at 16 bits.
+// trains each candidate in this process (on dataset.subset), trains final runs on the whole training split with test
+// accuracy, and trains the separate baseline's float phase at 16 bits.
 import type { Dataset } from '../engine/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { Candidate } from './deps.js';
@@ -34,14 +35,22 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
   const { dataset } = await loadDataset(source, options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const d: Dataset = dataset;
   const validationFraction = config.dataset.validationSplit;
-  const subset = config.dataset.subset;
+  const splitImages = d.train.count - Math.round(d.train.count * validationFraction); // as the engine splits
+  const proxySubset = config.dataset.subset;
+  const finalSubset = config.finalTraining.subset;
   return {
     backend: backendLabel(backend),
-    trainImages: subset ?? Math.round(d.train.count * (1 - validationFraction)),
+    trainImages: Math.min(proxySubset ?? splitImages, splitImages),
+    finalTrainImages: Math.min(finalSubset ?? splitImages, splitImages),
     async train(candidate: Candidate, train: TrainOptions, onEpoch: (e: EpochReport) => Promise<void> | void): Promise<TrainResult> {
+      const final = train.final === true;
+      // The subset is always passed: the engine's proxy mode would otherwise default to 5,000 images, not "all".
+      const subset = (final ? finalSubset : proxySubset) ?? splitImages;
       const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
         epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
-        validationFraction, proxy: true, ...(subset === undefined ? {} : { subset }),
+        validationFraction, subset,
+        // A proxy run validates on at most 1,000 images; a final run on the whole validation split, and is tested.
+        ...(final ? { evaluateTest: true } : { proxy: true }),
         ...(train.signal === undefined ? {} : { signal: train.signal }),
         onEpoch: (p) => onEpoch({ epoch: p.epoch, loss: p.loss, trainAccuracy: p.trainAccuracy, imagesPerSec: p.imagesPerSec, ...(p.valAccuracy === undefined ? {} : { valAccuracy: p.valAccuracy }) }),
       });

@@ -91,7 +91,8 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     const startedId = idFor(experimentId, 'TrainingStarted', kind, c.index);
     const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}) };
     await append(startedId, 'TrainingStarted', {
-      experimentId, candidateId: c.candidateId, backend: trainer.backend, epochs, batchSize: config.training.batchSize, trainImages: trainer.trainImages, ...extra,
+      experimentId, candidateId: c.candidateId, backend: trainer.backend, epochs, batchSize: config.training.batchSize,
+      trainImages: final ? (trainer.finalTrainImages ?? trainer.trainImages) : trainer.trainImages, ...extra,
     }, idFor(experimentId, 'HardwareEvaluated', c.index));
     const done = final ? c.finalEpochsDone : c.epochsDone;
     const abort = new AbortController();
@@ -100,7 +101,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     try {
       const result = await trainer.train(candidateToTrain(c), {
         epochs, batchSize: config.training.batchSize, learningRate: config.training.learningRate,
-        seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, signal: abort.signal,
+        seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), signal: abort.signal,
       }, async (epoch) => {
         // A rerun of an interrupted training repeats epochs already logged; their events stay as first written.
         if (epoch.epoch > done) {

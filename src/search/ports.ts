@@ -43,6 +43,11 @@ export interface TrainOptions {
   seed: number;
   /** Train the float network (the separate baseline's architecture phase) instead of the quantized one. */
   float?: boolean;
+  /**
+   * A final run (finalTraining) rather than a proxy: the engine trains on the whole training split (or
+   * `finalTraining.subset`) and also measures test accuracy.
+   */
+  final?: boolean;
   signal?: AbortSignal;
 }
 
@@ -59,7 +64,9 @@ export interface TrainResult {
 export interface CandidateTrainer {
   /** Backend name recorded in TrainingStarted, e.g. `oracle`, `wasm`, `tensorflow`. */
   readonly backend: string;
-  /** Number of training images, recorded in TrainingStarted. */
+  /** Number of training images of a proxy run, recorded in TrainingStarted. */
   readonly trainImages: number;
+  /** Number of training images of a final run (`final: true`), recorded in its TrainingStarted. @default trainImages */
+  readonly finalTrainImages?: number;
   train(candidate: Candidate, options: TrainOptions, onEpoch: (epoch: EpochReport) => Promise<void> | void): Promise<TrainResult>;
 }
