@@ -1,7 +1,7 @@
 // Commands: start, cancel and resume an experiment, rebuild a projection. Each validates its input, appends events
 // with the caller's token subject as `actor`, and lets the search runner (following the log) do the work.
 import { randomUUID } from 'node:crypto';
-import { Arg, Ctx, Field, Float, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { experimentStreamId, newEvent } from '../../events/index.js';
 import { CosearchError } from '../../errors.js';
@@ -55,19 +55,38 @@ const readExperiment = async (context: ApiContext, id: string): Promise<Recorded
   return events;
 };
 
+/** The arguments of cancelExperiment and resumeExperiment: the experiment, and why (a default names the caller). */
+@ArgsType()
+class LifecycleArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  reason?: string | null;
+}
+
+/** What cancel and resume differ in: the event appended, the verb of its default reason, and the refusal once ended. */
+interface LifecycleChange {
+  type: 'ExperimentCancelled' | 'ExperimentResumed';
+  verb: string;
+  refusal: (lastType: string) => string;
+}
+
 /**
- * Appends one event to an experiment that has not ended, expecting the revision just read (a concurrent append
- * surfaces as CONFLICT, and the client may retry), and answers with the experiment as its stream now says.
+ * Appends a lifecycle event (as an operator) to an experiment that has not ended, expecting the revision just read
+ * (a concurrent append surfaces as CONFLICT, and the client may retry), and answers with the experiment as its stream
+ * now says.
  */
-const appendToUnfinished = async (
-  context: ApiContext,
-  id: string,
-  refusal: (lastType: string) => string,
-  event: EventToAppend,
-): Promise<Experiment> => {
+const appendToUnfinished = async (context: ApiContext, { id, reason }: LifecycleArgs, change: LifecycleChange): Promise<Experiment> => {
+  const principal = assertRole(context.principal, 'operator');
+  const event = newEvent(
+    change.type,
+    { experimentId: id, reason: reason ?? `${change.verb} by ${principal.subject}` },
+    { correlationId: id, actor: principal.subject },
+  );
   const events = await readExperiment(context, id);
   const last = events.at(-1);
-  if (last !== undefined && TERMINAL_EVENTS.has(last.type)) throw new CosearchError('ILLEGAL_STATE', refusal(last.type), { field: 'id' });
+  if (last !== undefined && TERMINAL_EVENTS.has(last.type)) throw new CosearchError('ILLEGAL_STATE', change.refusal(last.type), { field: 'id' });
   await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
   return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
 };
@@ -90,36 +109,26 @@ export class MutationResolver {
   }
 
   @Mutation(() => Experiment, { description: 'Appends ExperimentCancelled to a running experiment.' })
-  async cancelExperiment(
-    @Ctx() context: ApiContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
-  ): Promise<Experiment> {
-    const principal = assertRole(context.principal, 'operator');
-    return appendToUnfinished(
-      context, id,
-      (lastType) => `experiment '${id}' has already ended (${lastType}); only a running experiment can be cancelled`,
-      newEvent('ExperimentCancelled', { experimentId: id, reason: reason ?? `cancelled by ${principal.subject}` }, { correlationId: id, actor: principal.subject }),
-    );
+  async cancelExperiment(@Ctx() context: ApiContext, @Args(() => LifecycleArgs) args: LifecycleArgs): Promise<Experiment> {
+    return appendToUnfinished(context, args, {
+      type: 'ExperimentCancelled',
+      verb: 'cancelled',
+      refusal: (lastType) => `experiment '${args.id}' has already ended (${lastType}); only a running experiment can be cancelled`,
+    });
   }
 
   @Mutation(() => Experiment, {
     description:
       'Appends ExperimentResumed to an unfinished experiment whose run stopped; the search runner queues it again and rebuilds its state from the log. Ended experiments cannot resume.',
   })
-  async resumeExperiment(
-    @Ctx() context: ApiContext,
-    @Arg('id', () => ID) id: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
-  ): Promise<Experiment> {
-    const principal = assertRole(context.principal, 'operator');
+  async resumeExperiment(@Ctx() context: ApiContext, @Args(() => LifecycleArgs) args: LifecycleArgs): Promise<Experiment> {
     // The request itself is recorded (who and when); the runner queues the experiment again on seeing it and
     // continues from the log, so a resume never repeats a decision.
-    return appendToUnfinished(
-      context, id,
-      (lastType) => `experiment '${id}' has ended (${lastType}) and cannot resume; start a new one with its config`,
-      newEvent('ExperimentResumed', { experimentId: id, reason: reason ?? `resumed by ${principal.subject}` }, { correlationId: id, actor: principal.subject }),
-    );
+    return appendToUnfinished(context, args, {
+      type: 'ExperimentResumed',
+      verb: 'resumed',
+      refusal: (lastType) => `experiment '${args.id}' has ended (${lastType}) and cannot resume; start a new one with its config`,
+    });
   }
 
   @Mutation(() => ProjectionRebuilt, { description: 'Drops a read model and replays the log into it (admin).' })
