@@ -1,7 +1,7 @@
 // Backend-neutral append and read steps: argument checks, catalog validation, the hash chain, and decoding rows.
 import { eventCatalog, validateEvent } from '../events/index.js';
 import { CosearchError } from '../errors.js';
-import type { EventMetadata, EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.js';
+import type { EventToAppend, ExpectedRevision, RecordedEvent } from './eventStore.js';
 import { canonicalJson, hashCanonicalEvent } from './hashChain.js';
 
 /** An event checked against the catalog, not yet placed in a stream. */
@@ -91,17 +91,6 @@ export const chainEvents = (prepared: readonly PreparedEvent[], lastRevision: nu
   });
 };
 
-/** A stored row in backend-neutral form (JSON already parsed). */
-export interface StoredRow {
-  id: string;
-  streamId: string;
-  revision: number;
-  position: number;
-  type: string;
-  data: unknown;
-  metadata: EventMetadata;
-}
-
 /**
  * How a backend checks stored data on read (the `validateOnRead` option):
  * - `'upcast'` (option `true`, the default): rows stored at an older (or newer) schemaVersion than the catalog's go
@@ -116,8 +105,11 @@ export type ReadValidation = 'upcast' | 'strict' | 'off';
 export const readValidationMode = (option: boolean | 'strict' | undefined): ReadValidation =>
   option === 'strict' ? 'strict' : option === false ? 'off' : 'upcast';
 
-/** Validates (and upcasts) a stored row on read as `mode` says. Unknown types pass through unchanged. */
-export const decodeRow = (row: StoredRow, mode: ReadValidation): RecordedEvent => {
+/**
+ * Validates (and upcasts) a stored row on read as `mode` says. The row comes in backend-neutral form (JSON already
+ * parsed) and is updated in place. Unknown types pass through unchanged.
+ */
+export const decodeRow = (row: RecordedEvent, mode: ReadValidation): RecordedEvent => {
   if (mode === 'off') return row;
   const stored = row.metadata.schemaVersion;
   if (mode === 'upcast') {
