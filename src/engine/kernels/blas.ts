@@ -96,6 +96,12 @@ const asShape4 = (info: TensorInfo | undefined): Shape4 | undefined => {
   return [a, b, c, d];
 };
 
+/** The forward conv's output shape [n, outH, outW, co] from the addon's geometry. */
+const outputShape = (g: readonly number[]): Shape4 => [g[0] ?? 0, g[13] ?? 0, g[14] ?? 0, g[4] ?? 0];
+
+/** Whether a gradient's dy has the forward output's shape (else the case is handed to the replaced kernel). */
+const matchesOutput = (dy: Shape4, g: readonly number[]): boolean => outputShape(g).every((d, i) => d === dy[i]);
+
 type BlasKernel = (addon: BlasAddon, args: Parameters<KernelFunc>[0]) => TensorInfo | undefined;
 
 // Each returns undefined for a case it does not take (the wrapper then calls the replaced kernel).
@@ -105,7 +111,7 @@ const conv2d: BlasKernel = (addon, { inputs, backend, attrs = {} }) => {
   const g = geometry(xs, fs, attrs, true);
   if (g === undefined) return undefined;
   const b = assertHeapBackend(backend as never, Conv2D);
-  const out = b.makeOutput([g[0] ?? 0, g[13] ?? 0, g[14] ?? 0, g[4] ?? 0], 'float32');
+  const out = b.makeOutput([...outputShape(g)], 'float32');
   addon.conv2d(heapF32(b, inputs['x'] as TensorInfo), heapF32(b, inputs['filter'] as TensorInfo), heapF32(b, out), g);
   return out;
 };
@@ -115,7 +121,7 @@ const conv2dBackpropInput: BlasKernel = (addon, { inputs, backend, attrs = {} })
   if (dys === undefined || fs === undefined) return undefined;
   const inShape = readShape4(attrs, 'inputShape');
   const g = geometry(inShape, fs, attrs, false);
-  if (g === undefined || dys[0] !== g[0] || dys[1] !== g[13] || dys[2] !== g[14] || dys[3] !== g[4]) return undefined;
+  if (g === undefined || !matchesOutput(dys, g)) return undefined;
   const b = assertHeapBackend(backend as never, Conv2DBackpropInput);
   const out = b.makeOutput([...inShape], 'float32');
   addon.conv2dBackpropInput(heapF32(b, inputs['dy'] as TensorInfo), heapF32(b, inputs['filter'] as TensorInfo), heapF32(b, out), g);
@@ -127,7 +133,7 @@ const conv2dBackpropFilter: BlasKernel = (addon, { inputs, backend, attrs = {} }
   if (xs === undefined || dys === undefined) return undefined;
   const filterShape = readShape4(attrs, 'filterShape');
   const g = geometry(xs, filterShape, attrs, false);
-  if (g === undefined || dys[0] !== g[0] || dys[1] !== g[13] || dys[2] !== g[14] || dys[3] !== g[4]) return undefined;
+  if (g === undefined || !matchesOutput(dys, g)) return undefined;
   const b = assertHeapBackend(backend as never, Conv2DBackpropFilter);
   const out = b.makeOutput([...filterShape], 'float32');
   addon.conv2dBackpropFilter(heapF32(b, inputs['x'] as TensorInfo), heapF32(b, inputs['dy'] as TensorInfo), heapF32(b, out), g);
