@@ -48,20 +48,27 @@ const scaleChannels = (x: TensorInfo, scale: TensorInfo, kernel: string): number
   throw new Error(`${kernel} expects a scale of 1 or ${last} values (the last axis of x), but got shape [${scale.shape.join(', ')}]`);
 };
 
+/**
+ * What both uniform fake-quant kernels read: x, its scale (one, or one per last-axis channel), the integer bounds and
+ * an output shaped like x. Views are taken after the output is allocated (an allocation may move the wasm heap).
+ */
+const readFakeQuantCall = ({ inputs, backend, attrs }: Parameters<KernelFunc>[0], kernel: string) => {
+  const x = input(inputs, 'x', kernel);
+  const scale = input(inputs, 'scale', kernel);
+  const qmin = numberAttr(attrs, 'qmin');
+  const qmax = numberAttr(attrs, 'qmax');
+  const channels = scaleChannels(x, scale, kernel);
+  const io = floatIo(backend);
+  const out = io.output([...x.shape]);
+  return { io, out, qmin, qmax, channels, xv: io.view(x), sv: io.view(scale) };
+};
+
 /*
  * Math.fround after each step reproduces the float32 ops the composed quantizer runs (an f64 result of one
  * +, −, ×, ÷ on f32 operands rounds to the same f32 as the f32 op), so fused and composed agree bit for bit.
  */
-const fakeQuant: KernelFunc = ({ inputs, backend, attrs }) => {
-  const x = input(inputs, 'x', FAKE_QUANT);
-  const scale = input(inputs, 'scale', FAKE_QUANT);
-  const qmin = numberAttr(attrs, 'qmin');
-  const qmax = numberAttr(attrs, 'qmax');
-  const channels = scaleChannels(x, scale, FAKE_QUANT);
-  const io = floatIo(backend);
-  const out = io.output([...x.shape]);
-  const xv = io.view(x);
-  const sv = io.view(scale);
+const fakeQuant: KernelFunc = (args) => {
+  const { io, out, qmin, qmax, channels, xv, sv } = readFakeQuantCall(args, FAKE_QUANT);
   const yv = io.view(out);
   for (let base = 0; base < xv.length; base += channels) {
     for (let c = 0; c < channels; c += 1) {
@@ -73,18 +80,10 @@ const fakeQuant: KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
-const fakeQuantGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const dy = input(inputs, 'dy', FAKE_QUANT_GRAD);
-  const x = input(inputs, 'x', FAKE_QUANT_GRAD);
-  const scale = input(inputs, 'scale', FAKE_QUANT_GRAD);
-  const qmin = numberAttr(attrs, 'qmin');
-  const qmax = numberAttr(attrs, 'qmax');
-  const channels = scaleChannels(x, scale, FAKE_QUANT_GRAD);
-  const io = floatIo(backend);
-  const out = io.output([...x.shape]);
+const fakeQuantGrad: KernelFunc = (args) => {
+  const dy = input(args.inputs, 'dy', FAKE_QUANT_GRAD);
+  const { io, out, qmin, qmax, channels, xv, sv } = readFakeQuantCall(args, FAKE_QUANT_GRAD);
   const dyv = io.view(dy);
-  const xv = io.view(x);
-  const sv = io.view(scale);
   const dxv = io.view(out);
   const lo = Float32Array.from(sv, (s) => s * qmin);
   const hi = Float32Array.from(sv, (s) => s * qmax);
