@@ -2,7 +2,9 @@
 // layer architecture, bits and folding, then per dense layer), decode to a candidate, nearest encode, uniform
 // quantization. Experiment logs record these vectors and the RL policy's heads follow this layout: never reorder it.
 import type { Candidate, ConvLayer, DenseLayer, LayerFolding, LayerQuant } from './candidate.js';
+import { allowsDownsampling } from './designRules.js';
 import type { SearchSpace } from './searchSpace.js';
+import { convOutputSize, poolOutputSize } from './shapes.js';
 
 /** One discrete decision of the controller: `size` choices, a `kind` shared by every layer (heads are shared). */
 export interface ActionDim {
@@ -65,9 +67,24 @@ const buildSlots = (space: SearchSpace): Slot[] => {
   return slots.filter((s) => s.dim.size > 1 || s.dim.kind === 'depth');
 };
 
+/** The smallest allowed value ≥ `min` when `value` is below it (the largest allowed when none reaches it). */
+const atLeast = (allowed: readonly number[], value: number, min: number): number =>
+  value >= min ? value : [...allowed].sort((a, b) => a - b).find((b) => b >= min) ?? Math.max(...allowed);
+
+/** A fixed-point format raised to at least `min` total bits: fraction bits first, then integer bits. */
+const fixedAtLeast = (intBits: readonly number[], fracBits: readonly number[], int: number, frac: number, min: number): { bits: number; intBits: number } => {
+  if (int + frac >= min) return { bits: int + frac, intBits: int };
+  const raisedFrac = [...fracBits].sort((a, b) => a - b).find((f) => f >= frac && int + f >= min);
+  if (raisedFrac !== undefined) return { bits: int + raisedFrac, intBits: int };
+  const raisedInt = atLeast(intBits, int, min - Math.max(...fracBits));
+  return { bits: raisedInt + Math.max(...fracBits), intBits: raisedInt };
+};
+
 /** Builds the action space of a search space (see the file header for the layout). */
 export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
   const slots = buildSlots(space);
+  const rules = space.rules;
+  const classifierLayer = space.convLayers.max + space.hiddenDense.count;
   const dims = slots.map((s) => s.dim);
   const slotIndex = new Map<string, number>();
   slots.forEach((s, i) => { if (!slotIndex.has(`${s.layer}:${s.dim.kind}`)) slotIndex.set(`${s.layer}:${s.dim.kind}`, i); });
@@ -81,25 +98,42 @@ export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
     const v = (kind: string, values: readonly number[]): number => Number(valueOf(actions, layer, kind, values));
     const fold: LayerFolding = space.folding.mode === 'searched'
       ? { pe: v('pe', space.folding.pe), simd: v('simd', space.folding.simd) } : { pe: 1, simd: 1 };
+    const hidden = layer !== classifierLayer;
+    const minW = rules?.minWeightBits ?? 1;
+    const minA = hidden ? (rules?.minActivationBits ?? 1) : 1;
     if (space.quant.mode === 'bits') {
-      return { weightBits: v('weightBits', space.quant.weightBits), activationBits: v('activationBits', space.quant.activationBits), ...fold };
+      return { weightBits: atLeast(space.quant.weightBits, v('weightBits', space.quant.weightBits), minW), activationBits: atLeast(space.quant.activationBits, v('activationBits', space.quant.activationBits), minA), ...fold };
     }
     const q = space.quant;
-    const wi = v('weightIntBits', q.weightIntBits);
-    const ai = v('activationIntBits', q.activationIntBits);
-    return { weightBits: wi + v('weightFracBits', q.weightFracBits), activationBits: ai + v('activationFracBits', q.activationFracBits), weightIntBits: wi, activationIntBits: ai, ...fold };
+    const weights = fixedAtLeast(q.weightIntBits, q.weightFracBits, v('weightIntBits', q.weightIntBits), v('weightFracBits', q.weightFracBits), minW);
+    const activations = fixedAtLeast(q.activationIntBits, q.activationFracBits, v('activationIntBits', q.activationIntBits), v('activationFracBits', q.activationFracBits), minA);
+    return { weightBits: weights.bits, activationBits: activations.bits, weightIntBits: weights.intBits, activationIntBits: activations.intBits, ...fold };
   };
   const decode = (actions: readonly number[]): Candidate => {
     const depth = depthOf(actions);
     const layers: Candidate['layers'] = [];
     let channels = space.input.channels;
+    const map = { size: Math.min(space.input.height, space.input.width), downsamplings: 0 };
     for (let i = 0; i < depth; i++) {
       const c = space.conv;
-      const pool = valueOf(actions, i, 'maxPool', c.maxPool) as ConvLayer['maxPool'] | null;
+      let pool = valueOf(actions, i, 'maxPool', c.maxPool) as ConvLayer['maxPool'] | null;
       const layer: ConvLayer = {
         kind: 'conv', filters: Number(valueOf(actions, i, 'filters', c.filters)), kernelSize: Number(valueOf(actions, i, 'kernelSize', c.kernelSize)),
         stride: Number(valueOf(actions, i, 'stride', c.stride)), padding: valueOf(actions, i, 'padding', c.padding) as ConvLayer['padding'], ...quantOf(actions, i),
       };
+      // Design rules: repair rather than reject, so every controller's proposal is a sane net.
+      if (layer.stride > 1 && !allowsDownsampling(rules, map.downsamplings, convOutputSize(map.size, layer.kernelSize, layer.stride, layer.padding))) layer.stride = 1;
+      if (rules?.kernelCoversStride === true && layer.kernelSize < layer.stride) {
+        const covering = c.kernelSize.filter((k) => k >= layer.stride).sort((a, b) => a - b)[0];
+        if (covering === undefined) layer.stride = 1; else layer.kernelSize = covering;
+      }
+      map.size = convOutputSize(map.size, layer.kernelSize, layer.stride, layer.padding);
+      if (layer.stride > 1) map.downsamplings += 1;
+      if (pool != null && pool.stride > 1) {
+        if (allowsDownsampling(rules, map.downsamplings, poolOutputSize(map.size, pool.size, pool.stride))) map.downsamplings += 1;
+        else pool = null;
+      }
+      if (pool != null) map.size = poolOutputSize(map.size, pool.size, pool.stride);
       if (pool !== null && pool !== undefined) layer.maxPool = { ...pool };
       // A skip that cannot add (shape mismatch) is dropped rather than producing an invalid candidate.
       if (valueOf(actions, i, 'skip', c.skip) === true && layer.stride === 1 && layer.padding === 'same' && layer.filters === channels && pool == null) layer.skip = true;

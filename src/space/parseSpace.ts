@@ -1,6 +1,7 @@
 // Custom search spaces from JSON: parseSearchSpace validates every list and bound with messages naming the field,
 // and resolveSearchSpace accepts a preset name or a JSON object.
 import type { InputSpec, MaxPool } from './candidate.js';
+import { parseDesignRules } from './designRules.js';
 import { SPACE_PRESETS, type FoldingSpace, type QuantSpace, type SearchSpace } from './searchSpace.js';
 import { SpaceError, spaceErrorFromIssues, type SpaceIssue } from './spaceError.js';
 
@@ -95,9 +96,10 @@ export const parseSearchSpace = (json: unknown): SearchSpace => {
   let folding: FoldingSpace = { mode: 'auto' };
   if (foldRaw.mode === 'searched') folding = { mode: 'searched', pe: r.ints(foldRaw, 'pe', 'folding.', 1, 65536), simd: r.ints(foldRaw, 'simd', 'folding.', 1, 65536) };
   else if (foldRaw.mode !== 'auto') r.issues.push({ path: 'folding.mode', field: 'mode', allowed: ['auto', 'searched'], message: `expects 'auto' or 'searched', but got ${JSON.stringify(foldRaw.mode)}` });
+  const rules = json.rules === undefined ? undefined : parseDesignRules(r.record(json, 'rules', ''), r.issues);
   if (r.issues.length > 0) throw spaceErrorFromIssues('search space', r.issues);
   const description = typeof json.description === 'string' ? json.description : undefined;
-  return { name, ...(description === undefined ? {} : { description }), input, classes, convLayers, conv, hiddenDense, quant, folding };
+  return { name, ...(description === undefined ? {} : { description }), input, classes, convLayers, conv, hiddenDense, quant, folding, ...(rules === undefined ? {} : { rules }) };
 };
 
 /** A preset by name (qnas, qnas-auto, quick, finn) or a custom space object. Throws SpaceError on an unknown name. */

@@ -1,6 +1,7 @@
 // The search space as data: per-layer value lists, layer counts, and which knobs are searched (including whether
 // folding is searched or delegated to auto-folding), plus the named presets (qnas, qnas-auto, quick, finn).
 import { CIFAR10_INPUT, type InputSpec, type MaxPool } from './candidate.js';
+import type { DesignRules } from './designRules.js';
 
 /** Quantization choices. `fixed`: FGNAS/QNAS integer + fraction bit lists; `bits`: total bit-width lists. */
 export type QuantSpace =
@@ -40,6 +41,8 @@ export interface SearchSpace {
   hiddenDense: { count: number; units: number[] };
   quant: QuantSpace;
   folding: FoldingSpace;
+  /** What the designer rules out (degenerate nets); the decoder repairs choices that break a rule. @default none */
+  rules?: DesignRules;
 }
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -66,6 +69,29 @@ export const QNAS_AUTO_SPACE: SearchSpace = {
   ...QNAS_SPACE,
   name: 'qnas-auto',
   description: 'QNAS space; PE/SIMD chosen by auto-folding to meet the throughput target',
+  folding: { mode: 'auto' },
+};
+
+/**
+ * The rules a designer states for the QNAS space on CIFAR-10. Measured on the paper-30k panel (docs/search.md,
+ * "Why sampled designs did not learn"): unconstrained samples shrink 32 px to 1–2 px with 1x1 stride-2 convs
+ * and 1-bit layers, and score near chance after the proxy.
+ */
+export const QNAS_RULES: DesignRules = { maxDownsamplings: 3, minFeatureMap: 4, kernelCoversStride: true, minWeightBits: 2, minActivationBits: 2 };
+
+/** The QNAS space under the designer's rules (QNAS_RULES), folding searched. */
+export const QNAS_CONSTRAINED_SPACE: SearchSpace = {
+  ...QNAS_SPACE,
+  name: 'qnas-constrained',
+  description: 'QNAS space with design rules: at most 3 downsamplings, a classifier map of at least 4x4, kernels that cover their stride, at least 2 bits',
+  rules: QNAS_RULES,
+};
+
+/** The constrained QNAS space with folding delegated to auto-folding. */
+export const QNAS_CONSTRAINED_AUTO_SPACE: SearchSpace = {
+  ...QNAS_CONSTRAINED_SPACE,
+  name: 'qnas-constrained-auto',
+  description: 'qnas-constrained; PE/SIMD chosen by auto-folding to meet the throughput target',
   folding: { mode: 'auto' },
 };
 
@@ -99,6 +125,8 @@ export const FINN_SPACE: SearchSpace = {
 export const SPACE_PRESETS: Readonly<Record<string, SearchSpace>> = {
   qnas: QNAS_SPACE,
   'qnas-auto': QNAS_AUTO_SPACE,
+  'qnas-constrained': QNAS_CONSTRAINED_SPACE,
+  'qnas-constrained-auto': QNAS_CONSTRAINED_AUTO_SPACE,
   quick: QUICK_SPACE,
   finn: FINN_SPACE,
 };

@@ -2,6 +2,7 @@
 // shapes) and, when a space is given, against its allowed values. Errors name the layer index, field and allowed values.
 import type { Candidate, Layer } from './candidate.js';
 import { allowedActivationBits, allowedWeightBits, type SearchSpace } from './searchSpace.js';
+import { collectRuleIssues } from './designRules.js';
 import { collectShapes } from './shapes.js';
 import { spaceErrorFromIssues, type SpaceIssue } from './spaceError.js';
 
@@ -106,6 +107,11 @@ export const collectSpaceIssues = (c: Candidate, space: SearchSpace, issues: Spa
       checkAllowed(issues, i, 'simd', layer.simd, space.folding.simd);
     }
   });
+  if (space.rules !== undefined) {
+    const shapes = collectShapes(c, []).layers;
+    const mapAfter = shapes.map((l) => Math.min(l.outH, l.outW));
+    collectRuleIssues(space.rules, space.name, c.layers.map((layer, index) => ({ index, layer })), mapAfter, issues);
+  }
 };
 
 // Every field was checked above, so no issue means the value has the Candidate shape.
