@@ -66,7 +66,8 @@ export const evolveProgress = (state: ProgressState, event: RecordedEvent): Prog
       const better = accuracy !== null && (state.bestAccuracy === null || accuracy > state.bestAccuracy);
       return {
         ...next,
-        trained: state.trained + 1,
+        // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
+        trained: state.trained + (num(data, 'rung') === null ? 1 : 0),
         training: Math.max(0, state.training - 1),
         ...(better ? { bestAccuracy: accuracy, bestCandidateId: str(data, 'candidateId') } : {}),
       };

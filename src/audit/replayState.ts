@@ -118,7 +118,8 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       return;
     case 'CandidateTrained': {
       const c = acc.candidates.get(event.data.candidateId);
-      acc.counts.trained += 1;
+      // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
+      if (event.data.rung === undefined) acc.counts.trained += 1;
       if (acc.bestAccuracy === null || event.data.accuracy > acc.bestAccuracy) acc.bestAccuracy = event.data.accuracy;
       if (c === undefined) return;
       c.status = 'trained';
@@ -154,6 +155,10 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       return;
     case 'ExperimentResumed':
       // An operator's request to pick the experiment up again; the search state it changes is nothing.
+      return;
+    case 'CandidatePromoted':
+    case 'RungClosed':
+      // Multi-fidelity decisions; the rung trainings they cause are CandidateTrained events with a `rung`.
       return;
     default: {
       const unhandled: never = event;

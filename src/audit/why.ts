@@ -66,6 +66,13 @@ const describe = (e: RecordedEvent): { summary: string; details: Record<string, 
       return { summary: `completed (${event.data.reason}); best ${event.data.bestCandidateId ?? 'none'}`, details: { bestCandidateId: event.data.bestCandidateId } };
     case 'ExperimentResumed':
       return { summary: `resumed (${event.data.reason})`, details: { reason: event.data.reason } };
+    case 'CandidatePromoted': {
+      const d = event.data;
+      return { summary: `promoted from rung ${d.fromRung} to ${d.toRung}: rank ${d.rank} of ${d.rungSize}, score ${d.score} ≥ cut-off ${d.cutoff}`,
+        details: { fromRung: d.fromRung, toRung: d.toRung, score: d.score, cutoff: d.cutoff, rank: d.rank, rungSize: d.rungSize } };
+    }
+    case 'RungClosed':
+      return { summary: `rung ${event.data.rung} closed at cut-off ${event.data.cutoff ?? 'none'}: ${event.data.promoted.length} promoted, ${event.data.cut.length} cut`, details: { ...event.data } };
     case 'TrainingStarted':
     case 'EpochCompleted':
     case 'ExperimentFailed':

@@ -80,7 +80,7 @@ export const derivedEventId = (...parts: Array<string | number>): string => {
 
 const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
   'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
-  'RewardAssigned', 'PolicyUpdated', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
+  'RewardAssigned', 'PolicyUpdated', 'CandidatePromoted', 'RungClosed', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
   'ExperimentResumed',
 ]);
 

@@ -56,6 +56,8 @@ export const TrainingStartedData = z.looseObject({
   batchSize: z.number().int().positive(),
   trainImages: count,
   workerId: z.string().optional(),
+  /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
+  rung: count.optional(),
 });
 
 export const EpochCompletedData = z.looseObject({
@@ -66,6 +68,8 @@ export const EpochCompletedData = z.looseObject({
   trainAccuracy: z.number(),
   valAccuracy: z.number().optional(),
   imagesPerSec: z.number().nonnegative(),
+  /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
+  rung: count.optional(),
 });
 
 export const CandidateTrainedData = z.looseObject({
@@ -76,6 +80,8 @@ export const CandidateTrainedData = z.looseObject({
   epochs: count,
   trainSeconds: z.number().nonnegative(),
   backend: z.string(),
+  /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
+  rung: count.optional(),
 });
 
 export const RewardAssignedData = z.looseObject({
@@ -92,6 +98,36 @@ export const PolicyUpdatedData = z.looseObject({
   loss: z.number().optional(),
   /** Controller parameters or a reference to them; the search module owns the shape. */
   checkpoint: z.unknown().optional(),
+  /** Multi-fidelity search: the reward each child was learned from, and the rung it came from. */
+  rewards: z.array(z.looseObject({ candidateId: id, reward: z.number(), rung: count })).optional(),
+});
+
+/**
+ * Multi-fidelity search (successive halving): a candidate ranked in the top 1/η of the candidates finished at
+ * `fromRung`, so it trains again at `toRung` (longer, or on more images).
+ */
+export const CandidatePromotedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  fromRung: count,
+  toRung: z.number().int().positive(),
+  /** Its validation accuracy at `fromRung`. */
+  score: z.number(),
+  /** The bar it cleared: the score of the last candidate inside the top 1/η of the rung at the time. */
+  cutoff: z.number(),
+  /** Its rank (1 = best) among the `rungSize` candidates finished at `fromRung`. */
+  rank: z.number().int().positive(),
+  rungSize: z.number().int().positive(),
+});
+
+/** Multi-fidelity search: when the search stops, a rung's final cut-off, and which candidates it promoted and cut. */
+export const RungClosedData = z.looseObject({
+  experimentId: id,
+  rung: count,
+  /** Score of the last candidate inside the top 1/η of the rung; null when the rung kept nobody. */
+  cutoff: z.number().nullable(),
+  promoted: z.array(id),
+  cut: z.array(id),
 });
 
 export const ExperimentCompletedData = z.looseObject({
@@ -130,6 +166,8 @@ export const EpochCompleted = define('EpochCompleted', EpochCompletedData);
 export const CandidateTrained = define('CandidateTrained', CandidateTrainedData);
 export const RewardAssigned = define('RewardAssigned', RewardAssignedData);
 export const PolicyUpdated = define('PolicyUpdated', PolicyUpdatedData);
+export const CandidatePromoted = define('CandidatePromoted', CandidatePromotedData);
+export const RungClosed = define('RungClosed', RungClosedData);
 export const ExperimentCompleted = define('ExperimentCompleted', ExperimentCompletedData);
 export const ExperimentFailed = define('ExperimentFailed', ExperimentFailedData);
 export const ExperimentCancelled = define('ExperimentCancelled', ExperimentCancelledData);
@@ -145,6 +183,8 @@ export const ExperimentEvent = z.discriminatedUnion('type', [
   CandidateTrained,
   RewardAssigned,
   PolicyUpdated,
+  CandidatePromoted,
+  RungClosed,
   ExperimentCompleted,
   ExperimentFailed,
   ExperimentCancelled,
@@ -164,6 +204,8 @@ export type EpochCompleted = z.infer<typeof EpochCompleted>;
 export type CandidateTrained = z.infer<typeof CandidateTrained>;
 export type RewardAssigned = z.infer<typeof RewardAssigned>;
 export type PolicyUpdated = z.infer<typeof PolicyUpdated>;
+export type CandidatePromoted = z.infer<typeof CandidatePromoted>;
+export type RungClosed = z.infer<typeof RungClosed>;
 export type ExperimentCompleted = z.infer<typeof ExperimentCompleted>;
 export type ExperimentFailed = z.infer<typeof ExperimentFailed>;
 export type ExperimentCancelled = z.infer<typeof ExperimentCancelled>;

@@ -93,6 +93,8 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
     case 'ExperimentFailed':
     case 'ExperimentCancelled':
     case 'ExperimentResumed':
+    case 'CandidatePromoted':
+    case 'RungClosed':
       return undefined;
     default: {
       const unhandled: never = event;

@@ -45,7 +45,8 @@ const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent
       if (!event.data.feasible) next.counts.pruned += 1;
       break;
     case 'CandidateTrained':
-      next.counts.trained += 1;
+      // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
+      if (event.data.rung === undefined) next.counts.trained += 1;
       if (next.bestAccuracy === null || event.data.accuracy > next.bestAccuracy) {
         next.bestCandidateId = event.data.candidateId;
         next.bestAccuracy = event.data.accuracy;
@@ -71,6 +72,8 @@ const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent
     case 'RewardAssigned':
     case 'PolicyUpdated':
     case 'ExperimentResumed':
+    case 'CandidatePromoted':
+    case 'RungClosed':
       break;
     default: {
       const unhandled: never = event;

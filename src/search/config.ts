@@ -99,6 +99,26 @@ export const FinalTrainingConfig = z.strictObject({
   subset: positiveInt.optional(),
 });
 
+/** One rung above the proxy: a longer training (and optionally on more images) for the candidates promoted to it. */
+export const RungConfig = z.strictObject({
+  /** Epochs of a training at this rung. */
+  epochs: positiveInt,
+  /** Training images at this rung. @default dataset.subset (the proxy's images) */
+  subset: positiveInt.optional(),
+});
+
+/**
+ * Multi-fidelity search by asynchronous successive halving (ASHA, Li et al. 2020). Rung 0 is the proxy
+ * (`training`); whenever a candidate ranks in the top 1/`reduction` of the candidates finished at a rung, it is
+ * promoted and trains again at the next rung. Promotions come before new proposals, top rungs first.
+ */
+export const MultiFidelityConfig = z.strictObject({
+  /** η: a rung keeps the top 1/reduction of its candidates. @default 3 */
+  reduction: z.number().int().min(2).default(3),
+  /** The rungs above the proxy, lowest first. */
+  rungs: z.array(RungConfig).min(1).max(8),
+});
+
 export const BudgetConfig = z.strictObject({
   /** Stop after this many proposals (pruned ones included). */
   maxCandidates: positiveInt.default(50),
@@ -129,6 +149,8 @@ export const ExperimentConfigSchema = z.strictObject({
   training: TrainingConfig.default({ epochs: 1, batchSize: 64, learningRate: 0.001, oracle: false }),
   finalTraining: FinalTrainingConfig.default({ topK: 0, epochs: 10 }),
   budget: BudgetConfig.default({ maxCandidates: 50 }),
+  /** Successive-halving rungs above the proxy; absent: every candidate trains once, at the proxy. */
+  multiFidelity: MultiFidelityConfig.optional(),
   penalty: PenaltyConfig.default({ base: 0.1, scale: 0.5 }),
   /**
    * `accuracy`: the reward of a feasible design is its accuracy. `pareto`: the same reward, and the front over
@@ -144,6 +166,7 @@ export const ExperimentConfigSchema = z.strictObject({
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 export type ControllerParams = z.infer<typeof ControllerConfig>;
+export type MultiFidelity = z.infer<typeof MultiFidelityConfig>;
 
 const describe = (value: unknown): string => {
   if (value === undefined) return 'nothing';

@@ -1,14 +1,19 @@
 // The loop's decider: from the folded state and the config, the one next command. Pure (time arrives as `nowMs`).
-// Order: finish the oldest unfinished candidate, then the policy update of a complete episode, then the stop
-// rules (with the final top-k training), then the next proposal.
+// Order: finish the oldest unfinished candidate, then multi-fidelity rung training and promotions, then the
+// policy update of a complete episode, then the stop rules (closing rungs, the final top-k training), then the
+// next proposal.
 import { resolveDevice } from '../hardware/index.js';
 import type { ExperimentConfig } from './config.js';
+import { byFidelity, nextPromotion, nextRungToClose, pendingRungTraining, type Promotion, type RungClosing } from './promotion.js';
 import { accuracyOf, countsOf, isFeasibleTrained, type CandidateRecord, type SearchState } from './state.js';
 
 export type SearchCommand =
   | { type: 'ProposeCandidate'; index: number }
   | { type: 'EvaluateHardware'; candidate: CandidateRecord }
-  | { type: 'TrainCandidate'; candidate: CandidateRecord; final: boolean }
+  /** `rung`: a multi-fidelity rung (1 and up); absent for the proxy and final runs. */
+  | { type: 'TrainCandidate'; candidate: CandidateRecord; final: boolean; rung?: number }
+  | { type: 'PromoteCandidate'; promotion: Promotion }
+  | { type: 'CloseRung'; closing: RungClosing }
   | { type: 'AssignReward'; candidate: CandidateRecord }
   | { type: 'UpdatePolicy'; step: number; children: CandidateRecord[] }
   | { type: 'CompleteExperiment'; reason: string }
@@ -24,16 +29,22 @@ export const stopReason = (state: SearchState, config: ExperimentConfig, nowMs: 
   }
   if (counts.proposed >= budget.maxCandidates) return `max candidates (${budget.maxCandidates}) reached`;
   if (budget.maxTrained !== undefined && counts.trained >= budget.maxTrained) return `max trained (${budget.maxTrained}) reached`;
-  if (budget.maxWallSeconds !== undefined && state.started !== undefined) {
-    const elapsed = (nowMs - Date.parse(state.started.recordedAt)) / 1000;
-    if (elapsed >= budget.maxWallSeconds) return `max wall time (${budget.maxWallSeconds} s) reached`;
-  }
+  if (wallTimeUp(state, config, nowMs)) return `max wall time (${budget.maxWallSeconds} s) reached`;
   return undefined;
 };
 
-/** The top-k feasible trained candidates by proxy accuracy (earlier first on ties). */
-export const topK = (state: SearchState, k: number): CandidateRecord[] =>
-  state.candidates.filter(isFeasibleTrained).sort((a, b) => (b.trained?.accuracy ?? 0) - (a.trained?.accuracy ?? 0) || a.index - b.index).slice(0, k);
+/** True when `budget.maxWallSeconds` has passed since ExperimentStarted. */
+const wallTimeUp = (state: SearchState, config: ExperimentConfig, nowMs: number): boolean => {
+  const limit = config.budget.maxWallSeconds;
+  if (limit === undefined || state.started === undefined) return false;
+  return (nowMs - Date.parse(state.started.recordedAt)) / 1000 >= limit;
+};
+
+/**
+ * The top-k feasible trained candidates in fidelity order: the highest rung finished first, then the accuracy
+ * there (the proxy accuracy without multi-fidelity), earlier first on ties.
+ */
+export const topK = (state: SearchState, k: number): CandidateRecord[] => state.candidates.filter(isFeasibleTrained).sort(byFidelity).slice(0, k);
 
 export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: number): SearchCommand => {
   if (state.status !== 'running') return { type: 'Stop', status: state.status };
@@ -44,6 +55,12 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
     if (trainable && candidate.trained === undefined) return { type: 'TrainCandidate', candidate, final: false };
     return { type: 'AssignReward', candidate };
   }
+  // Multi-fidelity: finish a promoted candidate's rung, then promote, before the policy learns (so it learns from
+  // the best fidelity reached) and before new proposals. Past the wall-time budget nothing more is promoted.
+  const pending = pendingRungTraining(state);
+  if (pending !== undefined) return { type: 'TrainCandidate', candidate: pending.candidate, final: false, rung: pending.rung };
+  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
+  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
   const perEpisode = config.controller.childrenPerEpisode;
   const episodes = Math.floor(state.candidates.length / perEpisode);
   if (state.policySteps < episodes) {
@@ -52,6 +69,8 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
   }
   const reason = stopReason(state, config, nowMs);
   if (reason === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
+  const closing = nextRungToClose(state, config);
+  if (closing !== undefined) return { type: 'CloseRung', closing };
   for (const candidate of topK(state, config.finalTraining.topK)) {
     if (candidate.finalTrained === undefined) return { type: 'TrainCandidate', candidate, final: true };
   }
@@ -73,12 +92,15 @@ const weightedReward = (accuracy: number, hw: { luts: number; throughputFps: num
   };
 };
 
-/** Reward of a candidate: accuracy when feasible (or float), else a penalty growing with the relative violation. */
-export const rewardOf = (candidate: CandidateRecord, config: ExperimentConfig): { reward: number; reason: string } => {
+/**
+ * Reward of a candidate: accuracy when feasible (or float), else a penalty growing with the relative violation.
+ * `trainedAccuracy` replaces the proxy accuracy (multi-fidelity: the learning accuracy of a higher rung).
+ */
+export const rewardOf = (candidate: CandidateRecord, config: ExperimentConfig, trainedAccuracy = candidate.trained?.accuracy): { reward: number; reason: string } => {
   const hw = candidate.hardware;
-  if (candidate.float) return { reward: candidate.trained?.accuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
+  if (candidate.float) return { reward: trainedAccuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
   if (hw?.feasible === true) {
-    const accuracy = candidate.trained?.accuracy ?? 0;
+    const accuracy = trainedAccuracy ?? 0;
     return config.objective === 'weighted' ? weightedReward(accuracy, hw, config) : { reward: accuracy, reason: 'validation accuracy' };
   }
   const excess = (hw?.violations ?? []).reduce((sum, v) => sum + Math.abs(v.actual - v.limit) / Math.max(Math.abs(v.limit), 1e-9), 0);

@@ -42,10 +42,11 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
     backend: backendLabel(backend),
     trainImages: Math.min(proxySubset ?? splitImages, splitImages),
     finalTrainImages: Math.min(finalSubset ?? splitImages, splitImages),
+    splitImages,
     async train(candidate: Candidate, train: TrainOptions, onEpoch: (e: EpochReport) => Promise<void> | void): Promise<TrainResult> {
       const final = train.final === true;
       // The subset is always passed: the engine's proxy mode would otherwise default to 5,000 images, not "all".
-      const subset = (final ? finalSubset : proxySubset) ?? splitImages;
+      const subset = (final ? finalSubset : train.subset ?? proxySubset) ?? splitImages;
       const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
         epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
         validationFraction, subset,

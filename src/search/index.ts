@@ -1,7 +1,7 @@
 // Public surface of the search module: experiment config, controllers, the event-sourced loop and runner,
 // the accuracy oracle, the model zoo and the Pareto front.
 export { parseExperimentConfig, ExperimentConfigSchema } from './config.js';
-export type { ExperimentConfig, ExperimentConfigInput, ControllerParams } from './config.js';
+export type { ExperimentConfig, ExperimentConfigInput, ControllerParams, MultiFidelity } from './config.js';
 export type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, TrainOptions, TrainResult, Violation } from './ports.js';
 export type { Controller, ChildResult, LearnResult, Proposal, ProposeContext } from './controllers/controller.js';
 export { createController, policySeed } from './controllers/factory.js';
@@ -13,8 +13,12 @@ export type { RlControllerOptions } from './controllers/rl.js';
 export { createSeparateController } from './controllers/separate.js';
 export { createPolicy } from './controllers/policy.js';
 export type { PolicyCheckpoint } from './controllers/policy.js';
-export { initialState, evolve, bestOf, countsOf } from './state.js';
-export type { SearchState, CandidateRecord, SearchStatus } from './state.js';
+export { initialState, evolve, bestOf, countsOf, scoreAt, topRungOf } from './state.js';
+export type { SearchState, CandidateRecord, RungRecord, SearchStatus } from './state.js';
+export { byFidelity, keptOf, learningAccuracy, nextPromotion, nextRungToClose, pendingRungTraining, rungStandings } from './promotion.js';
+export type { Promotion, RungClosing } from './promotion.js';
+export { feasibleExtras, feasiblePanel } from './panel.js';
+export type { FeasiblePanelOptions, PanelDesign } from './panel.js';
 export { decideNext, rewardOf, stopReason, topK } from './decide.js';
 export type { SearchCommand } from './decide.js';
 export { runExperiment, startExperiment } from './loop.js';

@@ -9,6 +9,7 @@ import { parseExperimentConfig, type ExperimentConfig } from './config.js';
 import type { ChildResult, Controller } from './controllers/controller.js';
 import { createController } from './controllers/factory.js';
 import { decideNext, rewardOf, type SearchCommand } from './decide.js';
+import { learningAccuracy } from './promotion.js';
 import { createActionSpace, createRng } from './deps.js';
 import { resolveSpace } from './spaces.js';
 import { evolve, initialState, type CandidateRecord, type SearchState } from './state.js';
@@ -85,23 +86,28 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     return state.ids.has(id);
   };
 
-  const train = async (c: CandidateRecord, final: boolean): Promise<void> => {
-    const epochs = final ? config.finalTraining.epochs : config.training.epochs;
-    const kind = final ? 'final' : 'proxy';
+  const train = async (c: CandidateRecord, final: boolean, rung?: number): Promise<void> => {
+    const rungConfig = rung === undefined ? undefined : config.multiFidelity?.rungs[rung - 1];
+    if (rung !== undefined && rungConfig === undefined) throw new CosearchError('ILLEGAL_STATE', `candidate ${c.candidateId} was promoted to rung ${rung}, but the config has ${config.multiFidelity?.rungs.length ?? 0} rungs`);
+    const epochs = rungConfig?.epochs ?? (final ? config.finalTraining.epochs : config.training.epochs);
+    const kind = final ? 'final' : rung === undefined ? 'proxy' : `rung${rung}`;
     const startedId = idFor(experimentId, 'TrainingStarted', kind, c.index);
-    const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}) };
+    const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}), ...(rung === undefined ? {} : { rung }) };
+    const subset = rungConfig?.subset;
+    const trainImages = final ? (trainer.finalTrainImages ?? trainer.trainImages)
+      : subset === undefined ? trainer.trainImages : Math.min(subset, trainer.splitImages ?? subset);
+    const cause = rung === undefined ? idFor(experimentId, 'HardwareEvaluated', c.index) : idFor(experimentId, 'CandidatePromoted', c.index, rung);
     await append(startedId, 'TrainingStarted', {
-      experimentId, candidateId: c.candidateId, backend: trainer.backend, epochs, batchSize: config.training.batchSize,
-      trainImages: final ? (trainer.finalTrainImages ?? trainer.trainImages) : trainer.trainImages, ...extra,
-    }, idFor(experimentId, 'HardwareEvaluated', c.index));
-    const done = final ? c.finalEpochsDone : c.epochsDone;
+      experimentId, candidateId: c.candidateId, backend: trainer.backend, epochs, batchSize: config.training.batchSize, trainImages, ...extra,
+    }, cause);
+    const done = final ? c.finalEpochsDone : rung === undefined ? c.epochsDone : (c.rungs.get(rung)?.epochsDone ?? 0);
     const abort = new AbortController();
     const onOuterAbort = (): void => abort.abort(options.signal?.reason);
     options.signal?.addEventListener('abort', onOuterAbort);
     try {
       const result = await trainer.train(candidateToTrain(c), {
         epochs, batchSize: config.training.batchSize, learningRate: config.training.learningRate,
-        seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), signal: abort.signal,
+        seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), ...(subset === undefined ? {} : { subset }), signal: abort.signal,
       }, async (epoch) => {
         // A rerun of an interrupted training repeats epochs already logged; their events stay as first written.
         if (epoch.epoch > done) {
@@ -148,8 +154,21 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
         return;
       }
       case 'TrainCandidate':
-        await train(command.candidate, command.final);
+        await train(command.candidate, command.final, command.rung);
         return;
+      case 'PromoteCandidate': {
+        const { candidate: c, fromRung, toRung, score, cutoff, rank, rungSize } = command.promotion;
+        const cause = fromRung === 0 ? idFor(experimentId, 'CandidateTrained', 'proxy', c.index) : idFor(experimentId, 'CandidateTrained', `rung${fromRung}`, c.index);
+        await append(idFor(experimentId, 'CandidatePromoted', c.index, toRung), 'CandidatePromoted', {
+          experimentId, candidateId: c.candidateId, fromRung, toRung, score, cutoff, rank, rungSize,
+        }, cause);
+        return;
+      }
+      case 'CloseRung': {
+        const { rung, cutoff, promoted, cut } = command.closing;
+        await append(idFor(experimentId, 'RungClosed', rung), 'RungClosed', { experimentId, rung, cutoff, promoted, cut }, lastEventId);
+        return;
+      }
       case 'AssignReward': {
         const c = command.candidate;
         const { reward, reason } = rewardOf(c, config);
@@ -158,16 +177,23 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
         return;
       }
       case 'UpdatePolicy': {
-        const results: ChildResult[] = command.children.map((c) => ({
-          candidateId: c.candidateId, index: c.index, actions: c.proposal.actions, reward: c.reward ?? 0, feasible: c.hardware?.feasible === true,
-          float: c.float, ...(c.trained === undefined ? {} : { accuracy: c.trained.accuracy }),
+        // Multi-fidelity: each child teaches the controller its best fidelity so far, on the proxy's scale.
+        const learned = command.children.map((c) => {
+          if (config.multiFidelity === undefined) return { reward: c.reward ?? 0, rung: 0, accuracy: c.trained?.accuracy };
+          const { accuracy, rung } = learningAccuracy(state, c);
+          return { reward: rung === 0 ? (c.reward ?? 0) : rewardOf(c, config, accuracy).reward, rung, accuracy };
+        });
+        const results: ChildResult[] = command.children.map((c, i) => ({
+          candidateId: c.candidateId, index: c.index, actions: c.proposal.actions, reward: learned[i]?.reward ?? 0, feasible: c.hardware?.feasible === true,
+          float: c.float, ...(learned[i]?.accuracy === undefined ? {} : { accuracy: learned[i]?.accuracy }),
         }));
-        const learned = await controller.learn(results, command.step);
+        const update = await controller.learn(results, command.step);
         controllerSteps = command.step + 1;
         const last = command.children[command.children.length - 1];
+        const rewards = config.multiFidelity === undefined ? {} : { rewards: results.map((r, i) => ({ candidateId: r.candidateId, reward: r.reward, rung: learned[i]?.rung ?? 0 })) };
         await append(idFor(experimentId, 'PolicyUpdated', command.step), 'PolicyUpdated', {
-          experimentId, step: command.step, baseline: learned.baseline, ...(learned.loss === undefined ? {} : { loss: learned.loss }),
-          checkpoint: learned.checkpoint, controller: controller.kind,
+          experimentId, step: command.step, baseline: update.baseline, ...(update.loss === undefined ? {} : { loss: update.loss }),
+          checkpoint: update.checkpoint, controller: controller.kind, ...rewards,
         }, last === undefined ? undefined : idFor(experimentId, 'RewardAssigned', last.index));
         return;
       }

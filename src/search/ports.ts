@@ -48,6 +48,8 @@ export interface TrainOptions {
    * `finalTraining.subset`) and also measures test accuracy.
    */
   final?: boolean;
+  /** Training images of this run (a multi-fidelity rung's `subset`). @default the proxy's (dataset.subset) */
+  subset?: number;
   signal?: AbortSignal;
 }
 
@@ -68,5 +70,7 @@ export interface CandidateTrainer {
   readonly trainImages: number;
   /** Number of training images of a final run (`final: true`), recorded in its TrainingStarted. @default trainImages */
   readonly finalTrainImages?: number;
+  /** Images of the whole training split (after the validation split), the most any `subset` can use. @default unknown */
+  readonly splitImages?: number;
   train(candidate: Candidate, options: TrainOptions, onEpoch: (epoch: EpochReport) => Promise<void> | void): Promise<TrainResult>;
 }

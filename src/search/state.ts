@@ -3,6 +3,13 @@
 import { asExperimentEvent, type EventData } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
+/** One multi-fidelity rung (1 and up) of a candidate: started, epochs logged, and its result. */
+export interface RungRecord {
+  started: boolean;
+  epochsDone: number;
+  trained?: EventData<'CandidateTrained'>;
+}
+
 export interface CandidateRecord {
   index: number;
   candidateId: string;
@@ -17,6 +24,10 @@ export interface CandidateRecord {
   finalStarted: boolean;
   finalEpochsDone: number;
   finalTrained?: EventData<'CandidateTrained'>;
+  /** Highest rung it was promoted to (0: never promoted). */
+  promotedTo: number;
+  /** Its trainings at rungs 1 and up, by rung. */
+  rungs: Map<number, RungRecord>;
 }
 
 export type SearchStatus = 'new' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -36,10 +47,12 @@ export interface SearchState {
   /** Ids of every event folded, so a writer never appends one twice. */
   ids: Set<string>;
   cancelReason?: string;
+  /** Rungs whose RungClosed is in the log. */
+  closedRungs: Set<number>;
 }
 
 export const initialState = (experimentId: string): SearchState => ({
-  experimentId, revision: -1, status: 'new', candidates: [], policySteps: 0, rngPosition: 0, ids: new Set(),
+  experimentId, revision: -1, status: 'new', candidates: [], policySteps: 0, rngPosition: 0, ids: new Set(), closedRungs: new Set(),
 });
 
 const flag = (data: object, key: string): boolean => (data as Record<string, unknown>)[key] === true;
@@ -61,7 +74,7 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
       const after = (d as Record<string, unknown>).rngPositionAfter;
       state.candidates.push({
         index: d.index, candidateId: d.candidateId, proposal: d, float: flag(d, 'float'), autoFold: flag(d, 'autoFold'),
-        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0,
+        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: new Map(),
       });
       state.rngPosition = typeof after === 'number' ? after : d.rng.position;
       return state;
@@ -69,19 +82,27 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
     case 'HardwareEvaluated': { const c = byId(event.data.candidateId); if (c) c.hardware = event.data; return state; }
     case 'TrainingStarted': {
       const c = byId(event.data.candidateId);
-      if (c) { if (flag(event.data, 'final')) c.finalStarted = true; else c.trainingStarted = true; }
+      const rung = event.data.rung;
+      if (c && rung !== undefined) rungOf(c, rung).started = true;
+      else if (c) { if (flag(event.data, 'final')) c.finalStarted = true; else c.trainingStarted = true; }
       return state;
     }
     case 'EpochCompleted': {
       const c = byId(event.data.candidateId);
-      if (c) { if (flag(event.data, 'final')) c.finalEpochsDone = event.data.epoch; else c.epochsDone = event.data.epoch; }
+      const rung = event.data.rung;
+      if (c && rung !== undefined) rungOf(c, rung).epochsDone = event.data.epoch;
+      else if (c) { if (flag(event.data, 'final')) c.finalEpochsDone = event.data.epoch; else c.epochsDone = event.data.epoch; }
       return state;
     }
     case 'CandidateTrained': {
       const c = byId(event.data.candidateId);
-      if (c) { if (flag(event.data, 'final')) c.finalTrained = event.data; else c.trained = event.data; }
+      const rung = event.data.rung;
+      if (c && rung !== undefined) rungOf(c, rung).trained = event.data;
+      else if (c) { if (flag(event.data, 'final')) c.finalTrained = event.data; else c.trained = event.data; }
       return state;
     }
+    case 'CandidatePromoted': { const c = byId(event.data.candidateId); if (c) c.promotedTo = Math.max(c.promotedTo, event.data.toRung); return state; }
+    case 'RungClosed': state.closedRungs.add(event.data.rung); return state;
     case 'RewardAssigned': { const c = byId(event.data.candidateId); if (c) c.reward = event.data.reward; return state; }
     case 'PolicyUpdated':
       state.policySteps = Math.max(state.policySteps, event.data.step + 1);
@@ -98,11 +119,27 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
   }
 };
 
+const rungOf = (c: CandidateRecord, rung: number): RungRecord => {
+  let r = c.rungs.get(rung);
+  if (r === undefined) { r = { started: false, epochsDone: 0 }; c.rungs.set(rung, r); }
+  return r;
+};
+
+/** Validation accuracy of a candidate at a rung (0: the proxy), when it finished that rung. */
+export const scoreAt = (c: CandidateRecord, rung: number): number | undefined => (rung === 0 ? c.trained?.accuracy : c.rungs.get(rung)?.trained?.accuracy);
+
+/** The highest rung a candidate finished (0 for the proxy), or -1 when it was never trained. */
+export const topRungOf = (c: CandidateRecord): number => {
+  let top = c.trained === undefined ? -1 : 0;
+  for (const [rung, r] of c.rungs) if (r.trained !== undefined && rung > top) top = rung;
+  return top;
+};
+
 /** Candidates that count as trained by the search (the quantized proxy training, not the float phase). */
 export const isFeasibleTrained = (c: CandidateRecord): boolean => !c.float && c.hardware?.feasible === true && c.trained !== undefined;
 
-/** Best validation accuracy of a candidate: the final training's when there was one. */
-export const accuracyOf = (c: CandidateRecord): number | undefined => c.finalTrained?.accuracy ?? c.trained?.accuracy;
+/** Best validation accuracy of a candidate: the final training's when there was one, else its highest rung's. */
+export const accuracyOf = (c: CandidateRecord): number | undefined => c.finalTrained?.accuracy ?? scoreAt(c, Math.max(topRungOf(c), 0));
 
 /** Counts for summaries and ExperimentCompleted. */
 export const countsOf = (state: SearchState): { proposed: number; pruned: number; trained: number } => ({
