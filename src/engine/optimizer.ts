@@ -5,9 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 export type OptimizerName = 'sgd' | 'momentum' | 'adam';
 export type LrSchedule = 'constant' | 'cosine' | 'step';
 
-/** Learning rate at `step` of `totalSteps`: constant, cosine decay to 0, or ×0.1 at 50 % and 75 %. */
-export function learningRateAt(schedule: LrSchedule, base: number, step: number, totalSteps: number): number {
-  const t = totalSteps <= 1 ? 0 : step / totalSteps;
+/**
+ * Learning rate at `step` of `totalSteps`: constant, cosine decay to 0, or ×0.1 at 50 % and 75 %, after a linear
+ * warm-up from base/warmupSteps to base over the first `warmupSteps` steps (the schedule spans the steps after it).
+ */
+export function learningRateAt(schedule: LrSchedule, base: number, step: number, totalSteps: number, warmupSteps = 0): number {
+  if (step < warmupSteps) return (base * (step + 1)) / warmupSteps;
+  const rest = totalSteps - warmupSteps;
+  const t = rest <= 1 ? 0 : (step - warmupSteps) / rest;
   if (schedule === 'cosine') return base * 0.5 * (1 + Math.cos(Math.PI * t));
   if (schedule === 'step') return base * (t >= 0.75 ? 0.01 : t >= 0.5 ? 0.1 : 1);
   return base;

@@ -40,6 +40,8 @@ export interface TrainOptions extends PrepareDataOptions {
   proxy?: boolean;
   /** Random crop (4 px padding) and horizontal flip. @default true */
   augment?: boolean;
+  /** Epochs of linear learning-rate warm-up before the schedule starts (may be fractional). @default 0 */
+  warmupEpochs?: number;
   /**
    * Wall-clock budget in minutes, counted from the first training step. Training stops after the epoch during
    * which the budget ran out (never mid-epoch) and still reports quantized validation (and test) accuracy. The lr
@@ -135,6 +137,7 @@ function assertOptions(options: TrainOptions): void {
   assertOption('maxMinutes', options.maxMinutes, (v) => Number.isFinite(v) && v > 0, 'a number of minutes > 0');
   assertOption('learningRate', options.learningRate, (v) => Number.isFinite(v) && v > 0, 'a number > 0');
   assertOption('weightDecay', options.weightDecay, (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0');
+  assertOption('warmupEpochs', options.warmupEpochs, (v) => Number.isFinite(v) && v >= 0 && v < (options.epochs ?? Infinity), 'a number of epochs ≥ 0 and below epochs');
 }
 
 const cpuSecondsSince = (start: NodeJS.CpuUsage): number => {
@@ -163,6 +166,7 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
   const batches = Math.floor(data.train.count / batchSize);
   if (batches === 0) throw new CosearchError('BAD_USER_INPUT', 'expected at least one training image after the split and subset, but got none');
   const budgetMs = options.maxMinutes === undefined ? Infinity : options.maxMinutes * 60_000;
+  const warmupSteps = Math.round((options.warmupEpochs ?? 0) * batches);
 
   await tf.ready();
   const model = buildModel(candidate, { seed });
@@ -182,7 +186,7 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
         if (options.signal?.aborted) throw new CosearchError('ILLEGAL_STATE', 'training was cancelled');
         const batch = fillBatch(data.train, order, b * batchSize, batchSize, data.normalization, options.augment === false ? {} : { augment });
         // The schedule spans the planned epochs even under maxMinutes, so it does not depend on machine speed.
-        lr = learningRateAt(schedule, baseLr, (epoch - 1) * batches + b, epochs * batches);
+        lr = learningRateAt(schedule, baseLr, (epoch - 1) * batches + b, epochs * batches, warmupSteps);
         const stepLr = lr;
         const [loss, hits] = tf.tidy(() => {
           const { x, y } = toTensors(batch, data.train, classes);

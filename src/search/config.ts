@@ -84,6 +84,12 @@ export const TrainingConfig = z.strictObject({
   epochs: positiveInt.default(1),
   batchSize: positiveInt.default(64),
   learningRate: z.number().positive().default(0.001),
+  /** Random crop (4 px padding) and horizontal flip. @default true (the engine's default) */
+  augment: z.boolean().optional(),
+  /** Epochs of linear learning-rate warm-up before the cosine schedule. @default 0 */
+  warmupEpochs: z.number().nonnegative().optional(),
+  /** L2 penalty on kernels and PACT clips. @default 5e-4 (the engine's default) */
+  weightDecay: z.number().nonnegative().optional(),
   /** Use the accuracy oracle (a fixed formula of the candidate) instead of training; for tests and dry runs. */
   oracle: z.boolean().default(false),
 });
@@ -97,6 +103,14 @@ export const FinalTrainingConfig = z.strictObject({
   epochs: positiveInt.default(10),
   /** Training images of a final run. @default the whole training split */
   subset: positiveInt.optional(),
+  /** Base learning rate of a final run (cosine schedule). @default training.learningRate */
+  learningRate: z.number().positive().optional(),
+  /** Epochs of linear learning-rate warm-up of a final run. @default 0 */
+  warmupEpochs: z.number().nonnegative().optional(),
+  /** L2 penalty of a final run. @default training.weightDecay, else 5e-4 */
+  weightDecay: z.number().nonnegative().optional(),
+  /** Augmentation of a final run. @default training.augment, else true */
+  augment: z.boolean().optional(),
 });
 
 /** One rung above the proxy: a longer training (and optionally on more images) for the candidates promoted to it. */

@@ -50,6 +50,9 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
       const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
         epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
         validationFraction, subset,
+        ...(train.augment === undefined ? {} : { augment: train.augment }),
+        ...(train.warmupEpochs === undefined ? {} : { warmupEpochs: train.warmupEpochs }),
+        ...(train.weightDecay === undefined ? {} : { weightDecay: train.weightDecay }),
         // A proxy run validates on at most 1,000 images; a final run on the whole validation split, and is tested.
         ...(final ? { evaluateTest: true } : { proxy: true }),
         ...(train.signal === undefined ? {} : { signal: train.signal }),

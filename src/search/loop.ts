@@ -14,7 +14,7 @@ import { createActionSpace, createRng } from './deps.js';
 import { resolveSpace } from './spaces.js';
 import { evolve, initialState, type CandidateRecord, type SearchState } from './state.js';
 import { summarize, type SearchSummary } from './summary.js';
-import type { CandidateTrainer, HardwareEvaluator, HardwareReport } from './ports.js';
+import type { CandidateTrainer, HardwareEvaluator, HardwareReport, TrainOptions } from './ports.js';
 import { zooMembers } from './hotStart.js';
 
 /** Options of runExperiment. */
@@ -106,7 +106,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     options.signal?.addEventListener('abort', onOuterAbort);
     try {
       const result = await trainer.train(candidateToTrain(c), {
-        epochs, batchSize: config.training.batchSize, learningRate: config.training.learningRate,
+        epochs, batchSize: config.training.batchSize, ...recipeOf(config, final),
         seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), ...(subset === undefined ? {} : { subset }), signal: abort.signal,
       }, async (epoch) => {
         // A rerun of an interrupted training repeats epochs already logged; their events stay as first written.
@@ -248,6 +248,20 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     const message = error instanceof Error ? error.message : String(error);
     await append(idFor(experimentId, 'ExperimentFailed'), 'ExperimentFailed', { experimentId, error: { code, message } }, lastEventId);
   }
+};
+
+/** The learning rate, warm-up, weight decay and augmentation of a proxy (or rung) run, or of a final run. */
+const recipeOf = (config: ExperimentConfig, final: boolean): Pick<TrainOptions, 'learningRate' | 'augment' | 'warmupEpochs' | 'weightDecay'> => {
+  const t = config.training;
+  const f: Partial<ExperimentConfig['finalTraining']> = final ? config.finalTraining : {};
+  const augment = f.augment ?? t.augment;
+  // A final run warms up only when finalTraining says so: the proxy's warm-up is sized for its short runs.
+  const warmupEpochs = final ? f.warmupEpochs : t.warmupEpochs;
+  const weightDecay = f.weightDecay ?? t.weightDecay;
+  return {
+    learningRate: f.learningRate ?? t.learningRate,
+    ...(augment === undefined ? {} : { augment }), ...(warmupEpochs === undefined ? {} : { warmupEpochs }), ...(weightDecay === undefined ? {} : { weightDecay }),
+  };
 };
 
 const candidateToTrain = (c: CandidateRecord): Candidate => {

@@ -50,6 +50,12 @@ export interface TrainOptions {
   final?: boolean;
   /** Training images of this run (a multi-fidelity rung's `subset`). @default the proxy's (dataset.subset) */
   subset?: number;
+  /** Random crop and flip. @default the trainer's (true for the engine) */
+  augment?: boolean;
+  /** Epochs of linear learning-rate warm-up. @default 0 */
+  warmupEpochs?: number;
+  /** L2 penalty. @default the trainer's (5e-4 for the engine) */
+  weightDecay?: number;
   signal?: AbortSignal;
 }
 

@@ -50,4 +50,29 @@ describe('final training', () => {
     expect(again.map((s) => s.trainImages)).toEqual(started.map((s) => s.trainImages));
     await store.close();
   });
+
+  it('hands the trainer the proxy recipe for proxy runs and the final recipe (lr, warm-up, weight decay, augmentation) for final runs', async () => {
+    const store = await openStore(tempStoreUrl());
+    const oracle = createOracleTrainer();
+    const seen: Array<Record<string, unknown>> = [];
+    const trainer: CandidateTrainer = {
+      ...oracle,
+      train: (candidate, options, onEpoch) => {
+        const { signal: _s, seed: _seed, ...recipe } = options;
+        seen.push(recipe);
+        return oracle.train(candidate, options, onEpoch);
+      },
+    };
+    await startExperiment(store, quickConfig({
+      budget: { maxCandidates: 5 }, training: { epochs: 2, oracle: true, learningRate: 0.02, augment: false, warmupEpochs: 0.5, weightDecay: 1e-4 },
+      finalTraining: { topK: 1, epochs: 4, learningRate: 0.05, warmupEpochs: 1 },
+    }), { experimentId: 'recipe' });
+    await runExperiment({ store, experimentId: 'recipe', trainer, hardware: fakeHardwareFor });
+    const finals = seen.filter((r) => r.final === true);
+    expect(finals).toEqual([{ epochs: 4, batchSize: 64, learningRate: 0.05, augment: false, warmupEpochs: 1, weightDecay: 1e-4, float: false, final: true }]);
+    const proxies = seen.filter((r) => r.final !== true);
+    expect(proxies.length).toBeGreaterThan(0);
+    for (const r of proxies) expect(r).toEqual({ epochs: 2, batchSize: 64, learningRate: 0.02, augment: false, warmupEpochs: 0.5, weightDecay: 1e-4, float: false });
+    await store.close();
+  });
 });

@@ -19,6 +19,8 @@ interface TrainArgs {
   lr?: number;
   schedule?: string;
   weightDecay?: number;
+  warmupEpochs?: number;
+  augment?: boolean;
   maxMinutes?: number;
   seed?: number;
   proxy?: boolean;
@@ -62,6 +64,7 @@ const NUMERIC_FLAGS: [keyof TrainArgs, string, (v: number) => boolean, string][]
   ['maxMinutes', '--max-minutes', positive, 'a number of minutes > 0'],
   ['lr', '--lr', positive, 'a number > 0'],
   ['weightDecay', '--weight-decay', (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0'],
+  ['warmupEpochs', '--warmup-epochs', (v) => Number.isFinite(v) && v >= 0, 'a number of epochs ≥ 0'],
 ];
 
 function assertFlags(args: TrainArgs): void {
@@ -83,6 +86,8 @@ const trainOptionsFrom = (args: TrainArgs): TrainOptions => ({
   ...(args.lr === undefined ? {} : { learningRate: args.lr }),
   ...(args.schedule === undefined ? {} : { lrSchedule: args.schedule as LrSchedule }),
   ...(args.weightDecay === undefined ? {} : { weightDecay: args.weightDecay }),
+  ...(args.warmupEpochs === undefined ? {} : { warmupEpochs: args.warmupEpochs }),
+  ...(args.augment === false ? { augment: false } : {}),
   ...(args.maxMinutes === undefined ? {} : { maxMinutes: args.maxMinutes }),
 });
 
@@ -128,6 +133,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('lr', { type: 'number', describe: 'base learning rate (default sgd 0.05, momentum 0.01, adam 0.002)' })
       .option('schedule', { type: 'string', choices: ['constant', 'cosine', 'step'], describe: 'learning-rate schedule (default cosine)' })
       .option('weight-decay', { type: 'number', describe: 'L2 penalty (default 5e-4)' })
+      .option('warmup-epochs', { type: 'number', describe: 'epochs of linear lr warm-up before the schedule (default 0)' })
+      .option('augment', { type: 'boolean', default: true, describe: 'random crop (4 px padding) and horizontal flip; --no-augment turns it off' })
       .option('max-minutes', { type: 'number', describe: 'wall-clock budget: stop after the epoch in which it runs out (lr schedule still spans --epochs)' })
       .option('seed', { type: 'number', default: 0 })
       .option('proxy', { type: 'boolean', default: false, describe: 'proxy mode: 5,000-image subset, 2 epochs unless given' })
