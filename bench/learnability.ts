@@ -1,4 +1,4 @@
-// Why sampled designs did not learn (`npm run bench -- learnability [count=8] [seed=1] [epochs=2] [subset=9000] [variants=raw,rules]`):
+// Why sampled designs did not learn (`npm run bench -- learnability [count=8] [seed=1] [epochs=2] [subset=9000] [variants=raw,rules] [examples|no-examples]`):
 // trains one seeded panel of feasible designs per variant (space + proxy recipe) at the paper-30k proxy on real
 // CIFAR-10, next to the feasible example candidates, and reports each design's validation accuracy and time.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -40,6 +40,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
   const epochs = Number(args[2] ?? 2);
   const subset = Number(args[3] ?? 9000);
   const names = (args[4] ?? 'raw,rules').split(',');
+  const withExamples = (args[5] ?? 'examples') !== 'no-examples';
   const backend = await selectBackend();
   const { dataset } = await loadDataset(datasetPath);
   const base = { device: { preset: '30k', maxLuts: 30000, minFps: 1293 } };
@@ -53,7 +54,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     if (variant === undefined) throw new Error(`expected variants among ${Object.keys(VARIANTS).join(', ')}, but got '${name}'`);
     const config = parseExperimentConfig({ ...base, space: variant.space });
     const { designs, draws } = feasiblePanel(config, { count, seed });
-    const panel = [...designs, ...feasibleExtras(config, exampleCandidates())];
+    const panel = [...designs, ...(withExamples ? feasibleExtras(config, exampleCandidates()) : [])];
     const rows = [];
     for (const design of panel) {
       const row = await trainOne(design, variant);
@@ -64,7 +65,7 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     variants[name] = { space: variant.space, train: variant.train, draws, meanSampledAccuracy: mean(sampled.map((r) => r.accuracy)), meanSampledSeconds: mean(sampled.map((r) => r.trainSeconds)), rows };
   }
   return {
-    command: `npm run bench -- learnability ${[count, seed, epochs, subset, names.join(',')].join(' ')}`,
+    command: `npm run bench -- learnability ${[count, seed, epochs, subset, names.join(','), withExamples ? 'examples' : 'no-examples'].join(' ')}`,
     dataset: 'CIFAR-10 (JPEG q75), seeded 90/10 split of the training set; validation on 1,000 held-out images',
     proxy: { epochs, trainImages: subset, learningRate: 0.01, optimizer: 'momentum', schedule: 'cosine', trainSeed: 0 },
     device: base.device, backend, loadAverage: os.loadavg(), variants,

@@ -8,9 +8,23 @@ import { pactQuantize, steQuantize, steQuantizeCalibrated, steSign } from './fak
 const fractionBits = (bits: number, intBits: number): number => bits - intBits;
 
 /**
+ * The power-of-two grid of a dynamic fixed-point layer: the nearest power of two to min(max|w|, κ·σ) / qmax, where
+ * σ is the weights' RMS and κ grows with the bits (1 at 2 bits to 4 from 6 bits), near the MSE-optimal clip of a
+ * Gaussian. A max-based grid at 2–3 bits rounds most weights to zero.
+ */
+const dynamicFixedPointStep = (w: tf.Tensor, bits: number, qmax: number): tf.Tensor => {
+  const kappa = Math.min(4, 1 + 0.8 * (bits - 2));
+  const rms = tf.sqrt(tf.mean(tf.square(w)));
+  const range = tf.maximum(tf.minimum(tf.max(tf.abs(w)), tf.mul(rms, kappa)), 1e-12);
+  return tf.pow(2, tf.round(tf.div(tf.log(tf.div(range, qmax)), Math.LN2)));
+};
+
+/**
  * Quantizes weights whose output channels lie on the last axis.
  * - 1 bit: sign · scale, scale = mean |w| per channel (or 2^(intBits−1) in fixed point).
- * - fixed point (weightIntBits given): grid 2^−frac, signed range [−2^(bits−1), 2^(bits−1)−1] · grid.
+ * - fixed point (weightIntBits given): dynamic fixed point — one power-of-two grid per layer, calibrated from the
+ *   weights each step (dynamicFixedPointStep), signed range [−2^(bits−1), 2^(bits−1)−1] · grid (the static grid
+ *   2^−frac starved layers whose weights sat below half a step).
  * - otherwise: per-channel scale max|w| / (2^(bits−1)−1), same signed integer range (2^bits levels).
  */
 export function quantizeWeights(w: tf.Tensor, q: LayerQuant): tf.Tensor {
@@ -29,7 +43,10 @@ export function quantizeWeights(w: tf.Tensor, q: LayerQuant): tf.Tensor {
   const qmax = 2 ** (bits - 1) - 1;
   const qmin = -(2 ** (bits - 1));
   if (q.weightIntBits !== undefined) {
-    return steQuantize(w, tf.scalar(2 ** -fractionBits(bits, q.weightIntBits)), qmin, qmax);
+    // Dynamic fixed point: the layer's binary point moves with its weights. With the grid fixed at 2^-frac, He-initialised weights below half a step rounded to zero
+    // and whole layers never trained (docs/search.md, "Why sampled designs did not learn"); a per-layer
+    // power-of-two scale costs nothing in hardware, where batch norm folds into the thresholds.
+    return steQuantizeCalibrated(w, (v) => dynamicFixedPointStep(v, bits, qmax), qmin, qmax);
   }
   return steQuantizeCalibrated(w, (v) => tf.div(tf.maximum(tf.max(tf.abs(v), axes), 1e-8), qmax), qmin, qmax);
 }

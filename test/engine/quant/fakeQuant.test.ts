@@ -38,11 +38,30 @@ describe('weight quantizers', () => {
     });
   });
 
-  it('clips fixed-point weights to the range of their integer bits on a 2^-frac grid', () => {
+  it('keeps small fixed-point weights alive on a power-of-two grid that follows their scale (dynamic fixed point)', () => {
     tf.tidy(() => {
-      // 4 bits, 2 integer bits (sign included): grid 0.25, range [-2, 1.75]
-      const wq = quantizeWeights(tf.tensor2d([[5], [-5], [0.3], [0.4]]), q(4, 8, { weightIntBits: 2 }));
-      expect(Array.from(wq.dataSync())).toEqual([1.75, -2, 0.25, 0.5]);
+      // He-initialised weights of a 7x7x64 conv (σ ≈ 0.025) at 4 bits with 2 integer bits: the static grid 2^-2
+      // rounded every one of them to 0.
+      const w = tf.reshape(tf.randomNormal([3136], 0, 0.025, 'float32', 3), [3136, 1]);
+      const wq = quantizeWeights(w, q(4, 8, { weightIntBits: 2 }));
+      const values = Array.from(wq.dataSync());
+      const zeros = values.filter((v) => v === 0).length / values.length;
+      expect(zeros).toBeLessThan(0.3);
+      expect(distinct(wq)).toBeGreaterThanOrEqual(12);
+      const step = Math.min(...values.filter((v) => v > 0));
+      expect(Math.log2(step)).toBe(Math.round(Math.log2(step)));
+      for (const v of values) expect(Number.isInteger(v / step)).toBe(true);
+      // The grid scales with the weights: four times the weights, four times the quantized values.
+      expect(Array.from(quantizeWeights(tf.mul(w, 4), q(4, 8, { weightIntBits: 2 })).dataSync())).toEqual(values.map((v) => v * 4));
+    });
+  });
+
+  it('clips 2-bit fixed-point weights near one RMS so most of them do not round to zero', () => {
+    tf.tidy(() => {
+      const w = tf.reshape(tf.randomNormal([1000], 0, 0.1, 'float32', 5), [1000, 1]);
+      const values = Array.from(quantizeWeights(w, q(2, 8, { weightIntBits: 1 })).dataSync());
+      expect(new Set(values).size).toBe(4);
+      expect(values.filter((v) => v === 0).length / values.length).toBeLessThan(0.6);
     });
   });
 });
