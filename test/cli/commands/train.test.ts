@@ -131,6 +131,17 @@ describe('cosearch train', () => {
     expect(run.stderr).toContain(`BAD_USER_INPUT: expected --data to name a directory or a .tar.gz archive, but got '${join(root, 'no-such-data')}' (no such path)`);
   });
 
+  it('warms the learning rate up over --warmup-epochs and trains without augmentation under --no-augment', async () => {
+    const run = await cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '3', '--warmup-epochs', '1', '--no-augment', '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout) as TrainJson;
+    // 18 steps per epoch: the first epoch's last step is the last warm-up step (base rate), then cosine over 36 steps.
+    expect(json.history[0]!.learningRate).toBeCloseTo(0.01, 9);
+    expect(json.history[1]!.learningRate).toBeCloseTo(0.01 * 0.5 * (1 + Math.cos((Math.PI * 17) / 36)), 9);
+    const bad = await cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '2', '--warmup-epochs', '2']);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('expected warmupEpochs to be a number of epochs ≥ 0 and below epochs, but got 2') });
+  });
+
   it('exits with code 2 for a non-positive --epochs or --max-minutes and for a candidate with the wrong class count', async () => {
     const wrong = join(root, 'ten-classes.json');
     await writeFile(wrong, JSON.stringify({ input: tinyInput, layers: [conv(4), dense(10)] }));
