@@ -1,8 +1,10 @@
 // Benchmark of the analytical FPGA model: evaluations per second on random QNAS-paper-space candidates, one core,
-// for the allocation-free estimateHardware (the search hot path) and the full evaluateHardware breakdown.
+// for the allocation-free estimateHardware (the search hot path) and the full evaluateHardware breakdown, plus the
+// leave-one-out validation table on the published designs (the same as `cosearch hw validate --json`).
 import os from 'node:os';
 import { estimateHardware, evaluateHardware, isFeasible, ZYNQ7020, type HardwareTotals } from '../src/hardware/index.js';
 import { createRng, QNAS_SPACE, sampleCandidate, type Candidate } from '../src/space/index.js';
+import { runHwValidation } from '../src/cli/commands/hwValidate.js';
 
 interface LoopResult {
   /** Evaluations per second of CPU time used by this (single-threaded) process: the one-core rate. */
@@ -39,6 +41,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const feasible = timeLoop(candidates, 2, (c) => (isFeasible(c, ZYNQ7020, { maxLuts: 30_000, minFps: 500 }) ? 1 : 0));
   const full = timeLoop(candidates, 2, (c) => evaluateHardware(c, ZYNQ7020).luts);
   const meanLayers = candidates.reduce((s, c) => s + c.layers.length, 0) / candidates.length;
+  const validation = runHwValidation();
   return {
     space: 'qnas',
     device: 'zynq7020',
@@ -48,6 +51,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     isFeasible: { evalsPerCpuSec: feasible.evalsPerCpuSec, evalsPerWallSec: feasible.evalsPerWallSec, feasibleFraction: feasible.checksum / feasible.evaluations },
     evaluateHardware: { evalsPerCpuSec: full.evalsPerCpuSec, evalsPerWallSec: full.evalsPerWallSec },
     goalEvalsPerSec: 200_000,
+    validation: {
+      designsFile: 'bench/data/fpga-designs.json', fitted: validation.fitted, coefficients: validation.coefficients,
+      medianAbsHeldOutLutErrorPct: validation.medianAbsHeldOutLutErrorPct, maxAbsHeldOutLutErrorPct: validation.maxAbsHeldOutLutErrorPct,
+      rows: validation.rows.map(({ heldOutCoefficients: _held, ...row }) => row), violations: validation.violations,
+    },
     loadAverage1m: os.loadavg()[0],
     note: 'single thread; rates per CPU-second (one core) and per wall second; candidates sampled with createRng(2019)',
   };

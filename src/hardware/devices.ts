@@ -20,7 +20,7 @@ export interface CostCoefficients {
   maxParallelThresholds: number;
   /** LUTs per bit of pooled lanes (comparators of StreamingMaxPool). */
   poolLutsPerBit: number;
-  /** Memories no deeper than this go to LUTRAM (64×1 bits per LUT); deeper ones go to BRAM36. */
+  /** Memories no deeper than this go to LUTRAM (64×1 bits per LUT); deeper ones go to block RAM (RAMB18 halves). */
   lutramMaxDepth: number;
   /** Sliding-window (input generator) logic: base LUTs plus LUTs per bit of its SIMD-wide output. */
   swgBaseLuts: number;
@@ -29,6 +29,8 @@ export interface CostCoefficients {
   layerControlLuts: number;
   /** Fixed shell: DMA, AXI interconnect, width converters, host control. */
   shellLuts: number;
+  /** LUTs per BRAM36 of memory that spills to LUTRAM when the device's BRAM is full (36 Kbit / 64 bits per LUT). */
+  lutsPerSpilledBram36: number;
 }
 
 export interface DevicePreset {
@@ -45,36 +47,43 @@ export interface DevicePreset {
 
 /**
  * Coefficients shared by the 7-series / UltraScale+ presets.
+ * From first principles or published per-operator figures (not fitted):
  * - mulLutsPerBitProduct/mulLutsBase: least-squares line through FGNAS's measured LUTs per multiplier without DSPs
- *   (about 7 LUTs at 2 bits, 11 at 4, 40 at 8, 62 at 10; design.md "Hardware model"), i.e. 0.57·w·a + 4.7.
- * - xnorLuts: a 6-input LUT computes one XNOR with its popcount share (FINN, Umuroglu et al. FPGA'17, Sec. 4).
+ *   (about 7 LUTs at 2 bits, 11 at 4, 40 at 8, 62 at 10; design.md "Hardware model"), i.e. 0.57·w·a + 4.7. A binary
+ *   (±1) operand costs no multiplier: the sign flip sits in the first adder's LUT (lutModel.ts multiplierLuts).
+ * - xnorLuts 1: a 6-input LUT computes one XNOR with its popcount share (FINN, Umuroglu et al. FPGA'17, Sec. 4).
  * - accLutsPerBit 1, popcountLutsPerInput 1: a carry-chain adder costs one LUT per bit (UG474 CLB user guide); a
  *   popcount compresses about one input bit per LUT (FINN, FPGA'17, Sec. 4.2).
- * - adderLutsPerBit 2: HLS adder trees (ap_int, not packed on carry chains) — calibrated, see below.
- * - LUTRAM is 64×1 bits per SLICEM LUT (UG474). lutramMaxDepth 144 (calibrated): Vivado HLS kept the 36- and 144-deep
- *   weight arrays of CNV in LUTRAM (W1A1 reports 1,578 LUTs as distributed RAM).
- * - BRAM36 aspect ratios 512×72 … 32K×1 (UG473 block RAM user guide) are in lutModel.ts.
- * - thresholdLutsPerBit, poolLutsPerBit, swg*, layerControlLuts, shellLuts, adderLutsPerBit, lutramMaxDepth: calibrated
- *   (one set for both designs, not tuned per design; with 2 reference points this is a fit, not an independent test)
- *   against the BNN-PYNQ CNV-W1A1 and CNV-W2A2 Pynq-Z1 utilization reports (Xilinx/BNN-PYNQ,
- *   bnn/src/network/cnvW1A1/README.md: 26,072 LUTs; cnvW2A2/README.md: 37,302 LUTs; Vivado 2018.2).
+ * - thresholdLutsPerBit 1: one carry-chain comparator bit per threshold bit; (2^A − 1) thresholds of accBits each.
+ * - LUTRAM is 64×1 bits per SLICEM LUT (UG474): lutramMaxDepth 64 keeps a memory in LUTRAM only while one LUT deep,
+ *   and lutsPerSpilledBram36 576 = 36 Kbit / 64 for memories that overflow the device's BRAM.
+ * - BRAM aspect ratios (RAMB18 512×36 … 16K×1, UG473 block RAM user guide) are in lutModel.ts.
+ * - poolLutsPerBit 2, swgBaseLuts 250, swgLutsPerBit 4, maxParallelThresholds 15: kept from the first calibration.
+ * Fitted (FITTED_COEFFICIENTS, by `cosearch hw validate` on the 8 published designs of bench/data/fpga-designs.json,
+ * least squares of relative LUT error; leave-one-group-out refits them without each design, docs/hardware.md):
+ * - shellLuts 7,630 (DMA, AXI, host control of a full design), layerControlLuts 1,060 (per-layer FIFOs, stream
+ *   control), adderLutsPerBit 1.07 (HLS adder trees: close to the one LUT per bit of a carry chain).
  */
 export const DEFAULT_COEFFICIENTS: CostCoefficients = {
   xnorLuts: 1,
   mulLutsPerBitProduct: 0.57,
   mulLutsBase: 4.7,
-  adderLutsPerBit: 2,
+  adderLutsPerBit: 1.07,
   popcountLutsPerInput: 1,
   accLutsPerBit: 1,
   thresholdLutsPerBit: 1,
   maxParallelThresholds: 15,
   poolLutsPerBit: 2,
-  lutramMaxDepth: 144,
+  lutramMaxDepth: 64,
   swgBaseLuts: 250,
   swgLutsPerBit: 4,
-  layerControlLuts: 1000,
-  shellLuts: 4000,
+  layerControlLuts: 1060,
+  shellLuts: 7630,
+  lutsPerSpilledBram36: 576,
 };
+
+/** The coefficients `cosearch hw validate` fits to the published designs; every other one is fixed above. */
+export const FITTED_COEFFICIENTS = ['shellLuts', 'layerControlLuts', 'adderLutsPerBit'] as const;
 
 /** Zynq-7020 (Pynq-Z1/Z2): 53,200 LUTs, 140 BRAM36, 220 DSP48E1 (Xilinx DS190 Zynq-7000 overview). 100 MHz is the
  * clock of the BNN-PYNQ/FINN overlays on Pynq-Z1 (Xilinx/BNN-PYNQ issue #51: "PYNQ-Z2 ... clocked at 100 MHz"). */

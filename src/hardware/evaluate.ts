@@ -101,6 +101,12 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
     }
     if (keepLayers) perLayer.set(scratch, i * SCRATCH_SIZE);
   }
+  // Memories that do not fit the device's BRAM spill to LUTRAM, as Vivado HLS does when BRAM is full: a BRAM36
+  // holds 36 Kbit, i.e. lutsPerSpilledBram36 (576) LUTs of 64×1 distributed RAM (UG474).
+  if (bram > device.bram36Budget) {
+    luts += (bram - device.bram36Budget) * c.lutsPerSpilledBram36;
+    bram = device.bram36Budget;
+  }
   out.luts = Math.round(luts);
   out.bram36 = bram;
   out.maxCycles = maxCycles;

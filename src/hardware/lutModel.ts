@@ -20,24 +20,39 @@ export const SCRATCH_SIZE = 11;
 const ceilLog2 = (n: number): number => 32 - Math.clz32(n - 1);
 
 /**
- * BRAM36 tiles for a depth × width memory. Vivado picks the shallowest aspect ratio (UG473: 512×72, 1K×36, 2K×18,
- * 4K×9, 8K×4, 16K×2, 32K×1) that holds the depth, then stacks tiles side by side for the width.
+ * BRAM36 tiles for a depth × width memory, counted in RAMB18 halves (two per BRAM36 tile, as Vivado reports "Block
+ * RAM Tile"). A RAMB18 is 512×36, 1K×18, 2K×9, 4K×4, 8K×2 or 16K×1; a RAMB36 adds 512×72 and 32K×1 (UG473). Memories
+ * up to 16K deep take the shallowest RAMB18 aspect that holds the depth, stacked side by side for the width; a
+ * 36-bit-or-less slice of a 512-deep memory is half a tile. Deeper memories use RAMB36 32K×1 columns.
  */
 export const bram36For = (depth: number, width: number): number => {
-  if (depth > 32768) return width * Math.ceil(depth / 32768);
-  const aspect = depth <= 512 ? 0 : ceilLog2(depth) - 9; // 0 → 512×72 … 6 → 32K×1
-  const bitsWide = aspect === 0 ? 72 : aspect === 1 ? 36 : aspect === 2 ? 18 : aspect === 3 ? 9 : aspect === 4 ? 4 : aspect === 5 ? 2 : 1;
-  return Math.ceil(width / bitsWide);
+  if (depth > 16384) return width * Math.ceil(depth / 32768);
+  const aspect = depth <= 512 ? 0 : ceilLog2(depth) - 9; // 0 → 512×36 … 5 → 16K×1
+  const bitsWide = aspect === 0 ? 36 : aspect === 1 ? 18 : aspect === 2 ? 9 : aspect === 3 ? 4 : aspect === 4 ? 2 : 1;
+  return Math.ceil(width / bitsWide) / 2;
 };
 
-/** Multiplier LUTs per lane: XNOR at 1×1, else the FGNAS line in w·a. Non-decreasing in both widths. */
+/** Bits of one product: 1 for XNOR (1×1); a binary (±1) operand only flips the sign of the other, so max + 1; else w + a. */
+export const productBits = (weightBits: number, inputBits: number): number =>
+  weightBits === 1 && inputBits === 1 ? 1 : weightBits === 1 || inputBits === 1 ? Math.max(weightBits, inputBits) + 1 : weightBits + inputBits;
+
+/**
+ * Multiplier LUTs per lane: XNOR at 1×1; 0 when one operand is binary (±1), because the conditional negation is
+ * absorbed into the first adder's LUT in front of the carry chain (UG474: a LUT6 feeds each carry bit); else the
+ * FGNAS line in w·a. Non-decreasing in both widths once the adder tree is counted (see costLayer).
+ */
 export const multiplierLuts = (weightBits: number, inputBits: number, c: CostCoefficients): number =>
-  weightBits * inputBits === 1 ? c.xnorLuts : c.mulLutsPerBitProduct * weightBits * inputBits + c.mulLutsBase;
+  weightBits * inputBits === 1 ? c.xnorLuts : weightBits === 1 || inputBits === 1 ? 0 : c.mulLutsPerBitProduct * weightBits * inputBits + c.mulLutsBase;
 
 /** Accumulator width: product bits plus the growth of summing `fanIn` terms. */
 export const accumulatorBits = (weightBits: number, inputBits: number, fanIn: number): number =>
-  (weightBits * inputBits === 1 ? 1 : weightBits + inputBits) + ceilLog2(fanIn < 2 ? 2 : fanIn);
+  productBits(weightBits, inputBits) + ceilLog2(fanIn < 2 ? 2 : fanIn);
 
+/**
+ * Mean width growth over the s − 1 adders of a balanced tree of s inputs: level k has s/2^k adders of width
+ * b + k, so the mean is b + (2s − L − 2)/(s − 1) with L = ⌈log2 s⌉ (1 at s = 2, → 2 for large s).
+ */
+export const adderTreeGrowth = (s: number): number => (s < 2 ? 0 : (2 * s - ceilLog2(s) - 2) / (s - 1));
 
 /**
  * Costs one layer into `out` (indices C_*). `convK` is 0 for a dense layer. `outBits` is 0 for the classifier
@@ -50,14 +65,14 @@ export const costLayer = (
 ): void => {
   const p = pe < outC ? pe : outC;
   const s = simd < fanIn ? simd : fanIn;
-  const prodBits = weightBits * inputBits === 1 ? 1 : weightBits + inputBits;
+  const prodBits = productBits(weightBits, inputBits);
   const accBits = accumulatorBits(weightBits, inputBits, fanIn);
   const mul = p * s * multiplierLuts(weightBits, inputBits, c);
   // 1-bit products: a popcount, about one LUT per input. Otherwise a tree of s-1 adders whose width grows from the
-  // product bits to the accumulator bits (mean width below). Both are non-decreasing in the bit widths.
+  // product bits (mean width: adderTreeGrowth). Both are non-decreasing in the bit widths.
   const adder = prodBits === 1
     ? p * s * c.popcountLutsPerInput
-    : p * (s - 1) * (prodBits + ceilLog2(s + 1) / 2) * c.adderLutsPerBit;
+    : p * (s - 1) * (prodBits + adderTreeGrowth(s)) * c.adderLutsPerBit;
   const acc = p * accBits * c.accLutsPerBit;
   const thresholds = outBits === 0 ? 0 : Math.min((1 << outBits) - 1, c.maxParallelThresholds);
   const act = p * accBits * thresholds * c.thresholdLutsPerBit;

@@ -1,12 +1,16 @@
 // `cosearch hw`: evaluates a candidate JSON file with the analytical FPGA model (LUTs, img/s, latency, feasibility,
-// per-layer table), or auto-folds it to a throughput target. File I/O lives here; src/hardware is pure.
+// per-layer table), or auto-folds it to a throughput target; `cosearch hw validate` checks the model against published
+// designs (hwValidate.ts). File I/O lives here; src/hardware is pure.
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { autoFold, checkHardware, resolveDevice, type HardwareBudget, type HardwareCheckResult } from '../../hardware/index.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
+import { printHwValidation, runHwValidation } from './hwValidate.js';
 
 interface HwArgs {
-  candidate: string;
+  action?: string;
+  candidate?: string;
+  designs?: string;
   device: string;
   minFps?: number;
   maxLuts?: number;
@@ -44,11 +48,13 @@ const printTable = (r: HardwareCheckResult): void => {
 };
 
 export const hwCommand: CommandModule<object, HwArgs> = {
-  command: 'hw',
-  describe: 'estimate LUTs, img/s, latency and feasibility of a candidate on an FPGA, or auto-fold it to a fps target',
+  command: 'hw [action]',
+  describe: 'estimate LUTs, img/s, latency and feasibility of a candidate on an FPGA, or auto-fold it to a fps target; `hw validate` checks the model on published designs',
   builder: (yargs) =>
     yargs
-      .option('candidate', { type: 'string', demandOption: true, describe: 'candidate JSON file (docs/hardware.md)' })
+      .positional('action', { type: 'string', choices: ['validate'], describe: 'validate: leave-one-out validation on published designs' })
+      .option('candidate', { type: 'string', describe: 'candidate JSON file (docs/hardware.md); required unless validate' })
+      .option('designs', { type: 'string', describe: 'published-designs JSON for validate (default: bench/data/fpga-designs.json)' })
       .option('device', { type: 'string', default: 'zynq7020', describe: 'device preset: zynq7020, 30k, zu3eg, zc706' })
       .option('min-fps', { type: 'number', describe: 'required images per second' })
       .option('max-luts', { type: 'number', describe: 'LUT budget (default: the device LUTs)' })
@@ -57,6 +63,14 @@ export const hwCommand: CommandModule<object, HwArgs> = {
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: (args) => {
     try {
+      if (args.action === 'validate') {
+        const result = runHwValidation(args.designs);
+        if (args.json === true) console.log(JSON.stringify(result, null, 2));
+        else printHwValidation(result);
+        process.exitCode = 0;
+        return;
+      }
+      if (args.candidate === undefined) throw Object.assign(new Error('hw expects --candidate <file.json> (or the action validate)'), { code: 'BAD_USER_INPUT' });
       const device = resolveDevice(args.device);
       let candidate = readCandidate(args.candidate);
       const budget: HardwareBudget = {

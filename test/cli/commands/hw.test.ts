@@ -58,3 +58,36 @@ describe('cosearch hw', () => {
     expect(err).toMatch(/BAD_USER_INPUT: .*layers\[0\]\.weightBits: expects an integer from 1 to 16, but got 0/);
   });
 });
+
+describe('cosearch hw validate', () => {
+  it('prints measured, fitted-on-all and held-out LUTs with errors for every published design', async () => {
+    const { out, exitCode } = await runHw(['validate']);
+    expect(exitCode).toBe(0);
+    expect(out).toMatch(/leave-one-group-out validation of 8 published designs/);
+    expect(out).toMatch(/bnn-pynq-lfc-w1a2\s+full\s+48981/);
+    expect(out).toMatch(/held-out LUT error: median \|e\| [\d.]+ %/);
+  });
+
+  it('prints one JSON object with the rows, the fitted coefficients and the violations', async () => {
+    const { out } = await runHw(['validate', '--json']);
+    const json = JSON.parse(out) as { rows: { id: string; heldOutLutErrorPct: number }[]; coefficients: Record<string, number>; violations: unknown[] };
+    expect(json.rows).toHaveLength(8);
+    expect(Object.keys(json.coefficients).sort()).toEqual(['adderLutsPerBit', 'layerControlLuts', 'shellLuts']);
+    expect(Array.isArray(json.violations)).toBe(true);
+  });
+
+  it('exits with code 2 for a designs file that is not JSON', async () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'cosearch-hw-validate-'));
+    const file = join(dir, 'designs.json');
+    writeFileSync(file, 'not json');
+    const { err, exitCode } = await runHw(['validate', '--designs', file]);
+    expect(exitCode).toBe(2);
+    expect(err).toMatch(/BAD_USER_INPUT: cannot read the designs file/);
+  });
+
+  it('exits with code 2 when neither --candidate nor validate is given', async () => {
+    const { err, exitCode } = await runHw([]);
+    expect(exitCode).toBe(2);
+    expect(err).toMatch(/hw expects --candidate/);
+  });
+});
