@@ -24,7 +24,7 @@ export interface ZeroCostResult {
   kind: ZeroCostKind;
   /** The score: higher ranks a design higher. Not a probability (NASWOT is a log-determinant, often in the hundreds). */
   score: number;
-  /** Wall seconds from building the network to the score. */
+  /** Wall seconds from preparing the data split and batch to the score (the split dominates for small nets). */
   seconds: number;
   images: number;
   backend: string;
