@@ -62,7 +62,8 @@ export const evolveProgress = (state: ProgressState, event: RecordedEvent): Prog
     case 'TrainingStarted':
       return { ...next, training: state.training + 1 };
     case 'CandidateTrained': {
-      const accuracy = num(data, 'accuracy');
+      // A zero-cost score (`zeroCost` set) is not an accuracy.
+      const accuracy = str(data, 'zeroCost') !== null ? null : num(data, 'accuracy');
       const better = accuracy !== null && (state.bestAccuracy === null || accuracy > state.bestAccuracy);
       return {
         ...next,

@@ -16,3 +16,5 @@ export type { LrSchedule, OptimizerName } from './optimizer.js';
 export { pactQuantize, quantizeActivations, quantizeWeights, steQuantize, steSign } from './quant/index.js';
 export { activeBackend, evaluateAccuracy, trainCandidate } from './trainer.js';
 export type { EpochProgress, TrainOptions, TrainResult } from './trainer.js';
+export { logDeterminant, naswotScore } from './zeroCost.js';
+export type { ZeroCostKind, ZeroCostOptions, ZeroCostResult } from './zeroCost.js';

@@ -31,8 +31,11 @@ interface BuiltLayer {
 
 /** A trainable quantized network. `forward` must run inside tf.tidy (or tf.variableGrads). */
 export interface QuantModel {
-  /** Logits [batch, classes]. Training mode uses batch statistics and updates the moving ones. */
-  forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /**
+   * Logits [batch, classes]. Training mode uses batch statistics and updates the moving ones. `observe` sees each
+   * hidden layer's quantized activation (before its pool), by layer index, inside the caller's tidy.
+   */
+  forward(x: tf.Tensor4D, training: boolean, observe?: (layer: number, activation: tf.Tensor) => void): tf.Tensor2D;
   /** Variables the optimizer updates. */
   readonly trainable: tf.Variable[];
   /** Variables weight decay applies to (kernels and PACT clips). */
@@ -145,7 +148,7 @@ export function buildModel(candidate: Candidate, options: BuildModelOptions = {}
     }
   }));
 
-  const forward = (x: tf.Tensor4D, training: boolean): tf.Tensor2D => {
+  const forward = (x: tf.Tensor4D, training: boolean, observe?: (layer: number, activation: tf.Tensor) => void): tf.Tensor2D => {
     let h: tf.Tensor = x;
     layers.forEach((layer, i) => {
       const { spec } = layer;
@@ -162,7 +165,10 @@ export function buildModel(candidate: Candidate, options: BuildModelOptions = {}
         if (layer.bn) y = applyBatchNorm(y, layer.bn, training, momentum);
         if (layer.bias) y = tf.add(y, layer.bias);
       }
-      if (i !== last) y = quantizeActivations(y, spec, layer.alpha);
+      if (i !== last) {
+        y = quantizeActivations(y, spec, layer.alpha);
+        observe?.(i, y);
+      }
       if (spec.kind === 'conv' && spec.maxPool) y = tf.maxPool(y as tf.Tensor4D, spec.maxPool.size, spec.maxPool.stride, 'valid');
       h = y;
     });

@@ -84,6 +84,12 @@ const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
   'ExperimentResumed',
 ]);
 
+/**
+ * True when a CandidateTrained's `accuracy` is a zero-cost score (its `zeroCost` names which), not a validation
+ * accuracy in 0..1: best-accuracy read models, the model zoo and progress skip it.
+ */
+export const isZeroCostScore = (data: { zeroCost?: unknown }): boolean => typeof data.zeroCost === 'string';
+
 /** True when `type` is one of the experiment events of the first catalog. */
 export const isExperimentEventType = (type: string): type is ExperimentEventType => experimentTypes.has(type);
 

@@ -45,6 +45,7 @@ export {
   isExperimentEventType,
   isEventOfType,
   asExperimentEvent,
+  isZeroCostScore,
 } from './helpers.js';
 export type { NewEvent, NewEventMetadata, NewEventOptions } from './helpers.js';
 export {

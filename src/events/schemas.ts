@@ -58,6 +58,8 @@ export const TrainingStartedData = z.looseObject({
   workerId: z.string().optional(),
   /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
   rung: count.optional(),
+  /** A zero-cost scoring (e.g. `naswot`) rather than a training; `epochs` is 0. */
+  zeroCost: z.string().min(1).optional(),
 });
 
 export const EpochCompletedData = z.looseObject({
@@ -82,6 +84,11 @@ export const CandidateTrainedData = z.looseObject({
   backend: z.string(),
   /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
   rung: count.optional(),
+  /**
+   * Present (e.g. `naswot`): `accuracy` holds this zero-cost score of the untrained net, not a probability (NASWOT
+   * is a log-determinant, often in the hundreds), and `epochs` is 0. Readers of accuracies skip it (isZeroCostScore).
+   */
+  zeroCost: z.string().min(1).optional(),
 });
 
 export const RewardAssignedData = z.looseObject({

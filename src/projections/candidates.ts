@@ -1,7 +1,7 @@
 // The candidates read model (read_candidates): one row per proposed candidate with its hardware results,
 // training curve, accuracy and reward; plus its queries (get, filtered and ordered pages).
 import { CosearchError } from '../errors.js';
-import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
+import { asExperimentEvent, isExperimentEventType, isZeroCostScore } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
@@ -77,7 +77,8 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
     case 'CandidateTrained': {
       const d = event.data;
       next.status = 'trained';
-      next.accuracy = d.accuracy;
+      // A zero-cost score is not an accuracy (its events say so); the row keeps accuracy null and the score as reward.
+      next.accuracy = isZeroCostScore(d) ? null : d.accuracy;
       next.testAccuracy = d.testAccuracy ?? null;
       next.backend = d.backend;
       next.trainSeconds = d.trainSeconds;

@@ -1,7 +1,7 @@
 // The experiments read model (read_experiments): status, config, counts, best candidate, times and last position,
 // folded from every experiment event; plus its queries (list, get, progress).
 import { CosearchError } from '../errors.js';
-import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
+import { asExperimentEvent, isExperimentEventType, isZeroCostScore } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
@@ -47,7 +47,8 @@ const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent
     case 'CandidateTrained':
       // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
       if (event.data.rung === undefined) next.counts.trained += 1;
-      if (next.bestAccuracy === null || event.data.accuracy > next.bestAccuracy) {
+      // A zero-cost score is not an accuracy: it never becomes the experiment's best accuracy.
+      if (!isZeroCostScore(event.data) && (next.bestAccuracy === null || event.data.accuracy > next.bestAccuracy)) {
         next.bestCandidateId = event.data.candidateId;
         next.bestAccuracy = event.data.accuracy;
       }

@@ -2,6 +2,7 @@
 // budget, seed) and parseExperimentConfig, which turns zod issues into one CosearchError that says how to fix them.
 import { z } from 'zod';
 import { CosearchError } from '../errors.js';
+import { candidateIssues } from './deps.js';
 
 const positiveInt = z.number().int().positive();
 const fraction = z.number().min(0).max(1);
@@ -77,7 +78,20 @@ export const HotStartParams = z.strictObject({
   childrenPerEpisode: positiveInt.default(5),
 });
 
-export const ControllerConfig = z.discriminatedUnion('kind', [RlParams, RandomParams, EvolutionParams, SeparateParams, HotStartParams]);
+/** One named design of a panel; the space module validates `candidate` when the config is parsed. */
+export const PanelDesignConfig = z.strictObject({ name: z.string().min(1), candidate: z.record(z.string(), z.unknown()) });
+
+/**
+ * A fixed panel (fidelity studies): proposes exactly `designs`, in order, then stops (`panel of N designs done`).
+ * Designs outside the space are proposed as given; their action vector is the space's nearest encoding.
+ */
+export const PanelParams = z.strictObject({
+  kind: z.literal('panel'),
+  designs: z.array(PanelDesignConfig).min(1),
+  childrenPerEpisode: positiveInt.default(5),
+});
+
+export const ControllerConfig = z.discriminatedUnion('kind', [RlParams, RandomParams, EvolutionParams, SeparateParams, HotStartParams, PanelParams]);
 
 /** Proxy training of every feasible candidate. */
 export const TrainingConfig = z.strictObject({
@@ -92,6 +106,12 @@ export const TrainingConfig = z.strictObject({
   weightDecay: z.number().nonnegative().optional(),
   /** Use the accuracy oracle (a fixed formula of the candidate) instead of training; for tests and dry runs. */
   oracle: z.boolean().default(false),
+  /**
+   * Score each candidate at initialisation instead of training it (fidelity 0): `naswot` (Mellor et al. 2021). The
+   * score lands in CandidateTrained.accuracy with `zeroCost: 'naswot'` and `epochs: 0`; it is not a probability.
+   * @default absent (train)
+   */
+  zeroCost: z.enum(['naswot']).optional(),
 });
 
 /**
@@ -153,7 +173,7 @@ export const ObjectiveWeights = z.strictObject({ luts: z.number().min(-1).max(0)
 /** Reward of an infeasible design: `-(base + scale · Σ relative violation)`. */
 export const PenaltyConfig = z.strictObject({ base: z.number().nonnegative().default(0.1), scale: z.number().nonnegative().default(0.5) });
 
-export const ExperimentConfigSchema = z.strictObject({
+const ExperimentConfigObject = z.strictObject({
   name: z.string().min(1).default('experiment'),
   seed: z.number().int().default(1),
   dataset: DatasetConfig.default({ validationSplit: 0.1 }),
@@ -175,6 +195,28 @@ export const ExperimentConfigSchema = z.strictObject({
   objective: z.enum(['accuracy', 'pareto', 'weighted']).default('accuracy'),
   /** Exponents of the `weighted` objective; ignored otherwise. */
   objectiveWeights: ObjectiveWeights.default({ luts: -0.07, throughput: 0 }),
+});
+
+/** A zero-cost score is not an accuracy: the rules that compare accuracies with each other or with 0..1 refuse it. */
+const zeroCostConflicts = (c: z.infer<typeof ExperimentConfigObject>): Array<{ path: string[]; message: string }> => {
+  if (c.training.zeroCost === undefined) return [];
+  const why = `cannot be used with training.zeroCost '${c.training.zeroCost}' (a score, not an accuracy); remove one of them`;
+  return [
+    ...(c.training.oracle ? [{ path: ['training', 'oracle'], message: `the accuracy oracle ${why}` }] : []),
+    ...(c.multiFidelity !== undefined ? [{ path: ['multiFidelity'], message: `multi-fidelity rungs ${why}` }] : []),
+    ...(c.finalTraining.topK > 0 ? [{ path: ['finalTraining', 'topK'], message: `final training ${why}` }] : []),
+    ...(c.budget.targetAccuracy !== undefined ? [{ path: ['budget', 'targetAccuracy'], message: `a target accuracy ${why}` }] : []),
+  ];
+};
+
+export const ExperimentConfigSchema = ExperimentConfigObject.superRefine((c, ctx) => {
+  for (const issue of zeroCostConflicts(c)) ctx.addIssue({ code: 'custom', ...issue });
+  if (c.controller.kind !== 'panel') return;
+  c.controller.designs.forEach((d, i) => {
+    for (const issue of candidateIssues(d.candidate)) {
+      ctx.addIssue({ code: 'custom', path: ['controller', 'designs', i, 'candidate', ...(issue.path === '' ? [] : [issue.path])], message: `design '${d.name}': ${issue.message}` });
+    }
+  });
 });
 
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;

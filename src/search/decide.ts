@@ -27,6 +27,7 @@ export const stopReason = (state: SearchState, config: ExperimentConfig, nowMs: 
   if (target !== undefined && state.candidates.some((c) => isFeasibleTrained(c) && (c.trained?.accuracy ?? 0) >= target)) {
     return `target accuracy ${target} reached`;
   }
+  if (config.controller.kind === 'panel' && counts.proposed >= config.controller.designs.length) return `panel of ${config.controller.designs.length} designs done`;
   if (counts.proposed >= budget.maxCandidates) return `max candidates (${budget.maxCandidates}) reached`;
   if (budget.maxTrained !== undefined && counts.trained >= budget.maxTrained) return `max trained (${budget.maxTrained}) reached`;
   if (wallTimeUp(state, config, nowMs)) return `max wall time (${budget.maxWallSeconds} s) reached`;
@@ -101,6 +102,8 @@ export const rewardOf = (candidate: CandidateRecord, config: ExperimentConfig, t
   if (candidate.float) return { reward: trainedAccuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
   if (hw?.feasible === true) {
     const accuracy = trainedAccuracy ?? 0;
+    const zeroCost = candidate.trained?.zeroCost;
+    if (zeroCost !== undefined) return { reward: accuracy, reason: `zero-cost score (${zeroCost}), not an accuracy` };
     return config.objective === 'weighted' ? weightedReward(accuracy, hw, config) : { reward: accuracy, reason: 'validation accuracy' };
   }
   const excess = (hw?.violations ?? []).reduce((sum, v) => sum + Math.abs(v.actual - v.limit) / Math.max(Math.abs(v.limit), 1e-9), 0);

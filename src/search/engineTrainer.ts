@@ -1,6 +1,6 @@
 // Adapts the training engine to the loop's CandidateTrainer: loads the dataset once (cached by the engine), proxy-
 // trains each candidate in this process (on dataset.subset), trains final runs on the whole training split with test
-// accuracy, and trains the separate baseline's float phase at 16 bits.
+// accuracy, trains the separate baseline's float phase at 16 bits, and computes zero-cost scores (training.zeroCost).
 import type { Dataset } from '../engine/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { Candidate } from './deps.js';
@@ -30,7 +30,7 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
     throw new Error('expected a dataset: set dataset.path in the config or pass --data <dir|tar.gz> (e.g. ../shared/datasets/cifar10-jpeg.tar.gz), or use --oracle');
   }
   // Loaded lazily so oracle runs (and the API) never pay for tfjs training code.
-  const { backendLabel, loadDataset, selectBackend, trainCandidate } = await import('../engine/index.js');
+  const { backendLabel, loadDataset, naswotScore, selectBackend, trainCandidate } = await import('../engine/index.js');
   const backend = await selectBackend();
   const { dataset } = await loadDataset(source, options.dataDir === undefined ? {} : { dataDir: options.dataDir });
   const d: Dataset = dataset;
@@ -47,6 +47,11 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
       const final = train.final === true;
       // The subset is always passed: the engine's proxy mode would otherwise default to 5,000 images, not "all".
       const subset = (final ? finalSubset : train.subset ?? proxySubset) ?? splitImages;
+      if (train.zeroCost !== undefined) {
+        // One batch of the proxy's training images at the proxy's batch size; no epoch, so no onEpoch.
+        const s = await naswotScore(candidate, d, { seed: train.seed, batchSize: train.batchSize, validationFraction, subset });
+        return { accuracy: s.score, zeroCost: s.kind, epochs: 0, trainSeconds: s.seconds, backend: s.backend };
+      }
       const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
         epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
         validationFraction, subset,

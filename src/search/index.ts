@@ -37,3 +37,8 @@ export type { SearchRunner, SearchRunnerOptions } from './runner.js';
 export { createHardwareEvaluator } from './hardwareAdapter.js';
 export { createEngineTrainer } from './engineTrainer.js';
 export type { EngineTrainerOptions } from './engineTrainer.js';
+export { averageRanks, kendallTauB, spearmanRho } from './rankCorrelation.js';
+export { fidelityExperimentConfig, fidelityExperimentId, parseStudyConfig, runStudy, studyPanel, StudyConfigSchema } from './fidelityStudy.js';
+export type { FidelitySpec, RunStudyOptions, StudyConfig } from './fidelityStudy.js';
+export { fidelityTable, formatFidelityTable, readExperimentScores } from './fidelityTable.js';
+export type { FidelityRow, FidelityTable } from './fidelityTable.js';

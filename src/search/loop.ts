@@ -89,10 +89,12 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
   const train = async (c: CandidateRecord, final: boolean, rung?: number): Promise<void> => {
     const rungConfig = rung === undefined ? undefined : config.multiFidelity?.rungs[rung - 1];
     if (rung !== undefined && rungConfig === undefined) throw new CosearchError('ILLEGAL_STATE', `candidate ${c.candidateId} was promoted to rung ${rung}, but the config has ${config.multiFidelity?.rungs.length ?? 0} rungs`);
-    const epochs = rungConfig?.epochs ?? (final ? config.finalTraining.epochs : config.training.epochs);
+    // Zero-cost scoring (proxy runs only; the config refuses rungs and final runs with it) trains no epoch.
+    const zeroCost = final || rung !== undefined ? undefined : config.training.zeroCost;
+    const epochs = zeroCost !== undefined ? 0 : rungConfig?.epochs ?? (final ? config.finalTraining.epochs : config.training.epochs);
     const kind = final ? 'final' : rung === undefined ? 'proxy' : `rung${rung}`;
     const startedId = idFor(experimentId, 'TrainingStarted', kind, c.index);
-    const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}), ...(rung === undefined ? {} : { rung }) };
+    const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}), ...(rung === undefined ? {} : { rung }), ...(zeroCost === undefined ? {} : { zeroCost }) };
     const subset = rungConfig?.subset;
     const trainImages = final ? (trainer.finalTrainImages ?? trainer.trainImages)
       : subset === undefined ? trainer.trainImages : Math.min(subset, trainer.splitImages ?? subset);
@@ -107,7 +109,8 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     try {
       const result = await trainer.train(candidateToTrain(c), {
         epochs, batchSize: config.training.batchSize, ...recipeOf(config, final),
-        seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), ...(subset === undefined ? {} : { subset }), signal: abort.signal,
+        seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), ...(subset === undefined ? {} : { subset }),
+        ...(zeroCost === undefined ? {} : { zeroCost }), signal: abort.signal,
       }, async (epoch) => {
         // A rerun of an interrupted training repeats epochs already logged; their events stay as first written.
         if (epoch.epoch > done) {
@@ -118,6 +121,9 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
         }
         if (state.status !== 'running') abort.abort(new CosearchError('ILLEGAL_STATE', `experiment ${experimentId} is ${state.status}`));
       });
+      if (result.zeroCost !== zeroCost) {
+        throw new CosearchError('BAD_USER_INPUT', `expected the ${trainer.backend} trainer to return ${zeroCost === undefined ? 'an accuracy' : `a '${zeroCost}' zero-cost score`}, but it returned ${result.zeroCost === undefined ? 'an accuracy' : `a '${result.zeroCost}' score`}; use the engine trainer for training.zeroCost`);
+      }
       await append(idFor(experimentId, 'CandidateTrained', kind, c.index), 'CandidateTrained', {
         experimentId, candidateId: c.candidateId, accuracy: result.accuracy, ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
         epochs: result.epochs, trainSeconds: result.trainSeconds, backend: result.backend, ...extra,
@@ -133,7 +139,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
         const rng = createRng({ seed, position: state.rngPosition });
         const before = rng.state();
         const proposal = await controller.propose({ index: command.index, rng });
-        const candidate: Candidate = space.decode(proposal.actions);
+        const candidate: Candidate = proposal.candidate ?? space.decode(proposal.actions);
         const causation = command.index === 0 ? idFor(experimentId, 'ExperimentStarted') : lastEventId;
         await append(idFor(experimentId, 'CandidateProposed', command.index), 'CandidateProposed', {
           experimentId, candidateId: idFor(experimentId, 'candidate', command.index), index: command.index, candidate: { ...candidate },
@@ -202,7 +208,8 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
         await append(idFor(experimentId, 'ExperimentCompleted'), 'ExperimentCompleted', {
           experimentId, bestCandidateId: summary.best?.candidateId ?? null, reason: command.reason,
           proposed: summary.proposed, pruned: summary.pruned, trained: summary.trained,
-          ...(summary.best === null ? {} : { bestAccuracy: summary.best.accuracy }),
+          // A zero-cost experiment's best is the top score, not an accuracy: ExperimentCompleted carries no bestAccuracy.
+          ...(summary.best === null || summary.zeroCost !== undefined ? {} : { bestAccuracy: summary.best.accuracy }),
           paretoFront: summary.paretoFront.map((p) => p.candidateId),
         }, lastEventId);
         return;

@@ -56,12 +56,16 @@ export interface TrainOptions {
   warmupEpochs?: number;
   /** L2 penalty. @default the trainer's (5e-4 for the engine) */
   weightDecay?: number;
+  /** Score the untrained net with this zero-cost score instead of training it (`epochs` is then ignored). */
+  zeroCost?: 'naswot';
   signal?: AbortSignal;
 }
 
 export interface TrainResult {
-  /** Validation accuracy, 0..1. */
+  /** Validation accuracy, 0..1; the score itself when `zeroCost` is set. */
   accuracy: number;
+  /** The zero-cost score `accuracy` holds (echoes TrainOptions.zeroCost; the loop checks it did). */
+  zeroCost?: string;
   testAccuracy?: number;
   epochs: number;
   trainSeconds: number;

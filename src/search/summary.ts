@@ -23,6 +23,8 @@ export interface SearchSummary {
   /** Non-dominated feasible trained candidates over accuracy, LUTs and img/s. */
   paretoFront: ParetoPoint[];
   controller: string;
+  /** Set when the experiment scored candidates with this zero-cost score: `best.accuracy` is that score, not 0..1. */
+  zeroCost?: string;
 }
 
 export const summarize = (state: SearchState, config: ExperimentConfig): SearchSummary => {
@@ -42,5 +44,6 @@ export const summarize = (state: SearchState, config: ExperimentConfig): SearchS
     ...countsOf(state),
     paretoFront: paretoFront(points),
     controller: config.controller.kind,
+    ...(config.training.zeroCost === undefined ? {} : { zeroCost: config.training.zeroCost }),
   };
 };

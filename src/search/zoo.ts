@@ -1,6 +1,6 @@
 // The model zoo for hot start: candidates trained by earlier experiments, read from the log up to the moment the
 // new experiment started (so a resumed hot start sees exactly the same zoo).
-import { asExperimentEvent, experimentIdFromStream } from '../events/index.js';
+import { asExperimentEvent, experimentIdFromStream, isZeroCostScore } from '../events/index.js';
 import type { EventStore } from '../store/index.js';
 import type { Candidate } from './deps.js';
 
@@ -43,7 +43,8 @@ export const readModelZoo = async (store: EventStore, options: ReadModelZooOptio
         const folded = (event.data as Record<string, unknown>).foldedCandidate;
         const known = candidates.get(event.data.candidateId);
         if (known !== undefined && typeof folded === 'object' && folded !== null) known.candidate = folded as Candidate;
-      } else if (event?.type === 'CandidateTrained') {
+      } else if (event?.type === 'CandidateTrained' && !isZeroCostScore(event.data)) {
+        // A zero-cost score is not an accuracy: hot start would take it for a reward on another scale.
         accuracy.set(event.data.candidateId, event.data.accuracy);
       }
     }

@@ -9,9 +9,9 @@ import { decisions, openStore, tempStoreUrl } from './fixtures/harness.js';
 const child = join(process.cwd(), 'dist/test/search/fixtures/resumeChild.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const runChild = (url: string, killAfterEvents?: number): Promise<string> =>
+const runChild = (url: string, killAfterEvents?: number, mode = 'plain'): Promise<string> =>
   new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [child, url, 'resume', '15'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [child, url, 'resume', '15', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     proc.stdout.on('data', (d) => { out += String(d); });
@@ -48,6 +48,25 @@ describe.skipIf(!existsSync(child))('resume after SIGKILL', () => {
     expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
     expect(logB.filter((e) => e.type === 'CandidateProposed')).toHaveLength(15);
     expect(logB.filter((e) => e.type === 'PolicyUpdated')).toHaveLength(3);
+    expect(decisions(logB)).toEqual(decisions(logA));
+    await a.close();
+    await b.close();
+  }, 120_000);
+
+  it('resumes a panel experiment: the same designs in the same order, each once, as in an uninterrupted run', async () => {
+    const reference = tempStoreUrl();
+    await runChild(reference, undefined, 'panel');
+    const interrupted = tempStoreUrl();
+    for (const at of [2, 9, 30]) await runChild(interrupted, at, 'panel');
+    expect(await runChild(interrupted, undefined, 'panel')).toContain('"status":"completed"');
+    const a = await openStore(reference);
+    const b = await openStore(interrupted);
+    const logA = await a.readStream('experiment-resume');
+    const logB = await b.readStream('experiment-resume');
+    expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
+    const notes = logB.filter((e) => e.type === 'CandidateProposed').map((e) => (e.data as { note?: string }).note);
+    expect(notes).toEqual(Array.from({ length: 15 }, (_, i) => `panel design d${i}`));
+    expect(logB.find((e) => e.type === 'ExperimentCompleted')?.data).toMatchObject({ reason: 'panel of 15 designs done' });
     expect(decisions(logB)).toEqual(decisions(logA));
     await a.close();
     await b.close();

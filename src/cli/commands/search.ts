@@ -28,7 +28,8 @@ const printSummary = (s: SearchSummary, wallSeconds: number): void => {
     return;
   }
   console.log(`best feasible candidate: ${s.best.candidateId} (#${s.best.index})`);
-  console.log(`  accuracy ${(s.best.accuracy * 100).toFixed(2)} %, ${Math.round(s.best.luts)} LUTs, ${s.best.throughputFps.toFixed(1)} img/s`);
+  const score = s.zeroCost === undefined ? `accuracy ${(s.best.accuracy * 100).toFixed(2)} %` : `${s.zeroCost} score ${s.best.accuracy.toFixed(2)} (not an accuracy)`;
+  console.log(`  ${score}, ${Math.round(s.best.luts)} LUTs, ${s.best.throughputFps.toFixed(1)} img/s`);
   if (s.paretoFront.length > 1) console.log(`pareto front (accuracy, LUTs, img/s): ${s.paretoFront.length} candidates`);
 };
 

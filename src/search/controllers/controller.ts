@@ -1,6 +1,6 @@
 // The one controller interface every search strategy implements (rl, random, evolution, separate, hotstart),
 // plus the shared result shape and helpers for uniform sampling.
-import type { Rng, SearchActionSpace } from '../deps.js';
+import type { Candidate, Rng, SearchActionSpace } from '../deps.js';
 
 /** What a controller proposes: a full action vector, its per-dim log-probabilities, and how to treat it. */
 export interface Proposal {
@@ -12,6 +12,8 @@ export interface Proposal {
   autoFold?: boolean;
   /** Free-form note recorded in CandidateProposed.note, e.g. `mutation of <candidateId>`. */
   note?: string;
+  /** The design itself when it is not `decode(actions)` (a panel's designs outside the space). @default decode(actions) */
+  candidate?: Candidate;
 }
 
 /** One child's outcome, as fed back to learn(). */

@@ -1,6 +1,7 @@
 // Builds the controller an experiment config names. Seeds are derived from the experiment seed so two
 // experiments with the same config and seed start from the same policy.
-import type { SearchActionSpace } from '../deps.js';
+import type { Candidate, SearchActionSpace } from '../deps.js';
+import { createPanelController } from './panel.js';
 import type { ExperimentConfig } from '../config.js';
 import type { Controller } from './controller.js';
 import { createEvolutionController, type Member } from './evolution.js';
@@ -33,6 +34,9 @@ export const createController = (config: ExperimentConfig, space: SearchActionSp
       });
     case 'hotstart':
       return createEvolutionController(space, { ...c, kind: 'hotstart', seeds: options.zoo ?? [], tournamentFromStart: true });
+    case 'panel':
+      // parseExperimentConfig has checked every design with the space module's candidate validation.
+      return createPanelController(space, c.designs.map((d) => ({ name: d.name, candidate: d.candidate as object as Candidate })));
     default: {
       const unknownKind: never = c;
       return unknownKind;
