@@ -2,6 +2,7 @@
 // aggregating seeds. Best, counts and feasibility come from search/state's one rule (evolve, bestOf, countsOf).
 import { bestOf, countsOf, evolve, initialState } from '../search/index.js';
 import type { RecordedEvent } from '../store/index.js';
+import type { PlotPoint } from './reportPlot.js';
 
 /** One experiment's contribution to a row. */
 export interface ReportSeed {
@@ -82,4 +83,20 @@ export const reportMarkdown = (rows: readonly ReportRow[]): string => {
     lines.push(`| ${r.controller} | ${r.maxLuts ?? '—'} | ${r.minFps ?? '—'} | ${r.seeds.length} | ${pct(r.meanAccuracy)}${label} | ${per((s) => `${pct(s.accuracy)}${s.status === 'completed' ? '' : ` [${s.status}]`}`)} | ${per((s) => String(s.luts ?? '—'))} | ${per((s) => (s.throughputFps === null ? '—' : s.throughputFps.toFixed(0)))} | ${per((s) => `${s.proposed}/${s.pruned}/${s.trained}`)} | ${r.seeds.reduce((a, s) => a + s.trainingHours, 0).toFixed(3)} |`);
   }
   return `${lines.join('\n')}\n`;
+};
+
+/** Every trained quantized candidate as a plot point (final accuracy where it has one), grouped by LUT budget. */
+export const reportPoints = (streams: ReadonlyArray<{ experimentId: string; events: readonly RecordedEvent[] }>): Map<number | null, PlotPoint[]> => {
+  const byBudget = new Map<number | null, PlotPoint[]>();
+  for (const s of streams) {
+    const state = s.events.reduce(evolve, initialState(s.experimentId));
+    const { controller, maxLuts } = reportSeedOf(s.experimentId, s.events);
+    const list = byBudget.get(maxLuts) ?? [];
+    for (const c of state.candidates) {
+      if (c.float || c.trained === undefined || c.hardware === undefined) continue;
+      list.push({ candidateId: c.candidateId, controller, accuracy: c.finalTrained?.testAccuracy ?? c.finalTrained?.accuracy ?? c.trained.accuracy, luts: c.hardware.luts });
+    }
+    byBudget.set(maxLuts, list);
+  }
+  return byBudget;
 };
