@@ -28,3 +28,7 @@ export { createRecordedPorts } from './recordedPorts.js';
 export type { RecordedResults } from './recordedPorts.js';
 export { searchControllerRebuild } from './controllerRebuild.js';
 export type { ControllerSummary } from './controllerRebuild.js';
+export { reportRows, reportSeedOf, reportMarkdown, reportPoints } from './reportRows.js';
+export type { ReportRow, ReportSeed } from './reportRows.js';
+export { reportSvg } from './reportPlot.js';
+export type { PlotPoint } from './reportPlot.js';
