@@ -38,7 +38,8 @@ export const reportSvg = (points: readonly PlotPoint[], maxLuts: number | null, 
     const x = sx(maxLuts);
     out.push(`<rect x="${x.toFixed(1)}" y="${T}" width="${(W - R - x).toFixed(1)}" height="${H - T - B}" fill="#bbb" fill-opacity="0.35"/>`,
       `<line x1="${x.toFixed(1)}" y1="${T}" x2="${x.toFixed(1)}" y2="${H - B}" stroke="black" stroke-dasharray="4 3"/>`,
-      `<text x="${(x + 4).toFixed(1)}" y="${T + 14}">budget ${maxLuts} LUTs (infeasible →)</text>`);
+      // Left of the line, so the label never runs into the legend beside the shaded region.
+      `<text x="${(x - 4).toFixed(1)}" y="${T + 14}" text-anchor="end">budget ${maxLuts} LUTs (infeasible beyond →)</text>`);
   }
   for (let i = 0; i <= 5; i += 1) {
     const acc = i / 5; const lut = (xMax * i) / 5;

@@ -1,6 +1,6 @@
 // The report's comparison rows, folded from experiment streams alone: one row per (controller × LUT/img/s budget),
 // aggregating seeds. Best, counts and feasibility come from search/state's one rule (evolve, bestOf, countsOf).
-import { bestOf, countsOf, evolve, initialState } from '../search/index.js';
+import { accuracyOf, bestOf, countsOf, evolve, initialState } from '../search/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { PlotPoint } from './reportPlot.js';
 
@@ -45,9 +45,11 @@ export const reportSeedOf = (experimentId: string, events: readonly RecordedEven
     accuracy = best.finalTrained?.testAccuracy ?? best.finalTrained?.accuracy ?? null; luts = best.hardware?.luts ?? null; fps = best.hardware?.throughputFps ?? null;
   } else {
     const best = bestOf(state);
-    if (best !== undefined) { accuracy = best.trained?.accuracy ?? null; luts = best.hardware?.luts ?? null; fps = best.hardware?.throughputFps ?? null; }
+    // The highest multi-fidelity rung's validation accuracy where the candidate was promoted.
+    if (best !== undefined) { accuracy = accuracyOf(best) ?? null; luts = best.hardware?.luts ?? null; fps = best.hardware?.throughputFps ?? null; }
   }
-  const seconds = state.candidates.reduce((s, c) => s + (c.trained?.trainSeconds ?? 0) + (c.finalTrained?.trainSeconds ?? 0), 0);
+  const rungSeconds = (c: (typeof state.candidates)[number]): number => [...c.rungs.values()].reduce((s, r) => s + (r.trained?.trainSeconds ?? 0), 0);
+  const seconds = state.candidates.reduce((s, c) => s + (c.trained?.trainSeconds ?? 0) + rungSeconds(c) + (c.finalTrained?.trainSeconds ?? 0), 0);
   return {
     controller: config.controller?.kind ?? 'unknown', maxLuts: num(config.device?.maxLuts), minFps: num(config.device?.minFps),
     seed: { experimentId, seed: state.started?.seed ?? 0, status: state.status, accuracy, accuracyKind: kind, luts, throughputFps: fps, ...countsOf(state), trainingHours: seconds / 3600 },
@@ -94,7 +96,7 @@ export const reportPoints = (streams: ReadonlyArray<{ experimentId: string; even
     const list = byBudget.get(maxLuts) ?? [];
     for (const c of state.candidates) {
       if (c.float || c.trained === undefined || c.hardware === undefined) continue;
-      list.push({ candidateId: c.candidateId, controller, accuracy: c.finalTrained?.testAccuracy ?? c.finalTrained?.accuracy ?? c.trained.accuracy, luts: c.hardware.luts });
+      list.push({ candidateId: c.candidateId, controller, accuracy: c.finalTrained?.testAccuracy ?? accuracyOf(c) ?? c.trained.accuracy, luts: c.hardware.luts });
     }
     byBudget.set(maxLuts, list);
   }

@@ -13,7 +13,7 @@ export type { RlControllerOptions } from './controllers/rl.js';
 export { createSeparateController } from './controllers/separate.js';
 export { createPolicy } from './controllers/policy.js';
 export type { PolicyCheckpoint } from './controllers/policy.js';
-export { initialState, evolve, bestOf, countsOf, scoreAt, topRungOf } from './state.js';
+export { initialState, evolve, accuracyOf, bestOf, countsOf, scoreAt, topRungOf } from './state.js';
 export type { SearchState, CandidateRecord, RungRecord, SearchStatus } from './state.js';
 export { byFidelity, keptOf, learningAccuracy, nextPromotion, nextRungToClose, pendingRungTraining, rungStandings } from './promotion.js';
 export type { Promotion, RungClosing } from './promotion.js';
