@@ -5,10 +5,27 @@ import { CosearchError, isCosearchError } from '../errors.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { AuditFault, ChainAuditResult } from './chainAudit.js';
 import { auditEvents } from './chainAudit.js';
+import { auditAnchoring } from './anchorAudit.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
 
 export interface ExperimentAuditResult extends ChainAuditResult {
   experimentId: string;
+  /** The receipt to save and pass back as `expectHead`: the last event's seal (or hash, for pre-anchor streams). */
+  head: string | null;
+  /** Whether the backend keeps anchors (SQLite, PostgreSQL): without them truncation and moved positions go unseen. */
+  anchored: boolean;
+  /** Events written before anchors existed: their global positions are not covered by a seal. */
+  unsealedEvents: number;
+  /** Revision where `expectHead` was found; null when not given or not found. */
+  expectedHeadRevision: number | null;
+}
+
+/** Options of auditExperiment. */
+export interface AuditOptions {
+  /** A head the user saved (from `cosearch export` or an earlier audit); a stream without it is a fault. */
+  expectHead?: string;
+  /** Events per read. @default 5000 */
+  pageSize?: number;
 }
 
 /** Reads a page; when the page fails to decode, reads it event by event and records the unreadable revisions. */
@@ -40,8 +57,9 @@ const readPage = async (
 export const auditExperiment = async (
   store: ReadOnlyEventStore,
   experimentId: string,
-  pageSize = 5000,
+  options: AuditOptions = {},
 ): Promise<ExperimentAuditResult> => {
+  const pageSize = options.pageSize ?? 5000;
   const streamId = experimentStreamId(experimentId);
   const unreadable: AuditFault[] = [];
   const events: RecordedEvent[] = [];
@@ -59,6 +77,14 @@ export const auditExperiment = async (
     throw new CosearchError('NOT_FOUND', `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`);
   }
   const result = auditEvents(streamId, events);
-  const faults = [...unreadable, ...result.faults];
-  return { ...result, experimentId, faults, verified: faults.length === 0 };
+  const anchoring = store.readAnchor === undefined || store.readSeals === undefined
+    ? undefined
+    : { anchor: await store.readAnchor(streamId), seals: await store.readSeals(streamId) };
+  const anchors = auditAnchoring({ streamId, events, ...(anchoring === undefined ? {} : { anchoring }), ...(options.expectHead === undefined ? {} : { expectHead: options.expectHead }) });
+  const faults = [...unreadable, ...result.faults, ...anchors.faults];
+  faults.sort((a, b) => a.position - b.position || a.kind.localeCompare(b.kind));
+  return {
+    ...result, experimentId, faults, verified: faults.length === 0, head: anchors.head, anchored: anchoring !== undefined,
+    unsealedEvents: anchors.unsealedEvents, expectedHeadRevision: anchors.expectedHeadRevision,
+  };
 };

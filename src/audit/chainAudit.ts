@@ -3,8 +3,12 @@
 import type { RecordedEvent } from '../store/index.js';
 import { recomputeHash, recomputeOriginalHash, wasUpcasted } from './eventHash.js';
 
-/** What went wrong with one stored event. */
-export type AuditFaultKind = 'edited' | 'missing' | 'reordered';
+/**
+ * What went wrong with one stored event. The hash chain finds `edited`, `missing` and `reordered`; the anchors
+ * (src/audit/anchorAudit.ts) find `moved` (global position changed), `truncated` (the stream ends before its anchored
+ * head), `unanchored` (no anchor, or events past it) and `unexpected-head` (not the head given by --expect-head).
+ */
+export type AuditFaultKind = 'edited' | 'missing' | 'reordered' | 'moved' | 'truncated' | 'unanchored' | 'unexpected-head';
 
 export interface AuditFault {
   kind: AuditFaultKind;

@@ -82,9 +82,14 @@ export class AuditResolver {
   }
 
   @Query(() => ExperimentAudit, { description: 'Verifies the hash chain of the experiment stream; names every edited, missing or reordered event.' })
-  async auditExperiment(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<ExperimentAudit> {
+  async auditExperiment(
+    @Ctx() context: ApiContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('expectHead', () => String, { nullable: true, description: 'A head saved earlier; a stream without it is a fault.' }) expectHead: string | null,
+  ): Promise<ExperimentAudit> {
     assertRole(context.principal, 'viewer');
-    const result = await auditExperiment(readOnlyStore(context.services.store), id).catch(notFoundAs('id', noExperiment(id)));
+    const options = expectHead === null || expectHead === undefined ? {} : { expectHead };
+    const result = await auditExperiment(readOnlyStore(context.services.store), id, options).catch(notFoundAs('id', noExperiment(id)));
     return {
       experimentId: result.experimentId,
       streamId: result.streamId,
@@ -92,6 +97,9 @@ export class AuditResolver {
       events: result.events,
       firstHash: result.firstHash,
       lastHash: result.lastHash,
+      head: result.head,
+      anchored: result.anchored,
+      unsealedEvents: result.unsealedEvents,
       faults: result.faults.map(({ kind, position, revision, eventId, eventType, message }) => ({ kind, position, revision, eventId, eventType, message })),
     };
   }
