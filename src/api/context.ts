@@ -3,6 +3,7 @@
 import type { EventStore } from '../store/eventStore.js';
 import type { Principal } from './auth.js';
 import type { EventHub } from './eventHub.js';
+import type { HeavyReads } from './heavyReads.js';
 import type { ApiLimits } from './limits.js';
 import type { Candidate, CandidateStatus, Experiment, HardwareReport } from './types/experiment.js';
 
@@ -62,6 +63,8 @@ export interface ApiServices {
   store: EventStore;
   hub: EventHub;
   limits: ApiLimits;
+  /** Cache and per-client cap of the stream-reading fields (audit, replay, why, rescore). */
+  heavyReads: HeavyReads;
   readModels: ReadModels | undefined;
   hardware: HardwareService | undefined;
   /** Validates a raw config (search's parseExperimentConfig); throws BAD_USER_INPUT naming the field. */

@@ -11,6 +11,7 @@ import { bearerToken, createAuthenticator, isLoopback, type TokenEntry } from '.
 import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
 import { formatApiError } from './errorFormat.js';
 import { createEventHub } from './eventHub.js';
+import { createHeavyReads, DEFAULT_HEAVY_READ_LIMITS, type HeavyReadLimits } from './heavyReads.js';
 import { createHttpHandler } from './httpHandler.js';
 import { complexityError, DEFAULT_LIMITS, depthLimitRule, type ApiLimits } from './limits.js';
 import { buildApiSchema } from './schema.js';
@@ -33,6 +34,8 @@ export interface ApiServerOptions {
   /** @default !production */
   introspection?: boolean;
   limits?: Partial<ApiLimits>;
+  /** Cache and concurrency limits of the stream-reading fields (see DEFAULT_HEAVY_READ_LIMITS). */
+  heavyReads?: Partial<HeavyReadLimits>;
   /** @default console.error */
   log?: (message: string, error?: unknown) => void;
   version?: string;
@@ -67,6 +70,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     store: options.store,
     hub,
     limits,
+    heavyReads: createHeavyReads(options.store, { ...DEFAULT_HEAVY_READ_LIMITS, ...options.heavyReads }),
     readModels: options.readModels,
     hardware: options.hardware,
     parseConfig: options.parseConfig,

@@ -6,7 +6,9 @@ import type { RecordedEvent } from '../store/index.js';
 import type { AuditFault, ChainAuditResult } from './chainAudit.js';
 import { auditEvents } from './chainAudit.js';
 import { auditAnchoring } from './anchorAudit.js';
+import { recomputeHash, wasUpcasted } from './eventHash.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
+import { yieldToEventLoop } from './readOnlyStore.js';
 
 export interface ExperimentAuditResult extends ChainAuditResult {
   experimentId: string;
@@ -24,7 +26,7 @@ export interface ExperimentAuditResult extends ChainAuditResult {
 export interface AuditOptions {
   /** A head the user saved (from `cosearch export` or an earlier audit); a stream without it is a fault. */
   expectHead?: string;
-  /** Events per read. @default 5000 */
+  /** Events per read; the event loop runs between pages (and every 500 hashes). @default 1000 */
   pageSize?: number;
 }
 
@@ -59,7 +61,8 @@ export const auditExperiment = async (
   experimentId: string,
   options: AuditOptions = {},
 ): Promise<ExperimentAuditResult> => {
-  const pageSize = options.pageSize ?? 5000;
+  const pageSize = options.pageSize ?? 1000;
+  const hashes = new Map<RecordedEvent, string>();
   const streamId = experimentStreamId(experimentId);
   const unreadable: AuditFault[] = [];
   const events: RecordedEvent[] = [];
@@ -67,6 +70,12 @@ export const auditExperiment = async (
   const lastRevision = head?.revision ?? Number.MAX_SAFE_INTEGER;
   for (let from = 0; from <= lastRevision;) {
     const page = await readPage(store, streamId, from, pageSize, unreadable, lastRevision);
+    for (let i = 0; i < page.length; i += 1) {
+      const e = page[i];
+      if (e !== undefined && !wasUpcasted(e)) hashes.set(e, recomputeHash(e));
+      if (i % 500 === 499) await yieldToEventLoop();
+    }
+    await yieldToEventLoop();
     events.push(...page);
     const last = page[page.length - 1];
     if (last === undefined && unreadable.length === 0) break;
@@ -76,7 +85,7 @@ export const auditExperiment = async (
   if (events.length === 0 && unreadable.length === 0) {
     throw new CosearchError('NOT_FOUND', `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`);
   }
-  const result = auditEvents(streamId, events);
+  const result = auditEvents(streamId, events, hashes);
   const anchoring = store.readAnchor === undefined || store.readSeals === undefined
     ? undefined
     : { anchor: await store.readAnchor(streamId), seals: await store.readSeals(streamId) };

@@ -25,6 +25,12 @@ export const readOnlyStore = (store: ReadOnlyEventStore): ReadOnlyEventStore => 
   });
 };
 
+/**
+ * Lets the event loop run between pages of a long read, so that a server answering an audit or a replay still answers
+ * `health` and delivers subscriptions (better-sqlite3 reads and the hashing are synchronous).
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Reads a whole stream forwards, page by page, so very long experiments do not need one giant query. */
 export const readWholeStream = async (
   store: ReadOnlyEventStore,
@@ -39,6 +45,7 @@ export const readWholeStream = async (
     const last = page[page.length - 1];
     if (page.length < pageSize || last === undefined) return out;
     fromRevision = last.revision + 1;
+    await yieldToEventLoop();
   }
 };
 
@@ -56,5 +63,6 @@ export const findInAll = async (
     const last = page[page.length - 1];
     if (page.length < pageSize || last === undefined) return undefined;
     after = last.position;
+    await yieldToEventLoop();
   }
 };
