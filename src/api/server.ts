@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError } from 'graphql/index.js';
 import type { EventStore } from '../store/eventStore.js';
-import { bearerToken, createAuthenticator, isLoopback, type TokenEntry } from './auth.js';
+import { createAuthenticator, credentialOf, isLoopback, type TokenEntry } from './auth.js';
 import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
 import { formatApiError } from './errorFormat.js';
 import { createEventHub } from './eventHub.js';
@@ -108,7 +108,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
 
   const context = async (req: IncomingMessage): Promise<ApiContext> => {
     try {
-      return { principal: authenticate(bearerToken(req.headers.authorization)), services };
+      return { principal: authenticate(credentialOf(req.headers.authorization)), services };
     } catch (error) {
       throw new GraphQLError(error instanceof Error ? error.message : 'bad token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }

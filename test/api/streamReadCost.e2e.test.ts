@@ -40,6 +40,6 @@ describe('cost and concurrency of stream-reading fields', () => {
     const result = await h.gql(query, {}, TOKENS.viewer);
     expect(result.errors).toHaveLength(1);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'concurrency' });
-    expect(result.errors?.[0]?.path).toEqual(['a2']);
+    expect((result.errors?.[0] as { path?: unknown } | undefined)?.path).toEqual(['a2']);
   });
 });
