@@ -37,8 +37,15 @@ export interface ReadModels {
   listCandidates(request: CandidateQuery): Promise<Page<Candidate>>;
   getCandidate(id: string): Promise<Candidate | undefined>;
   paretoFront(experimentId: string): Promise<Candidate[]>;
-  /** Rebuilds one projection from the log; returns the position it reached. */
+  /** Rebuilds one projection from the log (recreating broken tables first); returns the position it reached. */
   rebuild(name: string): Promise<{ name: string; position: number }>;
+  /** Each projection's checkpoint and state, and the read-model tables that are broken now. */
+  status(): Promise<ReadModelsStatus>;
+}
+
+export interface ReadModelsStatus {
+  projections: Array<{ name: string; position: number; state: string; error: string | null }>;
+  problems: string[];
 }
 
 export interface HardwareConstraints {
