@@ -36,6 +36,8 @@ export interface SearchState {
   /** Ids of every event folded, so a writer never appends one twice. */
   ids: Set<string>;
   cancelReason?: string;
+  /** The error of ExperimentFailed, so a summary can say why. */
+  failure?: { code: string; message: string };
 }
 
 export const initialState = (experimentId: string): SearchState => ({
@@ -88,7 +90,7 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
       state.checkpoint = event.data.checkpoint;
       return state;
     case 'ExperimentCompleted': state.status = 'completed'; return state;
-    case 'ExperimentFailed': state.status = 'failed'; return state;
+    case 'ExperimentFailed': state.status = 'failed'; state.failure = { code: event.data.error.code, message: event.data.error.message }; return state;
     case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
     case 'ExperimentResumed': return state;
     default: {

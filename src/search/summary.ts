@@ -23,6 +23,8 @@ export interface SearchSummary {
   /** Non-dominated feasible trained candidates over accuracy, LUTs and img/s. */
   paretoFront: ParetoPoint[];
   controller: string;
+  /** Why a failed search failed (its ExperimentFailed error); null otherwise. */
+  failure: { code: string; message: string } | null;
 }
 
 export const summarize = (state: SearchState, config: ExperimentConfig): SearchSummary => {
@@ -42,5 +44,6 @@ export const summarize = (state: SearchState, config: ExperimentConfig): SearchS
     ...countsOf(state),
     paretoFront: paretoFront(points),
     controller: config.controller.kind,
+    failure: state.failure ?? null,
   };
 };

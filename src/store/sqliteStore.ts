@@ -53,7 +53,14 @@ export class SqliteEventStore implements EventStore, AnchorReader {
     this.file = file === ':memory:' ? file : resolve(file);
     if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 10_000 });
-    this.db.pragma('journal_mode = WAL');
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (error) {
+      this.db.close();
+      // better-sqlite3 says only "file is not a database": name the file and what to do.
+      throw new CosearchError('INTERNAL', `cannot open the SQLite store ${this.file}: ${(error as Error).message} ` +
+        `(${String((error as { code?: unknown }).code ?? 'SQLITE_ERROR')}). Point --store or COSEARCH_STORE at a cosearch store, or move the file away to start a new one.`);
+    }
     // NORMAL in WAL mode is durable across process crashes (SIGKILL); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     // Checkpoint every ~40 MiB of WAL instead of every 4 MiB: random UUIDs dirty a new UNIQUE(id) index page per
