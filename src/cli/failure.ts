@@ -23,7 +23,11 @@ const ENVIRONMENT_HINTS: Record<string, string> = {
 // zlib and tar codes of an archive that ends early or is not an archive at all: the file given is the problem.
 const ARCHIVE_CODES = new Set(['Z_DATA_ERROR', 'Z_BUF_ERROR', 'TAR_BAD_ARCHIVE', 'TAR_ABORT', 'TAR_ENTRY_INVALID']);
 
-const firstLine = (text: string): string => text.split('\n')[0] ?? '';
+/** The first line, cut at 1000 characters: a message may echo an input whole. */
+const firstLine = (text: string): string => {
+  const line = text.split('\n')[0] ?? '';
+  return line.length <= 1000 ? line : `${line.slice(0, 1000)}… (cut at 1000 of ${line.length} characters)`;
+};
 
 /** Classifies an error by the rule above and words it in one line. */
 export const describeFailure = (error: unknown): FailureReport => {
