@@ -31,3 +31,10 @@ export const isCosearchError = (error: unknown): error is { code: ErrorCode; mes
 
 export const hasErrorCode = (error: unknown, code: ErrorCode): boolean =>
   isCosearchError(error) && error.code === code;
+
+/**
+ * A value cut for an error message: at most `maxChars` characters in quotes, with an ellipsis and the full length
+ * when longer, so a 900 kB input is never echoed back whole.
+ */
+export const cutForEcho = (value: string, maxChars = 40): string =>
+  value.length <= maxChars ? `'${value}'` : `'${value.slice(0, maxChars)}…' (${value.length} characters)`;

@@ -85,7 +85,10 @@ export const loadTokens = (env: NodeJS.ProcessEnv = process.env): TokenEntry[] =
 
 export interface AuthenticatorOptions {
   tokens: TokenEntry[];
-  /** Every caller without a token is `local` with the admin role. Only for an unconfigured loopback install. */
+  /**
+   * Every caller without a token is `local` with the admin role; a caller with an unknown token is still rejected.
+   * Only for an unconfigured loopback install.
+   */
   open: boolean;
 }
 
@@ -97,12 +100,27 @@ export const createAuthenticator = ({ tokens, open }: AuthenticatorOptions): Aut
   return (token) => {
     if (token === undefined || token === '') return open ? { subject: 'local', role: 'admin' } : null;
     const entry = byHash.get(hashToken(token));
+    // Never guess, in open mode too: a caller that presents a token it thinks is valid must learn that it is not.
     if (entry === undefined) {
-      if (open) return { subject: 'local', role: 'admin' };
-      throw new CosearchError('UNAUTHENTICATED', 'the bearer token is not known to this server; check COSEARCH_TOKENS(_FILE)');
+      throw new CosearchError('UNAUTHENTICATED', open
+        ? 'this server has no tokens configured, so it knows no bearer token; send none (a local caller is admin) or configure COSEARCH_TOKENS(_FILE)'
+        : 'the bearer token is not known to this server; check COSEARCH_TOKENS(_FILE)');
     }
     return { subject: entry.subject, role: entry.role };
   };
+};
+
+/**
+ * The credential of an `Authorization` header: the token of `Bearer <token>`, undefined without a header, and
+ * UNAUTHENTICATED for any other header (e.g. `Basic …`), which is a credential this server cannot check.
+ */
+export const credentialOf = (header: string | undefined): string | undefined => {
+  if (header === undefined || header.trim() === '') return undefined;
+  const token = bearerToken(header);
+  if (token === undefined) {
+    throw new CosearchError('UNAUTHENTICATED', `expected an Authorization header of the form "Bearer <token>", but got the scheme '${header.trim().split(/\s+/)[0]?.slice(0, 20) ?? ''}'`);
+  }
+  return token;
 };
 
 /** `Authorization: Bearer <token>` → the token, or undefined. */

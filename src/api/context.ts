@@ -3,6 +3,7 @@
 import type { EventStore } from '../store/eventStore.js';
 import type { Principal } from './auth.js';
 import type { EventHub } from './eventHub.js';
+import type { HeavyReads } from './heavyReads.js';
 import type { ApiLimits } from './limits.js';
 import type { Candidate, CandidateStatus, Experiment, HardwareReport } from './types/experiment.js';
 
@@ -36,8 +37,15 @@ export interface ReadModels {
   listCandidates(request: CandidateQuery): Promise<Page<Candidate>>;
   getCandidate(id: string): Promise<Candidate | undefined>;
   paretoFront(experimentId: string): Promise<Candidate[]>;
-  /** Rebuilds one projection from the log; returns the position it reached. */
+  /** Rebuilds one projection from the log (recreating broken tables first); returns the position it reached. */
   rebuild(name: string): Promise<{ name: string; position: number }>;
+  /** Each projection's checkpoint and state, and the read-model tables that are broken now. */
+  status(): Promise<ReadModelsStatus>;
+}
+
+export interface ReadModelsStatus {
+  projections: Array<{ name: string; position: number; state: string; error: string | null }>;
+  problems: string[];
 }
 
 export interface HardwareConstraints {
@@ -62,6 +70,8 @@ export interface ApiServices {
   store: EventStore;
   hub: EventHub;
   limits: ApiLimits;
+  /** Cache and per-client cap of the stream-reading fields (audit, replay, why, rescore). */
+  heavyReads: HeavyReads;
   readModels: ReadModels | undefined;
   hardware: HardwareService | undefined;
   /** Validates a raw config (search's parseExperimentConfig); throws BAD_USER_INPUT naming the field. */

@@ -39,8 +39,31 @@ const originalOf = (error: unknown): unknown => {
   return current;
 };
 
-/** Maps a formatted error (as Apollo or graphql-ws would send it) plus its source error to our codes. */
+/** Longest message sent: graphql-js and Apollo echo bad variable values whole, which can be up to the body limit. */
+export const MAX_ERROR_MESSAGE_CHARS = 1000;
+
+const cut = (text: string): string => (text.length <= MAX_ERROR_MESSAGE_CHARS ? text : `${text.slice(0, MAX_ERROR_MESSAGE_CHARS)}…`);
+
+/** Maps a formatted error (as Apollo or graphql-ws would send it) plus its source error to our codes; cuts its message. */
 export const formatApiError = (
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: FormatErrorOptions,
+): GraphQLFormattedError => {
+  const mapped = mapApiError(formatted, error, options);
+  const stack = mapped.extensions?.['stacktrace'];
+  const long = mapped.message.length > MAX_ERROR_MESSAGE_CHARS;
+  const longStack = Array.isArray(stack) && stack.some((line) => typeof line === 'string' && line.length > MAX_ERROR_MESSAGE_CHARS);
+  if (!long && !longStack) return mapped;
+  return {
+    ...mapped,
+    message: long ? `${cut(mapped.message)} (message cut at ${MAX_ERROR_MESSAGE_CHARS} of ${mapped.message.length} characters)` : mapped.message,
+    // Development responses carry the stack, whose first line repeats the message.
+    ...(longStack ? { extensions: { ...mapped.extensions, stacktrace: (stack as unknown[]).map((line) => (typeof line === 'string' ? cut(line) : line)) } } : {}),
+  };
+};
+
+const mapApiError = (
   formatted: GraphQLFormattedError,
   error: unknown,
   { production, onInternal }: FormatErrorOptions,

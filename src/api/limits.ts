@@ -6,14 +6,17 @@ import { createRequire } from 'node:module';
 import type { ComplexityEstimator } from 'graphql-query-complexity/cjs';
 
 // Loaded with require so that Node and vitest both get the CJS build (vitest's ESM interop hides its exports).
-const { getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity/cjs') as typeof import('graphql-query-complexity/cjs');
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity/cjs') as typeof import('graphql-query-complexity/cjs');
 import { CosearchError } from '../errors.js';
 
 /** Limits of one server. All have safe defaults. */
 export interface ApiLimits {
   /** Deepest field nesting of an operation (introspection fields excluded). @default 8 */
   maxDepth: number;
-  /** Highest estimated cost: 1 per field, lists multiplied by their `first`. @default 5000 */
+  /**
+   * Highest estimated cost: 1 per field, lists multiplied by their `first`, and a field that reads a whole stream
+   * (audit, replay, why, rescore) STREAM_READ_COST (1000) plus its children. @default 5000
+   */
   maxComplexity: number;
   /** Largest `first` of a page. @default 100 */
   maxPageSize: number;
@@ -96,7 +99,8 @@ export const complexityError = (
       query: document,
       variables: variables ?? {},
       ...(operationName === undefined ? {} : { operationName }),
-      estimators: [pageEstimator(limits.maxPageSize), simpleEstimator({ defaultComplexity: 1 })],
+      // A field's declared `complexity` (the stream-reading fields: STREAM_READ_COST) comes first, then pages, then 1.
+      estimators: [fieldExtensionsEstimator(), pageEstimator(limits.maxPageSize), simpleEstimator({ defaultComplexity: 1 })],
     });
   } catch {
     // Bad variables or an unknown operation name: execution reports those with a precise message.

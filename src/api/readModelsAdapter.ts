@@ -1,7 +1,7 @@
 // Adapts the projections' read-model queries (src/projections views: lower-case statuses, `counts`, flat hardware
 // columns) to the API's ReadModels port and GraphQL shapes.
 import type { CandidateOrderField, CandidateView, Connection, ExperimentView, ReadModelQueries } from '../projections/index.js';
-import type { CandidateQuery, Page, ReadModels } from './context.js';
+import type { CandidateQuery, Page, ReadModels, ReadModelsStatus } from './context.js';
 import { CandidateStatus, ExperimentStatus, type Candidate, type Experiment } from './types/experiment.js';
 
 /** The projections' queries the adapter calls. */
@@ -71,7 +71,9 @@ const ORDER: Record<CandidateQuery['orderBy'], CandidateOrderField> = {
 export const createReadModelsAdapter = (
   queries: ProjectionQueries,
   rebuild: (name: string) => Promise<number>,
+  status: () => Promise<ReadModelsStatus> = async () => ({ projections: [], problems: [] }),
 ): ReadModels => ({
+  status,
   listExperiments: async ({ first, after, status }) =>
     toPage(await queries.listExperiments({ first, after: after ?? null, status: status === undefined ? null : (status.toLowerCase() as Lowercase<ExperimentStatus>) }), toExperiment),
   getExperiment: async (id) => {

@@ -5,6 +5,7 @@ import 'reflect-metadata';
 // our sources the ESM one; two copies mean "Cannot use GraphQLSchema from another module or realm".
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql/index.js';
 import { buildSchema, type PubSub } from 'type-graphql';
+import { inputBoundsMiddleware } from './inputBounds.js';
 import { AuditResolver } from './resolvers/auditResolver.js';
 import { EventResolver } from './resolvers/events.js';
 import { ExperimentFieldResolver } from './resolvers/experimentFields.js';
@@ -31,6 +32,8 @@ export const buildApiSchema = (): Promise<GraphQLSchema> => {
     resolvers: [QueryResolver, ExperimentFieldResolver, EventResolver, MutationResolver, HardwareResolver, AuditResolver],
     // Inputs are checked by hand in the resolvers, with messages that name the field; class-validator is not used.
     validate: false,
+    // Every argument within its documented maximum (src/api/inputBounds.ts) before any resolver sees it.
+    globalMiddlewares: [inputBoundsMiddleware],
     pubSub: noPubSub,
   });
   return built;

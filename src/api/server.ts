@@ -6,11 +6,13 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError } from 'graphql/index.js';
+import { CosearchError } from '../errors.js';
 import type { EventStore } from '../store/eventStore.js';
-import { bearerToken, createAuthenticator, isLoopback, type TokenEntry } from './auth.js';
+import { createAuthenticator, credentialOf, isLoopback, type TokenEntry } from './auth.js';
 import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
 import { formatApiError } from './errorFormat.js';
 import { createEventHub } from './eventHub.js';
+import { createHeavyReads, DEFAULT_HEAVY_READ_LIMITS, type HeavyReadLimits } from './heavyReads.js';
 import { createHttpHandler } from './httpHandler.js';
 import { complexityError, DEFAULT_LIMITS, depthLimitRule, type ApiLimits } from './limits.js';
 import { buildApiSchema } from './schema.js';
@@ -33,6 +35,8 @@ export interface ApiServerOptions {
   /** @default !production */
   introspection?: boolean;
   limits?: Partial<ApiLimits>;
+  /** Cache and concurrency limits of the stream-reading fields (see DEFAULT_HEAVY_READ_LIMITS). */
+  heavyReads?: Partial<HeavyReadLimits>;
   /** @default console.error */
   log?: (message: string, error?: unknown) => void;
   version?: string;
@@ -55,9 +59,9 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   if (tokens.length === 0 && !isLoopback(host)) {
-    throw new Error(
+    throw new CosearchError('BAD_USER_INPUT',
       `refusing to listen on ${host} without tokens: anyone could start and cancel experiments. Configure COSEARCH_TOKENS or COSEARCH_TOKENS_FILE (see \`cosearch token create\`), or bind to 127.0.0.1`,
-    );
+      { field: 'host' });
   }
   const open = tokens.length === 0;
   const authenticate = createAuthenticator({ tokens, open });
@@ -67,6 +71,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     store: options.store,
     hub,
     limits,
+    heavyReads: createHeavyReads(options.store, { ...DEFAULT_HEAVY_READ_LIMITS, ...options.heavyReads }),
     readModels: options.readModels,
     hardware: options.hardware,
     parseConfig: options.parseConfig,
@@ -75,9 +80,11 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const format = { production, onInternal: (error: unknown) => log('internal error in a GraphQL operation', error) };
 
   const httpServer = createServer();
-  const disposeWs = startWsServer({ httpServer, schema, services, authenticate, introspection, format });
+  // The WebSocket server attaches once the port is bound: attached earlier, graphql-ws logged a failed listen
+  // (EADDRINUSE) as "Internal error emitted on the WebSocket server" before the real cause.
+  let disposeWs: (() => Promise<void>) | undefined;
   const disposeWsPlugin: ApolloServerPlugin<ApiContext> = {
-    serverWillStart: async () => ({ drainServer: disposeWs }),
+    serverWillStart: async () => ({ drainServer: async () => { await disposeWs?.(); } }),
   };
   const complexityPlugin: ApolloServerPlugin<ApiContext> = {
     requestDidStart: async () => ({
@@ -91,6 +98,9 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     schema,
     introspection,
     includeStacktraceInErrorResponses: !production,
+    // Apollo's own SIGTERM handler stops the server and then re-raises the signal, so the process died with 143
+    // before `cosearch serve` finished its drain and exit(0). Whoever embeds the server owns the signals.
+    stopOnTerminationSignals: false,
     validationRules: [depthLimitRule(limits.maxDepth)],
     formatError: (formatted, error) => formatApiError(formatted, error, format),
     plugins: [
@@ -104,7 +114,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
 
   const context = async (req: IncomingMessage): Promise<ApiContext> => {
     try {
-      return { principal: authenticate(bearerToken(req.headers.authorization)), services };
+      return { principal: authenticate(credentialOf(req.headers.authorization)), services };
     } catch (error) {
       throw new GraphQLError(error instanceof Error ? error.message : 'bad token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }
@@ -112,9 +122,18 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const handle = createHttpHandler({ apollo, context, maxBodyBytes: limits.maxBodyBytes });
   httpServer.on('request', (req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
+    httpServer.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new CosearchError('INTERNAL', `port ${options.port ?? 4000} on ${host} is already in use (EADDRINUSE): stop the other process, or pick another port with --port or COSEARCH_PORT (0 picks a free one)`)
+        : error);
+    });
     httpServer.listen(options.port ?? 4000, host, () => resolve());
+  }).catch(async (error: unknown) => {
+    await apollo.stop().catch(() => undefined);
+    await hub.close().catch(() => undefined);
+    throw error;
   });
+  disposeWs = startWsServer({ httpServer, schema, services, authenticate, introspection, format });
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   let stopping: Promise<void> | undefined;

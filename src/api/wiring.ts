@@ -38,7 +38,7 @@ export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true,
   try {
     const projections = await openProjections({ store, storeUrl, dataDir, onError: (error: unknown) => log('projection runner', error) });
     await projections.runner.start();
-    readModels = createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name));
+    readModels = createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name), () => projections.status());
     runners.push({ name: 'projections', stop: () => projections.close() });
   } catch (error) {
     log('the read models did not start; experiments/candidates queries are unavailable', error);

@@ -5,10 +5,29 @@ import { CosearchError, isCosearchError } from '../errors.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { AuditFault, ChainAuditResult } from './chainAudit.js';
 import { auditEvents } from './chainAudit.js';
+import { auditAnchoring } from './anchorAudit.js';
+import { recomputeHash, wasUpcasted } from './eventHash.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
+import { yieldToEventLoop } from './readOnlyStore.js';
 
 export interface ExperimentAuditResult extends ChainAuditResult {
   experimentId: string;
+  /** The receipt to save and pass back as `expectHead`: the last event's seal (or hash, for pre-anchor streams). */
+  head: string | null;
+  /** Whether the backend keeps anchors (SQLite, PostgreSQL): without them truncation and moved positions go unseen. */
+  anchored: boolean;
+  /** Events written before anchors existed: their global positions are not covered by a seal. */
+  unsealedEvents: number;
+  /** Revision where `expectHead` was found; null when not given or not found. */
+  expectedHeadRevision: number | null;
+}
+
+/** Options of auditExperiment. */
+export interface AuditOptions {
+  /** A head the user saved (from `cosearch export` or an earlier audit); a stream without it is a fault. */
+  expectHead?: string;
+  /** Events per read; the event loop runs between pages (and every 500 hashes). @default 1000 */
+  pageSize?: number;
 }
 
 /** Reads a page; when the page fails to decode, reads it event by event and records the unreadable revisions. */
@@ -40,8 +59,10 @@ const readPage = async (
 export const auditExperiment = async (
   store: ReadOnlyEventStore,
   experimentId: string,
-  pageSize = 5000,
+  options: AuditOptions = {},
 ): Promise<ExperimentAuditResult> => {
+  const pageSize = options.pageSize ?? 1000;
+  const hashes = new Map<RecordedEvent, string>();
   const streamId = experimentStreamId(experimentId);
   const unreadable: AuditFault[] = [];
   const events: RecordedEvent[] = [];
@@ -49,6 +70,12 @@ export const auditExperiment = async (
   const lastRevision = head?.revision ?? Number.MAX_SAFE_INTEGER;
   for (let from = 0; from <= lastRevision;) {
     const page = await readPage(store, streamId, from, pageSize, unreadable, lastRevision);
+    for (let i = 0; i < page.length; i += 1) {
+      const e = page[i];
+      if (e !== undefined && !wasUpcasted(e)) hashes.set(e, recomputeHash(e));
+      if (i % 500 === 499) await yieldToEventLoop();
+    }
+    await yieldToEventLoop();
     events.push(...page);
     const last = page[page.length - 1];
     if (last === undefined && unreadable.length === 0) break;
@@ -58,7 +85,15 @@ export const auditExperiment = async (
   if (events.length === 0 && unreadable.length === 0) {
     throw new CosearchError('NOT_FOUND', `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`);
   }
-  const result = auditEvents(streamId, events);
-  const faults = [...unreadable, ...result.faults];
-  return { ...result, experimentId, faults, verified: faults.length === 0 };
+  const result = auditEvents(streamId, events, hashes);
+  const anchoring = store.readAnchor === undefined || store.readSeals === undefined
+    ? undefined
+    : { anchor: await store.readAnchor(streamId), seals: await store.readSeals(streamId) };
+  const anchors = auditAnchoring({ streamId, events, ...(anchoring === undefined ? {} : { anchoring }), ...(options.expectHead === undefined ? {} : { expectHead: options.expectHead }) });
+  const faults = [...unreadable, ...result.faults, ...anchors.faults];
+  faults.sort((a, b) => a.position - b.position || a.kind.localeCompare(b.kind));
+  return {
+    ...result, experimentId, faults, verified: faults.length === 0, head: anchors.head, anchored: anchoring !== undefined,
+    unsealedEvents: anchors.unsealedEvents, expectedHeadRevision: anchors.expectedHeadRevision,
+  };
 };

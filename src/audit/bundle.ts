@@ -32,6 +32,11 @@ export interface BundleManifest {
   /** sha256 hex of events.jsonl as stored in the bundle. */
   eventsSha256: string;
   exportedAt: string;
+  /**
+   * The source store's head of the stream when exported: the last event's seal (covers every hash and global
+   * position), or its hash where the store keeps no seals. Save it; `cosearch audit --expect-head` checks it later.
+   */
+  head?: string | null;
   /** HMAC-SHA256 (hex) over the canonical JSON of the manifest without `signature`. */
   signature?: { algorithm: 'HMAC-SHA256'; value: string };
 }
@@ -41,6 +46,8 @@ export interface ExportOptions {
   key?: string;
   /** Export time written to the manifest. @default new Date() */
   now?: Date;
+  /** The receipt written as `manifest.head` (exportExperiment reads it from the store). @default lastHash */
+  head?: string | null;
 }
 
 export interface ExportResult {
@@ -73,6 +80,7 @@ export const buildBundle = (
     firstHash: first?.metadata.hash ?? null, lastHash: last?.metadata.hash ?? null,
     firstPosition: first?.position ?? null, lastPosition: last?.position ?? null,
     eventsFile: EVENTS_FILE, eventsSha256: sha256(eventsJsonl), exportedAt: (options.now ?? new Date()).toISOString(),
+    head: options.head ?? last?.metadata.hash ?? null,
   };
   const key = options.key ?? process.env.COSEARCH_BUNDLE_KEY;
   if (key !== undefined && key !== '') manifest.signature = { algorithm: 'HMAC-SHA256', value: signManifest(manifest, key) };
@@ -91,7 +99,10 @@ export const exportExperiment = async (
     throw new CosearchError('NOT_FOUND',
       `expected events in stream ${experimentStreamId(experimentId)}, but it is empty. Check the experiment id and --store URL.`);
   }
-  const { manifest, eventsJsonl } = buildBundle(experimentId, events, options);
+  const seals = store.readSeals === undefined ? [] : await store.readSeals(experimentStreamId(experimentId));
+  const last = events[events.length - 1];
+  const head = seals.find((s) => s.revision === last?.revision)?.seal ?? last?.metadata.hash ?? null;
+  const { manifest, eventsJsonl } = buildBundle(experimentId, events, { ...options, head });
   const dir = await mkdtemp(join(tmpdir(), 'cosearch-export-'));
   try {
     await writeFile(join(dir, EVENTS_FILE), eventsJsonl);

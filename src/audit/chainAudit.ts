@@ -3,8 +3,12 @@
 import type { RecordedEvent } from '../store/index.js';
 import { recomputeHash, recomputeOriginalHash, wasUpcasted } from './eventHash.js';
 
-/** What went wrong with one stored event. */
-export type AuditFaultKind = 'edited' | 'missing' | 'reordered';
+/**
+ * What went wrong with one stored event. The hash chain finds `edited`, `missing` and `reordered`; the anchors
+ * (src/audit/anchorAudit.ts) find `moved` (global position changed), `truncated` (the stream ends before its anchored
+ * head), `unanchored` (no anchor, or events past it) and `unexpected-head` (not the head given by --expect-head).
+ */
+export type AuditFaultKind = 'edited' | 'missing' | 'reordered' | 'moved' | 'truncated' | 'unanchored' | 'unexpected-head';
 
 export interface AuditFault {
   kind: AuditFaultKind;
@@ -29,10 +33,10 @@ export interface ChainAuditResult {
 
 const short = (hash: string): string => (hash === '' ? "''" : hash.slice(0, 12));
 
-const edits = (events: readonly RecordedEvent[]): AuditFault[] =>
+const edits = (events: readonly RecordedEvent[], precomputed: ReadonlyMap<RecordedEvent, string> | undefined): AuditFault[] =>
   events.flatMap((e) => {
     if (wasUpcasted(e)) return [];
-    const recomputed = recomputeHash(e);
+    const recomputed = precomputed?.get(e) ?? recomputeHash(e);
     const original = recomputeOriginalHash(e);
     if (original !== undefined && original.recomputed !== original.recorded) {
       return [{
@@ -108,11 +112,16 @@ const reorders = (events: readonly RecordedEvent[], byHash: ReadonlyMap<string, 
   return faults;
 };
 
-/** Verifies the hash chain of one stream's events, given in stored (revision) order. */
-export const auditEvents = (streamId: string, events: readonly RecordedEvent[]): ChainAuditResult => {
+/**
+ * Verifies the hash chain of one stream's events, given in stored (revision) order. `precomputed` holds hashes already
+ * recomputed (auditExperiment does it page by page, yielding to the event loop between slices).
+ */
+export const auditEvents = (
+  streamId: string, events: readonly RecordedEvent[], precomputed?: ReadonlyMap<RecordedEvent, string>,
+): ChainAuditResult => {
   const byHash = new Map<string, number>();
   events.forEach((e, i) => byHash.set(e.metadata.hash, i));
-  const faults = [...edits(events), ...gaps(events, byHash), ...reorders(events, byHash)];
+  const faults = [...edits(events, precomputed), ...gaps(events, byHash), ...reorders(events, byHash)];
   faults.sort((a, b) => a.position - b.position || a.kind.localeCompare(b.kind));
   return {
     streamId,

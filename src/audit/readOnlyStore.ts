@@ -1,9 +1,9 @@
 // A read-only view of an EventStore: the type has no append, and the object built by readOnlyStore() carries
 // none either, so replay, audit and "why" cannot write, by construction rather than by convention.
-import type { EventStore, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../store/index.js';
+import type { AnchorReader, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../store/index.js';
 
-/** The reading half of EventStore. Code paths that must have no side effects take this type. */
-export interface ReadOnlyEventStore {
+/** The reading half of EventStore (anchors included where the backend keeps them). Side-effect-free paths take it. */
+export interface ReadOnlyEventStore extends Partial<AnchorReader> {
   readonly kind: string;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
@@ -11,13 +11,25 @@ export interface ReadOnlyEventStore {
 }
 
 /** Wraps a store so only its read methods are reachable; the wrapper object has no append, subscribe or close. */
-export const readOnlyStore = (store: ReadOnlyEventStore): ReadOnlyEventStore =>
-  Object.freeze({
+export const readOnlyStore = (store: ReadOnlyEventStore): ReadOnlyEventStore => {
+  const { readAnchor, readSeals } = store;
+  return Object.freeze({
     kind: store.kind,
     readStream: (streamId: string, options?: ReadStreamOptions) => store.readStream(streamId, options),
     readAll: (options?: ReadAllOptions) => store.readAll(options),
     headPosition: () => store.headPosition(),
+    ...(readAnchor === undefined || readSeals === undefined ? {} : {
+      readAnchor: (streamId: string) => readAnchor.call(store, streamId),
+      readSeals: (streamId: string) => readSeals.call(store, streamId),
+    }),
   });
+};
+
+/**
+ * Lets the event loop run between pages of a long read, so that a server answering an audit or a replay still answers
+ * `health` and delivers subscriptions (better-sqlite3 reads and the hashing are synchronous).
+ */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Reads a whole stream forwards, page by page, so very long experiments do not need one giant query. */
 export const readWholeStream = async (
@@ -33,6 +45,7 @@ export const readWholeStream = async (
     const last = page[page.length - 1];
     if (page.length < pageSize || last === undefined) return out;
     fromRevision = last.revision + 1;
+    await yieldToEventLoop();
   }
 };
 
@@ -50,5 +63,6 @@ export const findInAll = async (
     const last = page[page.length - 1];
     if (page.length < pageSize || last === undefined) return undefined;
     after = last.position;
+    await yieldToEventLoop();
   }
 };

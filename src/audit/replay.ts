@@ -1,5 +1,6 @@
 // Replay without side effects: rebuilds an experiment's state as of a position or time from its events alone.
 // It takes a ReadOnlyEventStore, so nothing can be appended during a replay; nothing is retrained.
+import { yieldToEventLoop } from './readOnlyStore.js';
 import { CosearchError } from '../errors.js';
 import { experimentStreamId } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
@@ -136,5 +137,6 @@ export const replayExperiment = async (
     const last = page[page.length - 1];
     if (!going || page.length < REPLAY_PAGE_SIZE || last === undefined) return fold.finish(experimentId);
     fromRevision = last.revision + 1;
+    await yieldToEventLoop();
   }
 };

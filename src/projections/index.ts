@@ -1,11 +1,13 @@
 // Public surface of the projections: the runner, the read models (experiments, candidates, Pareto front,
 // progress), their query functions and view types, and the SQL dialect adapter they are written against.
 export { createProjectionRunner } from './runner.js';
-export type { AppliedBatch, ProjectionRunner, ProjectionRunnerOptions } from './runner.js';
+export type { AppliedBatch, ProjectionRunner, ProjectionRunnerOptions, ProjectionStatus } from './runner.js';
+export { checkReadModelSchema, repairReadModelSchema } from './readModelSchema.js';
+export type { ReadModelSchemaProblem } from './readModelSchema.js';
 export { defineRowProjection } from './projection.js';
 export type { BulkFold, Projection, RowProjectionDefinition } from './projection.js';
 export { createDefaultProjections, openProjections, openReadModelDatabase } from './openProjections.js';
-export type { OpenedProjections, OpenProjectionsOptions, ReadModelDatabaseOptions } from './openProjections.js';
+export type { OpenedProjections, OpenProjectionsOptions, ReadModelDatabaseOptions, ReadModelHealth } from './openProjections.js';
 export { createReadModelQueries } from './queries.js';
 export { createExperimentsProjection, evolveExperiment, getExperiment, getProgress, listExperiments } from './experiments.js';
 export { createCandidatesProjection, evolveCandidate, getCandidate, listCandidates } from './candidates.js';

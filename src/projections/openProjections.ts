@@ -11,13 +11,12 @@ import { createExperimentsProjection } from './experiments.js';
 import { createPostgresDatabase } from './postgresDatabase.js';
 import type { Projection } from './projection.js';
 import { createReadModelQueries } from './queries.js';
-import { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions } from './runner.js';
+import { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus } from './runner.js';
 import type { SqlDatabase } from './sqlDatabase.js';
 import { createSqliteDatabase } from './sqliteDatabase.js';
 import type { ReadModelQueries } from './views.js';
+import { checkReadModelSchema, isReadModelMigration, repairReadModelSchema, type ReadModelSchemaProblem } from './readModelSchema.js';
 
-/** Read-model migration files: `migrations/<dialect>/<n>_read_models*.sql`. */
-const isReadModelMigration = (name: string): boolean => /^\d+_read_models/.test(name);
 
 /** Options of {@link openReadModelDatabase}. */
 export interface ReadModelDatabaseOptions {
@@ -29,8 +28,22 @@ export interface ReadModelDatabaseOptions {
   schema?: string;
 }
 
-/** Opens (and migrates) the SQL database holding the read models of the store at `storeUrl`. */
+/**
+ * Opens (and migrates) the SQL database holding the read models of the store at `storeUrl`, and recreates any
+ * read-model table that is missing or wrong-shaped (the runner then refolds it from the log).
+ */
 export const openReadModelDatabase = async (options: ReadModelDatabaseOptions = {}): Promise<SqlDatabase> => {
+  const database = await openMigratedDatabase(options);
+  try {
+    await repairReadModelSchema(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+};
+
+const openMigratedDatabase = async (options: ReadModelDatabaseOptions): Promise<SqlDatabase> => {
   const url = options.storeUrl ?? defaultStoreUrl();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase() ?? '';
   if (scheme === 'postgres' || scheme === 'postgresql') {
@@ -70,9 +83,11 @@ export const openReadModelDatabase = async (options: ReadModelDatabaseOptions = 
   } finally {
     migrator.close();
   }
-  const database = createSqliteDatabase(file);
-  return database;
+  return createSqliteDatabase(file);
 };
+
+/** What the self-healing check found and repaired, in words for logs and `health`. */
+const describe = (problems: readonly ReadModelSchemaProblem[]): string[] => problems.map((p) => `${p.table}: ${p.problem} (${p.detail})`);
 
 /** The projections of cosearch, in the order the runner applies them within a batch. */
 export const createDefaultProjections = (): Projection[] => [createExperimentsProjection(), createCandidatesProjection()];
@@ -89,8 +104,17 @@ export interface OpenedProjections {
   db: SqlDatabase;
   runner: ProjectionRunner;
   queries: ReadModelQueries;
+  /** Each projection's state, plus the read-model tables that are missing or wrong-shaped right now (for `health`). */
+  status(): Promise<ReadModelHealth>;
   /** Stops the runner and closes the read-model database (not the store). */
   close(): Promise<void>;
+}
+
+/** What `OpenedProjections.status()` reports. */
+export interface ReadModelHealth {
+  projections: ProjectionStatus[];
+  /** e.g. "read_candidates: missing (no such table)"; empty when every table is as the migrations make it. */
+  problems: string[];
 }
 
 export const openProjections = async (options: OpenProjectionsOptions): Promise<OpenedProjections> => {
@@ -102,11 +126,15 @@ export const openProjections = async (options: OpenProjectionsOptions): Promise<
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     ...(options.retryDelayMs === undefined ? {} : { retryDelayMs: options.retryDelayMs }),
     ...(options.onError === undefined ? {} : { onError: options.onError }),
+    repairSchema: async () => describe(await repairReadModelSchema(db)),
   });
   return {
     db,
     runner,
     queries: createReadModelQueries(db),
+    async status() {
+      return { projections: runner.status(), problems: describe(await checkReadModelSchema(db)) };
+    },
     async close() {
       await runner.stop();
       await db.close();

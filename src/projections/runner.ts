@@ -32,6 +32,24 @@ export interface ProjectionRunnerOptions {
   onError?: (error: unknown) => void;
   /** Clock for checkpoint `updated_at`. @default () => new Date().toISOString() */
   now?: () => string;
+  /**
+   * Recreates missing or wrong-shaped read-model tables and returns what it repaired (empty: nothing). Called by
+   * `rebuild` (which then rebuilds every projection if anything was repaired) and after an error of the live loop.
+   * openProjections passes `repairReadModelSchema`. @default none
+   */
+  repairSchema?: () => Promise<string[]>;
+}
+
+/** How one projection is doing, for `health`. */
+export interface ProjectionStatus {
+  name: string;
+  version: number;
+  /** Last `$all` position applied. */
+  position: number;
+  /** `live`: following the log; `failed`: its last batch failed (see `error`), retrying; `stopped`; `rebuilding`. */
+  state: 'live' | 'failed' | 'stopped' | 'rebuilding';
+  /** The last error's message while `failed`, else null. */
+  error: string | null;
 }
 
 /** One committed batch, for listeners (e.g. GraphQL subscriptions on progress). */
@@ -63,6 +81,8 @@ export interface ProjectionRunner {
   position(): number;
   /** Registers a listener called after each committed batch; returns its unsubscribe function. */
   onApplied(listener: (batch: AppliedBatch) => void): () => void;
+  /** Each projection's checkpoint and state. */
+  status(): ProjectionStatus[];
 }
 
 const TICK = Symbol('tick');
@@ -89,6 +109,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   let running = false;
   let loop: Promise<void> | undefined;
   let subscription: Subscription | undefined;
+  let rebuilding = false;
+  // The last error per projection, cleared by its next committed batch or a rebuild.
+  const errors = new Map<string, string>();
+  const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
   const serialized = <T>(fn: () => Promise<T>): Promise<T> => {
     const next = lock.then(fn, fn);
@@ -127,9 +151,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       const behind = projections.filter((p) => (checkpoints.get(p.name) ?? 0) < last);
       if (behind.length === 0) return;
       const stamp = now();
+      let current: Projection | undefined;
       try {
         await db.transaction(async (tx) => {
           for (const p of behind) {
+            current = p;
             const from = checkpoints.get(p.name) ?? 0;
             // Checkpoint first: on PostgreSQL its row lock orders concurrent runners before either touches rows.
             await advanceCheckpoint(tx, p.name, from, last, stamp);
@@ -140,9 +166,13 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       } catch (error) {
         // Another runner advanced a checkpoint: adopt the stored positions; the caller resumes from them.
         if (hasErrorCode(error, 'CONFLICT')) await refresh();
+        else for (const p of current === undefined ? behind : [current]) errors.set(p.name, messageOf(error));
         throw error;
       }
-      for (const p of behind) checkpoints.set(p.name, last);
+      for (const p of behind) {
+        checkpoints.set(p.name, last);
+        errors.delete(p.name);
+      }
       notify({ position: last, events });
     });
 
@@ -231,8 +261,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       } catch (error) {
         if (!running) return;
         options.onError?.(error);
+        if (errors.size === 0) for (const p of projections) errors.set(p.name, messageOf(error));
         await sleep(delay);
         delay = Math.min(delay * 2, 30_000);
+        // A dropped or altered table fails every batch until it is recreated; the refresh then refolds from 0.
+        await options.repairSchema?.().catch((repairError: unknown) => options.onError?.(repairError));
         await refresh().catch((refreshError: unknown) => options.onError?.(refreshError));
       }
     }
@@ -265,19 +298,27 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       return catchUp();
     },
     async rebuild(name) {
-      const selected = name === undefined ? projections : projections.filter((p) => p.name === name);
+      let selected = name === undefined ? projections : projections.filter((p) => p.name === name);
       if (selected.length === 0) {
         throw new CosearchError('NOT_FOUND', `expected a projection named one of ${[...names].join(', ')}, but got '${name ?? ''}'`);
       }
       const wasRunning = running;
       await stop();
-      await serialized(async () => {
-        await refresh();
-        await truncate(selected);
-      });
-      const position = await catchUp();
-      if (wasRunning) await start();
-      return position;
+      rebuilding = true;
+      try {
+        // Recreated tables hold no rows and no checkpoints: every projection refolds, not only the one asked for.
+        if (((await options.repairSchema?.()) ?? []).length > 0) selected = projections;
+        await serialized(async () => {
+          await refresh();
+          await truncate(selected);
+        });
+        const position = await catchUp();
+        errors.clear();
+        return position;
+      } finally {
+        rebuilding = false;
+        if (wasRunning) await start();
+      }
     },
     waitForPosition(position, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
@@ -296,6 +337,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       });
     },
     position: minPosition,
+    status: () => projections.map((p) => {
+      const error = errors.get(p.name) ?? null;
+      const state = rebuilding ? 'rebuilding' : error !== null ? 'failed' : running ? 'live' : 'stopped';
+      return { name: p.name, version: p.version, position: checkpoints.get(p.name) ?? 0, state, error };
+    }),
     onApplied(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

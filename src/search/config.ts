@@ -174,7 +174,8 @@ export const ObjectiveWeights = z.strictObject({ luts: z.number().min(-1).max(0)
 export const PenaltyConfig = z.strictObject({ base: z.number().nonnegative().default(0.1), scale: z.number().nonnegative().default(0.5) });
 
 const ExperimentConfigObject = z.strictObject({
-  name: z.string().min(1).default('experiment'),
+  // Stored in ExperimentStarted and shown everywhere: bounded like the API's other strings (docs/api.md, Limits).
+  name: z.string().min(1).max(200).default('experiment'),
   seed: z.number().int().default(1),
   dataset: DatasetConfig.default({ validationSplit: 0.1 }),
   space: SpaceConfig.default('quick'),

@@ -49,6 +49,8 @@ export interface SearchState {
   cancelReason?: string;
   /** Rungs whose RungClosed is in the log. */
   closedRungs: Set<number>;
+  /** The error of ExperimentFailed, so a summary can say why. */
+  failure?: { code: string; message: string };
 }
 
 export const initialState = (experimentId: string): SearchState => ({
@@ -109,7 +111,7 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
       state.checkpoint = event.data.checkpoint;
       return state;
     case 'ExperimentCompleted': state.status = 'completed'; return state;
-    case 'ExperimentFailed': state.status = 'failed'; return state;
+    case 'ExperimentFailed': state.status = 'failed'; state.failure = { code: event.data.error.code, message: event.data.error.message }; return state;
     case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
     case 'ExperimentResumed': return state;
     default: {

@@ -25,6 +25,8 @@ export interface SearchSummary {
   controller: string;
   /** Set when the experiment scored candidates with this zero-cost score: `best.accuracy` is that score, not 0..1. */
   zeroCost?: string;
+  /** Why a failed search failed (its ExperimentFailed error); null otherwise. */
+  failure: { code: string; message: string } | null;
 }
 
 export const summarize = (state: SearchState, config: ExperimentConfig): SearchSummary => {
@@ -45,5 +47,6 @@ export const summarize = (state: SearchState, config: ExperimentConfig): SearchS
     paretoFront: paretoFront(points),
     controller: config.controller.kind,
     ...(config.training.zeroCost === undefined ? {} : { zeroCost: config.training.zeroCost }),
+    failure: state.failure ?? null,
   };
 };

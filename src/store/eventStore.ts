@@ -86,7 +86,39 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
-export interface EventStore {
+/** A stream's head as recorded beside its events, written in the same transaction as every append. */
+export interface StreamAnchor {
+  streamId: string;
+  /** Revision of the stream's last event when it was last appended to. */
+  revision: number;
+  /** Chain hash of that event. */
+  hash: string;
+  /** Global position of that event. */
+  position: number;
+  /** Seal of that event (see `sealPosition`); null for a stream last written before anchors existed. */
+  seal: string | null;
+}
+
+/** The position seal of one stored event; null for events written before anchors existed. */
+export interface PositionSeal {
+  revision: number;
+  position: number;
+  seal: string | null;
+}
+
+/**
+ * The optional anchoring half of a backend (SQLite and PostgreSQL; KurrentDB owns its log and has none). Audit uses
+ * it to see truncation (a stream that ends before its anchor) and moved global positions (a seal that no longer
+ * matches its position).
+ */
+export interface AnchorReader {
+  /** The recorded head of a stream; undefined when none is recorded. */
+  readAnchor(streamId: string): Promise<StreamAnchor | undefined>;
+  /** Every event's seal of a stream, in revision order. */
+  readSeals(streamId: string): Promise<PositionSeal[]>;
+}
+
+export interface EventStore extends Partial<AnchorReader> {
   /** Backend name for logs and the API: 'sqlite' | 'postgres' | 'kurrentdb'. */
   readonly kind: string;
   append(streamId: string, events: EventToAppend[], expectedRevision: ExpectedRevision): Promise<AppendResult>;

@@ -63,6 +63,14 @@ export const computeEventHash = (input: HashInput): string =>
     input.metadata.prevHash, input.id, input.type, input.metadata.schemaVersion, canonicalJson(input.data), canonicalJson(input.metadata),
   );
 
+/**
+ * The seal of an event: sha256 hex over the previous event's seal ('' at the start, or when the previous event was
+ * written before seals existed), the event's global position and its chain hash. The seal chain covers what the hash
+ * chain cannot: where in `$all` each event sits, so the last seal of a stream is a receipt for its content and order.
+ */
+export const sealPosition = (prevSeal: string, position: number, eventHash: string): string =>
+  hash('sha256', `cosearch-seal\n${prevSeal}\n${position}\n${eventHash}`, 'hex');
+
 export interface HashChainProblem {
   revision: number;
   eventId: string;

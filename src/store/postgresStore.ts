@@ -4,9 +4,10 @@ import pg from 'pg';
 import { CosearchError } from '../errors.js';
 import { chainEvents, decodeRow, idempotentResult, prepareEvents, readValidationMode, type ReadValidation } from './appendPreparation.js';
 import { assertExpectedRevision } from './errors.js';
+import { sealPosition } from './hashChain.js';
 import type {
-  AppendResult, EventMetadata, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent,
-  SubscribeOptions, Subscription,
+  AnchorReader, AppendResult, EventMetadata, EventStore, EventToAppend, ExpectedRevision, PositionSeal, ReadAllOptions, ReadStreamOptions,
+  RecordedEvent, StreamAnchor, SubscribeOptions, Subscription,
 } from './eventStore.js';
 import { applyPostgresMigrations, migrationsDir } from './migrations.js';
 import { createPollingSubscription, Wakeup } from './pollingSubscription.js';
@@ -34,6 +35,7 @@ interface Probe {
   last_revision: string | null;
   last_hash: string | null;
   last_position: string | null;
+  last_seal: string | null;
   existing: Array<{ id: string; streamId: string; revision: number; position: number }> | null;
 }
 
@@ -50,22 +52,33 @@ const COLUMNS = 'position, id, stream_id, revision, type, data, metadata';
 // schema, which batching amortizes (see bench/store.ts).
 const PROBE_SQL = `
   SELECT coalesce((SELECT max(position) FROM events), 0)::text AS head,
-         h.revision::text AS last_revision, h.hash AS last_hash, h.position::text AS last_position,
+         h.revision::text AS last_revision, h.hash AS last_hash, h.position::text AS last_position, h.seal AS last_seal,
          (SELECT json_agg(json_build_object('id', id, 'streamId', stream_id, 'revision', revision, 'position', position))
             FROM events WHERE id = ANY($2::text[])) AS existing
     FROM (SELECT 1) AS one
-    LEFT JOIN LATERAL (SELECT revision, hash, position FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1) AS h ON true`;
+    LEFT JOIN LATERAL (
+      SELECT revision, hash, position, seal FROM (
+        (SELECT revision, hash, position, seal, 0 AS pri FROM stream_heads WHERE stream_id = $1)
+        UNION ALL
+        (SELECT revision, hash, position, seal, 1 AS pri FROM events WHERE stream_id = $1 ORDER BY revision DESC LIMIT 1)) AS x
+      ORDER BY revision DESC, pri ASC LIMIT 1) AS h ON true`;
 
+// The head is the anchor or the last stored event, whichever is later (see PROBE_SQL): after a truncation new
+// events continue after the anchor, so the gap stays visible to audit. The anchor is written in the same statement.
 const INSERT_SQL = `
   WITH inserted AS (
-    INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, hash)
-    SELECT $1::bigint + t.ord, t.id, $2, $3::bigint + t.ord, t.type, t.sv, t.data::jsonb, t.metadata::jsonb, t.hash
-      FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[])
-           WITH ORDINALITY AS t(id, type, sv, data, metadata, hash, ord)
-    RETURNING position)
+    INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, hash, seal)
+    SELECT $1::bigint + t.ord, t.id, $2, $3::bigint + t.ord, t.type, t.sv, t.data::jsonb, t.metadata::jsonb, t.hash, t.seal
+      FROM unnest($4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $11::text[])
+           WITH ORDINALITY AS t(id, type, sv, data, metadata, hash, seal, ord)
+    RETURNING position),
+  anchored AS (
+    INSERT INTO stream_heads (stream_id, revision, hash, position, seal) VALUES ($2, $12::bigint, $13, $14::bigint, $15)
+    ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, hash = EXCLUDED.hash, position = EXCLUDED.position, seal = EXCLUDED.seal)
   SELECT pg_notify($10, max(position)::text) FROM inserted`;
 
-export class PostgresEventStore implements EventStore {
+
+export class PostgresEventStore implements EventStore, AnchorReader {
   readonly kind = 'postgres';
   /** The pg pool (search_path set to the schema), for read models that live in the same database. */
   readonly pool: pg.Pool;
@@ -121,11 +134,15 @@ export class PostgresEventStore implements EventStore {
         return idempotent ?? { nextExpectedRevision: lastRevision, position: Number(probe.last_position ?? 0) };
       }
       const chained = chainEvents(prepared, lastRevision, probe.last_hash ?? '', new Date().toISOString());
+      const head = Number(probe.head);
+      let seal = probe.last_seal ?? '';
+      const seals = chained.map((e, i) => (seal = sealPosition(seal, head + i + 1, e.hash)));
+      const last = chained[chained.length - 1];
       await client.query(INSERT_SQL, [
         probe.head, streamId, lastRevision,
         chained.map((e) => e.id), chained.map((e) => e.type), chained.map((e) => e.schemaVersion),
         chained.map((e) => e.dataJson), chained.map((e) => e.metadataJson), chained.map((e) => e.hash),
-        this.channel,
+        this.channel, seals, last?.revision, last?.hash, head + chained.length, seal,
       ]);
       await client.query('COMMIT');
       this.wakeup.wake();
@@ -181,6 +198,20 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<number> {
     const result = await this.pool.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM events');
     return Number(result.rows[0]?.head ?? 0);
+  }
+
+  async readAnchor(streamId: string): Promise<StreamAnchor | undefined> {
+    const result = await this.pool.query<{ revision: string; hash: string; position: string; seal: string | null }>(
+      'SELECT revision::text, hash, position::text, seal FROM stream_heads WHERE stream_id = $1', [streamId]);
+    const row = result.rows[0];
+    return row === undefined ? undefined : { streamId, revision: Number(row.revision), hash: row.hash, position: Number(row.position), seal: row.seal };
+  }
+
+  async readSeals(streamId: string): Promise<PositionSeal[]> {
+    const result = await this.pool.query<[string, string, string | null]>({
+      text: 'SELECT revision::text, position::text, seal FROM events WHERE stream_id = $1 ORDER BY revision ASC', values: [streamId], rowMode: 'array',
+    });
+    return result.rows.map((row) => ({ revision: Number(row[0]), position: Number(row[1]), seal: row[2] }));
   }
 
   async close(): Promise<void> {

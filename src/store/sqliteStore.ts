@@ -6,8 +6,10 @@ import Database from 'better-sqlite3';
 import { CosearchError } from '../errors.js';
 import { chainEvents, decodeRow, idempotentResult, prepareEvents, readValidationMode, type ReadValidation } from './appendPreparation.js';
 import { assertExpectedRevision } from './errors.js';
+import { sealPosition } from './hashChain.js';
 import type {
-  AppendResult, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription,
+  AnchorReader, AppendResult, EventStore, EventToAppend, ExpectedRevision, PositionSeal, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAnchor,
+  SubscribeOptions, Subscription,
 } from './eventStore.js';
 import { applySqliteMigrations, migrationsDir } from './migrations.js';
 import { createPollingSubscription, Wakeup } from './pollingSubscription.js';
@@ -36,7 +38,7 @@ const COLUMNS = 'position, id, stream_id, revision, type, data, metadata';
 // Stream reads know the stream id: not selecting it saves one string per event (the caller's is reused).
 const STREAM_COLUMNS = 'position, id, NULL, revision, type, data, metadata';
 
-export class SqliteEventStore implements EventStore {
+export class SqliteEventStore implements EventStore, AnchorReader {
   readonly kind = 'sqlite';
   /** The underlying better-sqlite3 connection, for read models that live in the same file (see docs/store.md). */
   readonly db: Database.Database;
@@ -51,7 +53,14 @@ export class SqliteEventStore implements EventStore {
     this.file = file === ':memory:' ? file : resolve(file);
     if (this.file !== ':memory:') mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(this.file, { timeout: options.busyTimeoutMs ?? 10_000 });
-    this.db.pragma('journal_mode = WAL');
+    try {
+      this.db.pragma('journal_mode = WAL');
+    } catch (error) {
+      this.db.close();
+      // better-sqlite3 says only "file is not a database": name the file and what to do.
+      throw new CosearchError('INTERNAL', `cannot open the SQLite store ${this.file}: ${(error as Error).message} ` +
+        `(${String((error as { code?: unknown }).code ?? 'SQLITE_ERROR')}). Point --store or COSEARCH_STORE at a cosearch store, or move the file away to start a new one.`);
+    }
     // NORMAL in WAL mode is durable across process crashes (SIGKILL); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
     // Checkpoint every ~40 MiB of WAL instead of every 4 MiB: random UUIDs dirty a new UNIQUE(id) index page per
@@ -70,10 +79,24 @@ export class SqliteEventStore implements EventStore {
     this.stmt = {
       byId: this.db.prepare<[string], { id: string; stream_id: string; revision: number; position: number }>(
         'SELECT id, stream_id, revision, position FROM events WHERE id = ?'),
-      streamHead: this.db.prepare<[string], { revision: number; hash: string; position: number }>(
-        'SELECT revision, hash, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1'),
-      insert: this.db.prepare<[string, string, number, string, number, string, string, string]>(
-        'INSERT INTO events (id, stream_id, revision, type, schema_version, data, metadata, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      // The head is the anchor or the last stored event, whichever is later: after a truncation the anchor is
+      // ahead, and new events then continue after it, leaving the gap visible to audit instead of papering over it.
+      streamHead: this.db.prepare<[string, string], { revision: number; hash: string; position: number; seal: string | null }>(
+        `SELECT revision, hash, position, seal FROM (
+           SELECT revision, hash, position, seal, 0 AS pri FROM stream_heads WHERE stream_id = ?
+           UNION ALL
+           SELECT * FROM (SELECT revision, hash, position, seal, 1 AS pri FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1))
+         ORDER BY revision DESC, pri ASC LIMIT 1`),
+      lastPosition: this.db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
+      insert: this.db.prepare<[number, string, string, number, string, number, string, string, string, string]>(
+        'INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      anchor: this.db.prepare<[string, number, string, number, string]>(
+        `INSERT INTO stream_heads (stream_id, revision, hash, position, seal) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash, position = excluded.position, seal = excluded.seal`),
+      readAnchor: this.db.prepare<[string], { revision: number; hash: string; position: number; seal: string | null }>(
+        'SELECT revision, hash, position, seal FROM stream_heads WHERE stream_id = ?'),
+      readSeals: this.db.prepare<[string], { revision: number; position: number; seal: string | null }>(
+        'SELECT revision, position, seal FROM events WHERE stream_id = ? ORDER BY revision ASC'),
       forwards: this.db.prepare<[string, number, number], Row>(
         `SELECT ${STREAM_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(),
       backwards: this.db.prepare<[string, number, number], Row>(
@@ -101,17 +124,25 @@ export class SqliteEventStore implements EventStore {
         const idempotent = idempotentResult(streamId, prepared.length, existing);
         if (idempotent !== undefined) return { result: idempotent, wrote: false };
       }
-      const head = this.stmt.streamHead.get(streamId);
+      const head = this.stmt.streamHead.get(streamId, streamId);
       const lastRevision = head?.revision ?? -1;
       assertExpectedRevision(streamId, expectedRevision, lastRevision);
-      let position = head?.position ?? 0;
+      if (prepared.length === 0) return { result: { nextExpectedRevision: lastRevision, position: head?.position ?? 0 }, wrote: false };
+      // AUTOINCREMENT never reuses a position, and under the write lock the next one is sqlite_sequence + 1: knowing
+      // it before the insert lets the seal be written with the row.
+      let position = this.stmt.lastPosition.get()?.seq ?? 0;
+      let seal = head?.seal ?? '';
+      let last = { revision: lastRevision, hash: head?.hash ?? '' };
       for (const event of chainEvents(prepared, lastRevision, head?.hash ?? '', new Date().toISOString())) {
-        const info = this.stmt.insert.run(
-          event.id, streamId, event.revision, event.type, event.schemaVersion, event.dataJson, event.metadataJson, event.hash,
+        position += 1;
+        seal = sealPosition(seal, position, event.hash);
+        this.stmt.insert.run(
+          position, event.id, streamId, event.revision, event.type, event.schemaVersion, event.dataJson, event.metadataJson, event.hash, seal,
         );
-        position = Number(info.lastInsertRowid);
+        last = event;
       }
-      return { result: { nextExpectedRevision: lastRevision + prepared.length, position }, wrote: prepared.length > 0 };
+      this.stmt.anchor.run(streamId, last.revision, last.hash, position, seal);
+      return { result: { nextExpectedRevision: last.revision, position }, wrote: true };
     });
     // IMMEDIATE: take the write lock before reading the stream head, so the revision check cannot race.
     let outcome: { result: AppendResult; wrote: boolean };
@@ -161,6 +192,15 @@ export class SqliteEventStore implements EventStore {
 
   async headPosition(): Promise<number> {
     return this.stmt.head.get()?.head ?? 0;
+  }
+
+  async readAnchor(streamId: string): Promise<StreamAnchor | undefined> {
+    const row = this.stmt.readAnchor.get(streamId);
+    return row === undefined ? undefined : { streamId, ...row };
+  }
+
+  async readSeals(streamId: string): Promise<PositionSeal[]> {
+    return this.stmt.readSeals.all(streamId);
   }
 
   async close(): Promise<void> {

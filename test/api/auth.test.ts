@@ -29,8 +29,10 @@ describe('tokens', () => {
     expect(() => authenticate('guess')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
   });
 
-  it('makes every caller a local admin on an open server', () => {
-    expect(createAuthenticator({ tokens: [], open: true })(undefined)).toEqual({ subject: 'local', role: 'admin' });
+  it('makes a caller without a token a local admin on an open server, and rejects an unknown token there too', () => {
+    const authenticate = createAuthenticator({ tokens: [], open: true });
+    expect(authenticate(undefined)).toEqual({ subject: 'local', role: 'admin' });
+    expect(() => authenticate('guess')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
   });
 
   it('orders roles viewer < operator < admin', () => {

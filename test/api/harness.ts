@@ -52,7 +52,7 @@ export const startHarness = async (options: Partial<ApiServerOptions> = {}, { wi
     await projections.runner.start();
   }
   const wired = projections === undefined ? {} : {
-    readModels: createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name)),
+    readModels: createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name), () => projections.status()),
     hardware: createHardwareService(),
   };
   const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...options }).catch(

@@ -100,6 +100,29 @@ describe('an unconfigured server', () => {
     }
   });
 
+  it('rejects an unknown token with 401 over HTTP and closes a WebSocket that presents one with 4403', async () => {
+    const h = await startHarness({ tokens: [] });
+    try {
+      const guessed = await h.gql('mutation { startExperiment(config: {name: "guessed"}) { id } }', {}, 'any-guess');
+      expect(guessed.status).toBe(401);
+      expect(guessed.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+      const basic = await fetch(h.server.url, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic YWRtaW46YWRtaW4=' },
+        body: JSON.stringify({ query: '{ health { status } }' }),
+      });
+      expect(basic.status).toBe(401);
+      expect(await h.store.readAll()).toEqual([]);
+      const closed = await new Promise<number>((resolve) => {
+        h.wsClient('any-guess').subscribe({ query: '{ health { status } }' }, {
+          next: () => resolve(0), error: (error) => resolve((error as { code?: number }).code ?? -1), complete: () => resolve(0),
+        });
+      });
+      expect(closed).toBe(4403);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('refuses to listen on a non-loopback address without tokens', async () => {
     await expect(startHarness({ tokens: [], host: '0.0.0.0' })).rejects.toThrow(/COSEARCH_TOKENS/);
   });

@@ -11,6 +11,8 @@ import { createEventStore, type EventStore, type EventToAppend } from '../../src
 export const PG_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface Backend {
+  /** The store URL (the read models live beside it). */
+  url: string;
   store: EventStore;
   db: SqlDatabase;
   dispose(): Promise<void>;
@@ -24,6 +26,7 @@ export const sqliteBackend = async (): Promise<Backend> => {
   const store = await createEventStore(url, { pollIntervalMs: 10 });
   const db = await openReadModelDatabase({ storeUrl: url });
   return {
+    url,
     store,
     db,
     dispose: async () => {
@@ -41,6 +44,7 @@ export const postgresBackend = async (): Promise<Backend> => {
   const store = await createEventStore(url, { pollIntervalMs: 20 });
   const db = await openReadModelDatabase({ storeUrl: url });
   return {
+    url,
     store,
     db,
     dispose: async () => {

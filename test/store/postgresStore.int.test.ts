@@ -60,7 +60,7 @@ describe('postgres event store schema', () => {
     try {
       if (!(a instanceof PostgresEventStore)) throw new Error('expected the postgres backend');
       const rows = await a.pool.query('SELECT version FROM schema_migrations');
-      expect(rows.rows).toEqual([{ version: '0001_events.sql' }]);
+      expect(rows.rows).toEqual([{ version: '0001_events.sql' }, { version: '0002_events_anchors.sql' }]);
     } finally {
       await a.close();
       await b.close();

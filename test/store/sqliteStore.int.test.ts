@@ -26,7 +26,7 @@ describe('sqlite event store file', () => {
       if (!(store instanceof SqliteEventStore)) throw new Error('expected the sqlite backend');
       expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
       const versions = store.db.prepare('SELECT version FROM schema_migrations').all();
-      expect(versions).toEqual([{ version: '0001_events.sql' }]);
+      expect(versions).toEqual([{ version: '0001_events.sql' }, { version: '0002_events_anchors.sql' }]);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

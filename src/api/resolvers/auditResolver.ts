@@ -11,7 +11,9 @@ import {
   type ReplayUntil,
 } from '../../audit/index.js';
 import { CosearchError, hasErrorCode } from '../../errors.js';
+import { experimentStreamId } from '../../events/index.js';
 import { assertRole } from '../auth.js';
+import { STREAM_READ_COST } from '../heavyReads.js';
 import type { ApiContext } from '../context.js';
 import { ExperimentAsOf, ExperimentAudit, RescoreOutcome, WhyCandidate } from '../types/audit.js';
 
@@ -20,6 +22,9 @@ const notFoundAs = (field: string, message: string) => (error: unknown): never =
   if (hasErrorCode(error, 'NOT_FOUND')) throw new CosearchError('NOT_FOUND', message, { field });
   throw error;
 };
+
+/** The key of the per-client cap: the token subject (`local` for every caller of an open server). */
+const clientOf = (context: ApiContext): string => context.principal?.subject ?? 'anonymous';
 
 const noExperiment = (id: string): string => `no experiment with id '${id}' (its stream experiment-${id} is empty); list them with the experiments query`;
 
@@ -48,7 +53,10 @@ const checkPositive = (field: string, value: number | null, allowZero: boolean):
 
 @Resolver()
 export class AuditResolver {
-  @Query(() => ExperimentAsOf, { description: 'Replays the experiment from its events alone, up to a global position or a time (inclusive); default: the end.' })
+  @Query(() => ExperimentAsOf, {
+    description: 'Replays the experiment from its events alone, up to a global position or a time (inclusive); default: the end.',
+    complexity: STREAM_READ_COST,
+  })
   async experimentAsOf(
     @Ctx() context: ApiContext,
     @Arg('id', () => ID) id: string,
@@ -58,7 +66,8 @@ export class AuditResolver {
     assertRole(context.principal, 'viewer');
     // Omitted nullable arguments arrive as undefined, explicit nulls as null.
     const until = untilOf(position ?? null, time ?? null);
-    const state = await replayExperiment(readOnlyStore(context.services.store), id, until === undefined ? {} : { until })
+    const state = await context.services.heavyReads.run(clientOf(context), experimentStreamId(id), `asOf:${JSON.stringify(until ?? null)}`,
+      () => replayExperiment(readOnlyStore(context.services.store), id, until === undefined ? {} : { until }))
       .catch(notFoundAs('id', noExperiment(id)));
     const best = state.leaderboard[0] ?? null;
     return {
@@ -81,10 +90,20 @@ export class AuditResolver {
     };
   }
 
-  @Query(() => ExperimentAudit, { description: 'Verifies the hash chain of the experiment stream; names every edited, missing or reordered event.' })
-  async auditExperiment(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<ExperimentAudit> {
+  @Query(() => ExperimentAudit, {
+    description: 'Verifies the hash chain and the anchored head of the experiment stream; names every edited, missing, reordered, moved or truncated event.',
+    complexity: STREAM_READ_COST,
+  })
+  async auditExperiment(
+    @Ctx() context: ApiContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('expectHead', () => String, { nullable: true, description: 'A head saved earlier; a stream without it is a fault.' }) expectHead: string | null,
+  ): Promise<ExperimentAudit> {
     assertRole(context.principal, 'viewer');
-    const result = await auditExperiment(readOnlyStore(context.services.store), id).catch(notFoundAs('id', noExperiment(id)));
+    const options = expectHead === null || expectHead === undefined ? {} : { expectHead };
+    const result = await context.services.heavyReads.run(clientOf(context), experimentStreamId(id), `audit:${expectHead ?? ''}`,
+      () => auditExperiment(readOnlyStore(context.services.store), id, options))
+      .catch(notFoundAs('id', noExperiment(id)));
     return {
       experimentId: result.experimentId,
       streamId: result.streamId,
@@ -92,14 +111,19 @@ export class AuditResolver {
       events: result.events,
       firstHash: result.firstHash,
       lastHash: result.lastHash,
+      head: result.head,
+      anchored: result.anchored,
+      unsealedEvents: result.unsealedEvents,
       faults: result.faults.map(({ kind, position, revision, eventId, eventType, message }) => ({ kind, position, revision, eventId, eventType, message })),
     };
   }
 
-  @Query(() => WhyCandidate, { description: "The causation chain from the candidate's last event back to ExperimentStarted." })
+  @Query(() => WhyCandidate, { description: "The causation chain from the candidate's last event back to ExperimentStarted.", complexity: STREAM_READ_COST })
   async whyCandidate(@Ctx() context: ApiContext, @Arg('candidateId', () => ID) candidateId: string): Promise<WhyCandidate> {
     assertRole(context.principal, 'viewer');
-    const why = await whyCandidate(readOnlyStore(context.services.store), candidateId)
+    // Not cached: finding the candidate's experiment scans $all, so there is no one stream head to key it by.
+    const why = await context.services.heavyReads.run(clientOf(context), undefined, `why:${candidateId}`,
+      () => whyCandidate(readOnlyStore(context.services.store), candidateId))
       .catch(notFoundAs('candidateId', `no CandidateProposed event for candidate '${candidateId}'; take ids from the candidates query`));
     return {
       candidateId: why.candidateId,
@@ -116,6 +140,7 @@ export class AuditResolver {
 
   @Mutation(() => RescoreOutcome, {
     description: 'Re-evaluates every trained candidate of a finished experiment with the hardware model under new constraints (operator); records rescoring-<id>.',
+    complexity: STREAM_READ_COST,
   })
   async rescoreExperiment(
     @Ctx() context: ApiContext,
@@ -133,7 +158,9 @@ export class AuditResolver {
       throw new CosearchError('BAD_USER_INPUT', `argument 'device' must be one of ${known.join(', ')}, but got '${device}'`, { field: 'device' });
     }
     const constraints = { ...(device === null ? {} : { device }), ...(maxLuts === null ? {} : { maxLuts }), ...(minFps === null ? {} : { minFps }) };
-    const result = await rescoreExperiment(context.services.store, id, constraints, { evaluate: createHardwareRescoreEvaluator(), actor: principal.subject })
+    // Capped but never cached: each call records a new rescoring stream.
+    const result = await context.services.heavyReads.run(clientOf(context), undefined, 'rescore',
+      () => rescoreExperiment(context.services.store, id, constraints, { evaluate: createHardwareRescoreEvaluator(), actor: principal.subject }))
       .catch(notFoundAs('id', noExperiment(id)))
       .catch((error: unknown) => {
         // src/hardware and src/space throw their own errors with a `code`: an unknown device is the caller's input.

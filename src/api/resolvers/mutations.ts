@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
 import { experimentStreamId, newEvent } from '../../events/index.js';
-import { CosearchError } from '../../errors.js';
+import { CosearchError, cutForEcho } from '../../errors.js';
 import type { EventToAppend, RecordedEvent } from '../../store/eventStore.js';
 import { assertRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
+import { INPUT_BOUNDS } from '../inputBounds.js';
 import { evolveProgress, initialProgress, TERMINAL_EVENTS } from '../progress.js';
 import { Experiment, ExperimentStatus } from '../types/experiment.js';
 import { readModelsOf } from './queries.js';
@@ -97,6 +98,11 @@ export class MutationResolver {
   async startExperiment(@Ctx() context: ApiContext, @Arg('config', () => GraphQLJSON) config: unknown): Promise<Experiment> {
     const principal = assertRole(context.principal, 'operator');
     const parsed = context.services.parseConfig(config);
+    // Whatever parser is wired: the name is stored in ExperimentStarted and shown in every list.
+    if (parsed.name.length > INPUT_BOUNDS.nameChars) {
+      throw new CosearchError('BAD_USER_INPUT', `config.name must be at most ${INPUT_BOUNDS.nameChars} characters, but got ` +
+        `${parsed.name.length} (${cutForEcho(parsed.name)})`, { field: 'config.name' });
+    }
     const experimentId = randomUUID();
     const streamId = experimentStreamId(experimentId);
     const event = newEvent(

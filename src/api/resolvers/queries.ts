@@ -59,7 +59,15 @@ export class QueryResolver {
   @Query(() => Health, { description: 'Liveness; needs no token.' })
   async health(@Ctx() context: ApiContext): Promise<Health> {
     const { store, readModels, version } = context.services;
-    return { status: 'ok', store: store.kind, headPosition: await store.headPosition(), readModels: readModels !== undefined, version };
+    const headPosition = await store.headPosition();
+    const { projections, problems } = readModels === undefined ? { projections: [], problems: [] } : await readModels.status()
+      .catch((error: unknown) => ({ projections: [], problems: [`read models: ${error instanceof Error ? error.message : String(error)}`] }));
+    const degraded = problems.length > 0 || projections.some((p) => p.state === 'failed');
+    return {
+      status: degraded ? 'degraded' : 'ok', store: store.kind, headPosition, readModels: readModels !== undefined, version,
+      projections: projections.map((p) => ({ ...p, lag: Math.max(0, headPosition - p.position) })),
+      problems,
+    };
   }
 
   @Query(() => ExperimentConnection)

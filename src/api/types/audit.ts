@@ -45,9 +45,9 @@ export class ExperimentAsOf {
   @Field(() => GraphQLJSON, { nullable: true, description: 'Latest policy update: {step, baseline, loss}.' }) policy!: unknown;
 }
 
-@ObjectType({ description: 'One edited, missing or reordered event found by the hash-chain audit.' })
+@ObjectType({ description: 'One fault found by the audit: by the hash chain, the position seals or the anchored head.' })
 export class AuditFaultView {
-  @Field(() => String, { description: 'edited | missing | reordered' }) kind!: string;
+  @Field(() => String, { description: 'edited | missing | reordered | moved | truncated | unanchored | unexpected-head' }) kind!: string;
   @Field(() => Float, { description: 'Global position (-1 when the event cannot be read at all).' }) position!: number;
   @Field(() => Int) revision!: number;
   @Field(() => String) eventId!: string;
@@ -63,6 +63,10 @@ export class ExperimentAudit {
   @Field(() => Int, { description: 'Events read.' }) events!: number;
   @Field(() => String, { nullable: true }) firstHash!: string | null;
   @Field(() => String, { nullable: true }) lastHash!: string | null;
+  @Field(() => String, { nullable: true, description: 'The receipt: last seal (covers every hash and global position), or the last hash before anchors.' })
+  head!: string | null;
+  @Field(() => Boolean, { description: 'Whether the store keeps anchors; without them truncation and moved positions cannot be seen.' }) anchored!: boolean;
+  @Field(() => Int, { description: 'Events written before anchors existed, whose positions are not sealed.' }) unsealedEvents!: number;
   @Field(() => [AuditFaultView]) faults!: AuditFaultView[];
 }
 

@@ -11,9 +11,27 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+@ObjectType({ description: 'One projection (read model) as health sees it.' })
+export class ProjectionHealth {
+  @Field(() => String)
+  name!: string;
+
+  @Field(() => String, { description: 'live | failed | stopped | rebuilding' })
+  state!: string;
+
+  @Field(() => Float, { description: 'Last global position applied.' })
+  position!: number;
+
+  @Field(() => Float, { description: 'Events of the log not applied yet: headPosition - position.' })
+  lag!: number;
+
+  @Field(() => String, { nullable: true, description: 'The last error while failed.' })
+  error!: string | null;
+}
+
 @ObjectType({ description: 'Liveness of the service and the store behind it.' })
 export class Health {
-  @Field(() => String)
+  @Field(() => String, { description: "'ok', or 'degraded' when a projection failed or a read-model table is missing or wrong-shaped." })
   status!: string;
 
   @Field(() => String, { description: "Event store backend: 'sqlite' | 'postgres' | 'kurrentdb'." })
@@ -24,6 +42,12 @@ export class Health {
 
   @Field(() => Boolean, { description: 'Whether read-model queries (experiments, candidates, ...) are served.' })
   readModels!: boolean;
+
+  @Field(() => [ProjectionHealth], { description: 'Each projection: state, position and lag.' })
+  projections!: ProjectionHealth[];
+
+  @Field(() => [String], { description: 'Read-model tables that are missing or wrong-shaped; rebuildProjection or a restart recreates them.' })
+  problems!: string[];
 
   @Field(() => String)
   version!: string;

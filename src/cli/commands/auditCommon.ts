@@ -1,7 +1,7 @@
 // Shared plumbing of the audit commands (replay, rerun, audit, why, export, import, rescore): the --store and
-// --json options, opening and closing the store, and turning errors into a message and exit code 2.
+// --json options, opening and closing the store, and turning errors into one line and the exit code of src/cli/failure.ts.
 import type { Argv } from 'yargs';
-import { isCosearchError } from '../../errors.js';
+import { isVerbose, reportFailure } from '../failure.js';
 import { createEventStore, defaultStoreUrl } from '../../store/index.js';
 import type { EventStore } from '../../store/index.js';
 
@@ -16,18 +16,14 @@ export const withStoreOptions = <T>(yargs: Argv<T>): Argv<T & StoreArgs> =>
     .option('store', { type: 'string', describe: 'event store URL (sqlite:FILE, postgres://…, kurrentdb://…); default sqlite:$COSEARCH_DATA_DIR/cosearch.db' })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON' });
 
-/** Opens the store, runs `fn`, closes the store. Errors print `error CODE: message` and set exit code 2. */
+/** Opens the store, runs `fn`, closes the store. Errors print `error CODE: message`: exit 2 bad input, 1 environment. */
 export const runWithStore = async (args: StoreArgs, fn: (store: EventStore) => Promise<number>): Promise<void> => {
   let store: EventStore | undefined;
   try {
     store = await createEventStore(args.store ?? defaultStoreUrl());
     process.exitCode = await fn(store);
   } catch (error) {
-    const code = isCosearchError(error) ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
-    if (args.json === true) console.log(JSON.stringify({ error: { code, message } }));
-    else console.error(`error ${code}: ${message}`);
-    process.exitCode = 2;
+    reportFailure(error, { json: args.json === true, verbose: isVerbose() });
   } finally {
     await store?.close();
   }

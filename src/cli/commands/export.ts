@@ -21,7 +21,11 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
     runWithStore(args, async (store) => {
       const { manifest } = await exportExperiment(readOnlyStore(store), args.experimentId, args.out);
       if (args.json === true) printJson({ file: args.out, manifest });
-      else console.log(`wrote ${args.out}: ${manifest.eventCount} events, last hash ${manifest.lastHash ?? '-'}, ${manifest.signature === undefined ? 'unsigned (set COSEARCH_BUNDLE_KEY to sign)' : 'signed'}`);
+      else {
+        console.log(`wrote ${args.out}: ${manifest.eventCount} events, last hash ${manifest.lastHash ?? '-'}, ${manifest.signature === undefined ? 'unsigned (set COSEARCH_BUNDLE_KEY to sign)' : 'signed'}`);
+        // The receipt: kept outside the store, it catches a later truncation or rewrite that also fixed the anchor.
+        console.log(`receipt: head ${manifest.head ?? '-'} (check later: cosearch audit ${args.experimentId} --expect-head ${manifest.head ?? '-'})`);
+      }
       return 0;
     }),
 };

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
-import { hasErrorCode, isCosearchError } from '../../errors.js';
 import {
   createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, parseExperimentConfig, runExperiment, startExperiment,
   type SearchSummary,
 } from '../../search/index.js';
 import { createEventStore, defaultStoreUrl } from '../../store/index.js';
+import { isVerbose, reportFailure } from '../failure.js';
 
 interface SearchArgs {
   config: string;
@@ -22,6 +22,7 @@ interface SearchArgs {
 
 const printSummary = (s: SearchSummary, wallSeconds: number): void => {
   console.log(`experiment ${s.experimentId}: ${s.status} (${s.controller}) in ${wallSeconds.toFixed(1)} s`);
+  if (s.failure !== null) console.log(`reason: ${s.failure.code}: ${s.failure.message}`);
   console.log(`candidates: ${s.proposed} proposed, ${s.pruned} pruned by the hardware model, ${s.trained} trained`);
   if (s.best === null) {
     console.log('best feasible candidate: none (no feasible design was trained; loosen the budget or raise budget.maxCandidates)');
@@ -56,7 +57,13 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     const input = { ...(raw as Record<string, unknown>) };
     if (args.oracle === true) input.training = { ...((input.training as object | undefined) ?? {}), oracle: true };
     if (args.data !== undefined) input.dataset = { ...((input.dataset as object | undefined) ?? {}), path: args.data };
-    const store = await createEventStore(args.store ?? defaultStoreUrl());
+    let store: Awaited<ReturnType<typeof createEventStore>>;
+    try {
+      store = await createEventStore(args.store ?? defaultStoreUrl());
+    } catch (error) {
+      reportFailure(error, { json: args.json === true, verbose: isVerbose() });
+      return;
+    }
     const abort = new AbortController();
     const onSigint = (): void => abort.abort(new Error('interrupted'));
     process.once('SIGINT', onSigint);
@@ -86,8 +93,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       process.exitCode = summary.status === 'failed' ? 1 : 0;
     } catch (error) {
       bar?.stop();
-      console.error(isCosearchError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error));
-      process.exitCode = hasErrorCode(error, 'BAD_USER_INPUT') ? 2 : 1;
+      reportFailure(error, { verbose: isVerbose() });
     } finally {
       process.off('SIGINT', onSigint);
       await store.close();

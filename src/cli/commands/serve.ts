@@ -85,7 +85,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         process.exit(1);
       });
     };
-    process.once('SIGTERM', () => shutdown('SIGTERM'));
-    process.once('SIGINT', () => shutdown('SIGINT'));
+    // `on`, not `once`: a second signal during the drain must not fall back to the default action (exit 143).
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+    process.on('SIGINT', () => shutdown('SIGINT'));
   },
 };

@@ -42,6 +42,8 @@ export async function readSourceFiles(source: string, want: (path: string) => bo
     const pending: Promise<void>[] = [];
     await listTar({
       file: source,
+      // A truncated or corrupt archive must fail (tar only warns by default), naming the file, as bad input.
+      strict: true,
       onReadEntry: (entry) => {
         const path = entry.path.replace(/^\.\//, '');
         if (entry.type !== 'File' || !want(path)) return;
@@ -56,6 +58,10 @@ export async function readSourceFiles(source: string, want: (path: string) => bo
           ),
         );
       },
+    }).catch((error: unknown) => {
+      const code = String((error as { code?: unknown }).code ?? 'TAR_BAD_ARCHIVE');
+      throw new CosearchError('BAD_USER_INPUT', `expected ${source} to be a complete .tar.gz or .tar archive, but reading it failed ` +
+        `(${code}: ${error instanceof Error ? error.message : String(error)}); the file is truncated or corrupt, so download or copy it again`);
     });
     await Promise.all(pending);
   }
