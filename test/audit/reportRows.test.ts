@@ -45,7 +45,7 @@ describe('reportRows', () => {
   it('groups seeds by controller and budget, averages them, and keeps a failed experiment with its status', () => {
     const rows = reportRows([
       stream('r1', [started('rl', 1), proposed('a', 0), hw('a', 1, true), trained('a', 0.2, 1)]),
-      stream('r2', [started('rl', 2), proposed('a', 0), hw('a', 1, true), trained('a', 0.4, 1), ['ExperimentFailed', { reason: 'x' }]]),
+      stream('r2', [started('rl', 2), proposed('a', 0), hw('a', 1, true), trained('a', 0.4, 1), ['ExperimentFailed', { error: { code: 'INTERNAL', message: 'trainer crashed' } }]]),
       stream('r3', [started('rl', 1, 60_000)]),
     ]);
     expect(rows.map((r) => [r.controller, r.maxLuts, r.seeds.length])).toEqual([['rl', 20_000, 2], ['rl', 60_000, 1]]);
