@@ -92,7 +92,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     // Zero-cost scoring (proxy runs only; the config refuses rungs and final runs with it) trains no epoch.
     const zeroCost = final || rung !== undefined ? undefined : config.training.zeroCost;
     const epochs = zeroCost !== undefined ? 0 : rungConfig?.epochs ?? (final ? config.finalTraining.epochs : config.training.epochs);
-    const kind = final ? 'final' : rung === undefined ? 'proxy' : `rung${rung}`;
+    const kind = trainingKind(final, rung);
     const startedId = idFor(experimentId, 'TrainingStarted', kind, c.index);
     const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}), ...(rung === undefined ? {} : { rung }), ...(zeroCost === undefined ? {} : { zeroCost }) };
     const subset = rungConfig?.subset;
@@ -164,7 +164,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
         return;
       case 'PromoteCandidate': {
         const { candidate: c, fromRung, toRung, score, cutoff, rank, rungSize } = command.promotion;
-        const cause = fromRung === 0 ? idFor(experimentId, 'CandidateTrained', 'proxy', c.index) : idFor(experimentId, 'CandidateTrained', `rung${fromRung}`, c.index);
+        const cause = idFor(experimentId, 'CandidateTrained', trainingKind(false, fromRung), c.index);
         await append(idFor(experimentId, 'CandidatePromoted', c.index, toRung), 'CandidatePromoted', {
           experimentId, candidateId: c.candidateId, fromRung, toRung, score, cutoff, rank, rungSize,
         }, cause);
@@ -256,6 +256,9 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     await append(idFor(experimentId, 'ExperimentFailed'), 'ExperimentFailed', { experimentId, error: { code, message } }, lastEventId);
   }
 };
+
+/** The id part naming a training run: 'final', 'proxy' (rung 0 or none) or `rung<r>`; event ids derive from it. */
+const trainingKind = (final: boolean, rung?: number): string => (final ? 'final' : rung === undefined || rung === 0 ? 'proxy' : `rung${rung}`);
 
 /** The learning rate, warm-up, weight decay and augmentation of a proxy (or rung) run, or of a final run. */
 const recipeOf = (config: ExperimentConfig, final: boolean): Pick<TrainOptions, 'learningRate' | 'augment' | 'warmupEpochs' | 'weightDecay'> => {

@@ -78,8 +78,8 @@ export const nextRungToClose = (state: SearchState, config: ExperimentConfig): R
   if (mf === undefined) return undefined;
   for (let rung = 0; rung < mf.rungs.length; rung++) {
     if (state.closedRungs.has(rung)) continue;
-    const standings = [...rungStandings(state, rung, false), ...rungStandings(state, rung, true)];
     const quantized = rungStandings(state, rung, false);
+    const standings = [...quantized, ...rungStandings(state, rung, true)];
     const cutoff = quantized[keptOf(quantized.length, mf.reduction) - 1]?.score ?? null;
     const promoted = standings.filter((s) => s.candidate.promotedTo > rung).map((s) => s.candidate.candidateId);
     const cut = standings.filter((s) => s.candidate.promotedTo <= rung).map((s) => s.candidate.candidateId);
