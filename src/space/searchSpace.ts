@@ -1,5 +1,5 @@
 // The search space as data: per-layer value lists, layer counts, and which knobs are searched (including whether
-// folding is searched or delegated to auto-folding), plus the named presets (qnas, qnas-auto, quick, finn).
+// folding is searched or delegated to auto-folding), plus the named presets (qnas and its constrained and auto variants, pooled-auto, quick, finn).
 import { CIFAR10_INPUT, type InputSpec, type MaxPool } from './candidate.js';
 import type { DesignRules } from './designRules.js';
 
@@ -95,6 +95,31 @@ export const QNAS_CONSTRAINED_AUTO_SPACE: SearchSpace = {
   folding: { mode: 'auto' },
 };
 
+/**
+ * The rules a designer states for a pooled (VGG/CNV-style) CIFAR-10 net: at most three 2x2 pools, so the
+ * classifier sees at least 4x4, and at least 2 bits everywhere.
+ */
+export const POOLED_RULES: DesignRules = { maxDownsamplings: 3, minFeatureMap: 4, minWeightBits: 2, minActivationBits: 2 };
+
+/**
+ * A VGG/CNV-style CIFAR-10 space, the family the hand-made designs in examples/candidates come from: 3-6 convs
+ * of 3x3 or 5x5 with 32-128 filters, each optionally followed by a 2x2 max pool (downsampling by pools, not
+ * strided convs), 2-8-bit weights and activations per layer, folding by auto-folding, under POOLED_RULES.
+ * QNAS's own space (qnas) caps filters at 64 and downsamples by strided convs only; docs/search.md compares them.
+ */
+export const POOLED_AUTO_SPACE: SearchSpace = {
+  name: 'pooled-auto',
+  description: 'VGG/CNV-style space: 3-6 convs of 3x3 or 5x5, 32-128 filters, optional 2x2 max pools, 2-8-bit, auto-folded, under design rules',
+  input: CIFAR10_INPUT,
+  classes: 10,
+  convLayers: { min: 3, max: 6 },
+  conv: { filters: [32, 48, 64, 96, 128], kernelSize: [3, 5], stride: [1], padding: ['same'], maxPool: [null, { size: 2, stride: 2 }], skip: [false] },
+  hiddenDense: { count: 0, units: [] },
+  quant: { mode: 'bits', weightBits: [2, 3, 4, 5, 6, 8], activationBits: [2, 3, 4, 5, 6, 8] },
+  folding: { mode: 'auto' },
+  rules: POOLED_RULES,
+};
+
 /** A small space for fast searches and tests: 2–4 convs of 3x3, optional 2x2 pools, 2/4/8 bits. */
 export const QUICK_SPACE: SearchSpace = {
   name: 'quick',
@@ -127,6 +152,7 @@ export const SPACE_PRESETS: Readonly<Record<string, SearchSpace>> = {
   'qnas-auto': QNAS_AUTO_SPACE,
   'qnas-constrained': QNAS_CONSTRAINED_SPACE,
   'qnas-constrained-auto': QNAS_CONSTRAINED_AUTO_SPACE,
+  'pooled-auto': POOLED_AUTO_SPACE,
   quick: QUICK_SPACE,
   finn: FINN_SPACE,
 };

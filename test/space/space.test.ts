@@ -129,7 +129,7 @@ describe('search space', () => {
     expect(() => parseSearchSpace({ convLayers: { min: 3, max: 2 }, conv: { filters: [], kernelSize: [3] }, quant: { mode: 'float' } }))
       .toThrow(/convLayers: expects min <= max.*conv\.filters: expects a non-empty list.*quant\.mode/);
     expect(resolveSearchSpace('qnas')).toBe(QNAS_SPACE);
-    expect(() => resolveSearchSpace('nope')).toThrow(/qnas, qnas-auto, qnas-constrained, qnas-constrained-auto, quick, finn/);
+    expect(() => resolveSearchSpace('nope')).toThrow(/qnas, qnas-auto, qnas-constrained, qnas-constrained-auto, pooled-auto, quick, finn/);
   });
 
   it('restores the PRNG from a saved position and continues with the same draws', () => {
