@@ -1,5 +1,6 @@
 // The search space as data: per-layer value lists, layer counts, and which knobs are searched (including whether
-// folding is searched or delegated to auto-folding), plus the named presets (qnas and its constrained and auto variants, pooled-auto, quick, finn).
+// folding is searched or delegated to auto-folding), plus the named presets (qnas and its constrained and auto
+// variants, pooled-auto, quick, finn).
 import { CIFAR10_INPUT, type InputSpec, type MaxPool } from './candidate.js';
 import type { DesignRules } from './designRules.js';
 
