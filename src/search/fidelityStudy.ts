@@ -7,6 +7,7 @@ import { DatasetConfig, DeviceConfig, parseExperimentConfig, SpaceConfig, type E
 import type { Candidate } from './deps.js';
 import { runExperiment, startExperiment } from './loop.js';
 import { feasibleExtras, feasiblePanel, type PanelDesign } from './panel.js';
+import { type Shard, shardSuffix } from './studyShard.js';
 import type { CandidateTrainer, HardwareEvaluator } from './ports.js';
 import type { SearchSummary } from './summary.js';
 
@@ -73,8 +74,12 @@ export const parseStudyConfig = (input: unknown): StudyConfig => {
   throw new CosearchError('BAD_USER_INPUT', `invalid study config: ${problems.join('; ')}. See docs/search.md (Fidelity studies) and examples/fidelity-tiny.json.`);
 };
 
-/** The experiment id of one fidelity of a study. */
-export const fidelityExperimentId = (study: StudyConfig, fidelity: FidelitySpec): string => `${study.id}-${fidelity.name}`;
+/** The experiment id of one fidelity of a study (of one shard of its panel: `<id>-<fidelity>-shard<k>of<n>`). */
+export const fidelityExperimentId = (study: StudyConfig, fidelity: FidelitySpec, shard?: Shard): string => `${study.id}-${fidelity.name}${shardSuffix(shard)}`;
+
+/** Every experiment id of one fidelity: one, or one per shard when the panel is split `shards` ways. */
+export const fidelityExperimentIds = (study: StudyConfig, fidelity: FidelitySpec, shards = 1): string[] =>
+  shards <= 1 ? [fidelityExperimentId(study, fidelity)] : Array.from({ length: shards }, (_, i) => fidelityExperimentId(study, fidelity, { index: i + 1, count: shards }));
 
 /** The study's panel: `panel.count` sampled designs, then the feasible extras (named by the caller). */
 export const studyPanel = (study: StudyConfig, extras: ReadonlyArray<{ name: string; candidate: Candidate }>): PanelDesign[] => {
@@ -83,14 +88,14 @@ export const studyPanel = (study: StudyConfig, extras: ReadonlyArray<{ name: str
 };
 
 /** The experiment config (input) of one fidelity: a panel experiment over `designs` with that fidelity's training. */
-export const fidelityExperimentConfig = (study: StudyConfig, fidelity: FidelitySpec, designs: readonly PanelDesign[]): unknown => {
+export const fidelityExperimentConfig = (study: StudyConfig, fidelity: FidelitySpec, designs: readonly PanelDesign[], shard?: Shard): unknown => {
   const t = study.training;
   const pick = <K extends 'learningRate' | 'warmupEpochs' | 'weightDecay' | 'augment'>(key: K): Record<string, unknown> => {
     const value = fidelity[key] ?? t[key];
     return value === undefined ? {} : { [key]: value };
   };
   return {
-    name: `${study.name}: ${fidelity.name}`, seed: study.seed,
+    name: `${study.name}: ${fidelity.name}${shard === undefined || shard.count <= 1 ? '' : ` [shard ${shard.index}/${shard.count}]`}`, seed: study.seed,
     dataset: { ...study.dataset, ...(fidelity.subset === undefined ? {} : { subset: fidelity.subset }) },
     space: study.space, device: study.device,
     controller: { kind: 'panel', designs: designs.map((d) => ({ name: d.name, candidate: { ...d.candidate } })) },
@@ -106,8 +111,10 @@ export const fidelityExperimentConfig = (study: StudyConfig, fidelity: FidelityS
 export interface RunStudyOptions {
   store: EventStore;
   study: StudyConfig;
-  /** The panel (studyPanel); used only for fidelities whose experiment does not exist yet. */
+  /** The panel (studyPanel; shardPanel's part of it for a shard); used only for fidelities whose experiment does not exist yet. */
   designs: readonly PanelDesign[];
+  /** Which part of the split panel `designs` is: the experiment ids and names then carry `shard<k>of<n>`. @default the whole panel */
+  shard?: Shard;
   /** The trainer of one fidelity's experiment (the engine trainer; a fixed-result trainer in tests). */
   trainer: (config: ExperimentConfig) => Promise<CandidateTrainer>;
   hardware: (config: ExperimentConfig) => HardwareEvaluator;
@@ -126,10 +133,10 @@ export const runStudy = async (options: RunStudyOptions): Promise<string[]> => {
   const ids: string[] = [];
   for (const fidelity of study.fidelities) {
     if (options.signal?.aborted === true) break;
-    const experimentId = fidelityExperimentId(study, fidelity);
+    const experimentId = fidelityExperimentId(study, fidelity, options.shard);
     ids.push(experimentId);
     const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
-    const config = parseExperimentConfig(existing[0]?.data !== undefined ? (existing[0].data as { config: unknown }).config : fidelityExperimentConfig(study, fidelity, options.designs));
+    const config = parseExperimentConfig(existing[0]?.data !== undefined ? (existing[0].data as { config: unknown }).config : fidelityExperimentConfig(study, fidelity, options.designs, options.shard));
     if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: options.actor ?? 'system' });
     options.onFidelity?.({ fidelity, experimentId });
     const summary = await runExperiment({

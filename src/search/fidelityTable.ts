@@ -8,7 +8,10 @@ import { kendallTauB, spearmanRho } from './rankCorrelation.js';
 
 /** One row of the table: a fidelity, how well it ranks the designs like the reference, and what it costs. */
 export interface FidelityRow {
+  /** The fidelity's experiment (the first shard's when its panel was split). */
   experimentId: string;
+  /** Every experiment of the fidelity: one, or one per shard of the panel. */
+  experimentIds: string[];
   /** The experiment's name (`<study name>: <fidelity>`). */
   name: string;
   /** The zero-cost score it records, when it is one. */
@@ -87,18 +90,48 @@ export const readExperimentScores = async (store: EventStore, experimentId: stri
   return out;
 };
 
+/** A fidelity of the table: one experiment, or the experiments of its panel's shards (scores pooled, in order). */
+export type FidelityExperiments = string | readonly string[];
+
+const SHARD_TAG = / \[shard \d+\/\d+\]$/;
+
+/** Status of a fidelity split into shards: completed only when every shard is; a failure or cancel shows through. */
+const pooledStatus = (statuses: ReadonlyArray<FidelityRow['status']>): FidelityRow['status'] => {
+  for (const s of ['failed', 'cancelled'] as const) if (statuses.includes(s)) return s;
+  if (statuses.every((s) => s === 'completed')) return 'completed';
+  return statuses.every((s) => s === 'missing') ? 'missing' : 'running';
+};
+
+/** Pools the scores of one fidelity's experiments (its shards): the union of their designs, the name without the shard tag. */
+const readFidelityScores = async (store: EventStore, experimentIds: readonly string[]): Promise<ExperimentScores> => {
+  const parts = await Promise.all(experimentIds.map((id) => readExperimentScores(store, id)));
+  const [first] = parts;
+  if (first === undefined || parts.length === 1) return first ?? { name: '', status: 'missing', epochs: 0, trainImages: 0, byDesign: new Map() };
+  const started = parts.find((p) => p.status !== 'missing') ?? first;
+  const zeroCost = parts.find((p) => p.zeroCost !== undefined)?.zeroCost;
+  return {
+    name: started.name.replace(SHARD_TAG, ''), status: pooledStatus(parts.map((p) => p.status)), epochs: started.epochs, trainImages: started.trainImages,
+    ...(zeroCost === undefined ? {} : { zeroCost }), byDesign: new Map(parts.flatMap((p) => [...p.byDesign])),
+  };
+};
+
 /**
- * The table of a study's experiments (the reference last), recomputed from their events alone: each fidelity's
+ * The table of a study's fidelities (the reference last), recomputed from their events alone: each fidelity's
  * scores against the reference accuracies over the designs both scored, and its cost as a fraction of the
- * reference's training seconds over the same designs.
+ * reference's training seconds over the same designs. A fidelity given as several experiments (the shards of its
+ * panel) pools their designs.
  */
-export const fidelityTable = async (store: EventStore, experimentIds: readonly string[]): Promise<FidelityTable> => {
-  const reference = experimentIds[experimentIds.length - 1];
-  if (reference === undefined) throw new CosearchError('BAD_USER_INPUT', 'expected at least one experiment id (the reference fidelity last), but got none');
-  const ref = await readExperimentScores(store, reference);
+export const fidelityTable = async (store: EventStore, fidelities: readonly FidelityExperiments[]): Promise<FidelityTable> => {
+  const groups = fidelities.map((f): readonly string[] => (typeof f === 'string' ? [f] : f));
+  const refIds = groups[groups.length - 1];
+  const reference = refIds?.[0];
+  if (refIds === undefined || reference === undefined) throw new CosearchError('BAD_USER_INPUT', 'expected at least one experiment id (the reference fidelity last), but got none');
+  const ref = await readFidelityScores(store, refIds);
   const rows: FidelityRow[] = [];
-  for (const experimentId of experimentIds) {
-    const e = experimentId === reference ? ref : await readExperimentScores(store, experimentId);
+  for (const ids of groups) {
+    const experimentId = ids[0];
+    if (experimentId === undefined) throw new CosearchError('BAD_USER_INPUT', 'expected each fidelity to name at least one experiment, but one names none');
+    const e = ids === refIds ? ref : await readFidelityScores(store, ids);
     const x: number[] = [];
     const y: number[] = [];
     let seconds = 0;
@@ -112,7 +145,7 @@ export const fidelityTable = async (store: EventStore, experimentIds: readonly s
       refSeconds += r.trainSeconds;
     }
     rows.push({
-      experimentId, name: e.name, ...(e.zeroCost === undefined ? {} : { zeroCost: e.zeroCost }), epochs: e.epochs, trainImages: e.trainImages,
+      experimentId, experimentIds: [...ids], name: e.name, ...(e.zeroCost === undefined ? {} : { zeroCost: e.zeroCost }), epochs: e.epochs, trainImages: e.trainImages,
       pairs: x.length, spearman: x.length < 2 ? null : spearmanRho(x, y), kendallTauB: x.length < 2 ? null : kendallTauB(x, y),
       trainSeconds: seconds, costFraction: refSeconds > 0 ? seconds / refSeconds : null, status: e.status,
     });
