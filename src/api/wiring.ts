@@ -3,6 +3,7 @@
 import { openProjections } from '../projections/index.js';
 import { createEngineTrainer, createSearchRunner, parseExperimentConfig } from '../search/index.js';
 import type { EventStore } from '../store/eventStore.js';
+import { createStoreDispatcher, startLocalWorkers, type LocalWorkers } from '../workers/index.js';
 import { adaptConfigParser } from './config.js';
 import type { HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
 import { createHardwareService } from './hardwareAdapter.js';
@@ -28,11 +29,18 @@ export interface WireOptions {
   dataDir: string;
   /** Start the search runner in this process. @default true */
   runSearch?: boolean;
+  /**
+   * Local `cosearch worker` processes started on the first experiment with dispatch 'workers' (0: remote workers
+   * only). @default 0
+   */
+  workers?: number;
+  /** More flags for those workers, e.g. ['--data', dir]. */
+  workerArgs?: string[];
   log: (message: string, error?: unknown) => void;
 }
 
 /** Wires every module; one that fails to start is logged and left out, so `health` and the event views still serve. */
-export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true, log }: WireOptions): Promise<WiredServices> => {
+export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true, workers = 0, workerArgs = [], log }: WireOptions): Promise<WiredServices> => {
   const runners: BackgroundRunner[] = [];
   let readModels: ReadModels | undefined;
   try {
@@ -45,14 +53,21 @@ export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true,
   }
   if (runSearch) {
     try {
+      let local: LocalWorkers | undefined;
       const search = createSearchRunner({
         store,
         trainerFor: (config) => createEngineTrainer(config, { dataDir }),
+        dispatcher: createStoreDispatcher(store),
+        onWorkersNeeded: () => {
+          if (local !== undefined || workers <= 0) return;
+          local = startLocalWorkers({ count: workers, storeUrl, args: workerArgs, onLine: (id, line) => log(`worker ${id}: ${line}`) });
+          log(`started ${workers} local workers: ${local.ids.join(', ')}`);
+        },
         onFinished: (experimentId, result) =>
           result instanceof Error ? log(`experiment ${experimentId} stopped`, result) : log(`experiment ${experimentId} finished`),
       });
       search.start();
-      runners.push({ name: 'search', stop: () => search.stop() });
+      runners.push({ name: 'search', stop: async () => { await search.stop(); await local?.stop(); } });
     } catch (error) {
       log('the search runner did not start; started experiments wait for `cosearch search`', error);
     }

@@ -156,6 +156,9 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
     case 'ExperimentResumed':
       // An operator's request to pick the experiment up again; the search state it changes is nothing.
       return;
+    case 'TrainingRequested':
+      // Handed to a worker; its TrainingStarted and CandidateTrained follow in this stream.
+      return;
     case 'CandidatePromoted':
     case 'RungClosed':
       // Multi-fidelity decisions; the rung trainings they cause are CandidateTrained events with a `rung`.

@@ -73,6 +73,7 @@ const describe = (e: RecordedEvent): { summary: string; details: Record<string, 
     }
     case 'RungClosed':
       return { summary: `rung ${event.data.rung} closed at cut-off ${event.data.cutoff ?? 'none'}: ${event.data.promoted.length} promoted, ${event.data.cut.length} cut`, details: { ...event.data } };
+    case 'TrainingRequested':
     case 'TrainingStarted':
     case 'EpochCompleted':
     case 'ExperimentFailed':

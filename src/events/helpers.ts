@@ -79,7 +79,7 @@ export const derivedEventId = (...parts: Array<string | number>): string => {
 };
 
 const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
-  'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
+  'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingRequested', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
   'RewardAssigned', 'PolicyUpdated', 'CandidatePromoted', 'RungClosed', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
   'ExperimentResumed',
 ]);

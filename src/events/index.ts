@@ -4,6 +4,7 @@ export {
   ExperimentStarted,
   CandidateProposed,
   HardwareEvaluated,
+  TrainingRequested,
   TrainingStarted,
   EpochCompleted,
   CandidateTrained,
@@ -18,6 +19,7 @@ export {
   ExperimentStartedData,
   CandidateProposedData,
   HardwareEvaluatedData,
+  TrainingRequestedData,
   TrainingStartedData,
   EpochCompletedData,
   CandidateTrainedData,
@@ -56,3 +58,18 @@ export {
   CandidateRescoredData,
   RescoreCompletedData,
 } from './rescoreEvents.js';
+export {
+  JOB_STREAM_PREFIX,
+  WORKER_STREAM_PREFIX,
+  jobStreamId,
+  workerStreamId,
+  TrainingClaimedData,
+  LeaseRenewedData,
+  EpochReportedData,
+  TrainingReportedData,
+  TrainingResultRejectedData,
+  TrainingAbandonedData,
+  WorkerStartedData,
+  WorkerStoppedData,
+} from './jobEvents.js';
+export type { JobEventData, JobEventType, WorkerEventData, WorkerEventType } from './jobEvents.js';

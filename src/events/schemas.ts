@@ -56,10 +56,33 @@ export const TrainingStartedData = z.looseObject({
   batchSize: z.number().int().positive(),
   trainImages: count,
   workerId: z.string().optional(),
+  /** The job a worker trained it under (dispatch 'workers'); absent when the loop trained it itself. */
+  jobId: z.string().optional(),
   /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
   rung: count.optional(),
   /** A zero-cost scoring (e.g. `naswot`) rather than a training; `epochs` is 0. */
   zeroCost: z.string().min(1).optional(),
+});
+
+/**
+ * The loop hands one training to the workers (config `dispatch: 'workers'`): everything a worker needs to train it
+ * without deciding anything. Workers claim it in the job stream `job-<jobId>` (src/events/jobEvents.ts); the loop
+ * then mirrors the claim, the epochs and the counted result here as TrainingStarted, EpochCompleted and
+ * CandidateTrained, each carrying `jobId` and `workerId`.
+ */
+export const TrainingRequestedData = z.looseObject({
+  experimentId: id,
+  candidateId: id,
+  jobId: id,
+  /** 'proxy', 'final' or `rung<r>`, as in the event ids of the training. */
+  kind: z.string().min(1),
+  /** The design to train (after auto-folding). */
+  candidate: looseRecord,
+  /** The trainer's options: epochs, batchSize, learningRate, seed, float, final, subset, augment, warmupEpochs, weightDecay, zeroCost. */
+  options: z.looseObject({ epochs: count, batchSize: z.number().int().positive(), learningRate: z.number().positive(), seed: z.number().int() }),
+  /** Multi-fidelity rung (1 and up); absent for the proxy and final runs. */
+  rung: count.optional(),
+  final: z.boolean().optional(),
 });
 
 export const EpochCompletedData = z.looseObject({
@@ -72,6 +95,9 @@ export const EpochCompletedData = z.looseObject({
   imagesPerSec: z.number().nonnegative(),
   /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
   rung: count.optional(),
+  /** The job and worker of a training handed to the workers (dispatch 'workers'). */
+  jobId: z.string().optional(),
+  workerId: z.string().optional(),
 });
 
 export const CandidateTrainedData = z.looseObject({
@@ -84,6 +110,9 @@ export const CandidateTrainedData = z.looseObject({
   backend: z.string(),
   /** Multi-fidelity rung of this training (1 and up); absent for the proxy (rung 0) and final runs. */
   rung: count.optional(),
+  /** The job and worker whose result this is (dispatch 'workers'); absent when the loop trained it itself. */
+  jobId: z.string().optional(),
+  workerId: z.string().optional(),
   /**
    * Present (e.g. `naswot`): `accuracy` holds this zero-cost score of the untrained net, not a probability (NASWOT
    * is a log-determinant, often in the hundreds), and `epochs` is 0. Readers of accuracies skip it (isZeroCostScore).
@@ -168,6 +197,7 @@ const define = <T extends string, D extends z.ZodType>(type: T, data: D) =>
 export const ExperimentStarted = define('ExperimentStarted', ExperimentStartedData);
 export const CandidateProposed = define('CandidateProposed', CandidateProposedData);
 export const HardwareEvaluated = define('HardwareEvaluated', HardwareEvaluatedData);
+export const TrainingRequested = define('TrainingRequested', TrainingRequestedData);
 export const TrainingStarted = define('TrainingStarted', TrainingStartedData);
 export const EpochCompleted = define('EpochCompleted', EpochCompletedData);
 export const CandidateTrained = define('CandidateTrained', CandidateTrainedData);
@@ -185,6 +215,7 @@ export const ExperimentEvent = z.discriminatedUnion('type', [
   ExperimentStarted,
   CandidateProposed,
   HardwareEvaluated,
+  TrainingRequested,
   TrainingStarted,
   EpochCompleted,
   CandidateTrained,
@@ -206,6 +237,7 @@ export type EventData<T extends ExperimentEventType> = Extract<ExperimentEvent, 
 export type ExperimentStarted = z.infer<typeof ExperimentStarted>;
 export type CandidateProposed = z.infer<typeof CandidateProposed>;
 export type HardwareEvaluated = z.infer<typeof HardwareEvaluated>;
+export type TrainingRequested = z.infer<typeof TrainingRequested>;
 export type TrainingStarted = z.infer<typeof TrainingStarted>;
 export type EpochCompleted = z.infer<typeof EpochCompleted>;
 export type CandidateTrained = z.infer<typeof CandidateTrained>;

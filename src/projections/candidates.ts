@@ -89,6 +89,7 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
       next.rewardReason = event.data.reason;
       break;
     case 'ExperimentStarted':
+    case 'TrainingRequested':
     case 'PolicyUpdated':
     case 'ExperimentCompleted':
     case 'ExperimentFailed':

@@ -68,6 +68,7 @@ const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent
       next.reason = event.data.reason;
       next.finishedAt = at;
       break;
+    case 'TrainingRequested':
     case 'TrainingStarted':
     case 'EpochCompleted':
     case 'RewardAssigned':

@@ -196,6 +196,12 @@ const ExperimentConfigObject = z.strictObject({
   objective: z.enum(['accuracy', 'pareto', 'weighted']).default('accuracy'),
   /** Exponents of the `weighted` objective; ignored otherwise. */
   objectiveWeights: ObjectiveWeights.default({ luts: -0.07, throughput: 0 }),
+  /**
+   * Who trains the candidates: `local`, the loop's own process, one at a time; `workers`, `cosearch worker`
+   * processes on any host that reaches the store, which claim TrainingRequested jobs (docs/workers.md).
+   * @default 'workers' when training for real, 'local' for the oracle (see dispatchOf)
+   */
+  dispatch: z.enum(['local', 'workers']).optional(),
 });
 
 /** A zero-cost score is not an accuracy: the rules that compare accuracies with each other or with 0..1 refuse it. */
@@ -258,3 +264,6 @@ export const parseExperimentConfig = (input: unknown): ExperimentConfig => {
 
 /** The candidate count each controller proposes per policy update. */
 export const childrenPerEpisode = (config: ExperimentConfig): number => config.controller.childrenPerEpisode;
+
+/** How an experiment's trainings run: its `dispatch`, else workers for real training and the loop itself for the oracle. */
+export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' => config.dispatch ?? (config.training.oracle ? 'local' : 'workers');

@@ -3,15 +3,19 @@
 // policy update of a complete episode, then the stop rules (closing rungs, the final top-k training), then the
 // next proposal.
 import { resolveDevice } from '../hardware/index.js';
-import type { ExperimentConfig } from './config.js';
+import { dispatchOf, type ExperimentConfig } from './config.js';
 import { byFidelity, nextPromotion, nextRungToClose, pendingRungTraining, type Promotion, type RungClosing } from './promotion.js';
-import { accuracyOf, countsOf, isFeasibleTrained, type CandidateRecord, type SearchState } from './state.js';
+import { accuracyOf, countsOf, isFeasibleTrained, trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from './state.js';
 
 export type SearchCommand =
   | { type: 'ProposeCandidate'; index: number }
   | { type: 'EvaluateHardware'; candidate: CandidateRecord }
   /** `rung`: a multi-fidelity rung (1 and up); absent for the proxy and final runs. */
   | { type: 'TrainCandidate'; candidate: CandidateRecord; final: boolean; rung?: number }
+  /** Dispatch 'workers': hand the training to the workers (TrainingRequested); the loop goes on deciding. */
+  | { type: 'RequestTraining'; candidate: CandidateRecord; final: boolean; rung?: number }
+  /** Dispatch 'workers': nothing else can be decided; wait for the oldest requested training and fold its result. */
+  | { type: 'AwaitTraining'; job: OutstandingJob }
   | { type: 'PromoteCandidate'; promotion: Promotion }
   | { type: 'CloseRung'; closing: RungClosing }
   | { type: 'AssignReward'; candidate: CandidateRecord }
@@ -29,7 +33,9 @@ export const stopReason = (state: SearchState, config: ExperimentConfig, nowMs: 
   }
   if (config.controller.kind === 'panel' && counts.proposed >= config.controller.designs.length) return `panel of ${config.controller.designs.length} designs done`;
   if (counts.proposed >= budget.maxCandidates) return `max candidates (${budget.maxCandidates}) reached`;
-  if (budget.maxTrained !== undefined && counts.trained >= budget.maxTrained) return `max trained (${budget.maxTrained}) reached`;
+  // Proxy trainings out with the workers count too, so an episode filled while they train stays within the budget.
+  const trained = counts.trained + state.outstanding.filter((j) => j.kind === 'proxy').length;
+  if (budget.maxTrained !== undefined && trained >= budget.maxTrained) return `max trained (${budget.maxTrained}) reached`;
   if (wallTimeUp(state, config, nowMs)) return `max wall time (${budget.maxWallSeconds} s) reached`;
   return undefined;
 };
@@ -49,6 +55,7 @@ export const topK = (state: SearchState, k: number): CandidateRecord[] => state.
 
 export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: number): SearchCommand => {
   if (state.status !== 'running') return { type: 'Stop', status: state.status };
+  if (dispatchOf(config) === 'workers') return decideDispatched(state, config, nowMs);
   for (const candidate of state.candidates) {
     if (candidate.hardware === undefined) return { type: 'EvaluateHardware', candidate };
     if (candidate.reward !== undefined) continue;
@@ -77,6 +84,65 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
   }
   return { type: 'CompleteExperiment', reason };
 };
+
+/**
+ * The decider of dispatch 'workers'. The same rules as decideNext, except that trainings are requested instead of
+ * run, and the loop keeps deciding while they run: it requests every training it can, fills the current episode
+ * (a proposal never depends on the results of its own episode), and only then waits for the OLDEST request. So
+ * results are folded in request order, and the log's decisions are the same whatever order the workers finish in.
+ */
+const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: number): SearchCommand => {
+  let waiting = false;
+  for (const candidate of state.candidates) {
+    if (candidate.hardware === undefined) return { type: 'EvaluateHardware', candidate };
+    if (candidate.reward !== undefined) continue;
+    const trainable = candidate.float || candidate.hardware.feasible;
+    if (trainable && candidate.trained === undefined) {
+      if (!candidate.requested.has(trainingKind(false))) return { type: 'RequestTraining', candidate, final: false };
+      waiting = true;
+      continue;
+    }
+    // Rewards go in proposal order: none past a candidate still training.
+    if (!waiting) return { type: 'AssignReward', candidate };
+  }
+  for (const candidate of state.candidates) {
+    for (let rung = 1; rung <= candidate.promotedTo; rung++) {
+      if (candidate.rungs.get(rung)?.trained === undefined && !candidate.requested.has(trainingKind(false, rung))) {
+        return { type: 'RequestTraining', candidate, final: false, rung };
+      }
+    }
+  }
+  const oldest = state.outstanding[0];
+  if (oldest !== undefined) {
+    if (state.outstanding.every((j) => j.final)) {
+      // Only final trainings out: the search has stopped, and the rest of the top k go out too.
+      const final = nextFinal(state, config);
+      return final === undefined ? { type: 'AwaitTraining', job: oldest } : { type: 'RequestTraining', candidate: final, final: true };
+    }
+    const episodeHasRoom = Math.floor(state.candidates.length / config.controller.childrenPerEpisode) <= state.policySteps;
+    if (episodeHasRoom && stopReason(state, config, nowMs) === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
+    return { type: 'AwaitTraining', job: oldest };
+  }
+  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
+  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
+  const perEpisode = config.controller.childrenPerEpisode;
+  if (state.policySteps < Math.floor(state.candidates.length / perEpisode)) {
+    const step = state.policySteps;
+    return { type: 'UpdatePolicy', step, children: state.candidates.slice(step * perEpisode, (step + 1) * perEpisode) };
+  }
+  const reason = stopReason(state, config, nowMs);
+  if (reason === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
+  const closing = nextRungToClose(state, config);
+  if (closing !== undefined) return { type: 'CloseRung', closing };
+  // Every final training goes out at once; their results are folded (above) before the experiment completes.
+  const final = nextFinal(state, config);
+  if (final !== undefined) return { type: 'RequestTraining', candidate: final, final: true };
+  return { type: 'CompleteExperiment', reason };
+};
+
+/** The next top-k candidate whose final training was not requested yet. */
+const nextFinal = (state: SearchState, config: ExperimentConfig): CandidateRecord | undefined =>
+  topK(state, config.finalTraining.topK).find((c) => c.finalTrained === undefined && !c.requested.has(trainingKind(true)));
 
 /** MnasNet-style soft objective of a feasible design: accuracy scaled by its LUT and throughput ratios to the targets. */
 const weightedReward = (accuracy: number, hw: { luts: number; throughputFps: number }, config: ExperimentConfig): { reward: number; reason: string } => {

@@ -1,8 +1,8 @@
 // Public surface of the search module: experiment config, controllers, the event-sourced loop and runner,
 // the accuracy oracle, the model zoo and the Pareto front.
-export { parseExperimentConfig, ExperimentConfigSchema } from './config.js';
+export { dispatchOf, parseExperimentConfig, ExperimentConfigSchema } from './config.js';
 export type { ExperimentConfig, ExperimentConfigInput, ControllerParams, MultiFidelity } from './config.js';
-export type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, TrainOptions, TrainResult, Violation } from './ports.js';
+export type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, JobView, TrainingDispatcher, TrainOptions, TrainResult, Violation } from './ports.js';
 export type { Controller, ChildResult, LearnResult, Proposal, ProposeContext } from './controllers/controller.js';
 export { createController, policySeed } from './controllers/factory.js';
 export { createRandomController } from './controllers/random.js';
@@ -21,7 +21,7 @@ export { feasibleExtras, feasiblePanel } from './panel.js';
 export type { FeasiblePanelOptions, PanelDesign } from './panel.js';
 export { decideNext, rewardOf, stopReason, topK } from './decide.js';
 export type { SearchCommand } from './decide.js';
-export { runExperiment, startExperiment } from './loop.js';
+export { jobIdOf, runExperiment, startExperiment, trainImagesOf } from './loop.js';
 export type { RunExperimentOptions } from './loop.js';
 export { summarize } from './summary.js';
 export type { SearchSummary, BestCandidate } from './summary.js';

@@ -84,3 +84,23 @@ export interface CandidateTrainer {
   readonly splitImages?: number;
   train(candidate: Candidate, options: TrainOptions, onEpoch: (epoch: EpochReport) => Promise<void> | void): Promise<TrainResult>;
 }
+
+/** A requested training as its job stream shows it (dispatch 'workers'). */
+export interface JobView {
+  /** The current claim: who holds (or last held) the job, and with which trainer. */
+  claim?: { workerId: string; host: string; attempt: number; backend: string; trainImages: number };
+  /** The current attempt's epochs, in order. */
+  epochs: EpochReport[];
+  /** The counted result: the first report of the attempt that held the job. */
+  result?: { workerId: string; attempt: number; result: TrainResult };
+  /** The training itself failed on a worker (not a lost lease): the loop fails the experiment with it. */
+  failure?: { workerId: string; code: string; message: string };
+}
+
+/** Where the loop looks up the trainings it handed to workers; the workers module implements it over the store. */
+export interface TrainingDispatcher {
+  /** The job's claim, epochs and outcome so far. */
+  inspect(jobId: string): Promise<JobView>;
+  /** How long the loop sleeps between looks while it waits, in ms. @default 250 */
+  readonly pollMs?: number;
+}

@@ -2,11 +2,11 @@
 // one at a time, resuming from its log. `cosearch serve` and `cosearch search` start one.
 import { asExperimentEvent, derivedEventId, experimentIdFromStream, experimentStreamId, newEvent } from '../events/index.js';
 import type { EventStore, Subscription } from '../store/index.js';
-import { parseExperimentConfig, type ExperimentConfig } from './config.js';
+import { dispatchOf, parseExperimentConfig, type ExperimentConfig } from './config.js';
 import { createHardwareEvaluator } from './hardwareAdapter.js';
 import { runExperiment } from './loop.js';
 import { createOracleTrainer } from './oracle.js';
-import type { CandidateTrainer, HardwareEvaluator } from './ports.js';
+import type { CandidateTrainer, HardwareEvaluator, TrainingDispatcher } from './ports.js';
 import type { SearchSummary } from './summary.js';
 
 /** Options of createSearchRunner. */
@@ -14,6 +14,10 @@ export interface SearchRunnerOptions {
   store: EventStore;
   /** Trainer per experiment; the oracle when the config says `training.oracle` and this is absent. */
   trainerFor?: (config: ExperimentConfig) => Promise<CandidateTrainer>;
+  /** Where experiments with dispatch 'workers' find their trainings' results (src/workers' createStoreDispatcher). */
+  dispatcher?: TrainingDispatcher;
+  /** Called before an experiment with dispatch 'workers' runs, e.g. to start local worker processes. */
+  onWorkersNeeded?: () => void;
   /** Hardware model per experiment. @default createHardwareEvaluator (src/hardware) */
   hardware?: (config: ExperimentConfig) => HardwareEvaluator;
   /** @default 'system' */
@@ -51,9 +55,11 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
           finished.add(experimentId);
           continue;
         }
-        let trainer: CandidateTrainer;
+        let trainer: CandidateTrainer | undefined;
         try {
-          trainer = await trainerFor(await configOf(store, experimentId));
+          const config = await configOf(store, experimentId);
+          if (dispatchOf(config) === 'workers') options.onWorkersNeeded?.();
+          else trainer = await trainerFor(config);
         } catch (error) {
           // No trainer (bad config, missing dataset): the experiment cannot run, so record why instead of waiting forever.
           await failBeforeStart(store, experimentId, error, options.actor ?? 'system');
@@ -61,7 +67,8 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
         }
         const summary = await runExperiment({
           store, experimentId, signal: abort.signal, actor: options.actor ?? 'system',
-          hardware: options.hardware ?? createHardwareEvaluator, trainer,
+          hardware: options.hardware ?? createHardwareEvaluator,
+          ...(trainer === undefined ? {} : { trainer }), ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
         });
         options.onFinished?.(experimentId, summary);
       } catch (error) {

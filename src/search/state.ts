@@ -28,6 +28,20 @@ export interface CandidateRecord {
   promotedTo: number;
   /** Its trainings at rungs 1 and up, by rung. */
   rungs: Map<number, RungRecord>;
+  /** Training kinds (see trainingKind) handed to the workers with TrainingRequested. */
+  requested: Set<string>;
+}
+
+/** A training handed to the workers whose CandidateTrained is not in the log yet. */
+export interface OutstandingJob {
+  jobId: string;
+  candidateId: string;
+  index: number;
+  kind: string;
+  final: boolean;
+  rung?: number;
+  /** Revision of its TrainingRequested: the loop folds results in this order. */
+  revision: number;
 }
 
 export type SearchStatus = 'new' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -51,11 +65,16 @@ export interface SearchState {
   closedRungs: Set<number>;
   /** The error of ExperimentFailed, so a summary can say why. */
   failure?: { code: string; message: string };
+  /** Requested trainings without a result yet, oldest first (dispatch 'workers'). */
+  outstanding: OutstandingJob[];
 }
 
 export const initialState = (experimentId: string): SearchState => ({
-  experimentId, revision: -1, status: 'new', candidates: [], policySteps: 0, rngPosition: 0, ids: new Set(), closedRungs: new Set(),
+  experimentId, revision: -1, status: 'new', candidates: [], policySteps: 0, rngPosition: 0, ids: new Set(), closedRungs: new Set(), outstanding: [],
 });
+
+/** The id part naming a training run: 'final', 'proxy' (rung 0 or none) or `rung<r>`; event and job ids derive from it. */
+export const trainingKind = (final: boolean, rung?: number): string => (final ? 'final' : rung === undefined || rung === 0 ? 'proxy' : `rung${rung}`);
 
 const flag = (data: object, key: string): boolean => (data as Record<string, unknown>)[key] === true;
 
@@ -76,12 +95,20 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
       const after = (d as Record<string, unknown>).rngPositionAfter;
       state.candidates.push({
         index: d.index, candidateId: d.candidateId, proposal: d, float: flag(d, 'float'), autoFold: flag(d, 'autoFold'),
-        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: new Map(),
+        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: new Map(), requested: new Set(),
       });
       state.rngPosition = typeof after === 'number' ? after : d.rng.position;
       return state;
     }
     case 'HardwareEvaluated': { const c = byId(event.data.candidateId); if (c) c.hardware = event.data; return state; }
+    case 'TrainingRequested': {
+      const c = byId(event.data.candidateId);
+      if (c === undefined || c.requested.has(event.data.kind)) return state;
+      c.requested.add(event.data.kind);
+      state.outstanding.push({ jobId: event.data.jobId, candidateId: c.candidateId, index: c.index, kind: event.data.kind,
+        final: event.data.final === true, ...(event.data.rung === undefined ? {} : { rung: event.data.rung }), revision: recorded.revision });
+      return state;
+    }
     case 'TrainingStarted': {
       const c = byId(event.data.candidateId);
       const rung = event.data.rung;
@@ -99,6 +126,8 @@ export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState
     case 'CandidateTrained': {
       const c = byId(event.data.candidateId);
       const rung = event.data.rung;
+      const jobId = event.data.jobId;
+      if (jobId !== undefined) state.outstanding = state.outstanding.filter((j) => j.jobId !== jobId);
       if (c && rung !== undefined) rungOf(c, rung).trained = event.data;
       else if (c) { if (flag(event.data, 'final')) c.finalTrained = event.data; else c.trained = event.data; }
       return state;

@@ -1,14 +1,17 @@
-// `cosearch search --config exp.json [--store URL] [--data DIR] [--oracle] [--json] [--experiment-id ID]`: runs one
-// search headless (or resumes it when the id already has a log), with a progress bar and a summary at the end.
+// `cosearch search --config exp.json [--store URL] [--data DIR] [--oracle] [--json] [--experiment-id ID] [--dispatch local|workers]
+// [--workers N]`: runs one search headless (or resumes it when the id already has a log), with a progress bar and a summary;
+// with dispatch 'workers' it starts N local `cosearch worker` processes, and remote workers on the store join them.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import {
-  createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, parseExperimentConfig, runExperiment, startExperiment,
+  createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, dispatchOf, parseExperimentConfig, runExperiment, startExperiment,
   type SearchSummary,
 } from '../../search/index.js';
 import { createEventStore, defaultStoreUrl } from '../../store/index.js';
+import { createStoreDispatcher, startLocalWorkers, type LocalWorkers } from '../../workers/index.js';
 import { isVerbose, reportFailure } from '../failure.js';
 
 interface SearchArgs {
@@ -18,6 +21,8 @@ interface SearchArgs {
   oracle?: boolean;
   json?: boolean;
   experimentId?: string;
+  workers?: number;
+  dispatch?: 'local' | 'workers';
 }
 
 const printSummary = (s: SearchSummary, wallSeconds: number): void => {
@@ -44,7 +49,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       .option('data', { type: 'string', describe: 'dataset dir or .tar.gz; overrides dataset.path of the config' })
       .option('oracle', { type: 'boolean', default: false, describe: 'score candidates with the accuracy oracle instead of training' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON, no progress bar' })
-      .option('experiment-id', { type: 'string', describe: 'experiment id; an existing one is resumed from its log' }),
+      .option('experiment-id', { type: 'string', describe: 'experiment id; an existing one is resumed from its log' })
+      .option('dispatch', { choices: ['local', 'workers'] as const, describe: "who trains a new experiment: 'local' (this process) or 'workers' (default: workers, or local for --oracle)" })
+      .option('workers', { type: 'number', describe: "local worker processes for dispatch 'workers' (0: only remote `cosearch worker`s; default one per core)" }),
   handler: async (args) => {
     let raw: unknown;
     try {
@@ -57,9 +64,17 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     const input = { ...(raw as Record<string, unknown>) };
     if (args.oracle === true) input.training = { ...((input.training as object | undefined) ?? {}), oracle: true };
     if (args.data !== undefined) input.dataset = { ...((input.dataset as object | undefined) ?? {}), path: args.data };
+    if (args.dispatch !== undefined) input.dispatch = args.dispatch;
+    const workerCount = args.workers ?? availableParallelism();
+    if (!Number.isInteger(workerCount) || workerCount < 0) {
+      console.error(`expected --workers to be an integer >= 0, but got ${String(args.workers)}`);
+      process.exitCode = 2;
+      return;
+    }
+    const storeUrl = args.store ?? defaultStoreUrl();
     let store: Awaited<ReturnType<typeof createEventStore>>;
     try {
-      store = await createEventStore(args.store ?? defaultStoreUrl());
+      store = await createEventStore(storeUrl);
     } catch (error) {
       reportFailure(error, { json: args.json === true, verbose: isVerbose() });
       return;
@@ -71,15 +86,25 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       format: 'search |{bar}| {value}/{total} proposed | {pruned} pruned | {trained} trained | best {best}',
     }, cliProgress.Presets.shades_classic);
     const started = Date.now();
+    let local: LocalWorkers | undefined;
     try {
-      const config = parseExperimentConfig(input);
       const experimentId = args.experimentId ?? randomUUID();
       const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
       if (existing.length === 0) await startExperiment(store, input, { experimentId, actor: 'cli' });
-      const trainer = config.training.oracle ? createOracleTrainer() : await createEngineTrainer(config, args.data === undefined ? {} : { dataPath: args.data });
+      // A resumed experiment keeps the config (and the dispatch) it started with.
+      const config = parseExperimentConfig(existing.length === 0 ? input : (existing[0]?.data as { config?: unknown }).config);
+      const dispatched = dispatchOf(config) === 'workers';
+      if (dispatched && workerCount > 0) {
+        local = startLocalWorkers({ count: workerCount, storeUrl, args: args.data === undefined ? [] : ['--data', args.data],
+          ...(isVerbose() ? { onLine: (id: string, line: string) => console.error(`${id}: ${line}`) } : {}) });
+      } else if (dispatched) {
+        console.error(`waiting for remote workers: run \`cosearch worker --store ${storeUrl}\` on any host that reaches the store`);
+      }
+      const trainer = dispatched ? undefined : config.training.oracle ? createOracleTrainer() : await createEngineTrainer(config, args.data === undefined ? {} : { dataPath: args.data });
       bar?.start(config.budget.maxCandidates, 0, { pruned: 0, trained: 0, best: '-' });
       const summary = await runExperiment({
-        store, experimentId, trainer, hardware: createHardwareEvaluator, actor: 'cli', signal: abort.signal,
+        store, experimentId, hardware: createHardwareEvaluator, actor: 'cli', signal: abort.signal,
+        ...(trainer === undefined ? { dispatcher: createStoreDispatcher(store) } : { trainer }),
         onProgress: (state) => {
           const counts = countsOf(state);
           const accs = state.candidates.filter((c) => !c.float && c.hardware?.feasible === true && c.trained).map((c) => c.trained?.accuracy ?? 0);
@@ -96,6 +121,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       reportFailure(error, { verbose: isVerbose() });
     } finally {
       process.off('SIGINT', onSigint);
+      await local?.stop();
       await store.close();
     }
   },

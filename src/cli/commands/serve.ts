@@ -1,6 +1,7 @@
 // `cosearch serve`: the GraphQL API (HTTP and WebSocket on /graphql) over the chosen event store, with the
 // projection runner and the search runner in-process. SIGTERM/SIGINT drain connections and close the store.
 import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { destination, pino } from 'pino';
 import type { CommandModule } from 'yargs';
@@ -14,6 +15,7 @@ interface ServeArgs {
   'data-dir'?: string;
   host?: string;
   search?: boolean;
+  workers?: number;
 }
 
 // Service logs are JSON lines (pino) on stderr, so they can be shipped as they are; level from COSEARCH_LOG_LEVEL.
@@ -36,7 +38,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         type: 'string',
         describe: 'bind address (default 127.0.0.1); a bare --host binds 0.0.0.0 and then requires tokens; env COSEARCH_HOST',
       })
-      .option('search', { type: 'boolean', default: true, describe: 'run started experiments in this process; --no-search leaves them to `cosearch search`' }),
+      .option('search', { type: 'boolean', default: true, describe: 'run started experiments in this process; --no-search leaves them to `cosearch search`' })
+      .option('workers', { type: 'number', describe: 'local worker processes for experiments with dispatch \'workers\', started with the first one; 0: remote workers only; env COSEARCH_WORKERS (default one per core)' }),
   handler: async (args) => {
     const env = process.env;
     const dataDir = resolve(args['data-dir'] ?? env['COSEARCH_DATA_DIR'] ?? './data');
@@ -50,7 +53,9 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     if (storeUrl.startsWith('sqlite:')) mkdirSync(dataDir, { recursive: true });
 
     const store = await createEventStore(storeUrl);
-    const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args.search !== false, log });
+    const workers = args.workers ?? Number(env['COSEARCH_WORKERS'] ?? availableParallelism());
+    if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must be an integer >= 0, but got ${String(args.workers ?? env['COSEARCH_WORKERS'])}`);
+    const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args.search !== false, workers, log });
     const server = await createApiServer({
       store,
       port,

@@ -1,0 +1,74 @@
+// Local worker processes: `cosearch search` and `cosearch serve` start N `cosearch worker` children on the same store
+// (one per core by default), so a search on one machine uses every core. Remote workers on the store join them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CosearchError } from '../errors.js';
+
+/** Options of startLocalWorkers. */
+export interface LocalWorkersOptions {
+  /** Worker processes to start. */
+  count: number;
+  /** The store every worker opens; must be reachable from another process (not `sqlite::memory:`). */
+  storeUrl: string;
+  /** More `cosearch worker` flags, e.g. ['--data', dir, '--lease-seconds', '10']. */
+  args?: string[];
+  /** Each child's stdout and stderr lines, prefixed with its id. @default dropped */
+  onLine?: (workerId: string, line: string) => void;
+}
+
+export interface LocalWorkers {
+  readonly ids: readonly string[];
+  /** Sends SIGTERM (each hands its job back), waits up to `graceMs` (default 10000), then SIGKILLs the rest. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The compiled CLI entry beside this module (dist/src/workers → dist/src/cli/main.js). */
+const cliEntry = (): string => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const inDist = here.split(/[\\/]/).includes('dist');
+  const entry = inDist ? join(here, '..', 'cli', 'main.js') : resolve(here, '../../dist/src/cli/main.js');
+  if (!existsSync(entry)) throw new CosearchError('ILLEGAL_STATE', `expected the compiled CLI at ${entry}, but it is missing; run \`npm run build\` first (workers run compiled JS)`);
+  return entry;
+};
+
+const exited = (child: ChildProcess): Promise<void> => new Promise((done) => {
+  if (child.exitCode !== null || child.signalCode !== null) done();
+  else child.once('exit', () => done());
+});
+
+/** Starts `count` worker processes named `<host>-<pid>-w<k>`. */
+export const startLocalWorkers = (options: LocalWorkersOptions): LocalWorkers => {
+  if (options.storeUrl.includes(':memory:')) {
+    throw new CosearchError('BAD_USER_INPUT', `expected a store other processes can open, but got '${options.storeUrl}'; use a sqlite file or postgres:// URL, or --workers 0 --dispatch local`);
+  }
+  const entry = cliEntry();
+  const children: Array<{ id: string; child: ChildProcess }> = [];
+  for (let k = 1; k <= options.count; k++) {
+    const id = `${hostname()}-${process.pid}-w${k}`;
+    const child = spawn(process.execPath, [entry, 'worker', '--store', options.storeUrl, '--id', id, ...(options.args ?? [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) if (line !== '') options.onLine?.(id, line);
+      });
+    }
+    children.push({ id, child });
+  }
+  return {
+    ids: children.map((c) => c.id),
+    async stop(graceMs = 10_000) {
+      for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => { for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL'); }, graceMs);
+      await Promise.all(children.map(({ child }) => exited(child)));
+      clearTimeout(timer);
+    },
+  };
+};
