@@ -23,8 +23,14 @@ const compose = parse(readFileSync(new URL('../docker-compose.yml', import.meta.
 };
 
 describe('docker-compose.yml', () => {
-  it('defines KurrentDB, PostgreSQL and the cosearch service', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['cosearch', 'kurrentdb', 'postgres']);
+  it('defines KurrentDB, PostgreSQL, the cosearch service and its scalable training workers', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['cosearch', 'kurrentdb', 'postgres', 'worker']);
+    const worker = compose.services.worker as Service & { command?: string[] };
+    expect(worker.command).toEqual(['node', 'dist/src/cli/main.js', 'worker']);
+    expect(worker.image).toBe(compose.services.cosearch?.image);
+    expect(worker.ports).toBeUndefined();
+    expect(worker.environment?.COSEARCH_STORE).toBe(compose.services.cosearch?.environment?.COSEARCH_STORE);
+    expect(compose.services.cosearch?.environment?.COSEARCH_WORKERS).toBe('0');
     expect(compose.services.kurrentdb?.image).toMatch(/kurrentdb/);
     expect(compose.services.postgres?.image).toMatch(/^postgres:/);
   });

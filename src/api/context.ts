@@ -6,6 +6,7 @@ import type { EventHub } from './eventHub.js';
 import type { HeavyReads } from './heavyReads.js';
 import type { ApiLimits } from './limits.js';
 import type { Candidate, CandidateStatus, Experiment, HardwareReport } from './types/experiment.js';
+import type { Worker, WorkerState } from './types/worker.js';
 
 /** A page request: `first` already checked against the cap; `after` an opaque cursor. */
 export interface PageRequest {
@@ -37,6 +38,8 @@ export interface ReadModels {
   listCandidates(request: CandidateQuery): Promise<Page<Candidate>>;
   getCandidate(id: string): Promise<Candidate | undefined>;
   paretoFront(experimentId: string): Promise<Candidate[]>;
+  /** The store's workers; stopped ones only with `includeStopped` or `state: STOPPED`. */
+  listWorkers(request: { state: WorkerState | undefined; includeStopped: boolean }): Promise<Worker[]>;
   /** Rebuilds one projection from the log (recreating broken tables first); returns the position it reached. */
   rebuild(name: string): Promise<{ name: string; position: number }>;
   /** Each projection's checkpoint and state, and the read-model tables that are broken now. */

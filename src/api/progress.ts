@@ -19,6 +19,8 @@ export interface ProgressState {
   /** Position of the last folded event, as a cursor string. */
   cursor: string;
   eventType: string;
+  /** The worker the event names (a dispatched training's start, epoch or result); null for the loop's own events. */
+  workerId: string | null;
   recordedAt: string;
 }
 
@@ -35,6 +37,7 @@ export const initialProgress = (experimentId: string): ProgressState => ({
   policyStep: null,
   cursor: '0',
   eventType: '',
+  workerId: null,
   recordedAt: '',
 });
 
@@ -50,8 +53,8 @@ const str = (data: unknown, name: string): string | null => {
 };
 
 export const evolveProgress = (state: ProgressState, event: RecordedEvent): ProgressState => {
-  const next = { ...state, cursor: String(event.position), eventType: event.type, recordedAt: event.metadata.recordedAt };
   const { data } = event;
+  const next = { ...state, cursor: String(event.position), eventType: event.type, workerId: str(data, 'workerId'), recordedAt: event.metadata.recordedAt };
   switch (event.type) {
     case 'ExperimentStarted':
       return { ...next, status: 'RUNNING' };

@@ -1,11 +1,12 @@
 // Adapts the projections' read-model queries (src/projections views: lower-case statuses, `counts`, flat hardware
 // columns) to the API's ReadModels port and GraphQL shapes.
-import type { CandidateOrderField, CandidateView, Connection, ExperimentView, ReadModelQueries } from '../projections/index.js';
+import type { CandidateOrderField, CandidateView, Connection, ExperimentView, ReadModelQueries, WorkerView } from '../projections/index.js';
 import type { CandidateQuery, Page, ReadModels, ReadModelsStatus } from './context.js';
 import { CandidateStatus, ExperimentStatus, type Candidate, type Experiment } from './types/experiment.js';
+import { WorkerState, type Worker } from './types/worker.js';
 
 /** The projections' queries the adapter calls. */
-export type ProjectionQueries = Pick<ReadModelQueries, 'listExperiments' | 'getExperiment' | 'listCandidates' | 'getCandidate' | 'paretoFront'>;
+export type ProjectionQueries = Pick<ReadModelQueries, 'listExperiments' | 'getExperiment' | 'listCandidates' | 'getCandidate' | 'paretoFront' | 'listWorkers'>;
 
 export const toExperiment = (view: ExperimentView): Experiment => ({
   id: view.id,
@@ -54,6 +55,22 @@ export const toCandidate = (view: CandidateView): Candidate => ({
   trainingCurve: view.curve,
 });
 
+export const toWorker = (view: WorkerView): Worker => ({
+  id: view.id,
+  host: view.host,
+  pid: view.pid,
+  state: WorkerState[view.state.toUpperCase() as Uppercase<WorkerView['state']>],
+  currentCandidate: view.currentCandidateId,
+  currentExperiment: view.currentExperimentId,
+  currentJob: view.currentJob,
+  leaseExpiresAt: view.leaseExpiresAt,
+  heartbeatAt: view.heartbeatAt,
+  startedAt: view.startedAt,
+  stopReason: view.stopReason,
+  trained: view.trained,
+  rejected: view.rejected,
+});
+
 const toPage = <V, T>(connection: Connection<V>, map: (view: V) => T): Page<T> => ({
   items: connection.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),
   hasNextPage: connection.pageInfo.hasNextPage,
@@ -100,5 +117,7 @@ export const createReadModelsAdapter = (
     return view === null ? undefined : toCandidate(view);
   },
   paretoFront: async (experimentId) => (await queries.paretoFront(experimentId)).map(toCandidate),
+  listWorkers: async ({ state, includeStopped }) =>
+    (await queries.listWorkers({ state: state === undefined ? null : (state.toLowerCase() as Lowercase<WorkerState>), includeStopped })).map(toWorker),
   rebuild: async (name) => ({ name, position: await rebuild(name) }),
 });

@@ -1,7 +1,7 @@
 // Connects the API's ports to the other modules: the read models and their runner (src/projections), the hardware
 // model (src/hardware), the config parser (src/search). `cosearch serve` calls this; tests wire what they need.
 import { openProjections } from '../projections/index.js';
-import { createEngineTrainer, createSearchRunner, parseExperimentConfig } from '../search/index.js';
+import { createEngineTrainer, createSearchRunner, parseExperimentConfig, withDefaultDispatch } from '../search/index.js';
 import type { EventStore } from '../store/eventStore.js';
 import { createStoreDispatcher, startLocalWorkers, type LocalWorkers } from '../workers/index.js';
 import { adaptConfigParser } from './config.js';
@@ -72,5 +72,5 @@ export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true,
       log('the search runner did not start; started experiments wait for `cosearch search`', error);
     }
   }
-  return { readModels, hardware: createHardwareService(), parseConfig: adaptConfigParser(parseExperimentConfig), runners };
+  return { readModels, hardware: createHardwareService(), parseConfig: adaptConfigParser((raw) => withDefaultDispatch(parseExperimentConfig(raw))), runners };
 };

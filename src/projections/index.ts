@@ -12,6 +12,8 @@ export { createReadModelQueries } from './queries.js';
 export { createExperimentsProjection, evolveExperiment, getExperiment, getProgress, listExperiments } from './experiments.js';
 export { createCandidatesProjection, evolveCandidate, getCandidate, listCandidates } from './candidates.js';
 export type { CandidateRow } from './candidates.js';
+export { createWorkersProjection, evolveWorker, listWorkers } from './workers.js';
+export type { ListWorkersOptions, WorkerState, WorkerView } from './workers.js';
 export { dominates, paretoFront, paretoFrontOf } from './pareto.js';
 export type { ParetoPoint } from './pareto.js';
 export { readCheckpoints } from './checkpoints.js';

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { CosearchError } from '../errors.js';
 import { applyPostgresMigrations, applySqliteMigrations, defaultStoreUrl, migrationsDir, sqliteFileFromUrl, type EventStore } from '../store/index.js';
+import { createWorkersProjection } from './workers.js';
 import { createCandidatesProjection } from './candidates.js';
 import { createExperimentsProjection } from './experiments.js';
 import { createPostgresDatabase } from './postgresDatabase.js';
@@ -90,7 +91,7 @@ const openMigratedDatabase = async (options: ReadModelDatabaseOptions): Promise<
 const describe = (problems: readonly ReadModelSchemaProblem[]): string[] => problems.map((p) => `${p.table}: ${p.problem} (${p.detail})`);
 
 /** The projections of cosearch, in the order the runner applies them within a batch. */
-export const createDefaultProjections = (): Projection[] => [createExperimentsProjection(), createCandidatesProjection()];
+export const createDefaultProjections = (): Projection[] => [createExperimentsProjection(), createCandidatesProjection(), createWorkersProjection()];
 
 /** Options of {@link openProjections}. */
 export interface OpenProjectionsOptions extends ReadModelDatabaseOptions, Partial<Pick<ProjectionRunnerOptions, 'batchSize' | 'retryDelayMs' | 'onError'>> {

@@ -2,6 +2,7 @@
 import { getCandidate, listCandidates } from './candidates.js';
 import { getExperiment, getProgress, listExperiments } from './experiments.js';
 import { paretoFront } from './pareto.js';
+import { listWorkers } from './workers.js';
 import type { SqlExecutor } from './sqlDatabase.js';
 import type { ReadModelQueries } from './views.js';
 
@@ -12,4 +13,5 @@ export const createReadModelQueries = (db: SqlExecutor): ReadModelQueries => ({
   getCandidate: (id) => getCandidate(db, id),
   paretoFront: (experimentId) => paretoFront(db, experimentId),
   getProgress: (experimentId) => getProgress(db, experimentId),
+  listWorkers: (options) => listWorkers(db, options),
 });

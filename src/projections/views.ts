@@ -1,4 +1,5 @@
 // The read-model shapes the queries return (the API maps them to GraphQL types). Plain JSON-friendly objects.
+import type { ListWorkersOptions, WorkerView } from './workers.js';
 
 export type ExperimentStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 export type CandidateStatus = 'proposed' | 'pruned' | 'training' | 'trained' | 'failed';
@@ -137,6 +138,8 @@ export interface ReadModelQueries {
   /** Non-dominated trained feasible candidates over (accuracy max, luts min, throughputFps max), by accuracy desc. */
   paretoFront(experimentId: string): Promise<CandidateView[]>;
   getProgress(experimentId: string): Promise<ProgressView | null>;
+  /** The store's `cosearch worker`s, newest start first; stopped ones only when asked. */
+  listWorkers(options?: ListWorkersOptions): Promise<WorkerView[]>;
 }
 
 /** Largest `first` a page may ask for; more is BAD_USER_INPUT. */

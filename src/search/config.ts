@@ -199,7 +199,8 @@ const ExperimentConfigObject = z.strictObject({
   /**
    * Who trains the candidates: `local`, the loop's own process, one at a time; `workers`, `cosearch worker`
    * processes on any host that reaches the store, which claim TrainingRequested jobs (docs/workers.md).
-   * @default 'workers' when training for real, 'local' for the oracle (see dispatchOf)
+   * @default 'local'; `cosearch search` and `serve` start new experiments with 'workers' unless they use the oracle
+   * (withDefaultDispatch), and the choice is stored in ExperimentStarted, so a resumed run keeps it.
    */
   dispatch: z.enum(['local', 'workers']).optional(),
 });
@@ -265,5 +266,9 @@ export const parseExperimentConfig = (input: unknown): ExperimentConfig => {
 /** The candidate count each controller proposes per policy update. */
 export const childrenPerEpisode = (config: ExperimentConfig): number => config.controller.childrenPerEpisode;
 
-/** How an experiment's trainings run: its `dispatch`, else workers for real training and the loop itself for the oracle. */
-export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' => config.dispatch ?? (config.training.oracle ? 'local' : 'workers');
+/** How an experiment's trainings run: its `dispatch`, else in the loop's own process. */
+export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' => config.dispatch ?? 'local';
+
+/** A new experiment's config with `dispatch` filled in: workers when it trains for real, the loop itself for the oracle. */
+export const withDefaultDispatch = (config: ExperimentConfig): ExperimentConfig =>
+  config.dispatch !== undefined ? config : { ...config, dispatch: config.training.oracle ? 'local' : 'workers' };

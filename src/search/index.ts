@@ -1,6 +1,6 @@
 // Public surface of the search module: experiment config, controllers, the event-sourced loop and runner,
 // the accuracy oracle, the model zoo and the Pareto front.
-export { dispatchOf, parseExperimentConfig, ExperimentConfigSchema } from './config.js';
+export { dispatchOf, parseExperimentConfig, withDefaultDispatch, ExperimentConfigSchema } from './config.js';
 export type { ExperimentConfig, ExperimentConfigInput, ControllerParams, MultiFidelity } from './config.js';
 export type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, JobView, TrainingDispatcher, TrainOptions, TrainResult, Violation } from './ports.js';
 export type { Controller, ChildResult, LearnResult, Proposal, ProposeContext } from './controllers/controller.js';

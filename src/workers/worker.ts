@@ -262,9 +262,10 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
       if (entry === undefined) {
         const expiry = nextLeaseExpiry(board);
         const waitMs = Math.max(20, Math.min(1000, expiry === undefined ? 1000 : expiry - now() + 5));
+        // Woken by the next board event, the stop signal, or the time the next lease runs out.
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(() => { stop.signal.removeEventListener('abort', done); resolve(); }, waitMs);
-          const done = (): void => { clearTimeout(timer); resolve(); };
+          const done = (): void => { clearTimeout(timer); stop.signal.removeEventListener('abort', done); resolve(); };
+          const timer = setTimeout(done, waitMs);
           wake = done;
           stop.signal.addEventListener('abort', done, { once: true });
         });

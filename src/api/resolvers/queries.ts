@@ -6,6 +6,7 @@ import type { ApiContext, Page, ReadModels } from '../context.js';
 import { pageSize } from '../limits.js';
 import { Health } from '../types/common.js';
 import { Candidate, CandidateConnection, CandidateStatus, Experiment, ExperimentConnection, ExperimentStatus } from '../types/experiment.js';
+import { Worker, WorkerState } from '../types/worker.js';
 
 export enum CandidateOrderField {
   INDEX = 'INDEX',
@@ -80,6 +81,16 @@ export class QueryResolver {
     assertRole(context.principal, 'viewer');
     const size = pageSize(first, context.services.limits.maxPageSize);
     return toConnection(await readModelsOf(context).listExperiments({ first: size, after: after ?? undefined, status: status ?? undefined }));
+  }
+
+  @Query(() => [Worker], { description: 'The `cosearch worker` processes of this store, newest start first (at most 500); stopped ones only when asked.' })
+  async workers(
+    @Ctx() context: ApiContext,
+    @Arg('state', () => WorkerState, { nullable: true }) state: WorkerState | null,
+    @Arg('includeStopped', () => Boolean, { defaultValue: false }) includeStopped: boolean,
+  ): Promise<Worker[]> {
+    assertRole(context.principal, 'viewer');
+    return readModelsOf(context).listWorkers({ state: state ?? undefined, includeStopped });
   }
 
   @Query(() => Experiment)

@@ -247,6 +247,9 @@ export class ExperimentProgress {
   @Field(() => Int, { nullable: true })
   policyStep!: number | null;
 
+  @Field(() => String, { nullable: true, description: 'The worker this event names (start, epoch or result of a training a worker ran); null for the loop\'s own events.' })
+  workerId!: string | null;
+
   @Field(() => String)
   recordedAt!: string;
 }

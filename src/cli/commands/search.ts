@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import {
-  createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, dispatchOf, parseExperimentConfig, runExperiment, startExperiment,
+  createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, dispatchOf, parseExperimentConfig, runExperiment, startExperiment, withDefaultDispatch,
   type SearchSummary,
 } from '../../search/index.js';
 import { createEventStore, defaultStoreUrl } from '../../store/index.js';
@@ -65,9 +65,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     if (args.oracle === true) input.training = { ...((input.training as object | undefined) ?? {}), oracle: true };
     if (args.data !== undefined) input.dataset = { ...((input.dataset as object | undefined) ?? {}), path: args.data };
     if (args.dispatch !== undefined) input.dispatch = args.dispatch;
-    const workerCount = args.workers ?? availableParallelism();
+    const workerCount = args.workers ?? Number(process.env['COSEARCH_WORKERS'] ?? availableParallelism());
     if (!Number.isInteger(workerCount) || workerCount < 0) {
-      console.error(`expected --workers to be an integer >= 0, but got ${String(args.workers)}`);
+      console.error(`expected --workers (or COSEARCH_WORKERS) to be an integer >= 0, but got ${String(args.workers ?? process.env['COSEARCH_WORKERS'])}`);
       process.exitCode = 2;
       return;
     }
@@ -90,9 +90,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     try {
       const experimentId = args.experimentId ?? randomUUID();
       const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
-      if (existing.length === 0) await startExperiment(store, input, { experimentId, actor: 'cli' });
       // A resumed experiment keeps the config (and the dispatch) it started with.
-      const config = parseExperimentConfig(existing.length === 0 ? input : (existing[0]?.data as { config?: unknown }).config);
+      const config = existing.length === 0 ? withDefaultDispatch(parseExperimentConfig(input)) : parseExperimentConfig((existing[0]?.data as { config?: unknown }).config);
+      if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: 'cli' });
       const dispatched = dispatchOf(config) === 'workers';
       if (dispatched && workerCount > 0) {
         local = startLocalWorkers({ count: workerCount, storeUrl, args: args.data === undefined ? [] : ['--data', args.data],
