@@ -1,7 +1,7 @@
 // The event-sourced search loop. Each step folds the stream, asks decideNext for one command, appends the
 // decision's event(s) BEFORE acting on them, and folds again. Event ids derive from experimentId + step, and
 // every append states the expected revision, so a restarted or duplicated runner never decides anything twice.
-import { CosearchError, type ErrorCode } from '../errors.js';
+import { CosearchError } from '../errors.js';
 import { derivedEventId, experimentStreamId, newEvent, type EventData, type ExperimentEventType } from '../events/index.js';
 import { isWrongExpectedRevisionError, type EventStore } from '../store/index.js';
 import type { Candidate } from './deps.js';
@@ -12,10 +12,11 @@ import { decideNext, rewardOf, type SearchCommand } from './decide.js';
 import { learningAccuracy } from './promotion.js';
 import { createActionSpace, createRng } from './deps.js';
 import { resolveSpace } from './spaces.js';
-import { evolve, initialState, trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from './state.js';
+import { evolve, initialState, trainingKind, type SearchState } from './state.js';
 import { summarize, type SearchSummary } from './summary.js';
-import type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, TrainingDispatcher, TrainOptions, TrainResult } from './ports.js';
+import type { CandidateTrainer, HardwareEvaluator, HardwareReport, TrainingDispatcher } from './ports.js';
 import { zooMembers } from './hotStart.js';
+import { createTrainings } from './trainings.js';
 
 /** Options of runExperiment. */
 export interface RunExperimentOptions {
@@ -92,113 +93,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     return state.ids.has(id);
   };
 
-  /** What one training of `c` is: its kind, options, the fields its events carry, and the event that caused it. */
-  const planOf = (c: CandidateRecord, final: boolean, rung?: number) => {
-    const rungConfig = rung === undefined ? undefined : config.multiFidelity?.rungs[rung - 1];
-    if (rung !== undefined && rungConfig === undefined) throw new CosearchError('ILLEGAL_STATE', `candidate ${c.candidateId} was promoted to rung ${rung}, but the config has ${config.multiFidelity?.rungs.length ?? 0} rungs`);
-    // Zero-cost scoring (proxy runs only; the config refuses rungs and final runs with it) trains no epoch.
-    const zeroCost = final || rung !== undefined ? undefined : config.training.zeroCost;
-    const epochs = zeroCost !== undefined ? 0 : rungConfig?.epochs ?? (final ? config.finalTraining.epochs : config.training.epochs);
-    const kind = trainingKind(final, rung);
-    const extra = { ...(final ? { final: true } : {}), ...(c.float ? { float: true } : {}), ...(rung === undefined ? {} : { rung }), ...(zeroCost === undefined ? {} : { zeroCost }) };
-    const subset = rungConfig?.subset;
-    const options: Omit<TrainOptions, 'signal'> = {
-      epochs, batchSize: config.training.batchSize, ...recipeOf(config, final),
-      seed: (Math.imul(seed, 1000003) + c.index) >>> 0, float: c.float, ...(final ? { final: true } : {}), ...(subset === undefined ? {} : { subset }),
-      ...(zeroCost === undefined ? {} : { zeroCost }),
-    };
-    const cause = rung === undefined ? idFor(experimentId, 'HardwareEvaluated', c.index) : idFor(experimentId, 'CandidatePromoted', c.index, rung);
-    const done = final ? c.finalEpochsDone : rung === undefined ? c.epochsDone : (c.rungs.get(rung)?.epochsDone ?? 0);
-    return { kind, epochs, extra, subset, options, cause, done, zeroCost, startedId: idFor(experimentId, 'TrainingStarted', kind, c.index) };
-  };
-  type Plan = ReturnType<typeof planOf>;
-
-  /** Appends an epoch of a training unless it is logged already (a rerun repeats epochs; the first write stays). */
-  const logEpoch = async (c: CandidateRecord, plan: Plan, epoch: EpochReport, by: object = {}): Promise<void> => {
-    if (epoch.epoch <= plan.done) return;
-    await append(idFor(experimentId, 'EpochCompleted', plan.kind, c.index, epoch.epoch), 'EpochCompleted', {
-      experimentId, candidateId: c.candidateId, epoch: epoch.epoch, loss: epoch.loss, trainAccuracy: epoch.trainAccuracy,
-      ...(epoch.valAccuracy === undefined ? {} : { valAccuracy: epoch.valAccuracy }), imagesPerSec: epoch.imagesPerSec, ...plan.extra, ...by,
-    }, plan.startedId);
-  };
-
-  /** Appends a training's result, after checking it is the kind of score the plan asked for. */
-  const logResult = async (c: CandidateRecord, plan: Plan, result: TrainResult, by: object = {}): Promise<void> => {
-    if (result.zeroCost !== plan.zeroCost) {
-      throw new CosearchError('BAD_USER_INPUT', `expected the ${result.backend} trainer to return ${plan.zeroCost === undefined ? 'an accuracy' : `a '${plan.zeroCost}' zero-cost score`}, but it returned ${result.zeroCost === undefined ? 'an accuracy' : `a '${result.zeroCost}' score`}; use the engine trainer for training.zeroCost`);
-    }
-    await append(idFor(experimentId, 'CandidateTrained', plan.kind, c.index), 'CandidateTrained', {
-      experimentId, candidateId: c.candidateId, accuracy: result.accuracy, ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
-      epochs: result.epochs, trainSeconds: result.trainSeconds, backend: result.backend, ...plan.extra, ...by,
-    }, plan.startedId);
-  };
-
-  /** Dispatch 'local': trains `c` in this process. */
-  const train = async (c: CandidateRecord, final: boolean, rung?: number): Promise<void> => {
-    if (trainer === undefined) throw new CosearchError('ILLEGAL_STATE', `experiment ${experimentId} trains in the loop's process (dispatch 'local'), but no trainer was given to runExperiment`);
-    const plan = planOf(c, final, rung);
-    const trainImages = trainImagesOf(trainer, final, plan.subset);
-    await append(plan.startedId, 'TrainingStarted', {
-      experimentId, candidateId: c.candidateId, backend: trainer.backend, epochs: plan.epochs, batchSize: config.training.batchSize, trainImages, ...plan.extra,
-    }, plan.cause);
-    const abort = new AbortController();
-    const onOuterAbort = (): void => abort.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onOuterAbort);
-    try {
-      const result = await trainer.train(candidateToTrain(c), { ...plan.options, signal: abort.signal }, async (epoch) => {
-        await logEpoch(c, plan, epoch);
-        if (state.status !== 'running') abort.abort(new CosearchError('ILLEGAL_STATE', `experiment ${experimentId} is ${state.status}`));
-      });
-      await logResult(c, plan, result);
-    } finally {
-      options.signal?.removeEventListener('abort', onOuterAbort);
-    }
-  };
-
-  /** Dispatch 'workers': hands the training of `c` to the workers. */
-  const request = async (c: CandidateRecord, final: boolean, rung?: number): Promise<void> => {
-    const plan = planOf(c, final, rung);
-    await append(idFor(experimentId, 'TrainingRequested', plan.kind, c.index), 'TrainingRequested', {
-      experimentId, candidateId: c.candidateId, jobId: jobIdOf(experimentId, plan.kind, c.index), kind: plan.kind,
-      candidate: { ...candidateToTrain(c) }, options: { ...plan.options }, ...(rung === undefined ? {} : { rung }), ...(final ? { final: true } : {}),
-    }, plan.cause);
-  };
-
-  /**
-   * Dispatch 'workers': mirrors the claims and epochs of every outstanding job into the experiment stream until the
-   * OLDEST one has a result, then folds that result (or fails the experiment with the worker's training error).
-   */
-  const awaitOldest = async (oldest: OutstandingJob): Promise<void> => {
-    if (dispatcher === undefined) throw new CosearchError('ILLEGAL_STATE', `experiment ${experimentId} hands its trainings to workers (dispatch 'workers'), but no dispatcher was given to runExperiment`);
-    for (;;) {
-      for (const job of [...state.outstanding]) {
-        const c = state.candidates[job.index];
-        if (c === undefined) continue;
-        const plan = planOf(c, job.final, job.rung);
-        const view = await dispatcher.inspect(job.jobId);
-        const claim = view.claim;
-        if (claim === undefined) continue;
-        const by = { jobId: job.jobId, workerId: claim.workerId };
-        await append(plan.startedId, 'TrainingStarted', {
-          experimentId, candidateId: c.candidateId, backend: claim.backend, epochs: plan.epochs, batchSize: config.training.batchSize,
-          trainImages: claim.trainImages, ...plan.extra, ...by,
-        }, plan.cause);
-        // The plan's `done` moves as epochs are logged: re-plan so a repeated look appends nothing twice.
-        for (const epoch of view.epochs) await logEpoch(c, planOf(c, job.final, job.rung), epoch, by);
-        if (job.jobId !== oldest.jobId) continue;
-        if (view.failure !== undefined) {
-          throw new CosearchError(view.failure.code as ErrorCode, `worker ${view.failure.workerId} failed training ${c.candidateId} (${job.kind}): ${view.failure.message}`);
-        }
-        if (view.result !== undefined) {
-          await logResult(c, plan, view.result.result, { jobId: job.jobId, workerId: view.result.workerId });
-          return;
-        }
-      }
-      if (aborted() || state.status !== 'running') return;
-      await sleep(dispatcher.pollMs ?? 250, options.signal);
-      await catchUp();
-    }
-  };
+  const { train, request, awaitOldest } = createTrainings({ experimentId, config, seed, state, append, catchUp, aborted, trainer, dispatcher, signal: options.signal });
 
   const execute = async (command: SearchCommand): Promise<void> => {
     switch (command.type) {
@@ -331,25 +226,6 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
 };
 
 
-/** The learning rate, warm-up, weight decay and augmentation of a proxy (or rung) run, or of a final run. */
-const recipeOf = (config: ExperimentConfig, final: boolean): Pick<TrainOptions, 'learningRate' | 'augment' | 'warmupEpochs' | 'weightDecay'> => {
-  const t = config.training;
-  const f: Partial<ExperimentConfig['finalTraining']> = final ? config.finalTraining : {};
-  const augment = f.augment ?? t.augment;
-  // A final run warms up only when finalTraining says so: the proxy's warm-up is sized for its short runs.
-  const warmupEpochs = final ? f.warmupEpochs : t.warmupEpochs;
-  const weightDecay = f.weightDecay ?? t.weightDecay;
-  return {
-    learningRate: f.learningRate ?? t.learningRate,
-    ...(augment === undefined ? {} : { augment }), ...(warmupEpochs === undefined ? {} : { warmupEpochs }), ...(weightDecay === undefined ? {} : { weightDecay }),
-  };
-};
-
-const candidateToTrain = (c: CandidateRecord): Candidate => {
-  const folded = (c.hardware as Record<string, unknown> | undefined)?.foldedCandidate;
-  return (typeof folded === 'object' && folded !== null ? folded : c.proposal.candidate) as Candidate;
-};
-
 /** Evaluates a design; an invalid one (bad shape) becomes an infeasible report instead of an exception. */
 const evaluateSafely = (hardware: HardwareEvaluator, candidate: Candidate, autoFold: boolean): HardwareReport => {
   try {
@@ -360,21 +236,6 @@ const evaluateSafely = (hardware: HardwareEvaluator, candidate: Candidate, autoF
       violations: [{ constraint: 'valid design', limit: 0, actual: 1 }], layers: [{ error: message }], candidate };
   }
 };
-
-/** The job of one requested training: `<experimentId>-<kind>-<index>`; its stream is `job-<jobId>`. */
-export const jobIdOf = (experimentId: string, kind: string, index: number): string => `${experimentId}-${kind}-${index}`;
-
-/** Sleeps `ms`, or less when `signal` aborts. */
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
-  if (signal?.aborted === true) { resolve(); return; }
-  const timer = setTimeout(() => { signal?.removeEventListener('abort', done); resolve(); }, ms);
-  const done = (): void => { clearTimeout(timer); resolve(); };
-  signal?.addEventListener('abort', done, { once: true });
-});
-
-/** Training images of one run: the final run's, a rung's subset (at most the split), or the proxy's. */
-export const trainImagesOf = (trainer: Pick<CandidateTrainer, 'trainImages' | 'finalTrainImages' | 'splitImages'>, final: boolean, subset?: number): number =>
-  final ? (trainer.finalTrainImages ?? trainer.trainImages) : subset === undefined ? trainer.trainImages : Math.min(subset, trainer.splitImages ?? subset);
 
 /** A TrainingStarted or EpochCompleted the loop copied from a job stream (it carries the job's id). */
 const isMirroredProgress = (e: { type: string; data: unknown }): boolean =>

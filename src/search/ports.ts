@@ -101,6 +101,8 @@ export interface JobView {
 export interface TrainingDispatcher {
   /** The job's claim, epochs and outcome so far. */
   inspect(jobId: string): Promise<JobView>;
-  /** How long the loop sleeps between looks while it waits, in ms. @default 250 */
+  /** The longest the loop sleeps between looks while it waits, in ms. @default 250 */
   readonly pollMs?: number;
+  /** Resolves at the next event of any job stream, after `timeoutMs`, or when `signal` aborts; absent: a plain sleep. */
+  waitForChange?(timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }

@@ -5,7 +5,7 @@ export type { PoolTrainOptions, PoolTrainResult, TrainPool, TrainPoolOptions } f
 export type { WorkerMemory, WorkerTrainOptions } from './protocol.js';
 export { evolveJob, foldJob, initialJobState, isClaimable, isHeldBy, isJobDone, isJobFailed } from './jobState.js';
 export type { JobClaim, JobEpoch, JobState } from './jobState.js';
-export { createJobBoard, evolveBoard, nextClaimable, nextLeaseExpiry } from './jobBoard.js';
+export { createJobBoard, evolveBoard, jobCost, nextClaimable, nextLeaseExpiry } from './jobBoard.js';
 export type { BoardJob, JobBoard } from './jobBoard.js';
 export { runWorker } from './worker.js';
 export type { JobOptions, JobResult, JobTrainer, WorkerOptions, WorkerResult } from './worker.js';

@@ -2,6 +2,7 @@
 // experiment streams, claims and heartbeats in the job streams). Pure; a worker feeds it from a subscription and
 // asks it which job to claim next.
 import { asExperimentEvent, experimentIdFromStream, JOB_STREAM_PREFIX, type EventData } from '../events/index.js';
+import { inferShapes, type Candidate } from '../space/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { evolveJob, initialJobState, isClaimable, isJobDone, type JobState } from './jobState.js';
 
@@ -11,6 +12,8 @@ export interface BoardJob {
   /** Global position of its TrainingRequested: older jobs are claimed first. */
   position: number;
   request: EventData<'TrainingRequested'>;
+  /** Expected training cost (jobCost): the costliest claimable job of an experiment is claimed first. */
+  cost: number;
   job: JobState;
 }
 
@@ -46,7 +49,7 @@ export const evolveBoard = (board: JobBoard, recorded: RecordedEvent): JobBoard 
       if (board.ended.has(experimentId)) return board;
       const job = board.early.get(jobId) ?? initialJobState(jobId);
       board.early.delete(jobId);
-      board.open.set(jobId, { jobId, experimentId, position: recorded.position, request: event.data, job });
+      board.open.set(jobId, { jobId, experimentId, position: recorded.position, request: event.data, cost: jobCost(event.data), job });
       return board;
     }
     case 'CandidateTrained':
@@ -66,13 +69,33 @@ export const evolveBoard = (board: JobBoard, recorded: RecordedEvent): JobBoard 
   }
 };
 
-/** The oldest open job a worker may claim now, or undefined. */
-export const nextClaimable = (board: JobBoard, nowMs: number): BoardJob | undefined => {
+/**
+ * The job a worker should claim now (outside the experiments it `skips`), or undefined. Experiments are served oldest
+ * request first; within one, the costliest job goes first (longest-processing-time order), so the last job of an
+ * episode is a short one and fewer workers sit idle waiting for it. The loop folds results in request order anyway.
+ */
+export const nextClaimable = (board: JobBoard, nowMs: number, skips: ReadonlySet<string> = new Set()): BoardJob | undefined => {
+  const claimable = [...board.open.values()].filter((job) => !skips.has(job.experimentId) && isClaimable(job.job, nowMs));
+  let oldest: BoardJob | undefined;
+  for (const job of claimable) if (oldest === undefined || job.position < oldest.position) oldest = job;
   let best: BoardJob | undefined;
-  for (const job of board.open.values()) {
-    if (isClaimable(job.job, nowMs) && (best === undefined || job.position < best.position)) best = job;
+  for (const job of claimable) {
+    if (job.experimentId !== oldest?.experimentId) continue;
+    if (best === undefined || job.cost > best.cost || (job.cost === best.cost && job.position < best.position)) best = job;
   }
   return best;
+};
+
+/** A job's expected training cost, in relative units: MACs per image × epochs × training images (when set). */
+export const jobCost = (request: EventData<'TrainingRequested'>): number => {
+  let macs = 1;
+  try {
+    macs = inferShapes(request.candidate as object as Candidate).totalMacs;
+  } catch {
+    // A design the shape rules refuse fails fast in training; any cost will do.
+  }
+  const subset = typeof request.options.subset === 'number' ? request.options.subset : 1;
+  return macs * Math.max(request.options.epochs, 1) * subset;
 };
 
 /** When the next held lease runs out (epoch ms), so an idle worker knows when to look again; undefined if none. */

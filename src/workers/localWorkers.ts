@@ -15,8 +15,10 @@ export interface LocalWorkersOptions {
   storeUrl: string;
   /** More `cosearch worker` flags, e.g. ['--data', dir, '--lease-seconds', '10']. */
   args?: string[];
-  /** Each child's stdout and stderr lines, prefixed with its id. @default dropped */
+  /** Each child's stdout and stderr lines. @default dropped */
   onLine?: (workerId: string, line: string) => void;
+  /** A child that exited before stop(), with its exit code and its last lines (e.g. why it could not start). */
+  onExit?: (workerId: string, code: number | null, lastLines: string[]) => void;
 }
 
 export interface LocalWorkers {
@@ -46,25 +48,34 @@ export const startLocalWorkers = (options: LocalWorkersOptions): LocalWorkers =>
   }
   const entry = cliEntry();
   const children: Array<{ id: string; child: ChildProcess }> = [];
+  let stopping = false;
   for (let k = 1; k <= options.count; k++) {
     const id = `${hostname()}-${process.pid}-w${k}`;
     const child = spawn(process.execPath, [entry, 'worker', '--store', options.storeUrl, '--id', id, ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const last: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       let rest = '';
       stream?.setEncoding('utf8');
       stream?.on('data', (chunk: string) => {
         const lines = (rest + chunk).split('\n');
         rest = lines.pop() ?? '';
-        for (const line of lines) if (line !== '') options.onLine?.(id, line);
+        for (const line of lines) {
+          if (line === '') continue;
+          last.push(line);
+          if (last.length > 20) last.shift();
+          options.onLine?.(id, line);
+        }
       });
     }
+    child.once('exit', (code) => { if (!stopping) options.onExit?.(id, code, [...last]); });
     children.push({ id, child });
   }
   return {
     ids: children.map((c) => c.id),
     async stop(graceMs = 10_000) {
+      stopping = true;
       for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => { for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL'); }, graceMs);
       await Promise.all(children.map(({ child }) => exited(child)));

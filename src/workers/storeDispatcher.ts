@@ -1,7 +1,7 @@
 // The loop's view of the trainings it handed to workers: each job stream folded incrementally (src/workers/jobState)
 // into what the search's TrainingDispatcher port asks for. Composed by the CLI; the search module never imports it.
-import { jobStreamId } from '../events/index.js';
-import type { EventStore } from '../store/index.js';
+import { JOB_STREAM_PREFIX, jobStreamId } from '../events/index.js';
+import type { EventStore, Subscription } from '../store/index.js';
 import { evolveJob, initialJobState, isJobFailed, type JobEpoch, type JobState } from './jobState.js';
 
 /** A job as the loop sees it: the current claim, its epochs, and the counted result or the training's failure. */
@@ -13,15 +13,52 @@ export interface DispatchedJobView {
 }
 
 export interface StoreDispatcherOptions {
-  /** Sleep between looks while the loop waits, in ms. @default 250 */
+  /** The longest the loop sleeps between looks when no job event wakes it, in ms. @default 1000 */
   pollMs?: number;
 }
 
-/** The store dispatcher: reads only the events of each job stream it has not folded yet. */
+/**
+ * The store dispatcher: reads only the events of each job stream it has not folded yet, and wakes the waiting loop
+ * on the next job-stream event (one `$all` subscription, opened on the first wait). close() ends the subscription.
+ */
 export const createStoreDispatcher = (store: EventStore, options: StoreDispatcherOptions = {}) => {
   const jobs = new Map<string, JobState>();
+  const waiters = new Set<() => void>();
+  let subscription: Subscription | undefined;
+  let closed = false;
+  const follow = async (): Promise<void> => {
+    const after = await store.headPosition();
+    if (closed) return;
+    subscription = store.subscribeToAll({ after });
+    try {
+      for await (const event of subscription) {
+        if (!event.streamId.startsWith(JOB_STREAM_PREFIX)) continue;
+        for (const wake of [...waiters]) wake();
+      }
+    } catch {
+      // A failed subscription only costs latency: the waits fall back to their timeout. The next wait opens another.
+    }
+    subscription = undefined;
+  };
+  let following: Promise<void> | undefined;
   return {
-    pollMs: options.pollMs ?? 250,
+    pollMs: options.pollMs ?? 1000,
+    waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
+      if (!closed) following ??= follow().catch(() => undefined).finally(() => { following = undefined; });
+      return new Promise((resolve) => {
+        if (signal?.aborted === true) { resolve(); return; }
+        const done = (): void => { clearTimeout(timer); waiters.delete(done); signal?.removeEventListener('abort', done); resolve(); };
+        const timer = setTimeout(done, timeoutMs);
+        waiters.add(done);
+        signal?.addEventListener('abort', done, { once: true });
+      });
+    },
+    async close(): Promise<void> {
+      closed = true;
+      for (const wake of [...waiters]) wake();
+      await subscription?.close();
+      await following;
+    },
     async inspect(jobId: string): Promise<DispatchedJobView> {
       const state = jobs.get(jobId) ?? initialJobState(jobId);
       jobs.set(jobId, state);

@@ -93,6 +93,8 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
   const result: WorkerResult = { workerId, trained: 0, rejected: 0, reason: 'stopped' };
   const board: JobBoard = createJobBoard();
   const configs = new Map<string, Record<string, unknown>>();
+  /** Experiments this worker cannot train (no dataset here, a bad config): their jobs are left to other workers. */
+  const refused = new Set<string>();
   let wake: () => void = () => undefined;
   let failingSince: number | undefined;
 
@@ -186,7 +188,14 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     const fresh = await readJob(jobId);
     entry.job = fresh;
     if (!isClaimable(fresh, now())) return false;
-    const trainer = await options.trainerFor(experimentId, await configOf(experimentId));
+    let trainer: JobTrainer;
+    try {
+      trainer = await options.trainerFor(experimentId, await configOf(experimentId));
+    } catch (error) {
+      refused.add(experimentId);
+      log(`cannot train experiment ${experimentId} here: ${messageOf(error)}; its jobs are left to other workers`);
+      return false;
+    }
     const attempt = fresh.attempts + 1;
     const holder = { jobId, workerId, attempt };
     try {
@@ -258,7 +267,7 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
   const following = follow();
   try {
     while (!stop.signal.aborted && (options.maxJobs === undefined || result.trained < options.maxJobs)) {
-      const entry = nextClaimable(board, now());
+      const entry = nextClaimable(board, now(), refused);
       if (entry === undefined) {
         const expiry = nextLeaseExpiry(board);
         const waitMs = Math.max(20, Math.min(1000, expiry === undefined ? 1000 : expiry - now() + 5));

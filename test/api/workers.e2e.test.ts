@@ -25,7 +25,9 @@ describe('workers query', () => {
     const stop = new AbortController();
     const a = runWorker({ store: h.store, workerId: 'wa', host: 'ha', trainerFor: oracle, maxJobs: 2, leaseMs: 5000 });
     const b = runWorker({ store: h.store, workerId: 'wb', host: 'hb', trainerFor: oracle, leaseMs: 5000, signal: stop.signal });
-    const summary = await runExperiment({ store: h.store, experimentId: 'wx', hardware: createHardwareEvaluator, dispatcher: createStoreDispatcher(h.store, { pollMs: 20 }) });
+    const dispatcher = createStoreDispatcher(h.store);
+    const summary = await runExperiment({ store: h.store, experimentId: 'wx', hardware: createHardwareEvaluator, dispatcher });
+    await dispatcher.close();
     expect(summary.status).toBe('completed');
     const first = await a;
     stop.abort();
@@ -42,8 +44,9 @@ describe('workers query', () => {
     const live = await h.gql('{ workers { id } }', {}, TOKENS.viewer);
     expect(live.data?.workers).toEqual([]);
 
+    const events = (await h.store.readStream('experiment-wx')).length;
     const progress = await take<{ experimentProgress: { eventType: string; workerId: string | null } }>(h.wsClient(TOKENS.viewer),
-      'subscription ($id: ID!) { experimentProgress(id: $id) { eventType workerId } }', { id: 'wx' }, 60);
+      'subscription ($id: ID!) { experimentProgress(id: $id) { eventType workerId } }', { id: 'wx' }, events);
     const named = progress.map((p) => p.experimentProgress).filter((p) => p.eventType === 'CandidateTrained');
     expect(named.length).toBe(summary.trained);
     for (const p of named) expect(['wa', 'wb']).toContain(p.workerId);
@@ -61,7 +64,8 @@ describe('workers query', () => {
       options.signal.addEventListener('abort', () => reject(new Error('stopped')));
     }) };
     const worker = runWorker({ store: h.store, workerId: 'wh', trainerFor: () => Promise.resolve(hung), leaseMs: 300, heartbeatMs: 60_000, signal: stop.signal });
-    const loop = runExperiment({ store: h.store, experimentId: 'wy', hardware: createHardwareEvaluator, dispatcher: createStoreDispatcher(h.store, { pollMs: 20 }), signal: stop.signal });
+    const dispatcher = createStoreDispatcher(h.store);
+    const loop = runExperiment({ store: h.store, experimentId: 'wy', hardware: createHardwareEvaluator, dispatcher, signal: stop.signal });
     await holding;
     await new Promise((r) => setTimeout(r, 400));
     await h.caughtUp();
@@ -71,5 +75,6 @@ describe('workers query', () => {
     stop.abort();
     await worker;
     await loop;
+    await dispatcher.close();
   });
 });

@@ -1,5 +1,6 @@
 // The job-stream fold and its lease rules: one holder per attempt, claimable again after the lease or a hand-back,
 // and only the holder's first report counts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createJobBoard, evolveBoard, foldJob, isClaimable, isHeldBy, isJobDone, nextClaimable } from '../../src/workers/index.js';
 import type { RecordedEvent } from '../../src/store/index.js';
@@ -77,5 +78,17 @@ describe('job board', () => {
     expect(nextClaimable(board, T0 + 2000)?.jobId).toBe('j');
     evolveBoard(board, event('experiment-x', 'ExperimentCancelled', { experimentId: 'x', reason: 'r' }));
     expect(nextClaimable(board, T0 + 2000)).toBeUndefined();
+  });
+
+  it('within an experiment, offers the costliest claimable job first; across experiments, the oldest request', () => {
+    const read = (name: string) => JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    const ask = (experimentId: string, jobId: string, candidate: Record<string, unknown>) => event(`experiment-${experimentId}`, 'TrainingRequested', {
+      experimentId, candidateId: jobId, jobId, kind: 'proxy', candidate, options: { epochs: 1, batchSize: 8, learningRate: 0.01, seed: 1 },
+    });
+    const board = createJobBoard();
+    for (const e of [ask('x', 'small', read('small-8bit')), ask('x', 'big', read('reference-8bit')), ask('y', 'other', read('reference-8bit'))]) evolveBoard(board, e);
+    expect(board.open.get('big')?.cost).toBeGreaterThan(board.open.get('small')?.cost ?? Infinity);
+    expect(nextClaimable(board, T0)?.jobId).toBe('big');
+    expect(nextClaimable(board, T0, new Set(['x']))?.jobId).toBe('other');
   });
 });

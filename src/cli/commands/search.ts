@@ -87,6 +87,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     }, cliProgress.Presets.shades_classic);
     const started = Date.now();
     let local: LocalWorkers | undefined;
+    const dispatcher = createStoreDispatcher(store);
     try {
       const experimentId = args.experimentId ?? randomUUID();
       const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
@@ -96,7 +97,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       const dispatched = dispatchOf(config) === 'workers';
       if (dispatched && workerCount > 0) {
         local = startLocalWorkers({ count: workerCount, storeUrl, args: args.data === undefined ? [] : ['--data', args.data],
-          ...(isVerbose() ? { onLine: (id: string, line: string) => console.error(`${id}: ${line}`) } : {}) });
+          onExit: (id, code, lastLines) => console.error(`local worker ${id} exited (code ${String(code)}):\n  ${lastLines.slice(-5).join('\n  ')}`),
+          // A worker that cannot train this experiment (no dataset on this host) says why, even without --verbose.
+          onLine: (id, line) => { if (isVerbose() || line.includes('cannot train')) console.error(`${id}: ${line}`); } });
       } else if (dispatched) {
         console.error(`waiting for remote workers: run \`cosearch worker --store ${storeUrl}\` on any host that reaches the store`);
       }
@@ -104,7 +107,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       bar?.start(config.budget.maxCandidates, 0, { pruned: 0, trained: 0, best: '-' });
       const summary = await runExperiment({
         store, experimentId, hardware: createHardwareEvaluator, actor: 'cli', signal: abort.signal,
-        ...(trainer === undefined ? { dispatcher: createStoreDispatcher(store) } : { trainer }),
+        ...(trainer === undefined ? { dispatcher } : { trainer }),
         onProgress: (state) => {
           const counts = countsOf(state);
           const accs = state.candidates.filter((c) => !c.float && c.hardware?.feasible === true && c.trained).map((c) => c.trained?.accuracy ?? 0);
@@ -122,6 +125,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     } finally {
       process.off('SIGINT', onSigint);
       await local?.stop();
+      await dispatcher.close();
       await store.close();
     }
   },
