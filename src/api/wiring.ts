@@ -54,20 +54,22 @@ export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true,
   if (runSearch) {
     try {
       let local: LocalWorkers | undefined;
+      const dispatcher = createStoreDispatcher(store);
       const search = createSearchRunner({
         store,
         trainerFor: (config) => createEngineTrainer(config, { dataDir }),
-        dispatcher: createStoreDispatcher(store),
+        dispatcher,
         onWorkersNeeded: () => {
           if (local !== undefined || workers <= 0) return;
-          local = startLocalWorkers({ count: workers, storeUrl, args: workerArgs, onLine: (id, line) => log(`worker ${id}: ${line}`) });
+          local = startLocalWorkers({ count: workers, storeUrl, args: workerArgs, onLine: (id, line) => log(`worker ${id}: ${line}`),
+            onExit: (id, code) => log(`local worker ${id} exited with code ${String(code)}`) });
           log(`started ${workers} local workers: ${local.ids.join(', ')}`);
         },
         onFinished: (experimentId, result) =>
           result instanceof Error ? log(`experiment ${experimentId} stopped`, result) : log(`experiment ${experimentId} finished`),
       });
       search.start();
-      runners.push({ name: 'search', stop: async () => { await search.stop(); await local?.stop(); } });
+      runners.push({ name: 'search', stop: async () => { await search.stop(); await dispatcher.close(); await local?.stop(); } });
     } catch (error) {
       log('the search runner did not start; started experiments wait for `cosearch search`', error);
     }
