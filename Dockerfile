@@ -4,11 +4,13 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=optional --ignore-scripts && npm rebuild better-sqlite3
-COPY tsconfig.json ./
+# Optional packages stay in the build stage for esbuild's platform binary; tfjs-node's install script never runs.
+RUN npm ci --ignore-scripts && npm rebuild better-sqlite3
+COPY tsconfig.json tsconfig.web.json ./
+COPY scripts ./scripts
 COPY src ./src
 # Only src is compiled into the image (tests and benches stay out); rootDir '.' keeps the dist/src layout.
-RUN npx tsc -p tsconfig.json
+RUN npx tsc -p tsconfig.json && node scripts/build-web.mjs
 RUN npm prune --omit=dev --omit=optional
 
 FROM node:20-bookworm-slim

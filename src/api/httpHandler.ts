@@ -2,6 +2,7 @@
 // to executeHTTPGraphQLRequest. No express: the same http.Server also carries the graphql-ws upgrade.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+import type { WebAsset } from './webAssets.js';
 
 const sendJson = (res: ServerResponse, status: number, message: string, code: string): void => {
   res.statusCode = status;
@@ -41,13 +42,24 @@ export interface HttpHandlerOptions<TContext extends BaseContext> {
   maxBodyBytes: number;
   /** The GraphQL path. @default '/graphql' */
   path?: string;
+  /** The dashboard's files by path (`/`, `/app.js`, …); absent: `/` redirects to GraphQL. */
+  web?: ReadonlyMap<string, WebAsset>;
 }
 
 /** A node:http request listener serving GraphQL at `path` (and `/` redirecting there). */
-export const createHttpHandler = <TContext extends BaseContext>({ apollo, context, maxBodyBytes, path = '/graphql' }: HttpHandlerOptions<TContext>) =>
+export const createHttpHandler = <TContext extends BaseContext>({ apollo, context, maxBodyBytes, path = '/graphql', web }: HttpHandlerOptions<TContext>) =>
   async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const asset = req.method === 'GET' || req.method === 'HEAD' ? web?.get(url.pathname) : undefined;
+      if (asset !== undefined) {
+        res.statusCode = 200;
+        res.setHeader('content-type', asset.type);
+        res.setHeader('cache-control', 'no-cache');
+        res.setHeader('x-content-type-options', 'nosniff');
+        res.end(req.method === 'HEAD' ? undefined : asset.body);
+        return;
+      }
       if (url.pathname === '/') {
         res.statusCode = 302;
         res.setHeader('location', path);

@@ -9,3 +9,5 @@ export { DEFAULT_LIMITS } from './limits.js';
 export type { ApiLimits } from './limits.js';
 export type { CandidateQuery, HardwareConstraints, HardwareService, Page, PageRequest, ParsedExperimentConfig, ReadModels } from './context.js';
 export { Candidate, Experiment, ExperimentStatus, HardwareReport } from './types/experiment.js';
+export { defaultWebRoot, loadWebAssets } from './webAssets.js';
+export type { WebAsset } from './webAssets.js';

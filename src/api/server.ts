@@ -14,6 +14,7 @@ import { formatApiError } from './errorFormat.js';
 import { createEventHub } from './eventHub.js';
 import { createHeavyReads, DEFAULT_HEAVY_READ_LIMITS, type HeavyReadLimits } from './heavyReads.js';
 import { createHttpHandler } from './httpHandler.js';
+import type { WebAsset } from './webAssets.js';
 import { complexityError, DEFAULT_LIMITS, depthLimitRule, type ApiLimits } from './limits.js';
 import { buildApiSchema } from './schema.js';
 import { startWsServer } from './wsServer.js';
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   /** @default console.error */
   log?: (message: string, error?: unknown) => void;
   version?: string;
+  /** The dashboard's files, served at `/` (see loadWebAssets); absent: `/` redirects to `/graphql`. */
+  web?: ReadonlyMap<string, WebAsset>;
 }
 
 export interface ApiServer {
@@ -119,7 +122,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
       throw new GraphQLError(error instanceof Error ? error.message : 'bad token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }
   };
-  const handle = createHttpHandler({ apollo, context, maxBodyBytes: limits.maxBodyBytes });
+  const handle = createHttpHandler({ apollo, context, maxBodyBytes: limits.maxBodyBytes, ...(options.web === undefined ? {} : { web: options.web }) });
   httpServer.on('request', (req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) => {

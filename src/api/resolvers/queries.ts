@@ -7,6 +7,7 @@ import { pageSize } from '../limits.js';
 import { Health } from '../types/common.js';
 import { Candidate, CandidateConnection, CandidateStatus, Experiment, ExperimentConnection, ExperimentStatus } from '../types/experiment.js';
 import { Worker, WorkerState } from '../types/worker.js';
+import { Caller } from '../types/caller.js';
 
 export enum CandidateOrderField {
   INDEX = 'INDEX',
@@ -81,6 +82,11 @@ export class QueryResolver {
     assertRole(context.principal, 'viewer');
     const size = pageSize(first, context.services.limits.maxPageSize);
     return toConnection(await readModelsOf(context).listExperiments({ first: size, after: after ?? undefined, status: status ?? undefined }));
+  }
+
+  @Query(() => Caller, { nullable: true, description: 'Who the caller is; null without a valid token (when tokens are configured). Needs no role.' })
+  me(@Ctx() context: ApiContext): Caller | null {
+    return context.principal === null ? null : { subject: context.principal.subject, role: context.principal.role };
   }
 
   @Query(() => [Worker], { description: 'The `cosearch worker` processes of this store, newest start first (at most 500); stopped ones only when asked.' })

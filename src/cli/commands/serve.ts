@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { destination, pino } from 'pino';
 import type { CommandModule } from 'yargs';
-import { createApiServer, loadTokens } from '../../api/index.js';
+import { createApiServer, loadTokens, loadWebAssets } from '../../api/index.js';
 import { wireServices } from '../../api/wiring.js';
 import { createEventStore } from '../../store/index.js';
 
@@ -52,6 +52,8 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const introspection = production ? env['COSEARCH_INTROSPECTION'] === 'true' : env['COSEARCH_INTROSPECTION'] !== 'false';
     if (storeUrl.startsWith('sqlite:')) mkdirSync(dataDir, { recursive: true });
 
+    const web = loadWebAssets();
+    if (web === undefined) log('the dashboard bundle (dist/web) is missing: `/` redirects to /graphql; run `npm run build` to build it');
     const store = await createEventStore(storeUrl);
     const workers = args.workers ?? Number(env['COSEARCH_WORKERS'] ?? availableParallelism());
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must be an integer >= 0, but got ${String(args.workers ?? env['COSEARCH_WORKERS'])}`);
@@ -67,6 +69,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       hardware: wired.hardware,
       parseConfig: wired.parseConfig,
       log,
+      ...(web === undefined ? {} : { web }),
     }).catch(async (error: unknown) => {
       await Promise.all(wired.runners.map((runner) => runner.stop()));
       await store.close();
