@@ -67,11 +67,21 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
   // the best fidelity reached) and before new proposals. Past the wall-time budget nothing more is promoted.
   const pending = pendingRungTraining(state);
   if (pending !== undefined) return { type: 'TrainCandidate', candidate: pending.candidate, final: false, rung: pending.rung };
+  return decideSettled(state, config, nowMs, () => {
+    const candidate = topK(state, config.finalTraining.topK).find((c) => c.finalTrained === undefined);
+    return candidate === undefined ? undefined : { type: 'TrainCandidate', candidate, final: true };
+  });
+};
+
+/**
+ * Once no candidate waits for its own training or reward: a promotion, the policy update of a complete episode, the
+ * next proposal, or (the search has stopped) closing the rungs, the next final training (`nextFinal`) and completion.
+ */
+const decideSettled = (state: SearchState, config: ExperimentConfig, nowMs: number, nextFinalCommand: () => SearchCommand | undefined): SearchCommand => {
   const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
   if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
   const perEpisode = config.controller.childrenPerEpisode;
-  const episodes = Math.floor(state.candidates.length / perEpisode);
-  if (state.policySteps < episodes) {
+  if (state.policySteps < Math.floor(state.candidates.length / perEpisode)) {
     const step = state.policySteps;
     return { type: 'UpdatePolicy', step, children: state.candidates.slice(step * perEpisode, (step + 1) * perEpisode) };
   }
@@ -79,10 +89,7 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
   if (reason === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
   const closing = nextRungToClose(state, config);
   if (closing !== undefined) return { type: 'CloseRung', closing };
-  for (const candidate of topK(state, config.finalTraining.topK)) {
-    if (candidate.finalTrained === undefined) return { type: 'TrainCandidate', candidate, final: true };
-  }
-  return { type: 'CompleteExperiment', reason };
+  return nextFinalCommand() ?? { type: 'CompleteExperiment', reason };
 };
 
 /**
@@ -123,21 +130,11 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
     if (episodeHasRoom && stopReason(state, config, nowMs) === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
     return { type: 'AwaitTraining', job: oldest };
   }
-  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
-  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
-  const perEpisode = config.controller.childrenPerEpisode;
-  if (state.policySteps < Math.floor(state.candidates.length / perEpisode)) {
-    const step = state.policySteps;
-    return { type: 'UpdatePolicy', step, children: state.candidates.slice(step * perEpisode, (step + 1) * perEpisode) };
-  }
-  const reason = stopReason(state, config, nowMs);
-  if (reason === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
-  const closing = nextRungToClose(state, config);
-  if (closing !== undefined) return { type: 'CloseRung', closing };
   // Every final training goes out at once; their results are folded (above) before the experiment completes.
-  const final = nextFinal(state, config);
-  if (final !== undefined) return { type: 'RequestTraining', candidate: final, final: true };
-  return { type: 'CompleteExperiment', reason };
+  return decideSettled(state, config, nowMs, () => {
+    const final = nextFinal(state, config);
+    return final === undefined ? undefined : { type: 'RequestTraining', candidate: final, final: true };
+  });
 };
 
 /** The next top-k candidate whose final training was not requested yet. */

@@ -21,7 +21,7 @@ describe('a dropped read-model table', () => {
 
   it('is reported by health as degraded, then recreated and refolded by rebuildProjection', async () => {
     const before = await h.gql(health);
-    expect(before.data?.['health']).toMatchObject({ status: 'ok', problems: [], projections: [{ name: 'experiments', state: 'live', lag: 0 }, { name: 'candidates', state: 'live', lag: 0 }] });
+    expect(before.data?.['health']).toMatchObject({ status: 'ok', problems: [], projections: [{ name: 'experiments', state: 'live', lag: 0 }, { name: 'candidates', state: 'live', lag: 0 }, { name: 'workers', state: 'live', lag: 0 }] });
     if (!(h.store instanceof SqliteEventStore)) throw new Error('expected the SQLite harness');
     h.store.db.exec('DROP TABLE read_candidates');
 

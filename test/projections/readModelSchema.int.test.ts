@@ -47,7 +47,7 @@ describe.each(backends)('read-model tables on %s', (_name, open) => {
     await backend.db.exec('ALTER TABLE read_candidates DROP COLUMN reward_reason');
     expect((await projections.status()).problems).toEqual(['read_candidates: wrong shape (lacks reward_reason)']);
     await projections.runner.rebuild('experiments');
-    expect(await projections.status()).toMatchObject({ problems: [], projections: [{ name: 'experiments', state: 'live' }, { name: 'candidates', state: 'live' }] });
+    expect(await projections.status()).toMatchObject({ problems: [], projections: [{ name: 'experiments', state: 'live' }, { name: 'candidates', state: 'live' }, { name: 'workers', state: 'live' }] });
     expect((await projections.queries.getCandidate('e1-c1'))?.index).toBe(1);
     expect((await projections.queries.getExperiment('e1'))?.counts.proposed).toBe(2);
   });

@@ -92,7 +92,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       const experimentId = args.experimentId ?? randomUUID();
       const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
       // A resumed experiment keeps the config (and the dispatch) it started with.
-      const config = existing.length === 0 ? withDefaultDispatch(parseExperimentConfig(input)) : parseExperimentConfig((existing[0]?.data as { config?: unknown }).config);
+      // The trainer follows this command line (--oracle, --data); who trains follows the experiment's stored dispatch.
+      const inputConfig = parseExperimentConfig(input);
+      const config = existing.length === 0 ? withDefaultDispatch(inputConfig) : parseExperimentConfig((existing[0]?.data as { config?: unknown }).config);
       if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: 'cli' });
       const dispatched = dispatchOf(config) === 'workers';
       if (dispatched && workerCount > 0) {
@@ -103,7 +105,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       } else if (dispatched) {
         console.error(`waiting for remote workers: run \`cosearch worker --store ${storeUrl}\` on any host that reaches the store`);
       }
-      const trainer = dispatched ? undefined : config.training.oracle ? createOracleTrainer() : await createEngineTrainer(config, args.data === undefined ? {} : { dataPath: args.data });
+      const trainer = dispatched ? undefined : inputConfig.training.oracle ? createOracleTrainer() : await createEngineTrainer(inputConfig, args.data === undefined ? {} : { dataPath: args.data });
       bar?.start(config.budget.maxCandidates, 0, { pruned: 0, trained: 0, best: '-' });
       const summary = await runExperiment({
         store, experimentId, hardware: createHardwareEvaluator, actor: 'cli', signal: abort.signal,
