@@ -1,6 +1,6 @@
 // Distributed workers (`npm run bench -- workers [candidates=10] [subset=2000] [epochs=1] [latencyCandidates=200] [rounds=2]`):
-// 1. throughput: the same seeded search (real tfjs training on a CIFAR-10 subset) with 1 and 2 `cosearch worker`
-//    processes on PostgreSQL, alternating, in one run; candidates trained per hour of each, and the ratio;
+// 1. throughput: the same seeded search (real tfjs training on a CIFAR-10 subset) with 1 worker, 2 worker processes,
+//    and 1 process of 2 threads (`--threads 2`), on PostgreSQL, alternating, in one run; candidates per hour, ratios;
 // 2. claim latency: an oracle search with 4 workers; per job, TrainingRequested → TrainingClaimed, p50 / p99.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -57,12 +57,16 @@ const at = (e: RecordedEvent | undefined): number => Date.parse(e?.metadata.reco
 
 let runs = 0;
 
-/** One measured search with `workers` worker processes: warm-up experiment first (dataset load), then the timed one. */
-const throughputWith = async (workers: number, config: Record<string, unknown>): Promise<Record<string, unknown>> => {
+/**
+ * One measured search with `processes` worker processes of `threads` training threads each: a warm-up experiment
+ * first (dataset load, thread start), then the timed one.
+ */
+const throughputWith = async (processes: number, threads: number, config: Record<string, unknown>): Promise<Record<string, unknown>> => {
   runs += 1;
-  const schema = `bench_workers_${workers}_${runs}_${suffix}`;
+  const workers = processes * threads;
+  const schema = `bench_workers_${processes}x${threads}_${runs}_${suffix}`;
   const url = urlOf(schema);
-  const procs = Array.from({ length: workers }, (_, k) => start(['worker', '--store', url, '--id', `bench-${workers}-${k + 1}`, '--data', datasetPath]));
+  const procs = Array.from({ length: processes }, (_, k) => start(['worker', '--store', url, '--id', `bench-${processes}x${threads}-${k + 1}`, '--data', datasetPath, '--threads', String(threads)]));
   try {
     await search(url, writeConfig({ ...config, name: 'warm-up', budget: { maxCandidates: workers } }), 'warmup');
     await search(url, writeConfig(config), 'timed');
@@ -77,7 +81,7 @@ const throughputWith = async (workers: number, config: Record<string, unknown>):
     const wallSeconds = (at(log[log.length - 1]) - at(log[0])) / 1000;
     const trainSeconds = trained.reduce((s, e) => s + Number((e.data as { trainSeconds: number }).trainSeconds), 0);
     return {
-      workers, trained: trained.length, wallSeconds, candidatesPerHour: (trained.length / wallSeconds) * 3600,
+      processes, threads, workers, trained: trained.length, wallSeconds, candidatesPerHour: (trained.length / wallSeconds) * 3600,
       busySeconds, utilization: busySeconds / (workers * wallSeconds),
       meanTrainSeconds: trainSeconds / Math.max(trained.length, 1), accuracies: trained.map((e) => (e.data as { accuracy: number }).accuracy),
       byWorker: Object.fromEntries([...new Set(trained.map((e) => String((e.data as { workerId: string }).workerId)))].map((w) => [w, trained.filter((e) => (e.data as { workerId: string }).workerId === w).length])),
@@ -123,14 +127,19 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     controller: { kind: 'random', childrenPerEpisode: candidates }, training: { epochs, batchSize: 64, learningRate: 0.01 },
     budget: { maxCandidates: candidates }, dispatch: 'workers',
   };
-  // Alternating rounds (1, 2, 1, 2, …): a slow spell of the shared machine then hits both worker counts.
-  const rounds: Array<{ one: Record<string, unknown>; two: Record<string, unknown>; speedup: number }> = [];
+  // Alternating rounds (1 worker; 2 processes; 1 process of 2 threads; again …): a slow spell of the shared machine
+  // then hits every set-up.
+  type Round = { one: Record<string, unknown>; two: Record<string, unknown>; threads: Record<string, unknown>; speedup: number; threadsSpeedup: number };
+  const rounds: Round[] = [];
   for (let r = 0; r < roundCount; r++) {
-    const one = await throughputWith(1, config);
-    const two = await throughputWith(2, config);
-    rounds.push({ one, two, speedup: Number(two.candidatesPerHour) / Number(one.candidatesPerHour) });
+    const one = await throughputWith(1, 1, config);
+    const two = await throughputWith(2, 1, config);
+    const threads = await throughputWith(1, 2, config);
+    const perHour = (x: Record<string, unknown>): number => Number(x.candidatesPerHour);
+    rounds.push({ one, two, threads, speedup: perHour(two) / perHour(one), threadsSpeedup: perHour(threads) / perHour(one) });
   }
-  const total = (k: 'one' | 'two', field: string): number => rounds.reduce((sum, round) => sum + Number(round[k][field]), 0);
+  const total = (k: 'one' | 'two' | 'threads', field: string): number => rounds.reduce((sum, round) => sum + Number(round[k][field]), 0);
+  const perHourOf = (k: 'one' | 'two' | 'threads'): number => (total(k, 'trained') / total(k, 'wallSeconds')) * 3600;
   const latency = await claimLatency(latencyCandidates);
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
@@ -144,9 +153,11 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     throughput: {
       rounds,
       // Over all rounds: candidates per hour = trained / wall, each worker count pooled.
-      oneWorkerPerHour: (total('one', 'trained') / total('one', 'wallSeconds')) * 3600,
-      twoWorkersPerHour: (total('two', 'trained') / total('two', 'wallSeconds')) * 3600,
-      speedup: (total('two', 'trained') / total('two', 'wallSeconds')) / (total('one', 'trained') / total('one', 'wallSeconds')),
+      oneWorkerPerHour: perHourOf('one'),
+      twoProcessesPerHour: perHourOf('two'),
+      oneProcessTwoThreadsPerHour: perHourOf('threads'),
+      speedup: perHourOf('two') / perHourOf('one'),
+      threadsSpeedup: perHourOf('threads') / perHourOf('one'),
       goal: 1.8,
     },
     claimLatency: latency,

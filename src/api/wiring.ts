@@ -30,8 +30,8 @@ export interface WireOptions {
   /** Start the search runner in this process. @default true */
   runSearch?: boolean;
   /**
-   * Local `cosearch worker` processes started on the first experiment with dispatch 'workers' (0: remote workers
-   * only). @default 0
+   * Training threads of the local `cosearch worker` process started on the first experiment with dispatch
+   * 'workers' (0: remote workers only). @default 0
    */
   workers?: number;
   /** More flags for those workers, e.g. ['--data', dir]. */
@@ -61,7 +61,7 @@ export const wireServices = async ({ store, storeUrl, dataDir, runSearch = true,
         dispatcher,
         onWorkersNeeded: () => {
           if (local !== undefined || workers <= 0) return;
-          local = startLocalWorkers({ count: workers, storeUrl, args: workerArgs, onLine: (id, line) => log(`worker ${id}: ${line}`),
+          local = startLocalWorkers({ count: 1, threads: workers, storeUrl, args: workerArgs, onLine: (id, line) => log(`worker ${id}: ${line}`),
             onExit: (id, code) => log(`local worker ${id} exited with code ${String(code)}`) });
           log(`started ${workers} local workers: ${local.ids.join(', ')}`);
         },

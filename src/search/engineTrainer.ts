@@ -1,7 +1,7 @@
 // Adapts the training engine to the loop's CandidateTrainer: loads the dataset once (cached by the engine), proxy-
 // trains each candidate in this process (on dataset.subset), trains final runs on the whole training split with test
 // accuracy, trains the separate baseline's float phase at 16 bits, and computes zero-cost scores (training.zeroCost).
-import type { Dataset } from '../engine/index.js';
+import type { Dataset, TrainOptions as EngineTrainOptions, TrainResult as EngineTrainResult } from '../engine/index.js';
 import type { ExperimentConfig } from './config.js';
 import type { Candidate } from './deps.js';
 import type { CandidateTrainer, EpochReport, TrainOptions, TrainResult } from './ports.js';
@@ -12,6 +12,11 @@ export interface EngineTrainerOptions {
   dataPath?: string;
   /** Directory holding the decoded-dataset cache. @default COSEARCH_DATA_DIR or ./data */
   dataDir?: string;
+  /**
+   * Runs one training of the engine. A caller may pass a thread pool's (src/workers' createTrainPool), so that
+   * several train() calls run at once on one shared copy of the dataset. @default the engine's trainCandidate, here
+   */
+  runTraining?: (candidate: Candidate, dataset: Dataset, options: EngineTrainOptions) => Promise<EngineTrainResult>;
 }
 
 /** "Float" for the architecture phase: 16-bit weights and activations, the widest the candidate format allows. */
@@ -52,7 +57,7 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
         const s = await naswotScore(candidate, d, { seed: train.seed, batchSize: train.batchSize, validationFraction, subset });
         return { accuracy: s.score, zeroCost: s.kind, epochs: 0, trainSeconds: s.seconds, backend: s.backend };
       }
-      const result = await trainCandidate(train.float === true ? asFloat(candidate) : candidate, d, {
+      const result = await (options.runTraining ?? trainCandidate)(train.float === true ? asFloat(candidate) : candidate, d, {
         epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
         validationFraction, subset,
         ...(train.augment === undefined ? {} : { augment: train.augment }),

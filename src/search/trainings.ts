@@ -108,12 +108,26 @@ export const createTrainings = (ctx: TrainingContext) => {
    */
   const awaitOldest = async (oldest: OutstandingJob): Promise<void> => {
     if (dispatcher === undefined) throw new CosearchError('ILLEGAL_STATE', `experiment ${experimentId} hands its trainings to workers (dispatch 'workers'), but no dispatcher was given to runExperiment`);
+    // A store blip while waiting (a dropped connection) is waited out; only STORE_GIVE_UP_MS of failures end the run.
+    let failingSince: number | undefined;
+    const inspect = async (jobId: string) => {
+      try {
+        const view = await dispatcher.inspect(jobId);
+        failingSince = undefined;
+        return view;
+      } catch (error) {
+        failingSince ??= Date.now();
+        if (Date.now() - failingSince > STORE_GIVE_UP_MS) throw error;
+        return undefined;
+      }
+    };
     for (;;) {
       for (const job of [...state.outstanding]) {
         const c = state.candidates[job.index];
         if (c === undefined) continue;
         const plan = planOf(c, job.final, job.rung);
-        const view = await dispatcher.inspect(job.jobId);
+        const view = await inspect(job.jobId);
+        if (view === undefined) break;
         const claim = view.claim;
         if (claim === undefined) continue;
         const by = { jobId: job.jobId, workerId: claim.workerId };
@@ -159,6 +173,9 @@ const candidateToTrain = (c: CandidateRecord): Candidate => {
   const folded = (c.hardware as Record<string, unknown> | undefined)?.foldedCandidate;
   return (typeof folded === 'object' && folded !== null ? folded : c.proposal.candidate) as Candidate;
 };
+
+/** How long the loop waits out failing reads of the job streams before it gives up (the run stops; rerun resumes). */
+const STORE_GIVE_UP_MS = 60_000;
 
 /** The job of one requested training: `<experimentId>-<kind>-<index>`; its stream is `job-<jobId>`. */
 export const jobIdOf = (experimentId: string, kind: string, index: number): string => `${experimentId}-${kind}-${index}`;

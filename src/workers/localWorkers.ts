@@ -1,5 +1,6 @@
-// Local worker processes: `cosearch search` and `cosearch serve` start N `cosearch worker` children on the same store
-// (one per core by default), so a search on one machine uses every core. Remote workers on the store join them.
+// Local worker processes: `cosearch search` and `cosearch serve` start `cosearch worker` children on the same store,
+// by default one process with a training thread per core (threads share one copy of the dataset, which scaled
+// better than one process per core: docs/workers.md). Remote workers on the store join them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -11,6 +12,8 @@ import { CosearchError } from '../errors.js';
 export interface LocalWorkersOptions {
   /** Worker processes to start. */
   count: number;
+  /** Training threads of each (`cosearch worker --threads`). @default 1 */
+  threads?: number;
   /** The store every worker opens; must be reachable from another process (not `sqlite::memory:`). */
   storeUrl: string;
   /** More `cosearch worker` flags, e.g. ['--data', dir, '--lease-seconds', '10']. */
@@ -51,7 +54,7 @@ export const startLocalWorkers = (options: LocalWorkersOptions): LocalWorkers =>
   let stopping = false;
   for (let k = 1; k <= options.count; k++) {
     const id = `${hostname()}-${process.pid}-w${k}`;
-    const child = spawn(process.execPath, [entry, 'worker', '--store', options.storeUrl, '--id', id, ...(options.args ?? [])], {
+    const child = spawn(process.execPath, [entry, 'worker', '--store', options.storeUrl, '--id', id, '--threads', String(options.threads ?? 1), ...(options.args ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const last: string[] = [];

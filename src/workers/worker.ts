@@ -120,7 +120,8 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
   };
 
   const appendWorker = async <T extends WorkerEventType>(type: T, data: WorkerEventData[T]): Promise<void> => {
-    await withStore(type, () => store.append(workerStreamId(workerId), [{ id: timeOrderedEventId(), type, data, metadata: { correlationId: workerId, actor: `worker:${workerId}` } }], 'any'));
+    const event = { id: timeOrderedEventId(), type, data, metadata: { correlationId: workerId, actor: `worker:${workerId}` } };
+    await withStore(type, () => store.append(workerStreamId(workerId), [event], 'any'));
   };
 
   /** Follows `$all` into the board; resubscribes from where it was after a failure. */
@@ -160,10 +161,12 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     let at = revision;
     let queue: Promise<unknown> = Promise.resolve();
     const write = <T extends JobEventType>(type: T, data: JobEventData[T]): Promise<void> => {
+      // One id per write: a retry after a lost reply (the append committed) is then a no-op, never a second event.
+      const event = { id: timeOrderedEventId(), type, data, metadata: { correlationId: jobId, actor: `worker:${workerId}` } };
       const next = queue.then(async () => {
         for (;;) {
           try {
-            const r = await withStore(type, () => store.append(jobStreamId(jobId), [{ id: timeOrderedEventId(), type, data, metadata: { correlationId: jobId, actor: `worker:${workerId}` } }], at));
+            const r = await withStore(type, () => store.append(jobStreamId(jobId), [event], at));
             at = r.nextExpectedRevision;
             return;
           } catch (error) {
@@ -198,12 +201,13 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     }
     const attempt = fresh.attempts + 1;
     const holder = { jobId, workerId, attempt };
+    const claim = {
+      id: timeOrderedEventId(), type: 'TrainingClaimed',
+      data: { ...holder, experimentId, candidateId: request.candidateId, host, leaseExpiresAt: leaseUntil(), backend: trainer.backend, trainImages: trainer.trainImagesFor(request.options) } satisfies JobEventData['TrainingClaimed'],
+      metadata: { correlationId: jobId, actor: `worker:${workerId}` },
+    };
     try {
-      const claimed = await withStore('claim', () => store.append(jobStreamId(jobId), [{
-        id: timeOrderedEventId(), type: 'TrainingClaimed',
-        data: { ...holder, experimentId, candidateId: request.candidateId, host, leaseExpiresAt: leaseUntil(), backend: trainer.backend, trainImages: trainer.trainImagesFor(request.options) } satisfies JobEventData['TrainingClaimed'],
-        metadata: { correlationId: jobId, actor: `worker:${workerId}` },
-      }], fresh.revision < 0 ? 'no_stream' : fresh.revision));
+      const claimed = await withStore('claim', () => store.append(jobStreamId(jobId), [claim], fresh.revision < 0 ? 'no_stream' : fresh.revision));
       log(`claimed ${jobId} (attempt ${attempt})`);
       const writer = createJobWriter(jobId, attempt, claimed.nextExpectedRevision);
       await train(entry, trainer, writer.write, holder);
@@ -243,9 +247,10 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
         if (!(error instanceof LeaseLost)) throw error;
         result.rejected += 1;
         log(`lost ${jobId} before reporting (${error.message}); its result is recorded as rejected`);
-        await withStore('reject', () => store.append(jobStreamId(jobId), [{ id: timeOrderedEventId(), type: 'TrainingResultRejected',
+        const rejected = { id: timeOrderedEventId(), type: 'TrainingResultRejected',
           data: { ...reported, reason: `lease lost: ${error.message}` } satisfies JobEventData['TrainingResultRejected'],
-          metadata: { correlationId: jobId, actor: `worker:${workerId}` } }], 'any'));
+          metadata: { correlationId: jobId, actor: `worker:${workerId}` } };
+        await withStore('reject', () => store.append(jobStreamId(jobId), [rejected], 'any'));
       }
     } catch (error) {
       clearInterval(heartbeat);

@@ -2,7 +2,7 @@
 // `cosearch serve` process and a `cosearch worker` on a SQLite file: start a search from the editor (a bad config
 // shows the zod error inline), watch points arrive without a reload, restart the server mid-run and see the page
 // catch up with no point missing or doubled, open a candidate's breakdown, check a viewer has no start button,
-// and time a new point on a plot of 1,000. Screenshots go to docs/img.
+// and time a new point on a plot of 1,000. Screenshots go to $COSEARCH_SCREENSHOTS (docs/img for the README).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,7 +17,8 @@ import { createEventStore, type EventStore } from '../../src/store/index.js';
 const CHROMIUM = '/usr/bin/chromium';
 const cli = join(process.cwd(), 'dist/src/cli/main.js');
 const bundle = join(process.cwd(), 'dist/web/app.js');
-const shots = join(process.cwd(), 'docs/img');
+// COSEARCH_SCREENSHOTS=docs/img refreshes the README's screenshots; by default they go to a temp folder.
+const shots = process.env.COSEARCH_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'cosearch-shots-'));
 const OPERATOR = 'operator-secret';
 const VIEWER = 'viewer-secret';
 const tokens = JSON.stringify([

@@ -98,7 +98,7 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: 'cli' });
       const dispatched = dispatchOf(config) === 'workers';
       if (dispatched && workerCount > 0) {
-        local = startLocalWorkers({ count: workerCount, storeUrl, args: args.data === undefined ? [] : ['--data', args.data],
+        local = startLocalWorkers({ count: 1, threads: workerCount, storeUrl, args: args.data === undefined ? [] : ['--data', args.data],
           onExit: (id, code, lastLines) => console.error(`local worker ${id} exited (code ${String(code)}):\n  ${lastLines.slice(-5).join('\n  ')}`),
           // A worker that cannot train this experiment (no dataset on this host) says why, even without --verbose.
           onLine: (id, line) => { if (isVerbose() || line.includes('cannot train')) console.error(`${id}: ${line}`); } });
