@@ -127,6 +127,13 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     expect(await points()).toBeGreaterThan(before);
     expect(await page.textContent('[data-testid=summary]')).toContain(`${proposed} proposed / ${pruned} pruned / ${trained} trained`);
     await page.screenshot({ path: join(shots, 'dashboard-experiment.png'), fullPage: true });
+    // An operator re-scores the finished search under a tighter LUT budget, and the answer matches the hardware log.
+    const tight = 17_000;
+    const fitting = log.filter((e) => e.type === 'HardwareEvaluated' && (e.data as { feasible: boolean; luts: number }).feasible && (e.data as { luts: number }).luts <= tight).length;
+    await page.fill('[aria-label="rescore: max LUTs"]', String(tight));
+    await page.click('[data-testid=rescore]');
+    await page.waitForFunction("document.querySelector('[data-testid=action-message]')?.textContent?.startsWith('re-scored')");
+    expect(await page.textContent('[data-testid=action-message]')).toContain(`re-scored: ${fitting} of ${trained} trained designs fit`);
 
     await page.click('[data-testid=candidate-link] a');
     await page.waitForSelector('[data-testid=hardware-layers] tbody tr');

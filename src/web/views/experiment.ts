@@ -22,7 +22,7 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
   const title = h('h1', {}, id);
   const summary = h('p', { 'data-testid': 'summary' });
   const actions = h('div', { class: 'actions' });
-  const actionError = h('pre', { class: 'error', role: 'alert' });
+  const actionError = h('pre', { class: 'error', role: 'alert', 'data-testid': 'action-message' });
   const scatterBox = h('div', { 'data-testid': 'scatter', 'data-points': '0' });
   const bestBox = h('div');
   const curveBox = h('div');
@@ -112,7 +112,9 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
         actionError.textContent = '';
         try {
           const r = await gql<{ rescoreExperiment: { evaluated: number; feasible: Array<{ index: number }>; best: { index: number; accuracy: number } | null } }>(
-            'mutation ($id: ID!, $maxLuts: Int) { rescoreExperiment(id: $id, maxLuts: $maxLuts) { evaluated feasible { index } best { index accuracy } } }', { id, maxLuts: Number(lutInput.value) });
+            // A new LUT budget; the experiment's own throughput requirement stays.
+            'mutation ($id: ID!, $maxLuts: Int, $minFps: Float) { rescoreExperiment(id: $id, maxLuts: $maxLuts, minFps: $minFps) { evaluated feasible { index } best { index accuracy } } }',
+            { id, maxLuts: Number(lutInput.value), ...(model.minFps === undefined ? {} : { minFps: model.minFps }) });
           const o = r.rescoreExperiment;
           actionError.textContent = `re-scored: ${o.feasible.length} of ${o.evaluated} trained designs fit; best ${o.best === null ? 'none' : `#${o.best.index} at ${pct(o.best.accuracy)}`}`;
         } catch (e) { actionError.textContent = e instanceof GraphQLRequestError ? `${e.code}: ${e.message}` : String(e); }
