@@ -153,6 +153,26 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     await page.close();
   }, 150_000);
 
+  it('lets an operator cancel a running search from its page', async () => {
+    const page = await browser.newPage();
+    await signIn(page, OPERATOR);
+    await page.waitForSelector('[data-testid=start]');
+    await page.fill('#config', JSON.stringify({
+      name: 'to cancel', seed: 9, space: 'quick', device: { preset: 'zynq7020', maxLuts: 40000, minFps: 1000 },
+      controller: { kind: 'random', childrenPerEpisode: 5 }, training: { epochs: 20, oracle: true }, budget: { maxCandidates: 200 }, dispatch: 'workers',
+    }));
+    await page.click('[data-testid=start]');
+    await page.waitForURL(/#\/experiment\//);
+    const experimentId = decodeURIComponent(page.url().split('#/experiment/')[1] ?? '');
+    await page.waitForSelector('[data-testid=cancel]');
+    await page.click('[data-testid=cancel]');
+    await page.waitForFunction("document.querySelector('[data-testid=summary]')?.textContent?.startsWith('CANCELLED')", undefined, { timeout: 30_000 });
+    const log = await store.readStream(`experiment-${experimentId}`);
+    expect(log.filter((e) => e.type === 'ExperimentCancelled').map((e) => e.metadata.actor)).toEqual(['otto']);
+    expect(await page.$('[data-testid=cancel]')).toBeNull();
+    await page.close();
+  }, 60_000);
+
   it('shows a viewer no start, cancel or resume button', async () => {
     const page = await browser.newPage();
     await signIn(page, VIEWER);
