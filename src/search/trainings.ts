@@ -1,6 +1,7 @@
 // The loop's trainings: a local one (dispatch 'local', in this process) or one handed to the workers (dispatch
 // 'workers': TrainingRequested, then the job's claim, epochs and result mirrored into the experiment stream). What a
 // training is (kind, epochs, recipe, seed) is planned in one place for both.
+import { setTimeout as delay } from 'node:timers/promises';
 import { CosearchError, type ErrorCode } from '../errors.js';
 import { derivedEventId, type EventData, type ExperimentEventType } from '../events/index.js';
 import type { ExperimentConfig } from './config.js';
@@ -135,8 +136,8 @@ export const createTrainings = (ctx: TrainingContext) => {
           experimentId, candidateId: c.candidateId, backend: claim.backend, epochs: plan.epochs, batchSize: config.training.batchSize,
           trainImages: claim.trainImages, ...plan.extra, ...by,
         }, plan.cause);
-        // The plan's `done` moves as epochs are logged: re-plan so a repeated look appends nothing twice.
-        for (const epoch of view.epochs) await logEpoch(c, planOf(c, job.final, job.rung), epoch, by);
+        // Epochs logged on an earlier look are skipped by the plan's `done`, and within a look by their event ids.
+        for (const epoch of view.epochs) await logEpoch(c, plan, epoch, by);
         if (job.jobId !== oldest.jobId) continue;
         if (view.failure !== undefined) {
           throw new CosearchError(view.failure.code as ErrorCode, `worker ${view.failure.workerId} failed training ${c.candidateId} (${job.kind}): ${view.failure.message}`);
@@ -180,13 +181,8 @@ const STORE_GIVE_UP_MS = 60_000;
 /** The job of one requested training: `<experimentId>-<kind>-<index>`; its stream is `job-<jobId>`. */
 export const jobIdOf = (experimentId: string, kind: string, index: number): string => `${experimentId}-${kind}-${index}`;
 
-/** Sleeps `ms`, or less when `signal` aborts. */
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
-  if (signal?.aborted === true) { resolve(); return; }
-  const timer = setTimeout(() => { signal?.removeEventListener('abort', done); resolve(); }, ms);
-  const done = (): void => { clearTimeout(timer); resolve(); };
-  signal?.addEventListener('abort', done, { once: true });
-});
+/** Sleeps `ms`, or less when `signal` aborts (Node's abortable timer; the abort is not an error here). */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
 
 /** Training images of one run: the final run's, a rung's subset (at most the split), or the proxy's. */
 export const trainImagesOf = (trainer: Pick<CandidateTrainer, 'trainImages' | 'finalTrainImages' | 'splitImages'>, final: boolean, subset?: number): number =>

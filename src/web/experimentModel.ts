@@ -2,6 +2,8 @@
 // draw: candidates with their hardware and accuracy, best-so-far over time, recent decisions and live epochs.
 // Pure: no DOM. The page skips positions it has already folded, so a replay after a reconnect changes nothing.
 
+import { pct } from './format.js';
+
 export interface EventRecord {
   position: number;
   cursor: string;
@@ -59,7 +61,6 @@ export const createModel = (id: string): ExperimentModel => ({
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 const MAX_DECISIONS = 40;
 
 const decide = (model: ExperimentModel, e: EventRecord, text: string): void => {

@@ -2,7 +2,7 @@
 // into what the search's TrainingDispatcher port asks for. Composed by the CLI; the search module never imports it.
 import { JOB_STREAM_PREFIX, jobStreamId } from '../events/index.js';
 import type { EventStore, Subscription } from '../store/index.js';
-import { evolveJob, initialJobState, isJobFailed, type JobEpoch, type JobState } from './jobState.js';
+import { evolveJob, initialJobState, isJobDone, isJobFailed, type JobEpoch, type JobState } from './jobState.js';
 
 /** A job as the loop sees it: the current claim, its epochs, and the counted result or the training's failure. */
 export interface DispatchedJobView {
@@ -63,6 +63,8 @@ export const createStoreDispatcher = (store: EventStore, options: StoreDispatche
       const state = jobs.get(jobId) ?? initialJobState(jobId);
       jobs.set(jobId, state);
       for (const event of await store.readStream(jobStreamId(jobId), { fromRevision: state.revision + 1 })) evolveJob(state, event);
+      // A finished job is folded by the loop once: forget it (asked again, it is read from the start).
+      if (isJobDone(state)) jobs.delete(jobId);
       return viewOf(state);
     },
   };

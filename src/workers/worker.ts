@@ -2,6 +2,7 @@
 // expected revision (so exactly one worker wins it), trains it with heartbeats that extend the lease, and reports
 // the result. A result from a worker that lost its lease is recorded as TrainingResultRejected and never counted.
 import { hostname } from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 import { CosearchError } from '../errors.js';
 import {
   jobStreamId, timeOrderedEventId, workerStreamId, type EventData, type JobEventData, type JobEventType, type WorkerEventData, type WorkerEventType,
@@ -68,12 +69,8 @@ export interface WorkerResult {
 /** Thrown inside a job when the worker no longer holds it. */
 class LeaseLost extends Error {}
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
-  if (signal?.aborted === true) { resolve(); return; }
-  const done = (): void => { clearTimeout(timer); resolve(); };
-  const timer = setTimeout(() => { signal?.removeEventListener('abort', done); resolve(); }, ms);
-  signal?.addEventListener('abort', done, { once: true });
-});
+/** Sleeps `ms`, or less when `signal` aborts (Node's abortable timer; the abort is not an error here). */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -97,6 +94,7 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
   const refused = new Set<string>();
   let wake: () => void = () => undefined;
   let failingSince: number | undefined;
+  let lostStore = false;
 
   /** Runs a store call, retrying failures (not conflicts) until `giveUpMs` has passed since the first one. */
   const withStore = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
@@ -110,6 +108,7 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
         if (isWrongExpectedRevisionError(error) || (error as { code?: unknown }).code === 'BAD_USER_INPUT') throw error;
         failingSince ??= now();
         if (now() - failingSince > giveUpMs) {
+          lostStore = true;
           stop.abort(new Error('lost the store'));
           throw new CosearchError('INTERNAL', `worker ${workerId} lost the store: ${what} failed for ${Math.round(giveUpMs / 1000)} s (last: ${messageOf(error)})`);
         }
@@ -296,12 +295,11 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     }
     if (options.maxJobs !== undefined && result.trained >= options.maxJobs) result.reason = `max jobs (${options.maxJobs}) reported`;
   } finally {
-    const reason = stop.signal.reason;
-    if (reason instanceof Error && reason.message === 'lost the store') result.reason = 'lost the store';
+    if (lostStore) result.reason = 'lost the store';
     stop.abort(new Error('worker stopped'));
     await following;
     options.signal?.removeEventListener('abort', onOuter);
-    if (result.reason !== 'lost the store') {
+    if (!lostStore) {
       await appendWorker('WorkerStopped', { workerId, reason: result.reason, trained: result.trained }).catch(() => undefined);
     }
   }

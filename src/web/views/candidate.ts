@@ -1,7 +1,8 @@
 // One candidate: its layers with bits and folding, the hardware model's per-layer LUT / BRAM / cycle breakdown, its
 // training curve, the "why" causation chain from the audit module, and the audit of its experiment's stream.
 import { gql } from '../api.js';
-import { h, int, pct } from '../dom.js';
+import { h } from '../dom.js';
+import { int, pct } from '../format.js';
 import { createLine } from '../plots.js';
 
 interface CandidateView {

@@ -1,7 +1,8 @@
 // One experiment, live: the experimentEvents subscription (resumed from its last cursor after a reconnect) feeds the
 // page's fold; the scatter, best-so-far, training curve, decisions and workers redraw once per animation frame.
 import { gql, GraphQLRequestError, subscribe } from '../api.js';
-import { duration, h, int, pct } from '../dom.js';
+import { h } from '../dom.js';
+import { duration, int, pct } from '../format.js';
 import { applyEvent, createModel, type EventRecord, type ExperimentModel, type Point } from '../experimentModel.js';
 import { createLine, createScatter } from '../plots.js';
 import { canOperate } from '../session.js';

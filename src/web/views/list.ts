@@ -1,7 +1,8 @@
 // The experiments list: status, progress against the candidate budget, best feasible accuracy, elapsed and remaining
 // time; and, for an operator, the config editor that starts a new search (server-side zod errors shown inline).
 import { gql, GraphQLRequestError, subscribe } from '../api.js';
-import { duration, h, pct } from '../dom.js';
+import { h } from '../dom.js';
+import { duration, pct } from '../format.js';
 import { canOperate } from '../session.js';
 
 interface ExperimentRow {
