@@ -4,6 +4,7 @@ import type { EventStore } from '../store/eventStore.js';
 import type { Principal } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import type { HeavyReads } from './heavyReads.js';
+import type { StreamReads } from './streamReads.js';
 import type { ApiLimits } from './limits.js';
 import type { Candidate, CandidateStatus, Experiment, HardwareReport } from './types/experiment.js';
 import type { Worker, WorkerState } from './types/worker.js';
@@ -75,6 +76,8 @@ export interface ApiServices {
   limits: ApiLimits;
   /** Cache and per-client cap of the stream-reading fields (audit, replay, why, rescore). */
   heavyReads: HeavyReads;
+  /** Where audit and replay-as-of run: inline, or on read threads (`cosearch serve`). */
+  streamReads: StreamReads;
   readModels: ReadModels | undefined;
   hardware: HardwareService | undefined;
   /** Validates a raw config (search's parseExperimentConfig); throws BAD_USER_INPUT naming the field. */

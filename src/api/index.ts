@@ -6,6 +6,10 @@ export { createAuthenticator, createToken, hashToken, isLoopback, loadTokens, pa
 export type { Principal, Role, TokenEntry } from './auth.js';
 export { adaptConfigParser, parseConfigMinimal } from './config.js';
 export { DEFAULT_LIMITS } from './limits.js';
+export { createReadThreads } from './readThreads.js';
+export type { ReadThreadsOptions } from './readThreads.js';
+export { inlineStreamReads } from './streamReads.js';
+export type { StreamReads } from './streamReads.js';
 export type { ApiLimits } from './limits.js';
 export type { CandidateQuery, HardwareConstraints, HardwareService, Page, PageRequest, ParsedExperimentConfig, ReadModels } from './context.js';
 export { Candidate, Experiment, ExperimentStatus, HardwareReport } from './types/experiment.js';

@@ -13,6 +13,7 @@ import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, 
 import { formatApiError } from './errorFormat.js';
 import { createEventHub } from './eventHub.js';
 import { createHeavyReads, DEFAULT_HEAVY_READ_LIMITS, type HeavyReadLimits } from './heavyReads.js';
+import { inlineStreamReads, type StreamReads } from './streamReads.js';
 import { createHttpHandler } from './httpHandler.js';
 import type { WebAsset } from './webAssets.js';
 import { complexityError, DEFAULT_LIMITS, depthLimitRule, type ApiLimits } from './limits.js';
@@ -38,6 +39,11 @@ export interface ApiServerOptions {
   limits?: Partial<ApiLimits>;
   /** Cache and concurrency limits of the stream-reading fields (see DEFAULT_HEAVY_READ_LIMITS). */
   heavyReads?: Partial<HeavyReadLimits>;
+  /**
+   * Runs audit and replay-as-of (createReadThreads: worker threads with their own store connection); the server
+   * closes it on stop. @default inline on `store`, on the server's event loop
+   */
+  streamReads?: StreamReads;
   /** @default console.error */
   log?: (message: string, error?: unknown) => void;
   version?: string;
@@ -75,6 +81,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     hub,
     limits,
     heavyReads: createHeavyReads(options.store, { ...DEFAULT_HEAVY_READ_LIMITS, ...options.heavyReads }),
+    streamReads: options.streamReads ?? inlineStreamReads(options.store),
     readModels: options.readModels,
     hardware: options.hardware,
     parseConfig: options.parseConfig,
@@ -134,6 +141,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   }).catch(async (error: unknown) => {
     await apollo.stop().catch(() => undefined);
     await hub.close().catch(() => undefined);
+    await services.streamReads.close().catch(() => undefined);
     throw error;
   });
   disposeWs = startWsServer({ httpServer, schema, services, authenticate, introspection, format });
@@ -149,6 +157,7 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
       stopping ??= (async () => {
         await apollo.stop();
         await hub.close();
+        await services.streamReads.close();
       })();
       return stopping;
     },

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createApiServer, hashToken, parseConfigMinimal, type ApiServer, type ApiServerOptions, type TokenEntry } from '../../src/api/index.js';
+import { createApiServer, createReadThreads, hashToken, parseConfigMinimal, type ApiServer, type ApiServerOptions, type TokenEntry } from '../../src/api/index.js';
 import { createHardwareService } from '../../src/api/hardwareAdapter.js';
 import { createReadModelsAdapter } from '../../src/api/readModelsAdapter.js';
 import { openProjections, type OpenedProjections } from '../../src/projections/index.js';
@@ -40,9 +40,11 @@ export interface Harness {
 export interface HarnessOptions {
   /** Run the real projections (read models in the same SQLite file) and the hardware model. */
   withReadModels?: boolean;
+  /** Run audit and replay-as-of on this many read threads (createReadThreads on the harness's file). */
+  readThreads?: number;
 }
 
-export const startHarness = async (options: Partial<ApiServerOptions> = {}, { withReadModels = false }: HarnessOptions = {}): Promise<Harness> => {
+export const startHarness = async (options: Partial<ApiServerOptions> = {}, { withReadModels = false, readThreads }: HarnessOptions = {}): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), 'cosearch-api-'));
   const storeUrl = `sqlite:${join(dir, 'cosearch.db')}`;
   const store = await createEventStore(storeUrl);
@@ -55,7 +57,8 @@ export const startHarness = async (options: Partial<ApiServerOptions> = {}, { wi
     readModels: createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name), () => projections.status()),
     hardware: createHardwareService(),
   };
-  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...options }).catch(
+  const threaded = readThreads === undefined ? {} : { streamReads: createReadThreads({ storeUrl, threads: readThreads }) };
+  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...threaded, ...options }).catch(
     async (error: unknown) => {
       await projections?.close();
       await store.close();

@@ -1,15 +1,7 @@
 // Audit views over GraphQL (src/audit): replay an experiment as of a position or time, verify its hash chain,
 // explain a candidate, and re-score it under a new budget (the only one that writes: a new rescoring stream).
 import { Arg, Ctx, Float, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import {
-  auditExperiment,
-  createHardwareRescoreEvaluator,
-  readOnlyStore,
-  replayExperiment,
-  rescoreExperiment,
-  whyCandidate,
-  type ReplayUntil,
-} from '../../audit/index.js';
+import { createHardwareRescoreEvaluator, readOnlyStore, rescoreExperiment, whyCandidate, type ReplayUntil } from '../../audit/index.js';
 import { CosearchError, hasErrorCode } from '../../errors.js';
 import { experimentStreamId } from '../../events/index.js';
 import { assertRole } from '../auth.js';
@@ -67,7 +59,7 @@ export class AuditResolver {
     // Omitted nullable arguments arrive as undefined, explicit nulls as null.
     const until = untilOf(position ?? null, time ?? null);
     const state = await context.services.heavyReads.run(clientOf(context), experimentStreamId(id), `asOf:${JSON.stringify(until ?? null)}`,
-      () => replayExperiment(readOnlyStore(context.services.store), id, until === undefined ? {} : { until }))
+      () => context.services.streamReads.asOf(id, until))
       .catch(notFoundAs('id', noExperiment(id)));
     const best = state.leaderboard[0] ?? null;
     return {
@@ -85,7 +77,7 @@ export class AuditResolver {
       bestCandidate: best,
       leaderboard: state.leaderboard,
       paretoFront: state.paretoFront,
-      timeline: { points: state.timeline.length, first: state.timeline[0] ?? null, last: state.timeline.at(-1) ?? null },
+      timeline: state.timeline,
       policy: state.policy,
     };
   }
@@ -102,7 +94,7 @@ export class AuditResolver {
     assertRole(context.principal, 'viewer');
     const options = expectHead === null || expectHead === undefined ? {} : { expectHead };
     const result = await context.services.heavyReads.run(clientOf(context), experimentStreamId(id), `audit:${expectHead ?? ''}`,
-      () => auditExperiment(readOnlyStore(context.services.store), id, options))
+      () => context.services.streamReads.audit(id, options))
       .catch(notFoundAs('id', noExperiment(id)));
     return {
       experimentId: result.experimentId,

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { destination, pino } from 'pino';
 import type { CommandModule } from 'yargs';
-import { createApiServer, loadTokens, loadWebAssets } from '../../api/index.js';
+import { createApiServer, createReadThreads, loadTokens, loadWebAssets } from '../../api/index.js';
 import { wireServices } from '../../api/wiring.js';
 import { createEventStore } from '../../store/index.js';
 
@@ -16,6 +16,7 @@ interface ServeArgs {
   host?: string;
   search?: boolean;
   workers?: number;
+  'read-threads'?: number;
 }
 
 // Service logs are JSON lines (pino) on stderr, so they can be shipped as they are; level from COSEARCH_LOG_LEVEL.
@@ -39,6 +40,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
         describe: 'bind address (default 127.0.0.1); a bare --host binds 0.0.0.0 and then requires tokens; env COSEARCH_HOST',
       })
       .option('search', { type: 'boolean', default: true, describe: 'run started experiments in this process; --no-search leaves them to `cosearch search`' })
+      .option('read-threads', { type: 'number', describe: 'worker threads that run auditExperiment and experimentAsOf off the event loop, each with its own store connection; 0: on the event loop; env COSEARCH_READ_THREADS (default 2, or 1 on a 1-core machine)' })
       .option('workers', { type: 'number', describe: 'local worker processes for experiments with dispatch \'workers\', started with the first one; 0: remote workers only; env COSEARCH_WORKERS (default one per core)' }),
   handler: async (args) => {
     const env = process.env;
@@ -57,6 +59,12 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const store = await createEventStore(storeUrl);
     const workers = args.workers ?? Number(env['COSEARCH_WORKERS'] ?? availableParallelism());
     if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must be an integer >= 0, but got ${String(args.workers ?? env['COSEARCH_WORKERS'])}`);
+    const readThreads = args['read-threads'] ?? Number(env['COSEARCH_READ_THREADS'] ?? Math.min(2, availableParallelism()));
+    if (!Number.isInteger(readThreads) || readThreads < 0) {
+      throw new Error(`--read-threads must be an integer >= 0, but got ${String(args['read-threads'] ?? env['COSEARCH_READ_THREADS'])}`);
+    }
+    // An in-memory SQLite file exists only in this connection: its reads stay on the event loop.
+    const streamReads = readThreads > 0 && !storeUrl.includes(':memory:') ? createReadThreads({ storeUrl, threads: readThreads }) : undefined;
     const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args.search !== false, workers, log });
     const server = await createApiServer({
       store,
@@ -70,6 +78,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       parseConfig: wired.parseConfig,
       log,
       ...(web === undefined ? {} : { web }),
+      ...(streamReads === undefined ? {} : { streamReads }),
     }).catch(async (error: unknown) => {
       await Promise.all(wired.runners.map((runner) => runner.stop()));
       await store.close();
