@@ -108,6 +108,11 @@ abstract class PostgresExecutor implements SqlExecutor {
   }
 
   abstract insertMany(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
+
+  /** No parameters: pg sends it as a simple query, which may hold several statements. */
+  async execScript(sql: string): Promise<void> {
+    await this.target.query(sql);
+  }
 }
 
 /** The executor of one transaction: it owns its client, so COPY can stream over that connection. */
@@ -149,10 +154,6 @@ class PostgresDatabase extends PostgresExecutor implements SqlDatabase {
   /** COPY needs a client of its own; a transaction gives it one (and COPY is all-or-nothing anyway). */
   async insertMany(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void> {
     await this.transaction((tx) => tx.insertMany(table, columns, rows));
-  }
-
-  async execScript(sql: string): Promise<void> {
-    await this.pool.query(sql);
   }
 
   async close(): Promise<void> {

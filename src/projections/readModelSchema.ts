@@ -73,25 +73,34 @@ export const checkReadModelSchema = async (db: SqlExecutor): Promise<ReadModelSc
   return problems;
 };
 
+/** The PostgreSQL advisory lock that serializes repairs of one database's read models (any 64-bit constant). */
+const REPAIR_LOCK = 0x636f7365617263; // 'cosearc'
+
 /**
  * Recreates the read-model tables when any is missing or wrong-shaped: drops every read-model table (checkpoints
  * included, so every projection refolds from position 0) and runs the read-model migrations again. Returns the
- * problems it repaired (empty: nothing to do). Safe to repeat after a crash half-way: the next call finds the damage.
+ * problems it repaired (empty: nothing to do). One transaction, serialized across processes (SQLite's write lock,
+ * a PostgreSQL advisory lock), and the check runs inside it: when `serve` and `search` find the damage at once, one
+ * repairs and the other finds nothing left to do. A crash half-way rolls back, and the next call finds the damage.
  */
 export const repairReadModelSchema = async (db: SqlDatabase): Promise<ReadModelSchemaProblem[]> => {
-  const problems = await checkReadModelSchema(db);
-  if (problems.length === 0) return problems;
+  if ((await checkReadModelSchema(db)).length === 0) return [];
   const postgres = db.dialect === 'postgres';
-  for (const table of expectedReadModelColumns().keys()) {
-    await db.exec(`DROP TABLE IF EXISTS ${assertIdentifier(table)}${postgres ? ' CASCADE' : ''}`);
-  }
-  await db.exec(postgres
-    ? 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())'
-    : 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  for (const { name, sql } of migrationFiles(db.dialect)) {
-    await db.execScript(sql);
-    await db.exec('DELETE FROM schema_migrations WHERE version = ?', [name]);
-    await db.exec('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [name, new Date().toISOString()]);
-  }
-  return problems;
+  return db.transaction(async (tx) => {
+    if (postgres) await tx.query('SELECT pg_advisory_xact_lock(?)', [REPAIR_LOCK]);
+    const problems = await checkReadModelSchema(tx);
+    if (problems.length === 0) return problems;
+    for (const table of expectedReadModelColumns().keys()) {
+      await tx.exec(`DROP TABLE IF EXISTS ${assertIdentifier(table)}${postgres ? ' CASCADE' : ''}`);
+    }
+    await tx.exec(postgres
+      ? 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())'
+      : 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+    for (const { name, sql } of migrationFiles(db.dialect)) {
+      await tx.execScript(sql);
+      await tx.exec('DELETE FROM schema_migrations WHERE version = ?', [name]);
+      await tx.exec('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [name, new Date().toISOString()]);
+    }
+    return problems;
+  });
 };

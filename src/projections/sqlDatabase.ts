@@ -33,6 +33,8 @@ export interface SqlExecutor {
    * into tables emptied in the same transaction. Every row gives a value for each of `columns`, in that order.
    */
   insertMany(table: string, columns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
+  /** Runs a script of several statements without parameters (migrations), inside the transaction when called on one. */
+  execScript(sql: string): Promise<void>;
 }
 
 export interface SqlDatabase extends SqlExecutor {
@@ -42,8 +44,6 @@ export interface SqlDatabase extends SqlExecutor {
    * (SQLite files use a second, read-only connection; PostgreSQL uses a pooled client per transaction).
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
-  /** Runs a script of several statements without parameters (migrations). */
-  execScript(sql: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -65,6 +65,11 @@ class SqliteExecutor implements SqlExecutor {
     for (const row of rows) statement.run(...bind(row));
     return Promise.resolve();
   }
+
+  execScript(sql: string): Promise<void> {
+    this.connection.exec(sql);
+    return Promise.resolve();
+  }
 }
 
 class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
@@ -98,11 +103,6 @@ class SqliteDatabase extends SqliteExecutor implements SqlDatabase {
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-
-  execScript(sql: string): Promise<void> {
-    this.writer.exec(sql);
-    return Promise.resolve();
   }
 
   close(): Promise<void> {

@@ -113,6 +113,7 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
         exec: (sql, params) => db.exec(sql, params),
         upsert: (table, columns, keys, rows) => db.upsert(table, columns, keys, rows),
         insertMany: (table, columns, rows) => db.insertMany(table, columns, rows),
+        execScript: (sql) => db.execScript(sql),
       };
       await listCandidates(recording, 'e1', { first: 3, orderBy: { field, direction: 'desc' }, after: first.pageInfo.endCursor });
       const page = sent.find((s) => s.sql.includes('ORDER BY'));
