@@ -1,5 +1,7 @@
 // Entry of one read thread (see readThreads.ts): opens its own connection to the server's store and answers audit
 // and replay-as-of jobs with the same code the inline path runs, so the server's event loop only maps results.
+import { readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { isCosearchError } from '../errors.js';
 import { createEventStore, type EventStore } from '../store/index.js';
@@ -7,6 +9,15 @@ import { inlineStreamReads, type StreamReads } from './streamReads.js';
 import type { ReadJob, ReadReply, ReadThreadInit } from './readThreads.js';
 
 const init = workerData as ReadThreadInit;
+
+// Below the event loop: on Linux a thread has its own id and nice value, so a read thread yields the CPU to the
+// server's main thread (health, subscriptions) whenever both want it. Elsewhere this is a no-op.
+try {
+  const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
+} catch {
+  // No /proc (macOS, Windows) or no permission: the thread keeps the process's priority.
+}
 let reads: Promise<{ store: EventStore; reads: StreamReads }> | undefined;
 const open = (): Promise<{ store: EventStore; reads: StreamReads }> => {
   reads ??= createEventStore(init.storeUrl).then((store) => ({ store, reads: inlineStreamReads(store) }));
