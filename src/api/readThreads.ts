@@ -1,11 +1,9 @@
 // Read threads: `cosearch serve` runs audits and replays (the whole-stream reads) on worker threads, each with its
 // own store connection, so decoding and hashing a 28k-event stream never holds up `health` or a subscription on the
 // server's event loop. A thread that dies fails its jobs with INTERNAL and is replaced on the next job.
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AuditOptions, ExperimentAuditResult, ReplayUntil } from '../audit/index.js';
+import { compiledEntry } from '../compiledEntry.js';
 import { CosearchError, type ErrorCode } from '../errors.js';
 import type { AsOfView, StreamReads } from './streamReads.js';
 
@@ -30,16 +28,8 @@ export interface ReadThreadsOptions {
   script?: string;
 }
 
-/** The compiled entry beside this module (dist/src/api), or in dist when this module runs from the sources. */
-export const resolveReadThreadScript = (): string => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const inDist = here.split(/[\\/]/).includes('dist');
-  const script = inDist ? join(here, 'readThread.js') : resolve(here, '../../dist/src/api/readThread.js');
-  if (!existsSync(script)) {
-    throw new CosearchError('ILLEGAL_STATE', `expected the compiled read thread at ${script}, but it is missing; run \`npm run build\` first`);
-  }
-  return script;
-};
+/** The compiled thread entry (dist/src/api/readThread.js). */
+export const resolveReadThreadScript = (): string => compiledEntry(import.meta.url, 'api/readThread.js', 'read thread');
 
 interface Pending {
   job: ReadJob;
@@ -107,7 +97,6 @@ export const createReadThreads = (options: ReadThreadsOptions): StreamReads => {
   };
 
   return {
-    mode: 'threads',
     audit: (experimentId, auditOptions) => submit<ExperimentAuditResult>({ id: nextId++, kind: 'audit', experimentId, options: auditOptions }),
     asOf: (experimentId, until) => submit<AsOfView>({ id: nextId++, kind: 'asOf', experimentId, until }),
     close: async () => {

@@ -18,8 +18,6 @@ export interface AsOfView extends Omit<ExperimentReplayResult, 'candidates' | 't
 }
 
 export interface StreamReads {
-  /** Where the reads run: 'inline' (the server's event loop) or 'threads' (worker threads with their own store connection). */
-  readonly mode: 'inline' | 'threads';
   audit(experimentId: string, options: AuditOptions): Promise<ExperimentAuditResult>;
   asOf(experimentId: string, until: ReplayUntil | undefined): Promise<AsOfView>;
   close(): Promise<void>;
@@ -32,7 +30,6 @@ export const toAsOfView = (state: ExperimentReplayResult): AsOfView => {
 
 /** Runs both reads on the caller's event loop (they yield between pages). */
 export const inlineStreamReads = (store: ReadOnlyEventStore): StreamReads => ({
-  mode: 'inline',
   audit: (experimentId, options) => auditExperiment(readOnlyStore(store), experimentId, options),
   asOf: async (experimentId, until) =>
     toAsOfView(await replayExperiment(readOnlyStore(store), experimentId, until === undefined ? {} : { until })),

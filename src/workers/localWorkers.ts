@@ -2,10 +2,8 @@
 // by default one process with a training thread per core (threads share one copy of the dataset, which scaled
 // better than one process per core: docs/workers.md). Remote workers on the store join them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { compiledEntry } from '../compiledEntry.js';
 import { CosearchError } from '../errors.js';
 
 /** Options of startLocalWorkers. */
@@ -30,14 +28,8 @@ export interface LocalWorkers {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** The compiled CLI entry beside this module (dist/src/workers → dist/src/cli/main.js). */
-const cliEntry = (): string => {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const inDist = here.split(/[\\/]/).includes('dist');
-  const entry = inDist ? join(here, '..', 'cli', 'main.js') : resolve(here, '../../dist/src/cli/main.js');
-  if (!existsSync(entry)) throw new CosearchError('ILLEGAL_STATE', `expected the compiled CLI at ${entry}, but it is missing; run \`npm run build\` first (workers run compiled JS)`);
-  return entry;
-};
+/** The compiled CLI entry (dist/src/cli/main.js). */
+const cliEntry = (): string => compiledEntry(import.meta.url, 'cli/main.js', 'CLI');
 
 const exited = (child: ChildProcess): Promise<void> => new Promise((done) => {
   if (child.exitCode !== null || child.signalCode !== null) done();

@@ -1,10 +1,8 @@
 // A pool of worker threads that trains several candidates at once, one tfjs instance per thread (default one
 // per core). The dataset is copied once into shared memory; each worker trains one candidate at a time.
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledEntry } from '../compiledEntry.js';
 import type { BackendName, Dataset, EpochProgress, ImageSet, TrainResult } from '../engine/index.js';
 import { CosearchError, type ErrorCode } from '../errors.js';
 import type { Candidate } from '../space/candidate.js';
@@ -61,15 +59,7 @@ export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number
 }
 
 /** dist/src/workers/trainWorker.js, found from this module whether it runs from src/ (tests) or dist/. */
-export function resolveWorkerScript(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const inDist = here.split(/[\\/]/).includes('dist');
-  const script = inDist ? join(here, 'trainWorker.js') : resolve(here, '../../dist/src/workers/trainWorker.js');
-  if (!existsSync(script)) {
-    throw new CosearchError('ILLEGAL_STATE', `expected the compiled training worker at ${script}, but it is missing; run \`npm run build\` first (workers run compiled JS)`);
-  }
-  return script;
-}
+export const resolveWorkerScript = (): string => compiledEntry(import.meta.url, 'workers/trainWorker.js', 'training worker');
 
 const share = (set: ImageSet): SharedImageSet => {
   const images = new SharedArrayBuffer(set.images.length);
