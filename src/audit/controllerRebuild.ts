@@ -1,6 +1,6 @@
 // Controller state during replay, rebuilt with the search module's own fold (initialState/evolve), the same code
 // the loop uses after a restart: policy steps, latest checkpoint (policy parameters), rng position.
-import { evolve, initialState } from '../search/index.js';
+import { evolveInPlace, initialState } from '../experiment/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { ControllerRebuild } from './replay.js';
 
@@ -21,7 +21,7 @@ export interface ControllerSummary {
 export const searchControllerRebuild = (experimentId: string): ControllerRebuild => {
   const state = initialState(experimentId);
   return {
-    apply: (event: RecordedEvent) => { evolve(state, event); },
+    apply: (event: RecordedEvent) => { evolveInPlace(state, event); },
     summary: (): ControllerSummary => {
       const controller = (state.started?.config as { controller?: { kind?: unknown } } | undefined)?.controller;
       return {

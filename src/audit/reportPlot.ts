@@ -1,6 +1,6 @@
 // The report's plot: accuracy vs LUTs for every trained candidate, as a small hand-written SVG. The Pareto front
-// (max accuracy, min LUTs) comes from search/pareto's one rule; LUTs over the budget are shaded as infeasible.
-import { paretoFront } from '../search/index.js';
+// (max accuracy, min LUTs) comes from experiment/pareto's one rule; LUTs over the budget are shaded as infeasible.
+import { paretoFront } from '../experiment/index.js';
 
 export interface PlotPoint {
   candidateId: string;
@@ -49,7 +49,7 @@ export const reportSvg = (points: readonly PlotPoint[], maxLuts: number | null, 
   out.push(`<path d="M${L} ${T}V${H - B}H${W - R}" fill="none" stroke="black"/>`,
     `<text x="${(L + W - R) / 2}" y="${H - 12}" text-anchor="middle">LUTs (count)</text>`,
     `<text transform="translate(16 ${(T + H - B) / 2}) rotate(-90)" text-anchor="middle">accuracy (%)</text>`);
-  const front = paretoFront(points.filter((p) => maxLuts === null || p.luts <= maxLuts).map((p) => ({ candidateId: p.candidateId, accuracy: p.accuracy, luts: p.luts, throughputFps: 0 })))
+  const front = paretoFront(points.filter((p) => maxLuts === null || p.luts <= maxLuts).map((p, index) => ({ candidateId: p.candidateId, index, accuracy: p.accuracy, luts: p.luts, throughputFps: 0 })))
     .sort((a, b) => a.luts - b.luts);
   if (front.length > 0) out.push(`<path d="${front.map((p, i) => `${i === 0 ? 'M' : 'L'}${sx(p.luts).toFixed(1)} ${sy(p.accuracy).toFixed(1)}`).join('')}" fill="none" stroke="black" stroke-width="1.5"/>`);
   for (const p of front) out.push(`<circle cx="${sx(p.luts).toFixed(1)}" cy="${sy(p.accuracy).toFixed(1)}" r="7" fill="none" stroke="black"/>`);

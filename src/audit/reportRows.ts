@@ -1,6 +1,6 @@
 // The report's comparison rows, folded from experiment streams alone: one row per (controller × LUT/img/s budget),
 // aggregating seeds. Best, counts and feasibility come from search/state's one rule (evolve, bestOf, countsOf).
-import { accuracyOf, bestOf, countsOf, evolve, initialState } from '../search/index.js';
+import { accuracyOf, bestOf, countsOf, foldStream } from '../experiment/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { PlotPoint } from './reportPlot.js';
 
@@ -35,7 +35,7 @@ const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
 /** Folds one experiment stream into its seed entry and budget key. */
 export const reportSeedOf = (experimentId: string, events: readonly RecordedEvent[]): { controller: string; maxLuts: number | null; minFps: number | null; seed: ReportSeed } => {
-  const state = events.reduce(evolve, initialState(experimentId));
+  const state = foldStream(experimentId, events);
   const config = (state.started?.config ?? {}) as { controller?: { kind?: string }; device?: Record<string, unknown> };
   const finals = state.candidates.filter((c) => c.finalTrained !== undefined && c.hardware?.feasible === true && !c.float);
   let accuracy: number | null = null; let luts: number | null = null; let fps: number | null = null;
@@ -91,7 +91,7 @@ export const reportMarkdown = (rows: readonly ReportRow[]): string => {
 export const reportPoints = (streams: ReadonlyArray<{ experimentId: string; events: readonly RecordedEvent[] }>): Map<number | null, PlotPoint[]> => {
   const byBudget = new Map<number | null, PlotPoint[]>();
   for (const s of streams) {
-    const state = s.events.reduce(evolve, initialState(s.experimentId));
+    const state = foldStream(s.experimentId, s.events);
     const { controller, maxLuts } = reportSeedOf(s.experimentId, s.events);
     const list = byBudget.get(maxLuts) ?? [];
     for (const c of state.candidates) {

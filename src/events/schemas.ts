@@ -28,6 +28,14 @@ export const CandidateProposedData = z.looseObject({
   rng: z.looseObject({ seed: z.number().int(), position: count }),
   /** Controller kind that proposed it: 'rl' | 'random' | 'evolution' | 'separate' | 'hotstart' | … */
   controller: z.string(),
+  /** Position of the experiment rng after this proposal (absent in early logs: the next proposal starts at `rng.position`). */
+  rngPositionAfter: count.optional(),
+  /** A float design (the separate baseline's stage 1): trained without quantization, never a feasible result. */
+  float: z.boolean().optional(),
+  /** The hardware model picks its PE/SIMD folding (the controller proposed only the network). */
+  autoFold: z.boolean().optional(),
+  /** The controller's note on why it proposed this design (e.g. a hot-start zoo member). */
+  note: z.string().optional(),
 });
 
 export const ConstraintViolation = z.looseObject({
@@ -46,6 +54,10 @@ export const HardwareEvaluatedData = z.looseObject({
   feasible: z.boolean(),
   violations: z.array(ConstraintViolation),
   layers: z.array(looseRecord),
+  /** The design as evaluated, with the folding the model chose (absent in early logs). */
+  foldedCandidate: looseRecord.optional(),
+  /** A float design's evaluation: recorded for information, its verdict gates nothing. */
+  gateIgnored: z.boolean().optional(),
 });
 
 export const TrainingStartedData = z.looseObject({
@@ -62,6 +74,10 @@ export const TrainingStartedData = z.looseObject({
   rung: count.optional(),
   /** A zero-cost scoring (e.g. `naswot`) rather than a training; `epochs` is 0. */
   zeroCost: z.string().min(1).optional(),
+  /** The final training of a finished search's top designs (the final recipe), not its proxy. */
+  final: z.boolean().optional(),
+  /** A training without quantization (a float design, see CandidateProposed.float). */
+  float: z.boolean().optional(),
 });
 
 /**
@@ -98,6 +114,10 @@ export const EpochCompletedData = z.looseObject({
   /** The job and worker of a training handed to the workers (dispatch 'workers'). */
   jobId: z.string().optional(),
   workerId: z.string().optional(),
+  /** An epoch of a final training (see TrainingStarted.final). */
+  final: z.boolean().optional(),
+  /** A training without quantization (a float design, see CandidateProposed.float). */
+  float: z.boolean().optional(),
 });
 
 export const CandidateTrainedData = z.looseObject({
@@ -118,6 +138,10 @@ export const CandidateTrainedData = z.looseObject({
    * is a log-determinant, often in the hundreds), and `epochs` is 0. Readers of accuracies skip it (isZeroCostScore).
    */
   zeroCost: z.string().min(1).optional(),
+  /** The result of a final training (see TrainingStarted.final): it supersedes the proxy's and the rungs' accuracy. */
+  final: z.boolean().optional(),
+  /** A training without quantization (a float design, see CandidateProposed.float). */
+  float: z.boolean().optional(),
 });
 
 export const RewardAssignedData = z.looseObject({

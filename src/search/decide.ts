@@ -5,7 +5,7 @@
 import { resolveDevice } from '../hardware/index.js';
 import { dispatchOf, type ExperimentConfig } from './config.js';
 import { byFidelity, nextPromotion, nextRungToClose, pendingRungTraining, type Promotion, type RungClosing } from './promotion.js';
-import { accuracyOf, countsOf, isFeasibleTrained, trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from './state.js';
+import { accuracyOf, countsOf, isFeasibleTrained, trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from '../experiment/index.js';
 
 export type SearchCommand =
   | { type: 'ProposeCandidate'; index: number }

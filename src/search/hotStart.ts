@@ -5,7 +5,7 @@ import type { SearchActionSpace } from './deps.js';
 import type { ExperimentConfig } from './config.js';
 import type { Member } from './controllers/evolution.js';
 import type { HardwareEvaluator } from './ports.js';
-import type { SearchState } from './state.js';
+import type { SearchState } from '../experiment/index.js';
 import { readModelZoo } from './zoo.js';
 
 export const zooMembers = async (

@@ -12,7 +12,7 @@ import { decideNext, rewardOf, type SearchCommand } from './decide.js';
 import { learningAccuracy } from './promotion.js';
 import { createActionSpace, createRng } from './deps.js';
 import { resolveSpace } from './spaces.js';
-import { evolve, initialState, trainingKind, type SearchState } from './state.js';
+import { evolveInPlace, initialState, trainingKind, type SearchState } from '../experiment/index.js';
 import { summarize, type SearchSummary } from './summary.js';
 import type { CandidateTrainer, HardwareEvaluator, HardwareReport, TrainingDispatcher } from './ports.js';
 import { zooMembers } from './hotStart.js';
@@ -62,7 +62,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
   const catchUp = async (): Promise<void> => {
     const events = await store.readStream(stream, { fromRevision: state.revision + 1 });
     for (const e of events) {
-      evolve(state, e);
+      evolveInPlace(state, e);
       // Mirrored worker progress lands whenever a look happens: a decision's causation must not depend on it.
       if (!isMirroredProgress(e)) lastEventId = e.id;
     }

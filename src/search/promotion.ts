@@ -2,7 +2,7 @@
 // rung closes when the search stops, the fidelity order of candidates, and the reward a controller learns from.
 // Pure: every rule reads only the folded state and the config.
 import type { ExperimentConfig } from './config.js';
-import { scoreAt, topRungOf, type CandidateRecord, type SearchState } from './state.js';
+import { scoreAt, topRungOf, type CandidateRecord, type SearchState } from '../experiment/index.js';
 
 /** A promotion the decider chose: `candidate` goes from `fromRung` to `fromRung + 1`. */
 export interface Promotion {

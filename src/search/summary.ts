@@ -1,7 +1,6 @@
 // The result of a search as the CLI and the API show it: best feasible candidate, counts and the Pareto front.
 import type { ExperimentConfig } from './config.js';
-import { paretoFront, type ParetoPoint } from './pareto.js';
-import { accuracyOf, bestOf, countsOf, isFeasibleTrained, type SearchState } from './state.js';
+import { accuracyOf, bestOf, countsOf, paretoOf, type ExperimentCounts, type ParetoPoint, type SearchState } from '../experiment/index.js';
 
 export interface BestCandidate {
   candidateId: string;
@@ -12,14 +11,10 @@ export interface BestCandidate {
   candidate: Record<string, unknown>;
 }
 
-export interface SearchSummary {
+export interface SearchSummary extends ExperimentCounts {
   experimentId: string;
   status: SearchState['status'];
   best: BestCandidate | null;
-  proposed: number;
-  /** Proposals the hardware model rejected before any training. */
-  pruned: number;
-  trained: number;
   /** Non-dominated feasible trained candidates over accuracy, LUTs and img/s. */
   paretoFront: ParetoPoint[];
   controller: string;
@@ -31,20 +26,17 @@ export interface SearchSummary {
 
 export const summarize = (state: SearchState, config: ExperimentConfig): SearchSummary => {
   const best = bestOf(state);
-  const points: ParetoPoint[] = state.candidates.filter(isFeasibleTrained).map((c) => ({
-    candidateId: c.candidateId, accuracy: accuracyOf(c) ?? 0, luts: c.hardware?.luts ?? 0, throughputFps: c.hardware?.throughputFps ?? 0,
-  }));
-  const folded = (best?.hardware as Record<string, unknown> | undefined)?.foldedCandidate;
+  const folded = best?.hardware?.foldedCandidate;
   return {
     experimentId: state.experimentId,
     status: state.status,
     best: best === undefined ? null : {
       candidateId: best.candidateId, index: best.index, accuracy: accuracyOf(best) ?? 0, luts: best.hardware?.luts ?? 0,
       throughputFps: best.hardware?.throughputFps ?? 0,
-      candidate: typeof folded === 'object' && folded !== null ? { ...folded } : best.proposal.candidate,
+      candidate: folded === undefined ? best.proposal.candidate : { ...folded },
     },
     ...countsOf(state),
-    paretoFront: paretoFront(points),
+    paretoFront: paretoOf(state),
     controller: config.controller.kind,
     ...(config.training.zeroCost === undefined ? {} : { zeroCost: config.training.zeroCost }),
     failure: state.failure ?? null,

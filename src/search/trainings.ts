@@ -7,7 +7,7 @@ import { derivedEventId, type EventData, type ExperimentEventType } from '../eve
 import type { ExperimentConfig } from './config.js';
 import type { Candidate } from './deps.js';
 import type { CandidateTrainer, EpochReport, TrainingDispatcher, TrainOptions, TrainResult } from './ports.js';
-import { trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from './state.js';
+import { trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from '../experiment/index.js';
 
 /** What the trainings need from the loop: its folded state and its one way to append. */
 export interface TrainingContext {

@@ -6,10 +6,10 @@ import { createActionSpace, createRng, QUICK_SPACE, QNAS_SPACE, validateCandidat
 describe('controllers', () => {
   it('keeps exactly the non-dominated points on the Pareto front', () => {
     const front = paretoFront([
-      { candidateId: 'a', accuracy: 0.8, luts: 100, throughputFps: 10 },
-      { candidateId: 'b', accuracy: 0.7, luts: 50, throughputFps: 10 },
-      { candidateId: 'c', accuracy: 0.7, luts: 120, throughputFps: 5 },
-      { candidateId: 'd', accuracy: 0.6, luts: 50, throughputFps: 20 },
+      { candidateId: 'a', index: 0, accuracy: 0.8, luts: 100, throughputFps: 10 },
+      { candidateId: 'b', index: 1, accuracy: 0.7, luts: 50, throughputFps: 10 },
+      { candidateId: 'c', index: 2, accuracy: 0.7, luts: 120, throughputFps: 5 },
+      { candidateId: 'd', index: 3, accuracy: 0.6, luts: 50, throughputFps: 20 },
     ]);
     expect(front.map((p) => p.candidateId)).toEqual(['a', 'b', 'd']);
   });

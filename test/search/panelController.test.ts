@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseExperimentConfig } from '../../src/search/config.js';
 import { createController } from '../../src/search/controllers/factory.js';
 import { decideNext } from '../../src/search/decide.js';
-import { initialState } from '../../src/search/state.js';
+import { initialState } from '../../src/experiment/index.js';
 import { resolveSpace } from '../../src/search/spaces.js';
 import { createActionSpace, createRng, type Candidate } from '../../src/space/index.js';
 
@@ -46,7 +46,7 @@ describe('panel controller', () => {
     const state = initialState('e');
     state.status = 'running';
     expect(decideNext(state, config, 0)).toEqual({ type: 'ProposeCandidate', index: 0 });
-    const done = { ...state, candidates: [0, 1].map((index) => ({ index, hardware: { feasible: false }, reward: -0.1 })) } as never;
+    const done = { ...state, counts: { ...state.counts, proposed: 2, pruned: 2 }, candidates: [0, 1].map((index) => ({ index, hardware: { feasible: false }, reward: -0.1 })) } as never;
     expect(decideNext(done, config, 0)).toEqual({ type: 'CompleteExperiment', reason: 'panel of 2 designs done' });
   });
 

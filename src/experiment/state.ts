@@ -1,0 +1,305 @@
+// The experiment stream's one fold: initialState() and evolve(state, event), and nothing else folds this stream.
+// The search loop decides from this state; the API's progress, the read models, replay, audit and the CLI summary
+// read their counts, best candidate and Pareto front from it through views.ts. Nothing the loop decides comes from
+// memory that is not in this state.
+//
+// `evolve` is pure: it returns a new state and leaves its input as it was, copying only what the event changes.
+// A reader that owns its state (the loop, a replay of 100k events) folds with `evolveInPlace`, the same code path
+// writing into the state it is given, so the two cannot drift.
+import { asExperimentEvent, type EventData } from '../events/index.js';
+import type { RecordedEvent } from '../store/index.js';
+
+/** One multi-fidelity rung (1 and up) of a candidate: started, epochs logged, and its result. */
+export interface RungRecord {
+  started: boolean;
+  epochsDone: number;
+  trained?: EventData<'CandidateTrained'>;
+}
+
+export interface CandidateRecord {
+  index: number;
+  candidateId: string;
+  proposal: EventData<'CandidateProposed'>;
+  float: boolean;
+  autoFold: boolean;
+  hardware?: EventData<'HardwareEvaluated'>;
+  trainingStarted: boolean;
+  epochsDone: number;
+  trained?: EventData<'CandidateTrained'>;
+  reward?: number;
+  finalStarted: boolean;
+  finalEpochsDone: number;
+  finalTrained?: EventData<'CandidateTrained'>;
+  /** Highest rung it was promoted to (0: never promoted). */
+  promotedTo: number;
+  /** Its trainings at rungs 1 and up, by rung. */
+  rungs: Map<number, RungRecord>;
+  /** Training kinds (see trainingKind) handed to the workers with TrainingRequested. */
+  requested: Set<string>;
+  /** Its training was running when the experiment failed (cleared if a resumed run finishes it). */
+  failed: boolean;
+}
+
+/** A training handed to the workers whose CandidateTrained is not in the log yet. */
+export interface OutstandingJob {
+  jobId: string;
+  candidateId: string;
+  index: number;
+  kind: string;
+  final: boolean;
+  rung?: number;
+  /** Revision of its TrainingRequested: the loop folds results in this order. */
+  revision: number;
+}
+
+export type SearchStatus = 'new' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** How many candidates are in each class; views.ts's `tallyOf` says which classes one candidate is in. */
+export interface ExperimentCounts {
+  /** Every proposal, float ones included. */
+  proposed: number;
+  /** Float proposals (the separate baseline's stage 1): trained, never a feasible result. */
+  float: number;
+  /** Quantized proposals the hardware model rejected before any training. */
+  pruned: number;
+  /** Proposals whose first (proxy) training or zero-cost scoring finished, float ones included. */
+  trained: number;
+  /** Candidates whose final training finished. */
+  final: number;
+  /** Candidates whose training was running when the experiment failed. */
+  failed: number;
+}
+
+export interface SearchState {
+  experimentId: string;
+  /** Revision of the last event folded; -1 when the stream is empty. */
+  revision: number;
+  /** Global position of the last event folded; -1 when none. */
+  position: number;
+  status: SearchStatus;
+  started?: { config: Record<string, unknown>; seed: number; name: string; recordedAt: string; position: number };
+  /** By proposal index. */
+  candidates: CandidateRecord[];
+  /** Index in `candidates` of each candidate id. */
+  indexOf: Map<string, number>;
+  /** Kept by the fold from each candidate's tally, so no reader recounts the stream. */
+  counts: ExperimentCounts;
+  /** Id of the best feasible trained candidate (views.ts's `ranksAbove`), kept by the fold. */
+  bestId?: string;
+  /** Number of PolicyUpdated events, and the latest one's checkpoint. */
+  policySteps: number;
+  checkpoint?: unknown;
+  /** Position of the experiment rng after the last proposal. */
+  rngPosition: number;
+  /** Ids of every event folded, so a writer never appends one twice. */
+  ids: Set<string>;
+  cancelReason?: string;
+  /** ExperimentCompleted's reason. */
+  completedReason?: string;
+  /** Rungs whose RungClosed is in the log. */
+  closedRungs: Set<number>;
+  /** The error of ExperimentFailed, so a summary can say why. */
+  failure?: { code: string; message: string };
+  /** Requested trainings without a result yet, oldest first (dispatch 'workers'). */
+  outstanding: OutstandingJob[];
+}
+
+const noCounts = (): ExperimentCounts => ({ proposed: 0, float: 0, pruned: 0, trained: 0, final: 0, failed: 0 });
+
+export const initialState = (experimentId: string): SearchState => ({
+  experimentId, revision: -1, position: -1, status: 'new', candidates: [], indexOf: new Map(), counts: noCounts(), policySteps: 0,
+  rngPosition: 0, ids: new Set(), closedRungs: new Set(), outstanding: [],
+});
+
+/** The id part naming a training run: 'final', 'proxy' (rung 0 or none) or `rung<r>`; event and job ids derive from it. */
+export const trainingKind = (final: boolean, rung?: number): string => (final ? 'final' : rung === undefined || rung === 0 ? 'proxy' : `rung${rung}`);
+
+/** Folds one recorded event into a new state; `state` is left as it was. */
+export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState => fold(state, recorded, false);
+
+/** Folds one recorded event into `state` itself and returns it: for a reader that owns its state. */
+export const evolveInPlace = (state: SearchState, recorded: RecordedEvent): SearchState => fold(state, recorded, true);
+
+/** Folds a whole stream into a fresh state (in place: the state is this call's own). */
+export const foldStream = (experimentId: string, events: Iterable<RecordedEvent>): SearchState => {
+  const state = initialState(experimentId);
+  for (const e of events) evolveInPlace(state, e);
+  return state;
+};
+
+const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): SearchState => {
+  const state = inPlace ? input : { ...input, ids: new Set(input.ids) };
+  state.revision = Math.max(state.revision, recorded.revision);
+  state.position = Math.max(state.position, recorded.position);
+  state.ids.add(recorded.id);
+  const event = asExperimentEvent(recorded);
+  if (event === undefined) return state;
+  let copiedCandidates = inPlace;
+  /** The candidate to change, copied (with its collections) first unless folding in place. */
+  const edit = (candidateId: string, change: (c: CandidateRecord) => void, rescore = false): void => {
+    const at = state.indexOf.get(candidateId);
+    const old = at === undefined ? undefined : state.candidates[at];
+    if (at === undefined || old === undefined) return;
+    const before = tallyOf(old);
+    const c = inPlace ? old : { ...old, rungs: new Map([...old.rungs].map(([k, r]) => [k, { ...r }])), requested: new Set(old.requested) };
+    change(c);
+    if (!copiedCandidates) { state.candidates = [...state.candidates]; copiedCandidates = true; }
+    state.candidates[at] = c;
+    state.counts = addTally(state.counts, before, tallyOf(c), inPlace);
+    if (rescore) rescoreBest(state, c);
+  };
+  const rungOf = (c: CandidateRecord, rung: number): RungRecord => {
+    let r = c.rungs.get(rung);
+    if (r === undefined) { r = { started: false, epochsDone: 0 }; c.rungs.set(rung, r); }
+    return r;
+  };
+  switch (event.type) {
+    case 'ExperimentStarted':
+      state.status = 'running';
+      state.started = { config: event.data.config, seed: event.data.seed, name: event.data.name, recordedAt: recorded.metadata.recordedAt, position: recorded.position };
+      return state;
+    case 'CandidateProposed': {
+      const d = event.data;
+      if (state.indexOf.has(d.candidateId)) return state;
+      const c: CandidateRecord = {
+        index: d.index, candidateId: d.candidateId, proposal: d, float: d.float === true, autoFold: d.autoFold === true,
+        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: new Map(), requested: new Set(), failed: false,
+      };
+      state.candidates = inPlace ? state.candidates : [...state.candidates];
+      copiedCandidates = true;
+      state.indexOf = inPlace ? state.indexOf : new Map(state.indexOf);
+      state.indexOf.set(c.candidateId, state.candidates.length);
+      state.candidates.push(c);
+      state.counts = addTally(state.counts, NO_TALLY, tallyOf(c), inPlace);
+      state.rngPosition = d.rngPositionAfter ?? d.rng.position;
+      return state;
+    }
+    case 'HardwareEvaluated': edit(event.data.candidateId, (c) => { c.hardware = event.data; }, true); return state;
+    case 'TrainingRequested': {
+      const d = event.data;
+      const at = state.indexOf.get(d.candidateId);
+      const existing = at === undefined ? undefined : state.candidates[at];
+      if (existing === undefined || existing.requested.has(d.kind)) return state;
+      edit(d.candidateId, (c) => { c.requested.add(d.kind); });
+      state.outstanding = [...state.outstanding, { jobId: d.jobId, candidateId: existing.candidateId, index: existing.index, kind: d.kind,
+        final: d.final === true, ...(d.rung === undefined ? {} : { rung: d.rung }), revision: recorded.revision }];
+      return state;
+    }
+    case 'TrainingStarted': {
+      const { rung, final } = event.data;
+      edit(event.data.candidateId, (c) => {
+        if (rung !== undefined) rungOf(c, rung).started = true;
+        else if (final === true) c.finalStarted = true;
+        else c.trainingStarted = true;
+      });
+      return state;
+    }
+    case 'EpochCompleted': {
+      const { rung, final, epoch } = event.data;
+      edit(event.data.candidateId, (c) => {
+        if (rung !== undefined) rungOf(c, rung).epochsDone = epoch;
+        else if (final === true) c.finalEpochsDone = epoch;
+        else c.epochsDone = epoch;
+      });
+      return state;
+    }
+    case 'CandidateTrained': {
+      const d = event.data;
+      if (d.jobId !== undefined) state.outstanding = state.outstanding.filter((j) => j.jobId !== d.jobId);
+      edit(d.candidateId, (c) => {
+        if (d.rung !== undefined) rungOf(c, d.rung).trained = d;
+        else if (d.final === true) c.finalTrained = d;
+        else c.trained = d;
+        c.failed = false;
+      }, true);
+      return state;
+    }
+    case 'CandidatePromoted': edit(event.data.candidateId, (c) => { c.promotedTo = Math.max(c.promotedTo, event.data.toRung); }); return state;
+    case 'RungClosed':
+      state.closedRungs = inPlace ? state.closedRungs : new Set(state.closedRungs);
+      state.closedRungs.add(event.data.rung);
+      return state;
+    case 'RewardAssigned': edit(event.data.candidateId, (c) => { c.reward = event.data.reward; }); return state;
+    case 'PolicyUpdated':
+      state.policySteps = Math.max(state.policySteps, event.data.step + 1);
+      state.checkpoint = event.data.checkpoint;
+      return state;
+    case 'ExperimentCompleted': state.status = 'completed'; state.completedReason = event.data.reason; return state;
+    case 'ExperimentFailed':
+      state.status = 'failed';
+      state.failure = { code: event.data.error.code, message: event.data.error.message };
+      for (const c of state.candidates) if (isTraining(c)) edit(c.candidateId, (d) => { d.failed = true; });
+      return state;
+    case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
+    case 'ExperimentResumed': return state;
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+};
+
+/** A training of the candidate started and has no result yet. */
+export const isTraining = (c: CandidateRecord): boolean =>
+  (c.trainingStarted && c.trained === undefined) || (c.finalStarted && c.finalTrained === undefined) ||
+  [...c.rungs.values()].some((r) => r.started && r.trained === undefined);
+
+type Tally = ExperimentCounts;
+const NO_TALLY: Tally = noCounts();
+
+/** The classes one candidate is in (0 or 1 each); the state's counts are the sum over its candidates. */
+export const tallyOf = (c: CandidateRecord): Tally => ({
+  proposed: 1,
+  float: c.float ? 1 : 0,
+  pruned: !c.float && c.hardware !== undefined && !c.hardware.feasible ? 1 : 0,
+  trained: c.trained === undefined ? 0 : 1,
+  final: c.finalTrained === undefined ? 0 : 1,
+  failed: c.failed ? 1 : 0,
+});
+
+const addTally = (counts: ExperimentCounts, before: Tally, after: Tally, inPlace: boolean): ExperimentCounts => {
+  const next = inPlace ? counts : { ...counts };
+  for (const k of Object.keys(next) as Array<keyof ExperimentCounts>) next[k] += after[k] - before[k];
+  return next;
+};
+
+/** Keeps `bestId` after `c`'s score or feasibility changed: a new leader takes over; a changed leader is re-found. */
+const rescoreBest = (state: SearchState, c: CandidateRecord): void => {
+  if (state.bestId === c.candidateId) {
+    state.bestId = undefined;
+    for (const other of state.candidates) if (isFeasibleTrained(other) && (state.bestId === undefined || ranksAbove(other, bestCandidate(state)))) state.bestId = other.candidateId;
+    return;
+  }
+  if (!isFeasibleTrained(c)) return;
+  const best = bestCandidate(state);
+  if (best === undefined || ranksAbove(c, best)) state.bestId = c.candidateId;
+};
+
+const bestCandidate = (state: SearchState): CandidateRecord | undefined => {
+  const at = state.bestId === undefined ? undefined : state.indexOf.get(state.bestId);
+  return at === undefined ? undefined : state.candidates[at];
+};
+
+/** Validation accuracy of a candidate at a rung (0: the proxy), when it finished that rung. */
+export const scoreAt = (c: CandidateRecord, rung: number): number | undefined => (rung === 0 ? c.trained?.accuracy : c.rungs.get(rung)?.trained?.accuracy);
+
+/** The highest rung a candidate finished (0 for the proxy), or -1 when it was never trained. */
+export const topRungOf = (c: CandidateRecord): number => {
+  let top = c.trained === undefined ? -1 : 0;
+  for (const [rung, r] of c.rungs) if (r.trained !== undefined && rung > top) top = rung;
+  return top;
+};
+
+/** A result of the search: quantized, feasible on the device, and trained (a proxy run or a zero-cost score). */
+export const isFeasibleTrained = (c: CandidateRecord): boolean => !c.float && c.hardware?.feasible === true && c.trained !== undefined;
+
+/** A candidate's score: its final training's accuracy when there was one, else its highest rung's (or zero-cost score). */
+export const accuracyOf = (c: CandidateRecord): number | undefined => c.finalTrained?.accuracy ?? scoreAt(c, Math.max(topRungOf(c), 0));
+
+/** The one tie rule for "best": the higher score, and of equal scores the earlier proposal. */
+export const ranksAbove = (a: CandidateRecord, b: CandidateRecord | undefined): boolean => {
+  if (b === undefined) return true;
+  const sa = accuracyOf(a) ?? -Infinity;
+  const sb = accuracyOf(b) ?? -Infinity;
+  return sa > sb || (sa === sb && a.index < b.index);
+};
