@@ -1,10 +1,12 @@
-// Folds an experiment stream into the progress snapshot that the experimentProgress subscription sends after
-// each event. Pure: the subscription replays the stream through it, so a resumed client sees the same numbers.
+// The progress snapshot that the experimentProgress subscription sends after each event, and the experiment as
+// its own stream says. Its counts and best candidate come from src/experiment's fold and views, as the search's
+// own summary does, so a client never sees a different best design from the one the search reports.
+import { accuracyValueOf, bestOf, countsOf, evolveInPlace, initialState, type SearchState } from '../experiment/index.js';
 import type { RecordedEvent } from '../store/eventStore.js';
 
 export type ExperimentStatusName = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 
-export interface ProgressState {
+export interface ProgressSnapshot {
   experimentId: string;
   status: ExperimentStatusName;
   proposed: number;
@@ -24,72 +26,50 @@ export interface ProgressState {
   recordedAt: string;
 }
 
-export const initialProgress = (experimentId: string): ProgressState => ({
-  experimentId,
-  status: 'RUNNING',
-  proposed: 0,
-  pruned: 0,
-  trained: 0,
-  training: 0,
-  bestCandidateId: null,
-  bestAccuracy: null,
-  lastReward: null,
-  policyStep: null,
-  cursor: '0',
-  eventType: '',
-  workerId: null,
-  recordedAt: '',
-});
+/** A follower's fold: the experiment state (its own, folded in place) and what the last event said. */
+export interface ProgressFold {
+  model: SearchState;
+  lastReward: number | null;
+  last: RecordedEvent | undefined;
+}
 
-const field = (data: unknown, name: string): unknown =>
-  typeof data === 'object' && data !== null ? (data as Record<string, unknown>)[name] : undefined;
-const num = (data: unknown, name: string): number | null => {
-  const value = field(data, name);
-  return typeof value === 'number' ? value : null;
-};
-const str = (data: unknown, name: string): string | null => {
-  const value = field(data, name);
-  return typeof value === 'string' ? value : null;
-};
+export const initialProgress = (experimentId: string): ProgressFold => ({ model: initialState(experimentId), lastReward: null, last: undefined });
 
-export const evolveProgress = (state: ProgressState, event: RecordedEvent): ProgressState => {
-  const { data } = event;
-  const next = { ...state, cursor: String(event.position), eventType: event.type, workerId: str(data, 'workerId'), recordedAt: event.metadata.recordedAt };
-  switch (event.type) {
-    case 'ExperimentStarted':
-      return { ...next, status: 'RUNNING' };
-    case 'CandidateProposed':
-      return { ...next, proposed: state.proposed + 1 };
-    case 'HardwareEvaluated':
-      return field(data, 'feasible') === false ? { ...next, pruned: state.pruned + 1 } : next;
-    case 'TrainingStarted':
-      return { ...next, training: state.training + 1 };
-    case 'CandidateTrained': {
-      // A zero-cost score (`zeroCost` set) is not an accuracy.
-      const accuracy = str(data, 'zeroCost') !== null ? null : num(data, 'accuracy');
-      const better = accuracy !== null && (state.bestAccuracy === null || accuracy > state.bestAccuracy);
-      return {
-        ...next,
-        // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
-        trained: state.trained + (num(data, 'rung') === null ? 1 : 0),
-        training: Math.max(0, state.training - 1),
-        ...(better ? { bestAccuracy: accuracy, bestCandidateId: str(data, 'candidateId') } : {}),
-      };
-    }
-    case 'RewardAssigned':
-      return { ...next, lastReward: num(data, 'reward') };
-    case 'PolicyUpdated':
-      return { ...next, policyStep: num(data, 'step') };
-    case 'ExperimentCompleted':
-      return { ...next, status: 'COMPLETED', bestCandidateId: str(data, 'bestCandidateId') ?? state.bestCandidateId };
-    case 'ExperimentFailed':
-      return { ...next, status: 'FAILED' };
-    case 'ExperimentCancelled':
-      return { ...next, status: 'CANCELLED' };
-    default:
-      // Events added to the catalog later still move the cursor; they just change no counter.
-      return next;
+/** Folds one event into the follower's own fold and returns it. */
+export const evolveProgress = (fold: ProgressFold, event: RecordedEvent): ProgressFold => {
+  evolveInPlace(fold.model, event);
+  fold.last = event;
+  if (event.type === 'RewardAssigned') {
+    const reward = (event.data as { reward?: unknown }).reward;
+    fold.lastReward = typeof reward === 'number' ? reward : null;
   }
+  return fold;
 };
 
-export const TERMINAL_EVENTS: ReadonlySet<string> = new Set(['ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled']);
+const STATUS: Record<SearchState['status'], ExperimentStatusName> = {
+  new: 'RUNNING', running: 'RUNNING', completed: 'COMPLETED', failed: 'FAILED', cancelled: 'CANCELLED',
+};
+
+/** The snapshot a client sees after the fold's last event. */
+export const progressOf = (fold: ProgressFold): ProgressSnapshot => {
+  const { model, last } = fold;
+  const counts = countsOf(model);
+  const best = bestOf(model);
+  const workerId = (last?.data as { workerId?: unknown } | undefined)?.workerId;
+  return {
+    experimentId: model.experimentId,
+    status: STATUS[model.status],
+    proposed: counts.proposed,
+    pruned: counts.pruned,
+    trained: counts.trained,
+    training: counts.training,
+    bestCandidateId: best?.candidateId ?? null,
+    bestAccuracy: best === undefined ? null : accuracyValueOf(best),
+    lastReward: fold.lastReward,
+    policyStep: model.policySteps === 0 ? null : model.policySteps - 1,
+    cursor: last === undefined ? '0' : String(last.position),
+    eventType: last?.type ?? '',
+    workerId: typeof workerId === 'string' ? workerId : null,
+    recordedAt: last?.metadata.recordedAt ?? '',
+  };
+};

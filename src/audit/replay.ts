@@ -6,7 +6,7 @@ import { experimentStreamId } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
 import type { ReplayCandidate, ReplayStatus, TimelinePoint } from './replayState.js';
-import { applyReplayEvent, createReplayAccumulator, leaderboard, originalRecordedAt, paretoFront } from './replayState.js';
+import { applyReplayEvent, createReplayAccumulator, leaderboard, originalRecordedAt, paretoFront, replayBestAccuracy, replayCandidates, replayCounts, type ReplayCounts } from './replayState.js';
 
 /** Where a replay stops: at a global position (inclusive) or a time (inclusive, ISO-8601; original time for imported events). */
 export type ReplayUntil = { position: number } | { time: string };
@@ -35,7 +35,7 @@ export interface ExperimentReplayResult {
   status: ReplayStatus;
   reason: string | null;
   asOf: { position: number; revision: number; recordedAt: string | null };
-  counts: { events: number; proposed: number; pruned: number; trained: number; rewarded: number; epochs: number; policyUpdates: number };
+  counts: ReplayCounts;
   bestAccuracy: number | null;
   leaderboard: ReplayCandidate[];
   paretoFront: ReplayCandidate[];
@@ -86,13 +86,14 @@ const createReplayFold = (options: ReplayOptions): ReplayFold => {
       return true;
     },
     finish: (experimentId) => {
-      const candidates = [...acc.candidates.values()];
+      const candidates = replayCandidates(acc);
+      const views = new Map(candidates.map((c) => [c.candidateId, c]));
       const result: ExperimentReplayResult = {
         experimentId: acc.experimentId ?? experimentId, name: acc.name, seed: acc.seed, config: acc.config, status: acc.status, reason: acc.reason,
         asOf: { position: acc.lastPosition, revision: acc.lastRevision, recordedAt: acc.lastRecordedAt },
-        counts: acc.counts, bestAccuracy: acc.bestAccuracy,
-        leaderboard: leaderboard(candidates, options.leaderboardSize ?? 10),
-        paretoFront: paretoFront(candidates), timeline: acc.timeline, policy: acc.policy, candidates,
+        counts: replayCounts(acc), bestAccuracy: replayBestAccuracy(acc),
+        leaderboard: leaderboard(acc, views, options.leaderboardSize ?? 10),
+        paretoFront: paretoFront(acc, views), timeline: acc.timeline, policy: acc.policy, candidates,
       };
       if (options.controller !== undefined) result.controller = options.controller.summary();
       return result;

@@ -1,5 +1,8 @@
 // The replay fold: rebuilds what an experiment knew (counts, candidates, leaderboard, Pareto front, progress
-// timeline, policy) from its events alone. Pure: no clock, no store, no I/O; replay.ts feeds it.
+// timeline, policy) from its events alone. Pure: no clock, no store, no I/O; replay.ts feeds it. The counts, the
+// best candidate, each candidate's score and the Pareto front come from src/experiment's fold, as every reader's do;
+// this file adds only what a replay shows beyond them (the per-candidate view, the timeline, event tallies).
+import { accuracyOf, accuracyValueOf, bestOf, evolveInPlace, initialState, isFeasibleTrained, paretoOf, ranksAbove, type ExperimentCounts, type SearchState } from '../experiment/index.js';
 import { asExperimentEvent } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
@@ -16,11 +19,14 @@ export interface ReplayCandidate {
   actions: number[];
   logProbs: number[];
   status: 'proposed' | 'pruned' | 'training' | 'trained';
+  /** A float design (the separate baseline's stage 1): never on the leaderboard or the front. */
+  float: boolean;
   device?: string;
   luts?: number;
   throughputFps?: number;
   latencyMs?: number;
   feasible?: boolean;
+  /** Its score (src/experiment's accuracyOf): the final training's accuracy, else its highest rung's. */
   accuracy?: number;
   testAccuracy?: number;
   reward?: number;
@@ -34,7 +40,7 @@ export interface TimelinePoint {
   candidateId: string;
   index: number;
   reward: number;
-  /** Best accuracy among trained candidates up to this point (null before the first). */
+  /** The best feasible candidate's accuracy up to this point (null before the first). */
   bestAccuracy: number | null;
 }
 
@@ -44,8 +50,13 @@ export const originalRecordedAt = (event: RecordedEvent): string => {
   return typeof imported?.recordedAt === 'string' ? imported.recordedAt : event.metadata.recordedAt;
 };
 
+/** What a replay counts: the experiment's candidate counts, and tallies of events. */
+export type ReplayCounts = ExperimentCounts & { events: number; rewarded: number; epochs: number; policyUpdates: number };
+
 /** Mutable accumulator of the fold; finish it with summarizeReplay. */
 export interface ReplayAccumulator {
+  /** The experiment's own fold, in place (this accumulator owns it). */
+  model: SearchState;
   experimentId: string | null;
   name: string | null;
   seed: number | null;
@@ -54,24 +65,25 @@ export interface ReplayAccumulator {
   reason: string | null;
   candidates: Map<string, ReplayCandidate>;
   timeline: TimelinePoint[];
-  counts: { events: number; proposed: number; pruned: number; trained: number; rewarded: number; epochs: number; policyUpdates: number };
+  tallies: { events: number; rewarded: number; epochs: number; policyUpdates: number };
   policy: { step: number; baseline: number; loss: number | null } | null;
-  bestAccuracy: number | null;
   lastPosition: number;
   lastRevision: number;
   lastRecordedAt: string | null;
 }
 
 export const createReplayAccumulator = (): ReplayAccumulator => ({
+  model: initialState(''),
   experimentId: null, name: null, seed: null, config: null, status: 'not_started', reason: null,
   candidates: new Map(), timeline: [],
-  counts: { events: 0, proposed: 0, pruned: 0, trained: 0, rewarded: 0, epochs: 0, policyUpdates: 0 },
-  policy: null, bestAccuracy: null, lastPosition: 0, lastRevision: -1, lastRecordedAt: null,
+  tallies: { events: 0, rewarded: 0, epochs: 0, policyUpdates: 0 },
+  policy: null, lastPosition: 0, lastRevision: -1, lastRecordedAt: null,
 });
 
 /** Applies one recorded event to the accumulator (in place, for speed over 100k-event streams). */
 export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent): void => {
-  acc.counts.events += 1;
+  acc.tallies.events += 1;
+  evolveInPlace(acc.model, recorded);
   acc.lastPosition = recorded.position;
   acc.lastRevision = recorded.revision;
   const recordedAt = originalRecordedAt(recorded);
@@ -88,9 +100,8 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       return;
     case 'CandidateProposed': {
       const d = event.data;
-      acc.counts.proposed += 1;
       acc.candidates.set(d.candidateId, {
-        candidateId: d.candidateId, index: d.index, controller: d.controller, candidate: d.candidate,
+        candidateId: d.candidateId, index: d.index, controller: d.controller, candidate: d.candidate, float: d.float === true,
         actions: d.actions, logProbs: d.logProbs, status: 'proposed', proposedAtPosition: recorded.position,
       });
       return;
@@ -103,9 +114,8 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       c.throughputFps = event.data.throughputFps;
       c.latencyMs = event.data.latencyMs;
       c.feasible = event.data.feasible;
-      const folded = (event.data as { foldedCandidate?: unknown }).foldedCandidate;
-      if (typeof folded === 'object' && folded !== null) c.foldedCandidate = folded as Record<string, unknown>;
-      if (!event.data.feasible) { c.status = 'pruned'; acc.counts.pruned += 1; }
+      if (event.data.foldedCandidate !== undefined) c.foldedCandidate = event.data.foldedCandidate;
+      if (!event.data.feasible) c.status = 'pruned';
       return;
     }
     case 'TrainingStarted': {
@@ -114,31 +124,28 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       return;
     }
     case 'EpochCompleted':
-      acc.counts.epochs += 1;
+      acc.tallies.epochs += 1;
       return;
     case 'CandidateTrained': {
       const c = acc.candidates.get(event.data.candidateId);
-      // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
-      if (event.data.rung === undefined) acc.counts.trained += 1;
-      if (acc.bestAccuracy === null || event.data.accuracy > acc.bestAccuracy) acc.bestAccuracy = event.data.accuracy;
       if (c === undefined) return;
       c.status = 'trained';
-      c.accuracy = event.data.accuracy;
       if (event.data.testAccuracy !== undefined) c.testAccuracy = event.data.testAccuracy;
       return;
     }
     case 'RewardAssigned': {
       const c = acc.candidates.get(event.data.candidateId);
-      acc.counts.rewarded += 1;
+      acc.tallies.rewarded += 1;
       if (c !== undefined) c.reward = event.data.reward;
+      const best = bestOf(acc.model);
       acc.timeline.push({
         position: recorded.position, recordedAt, candidateId: event.data.candidateId,
-        index: c?.index ?? -1, reward: event.data.reward, bestAccuracy: acc.bestAccuracy,
+        index: c?.index ?? -1, reward: event.data.reward, bestAccuracy: best === undefined ? null : accuracyValueOf(best),
       });
       return;
     }
     case 'PolicyUpdated':
-      acc.counts.policyUpdates += 1;
+      acc.tallies.policyUpdates += 1;
       acc.policy = { step: event.data.step, baseline: event.data.baseline, loss: event.data.loss ?? null };
       return;
     case 'ExperimentCompleted':
@@ -170,22 +177,31 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
   }
 };
 
-/** Trained candidates no other trained candidate beats on both accuracy (higher) and LUTs (lower). By LUTs. */
-export const paretoFront = (candidates: Iterable<ReplayCandidate>): ReplayCandidate[] => {
-  const trained = [...candidates]
-    .filter((c) => c.status === 'trained' && c.accuracy !== undefined && c.luts !== undefined)
-    .sort((a, b) => (a.luts ?? 0) - (b.luts ?? 0) || (b.accuracy ?? 0) - (a.accuracy ?? 0));
-  const front: ReplayCandidate[] = [];
-  let best = -Infinity;
-  for (const c of trained) {
-    if ((c.accuracy ?? -Infinity) > best) { front.push(c); best = c.accuracy ?? best; }
-  }
-  return front;
+/** The counts of the replayed experiment: its candidate counts (the one fold's) and the event tallies. */
+export const replayCounts = (acc: ReplayAccumulator): ReplayCounts => ({ ...acc.model.counts, ...acc.tallies });
+
+/** The best feasible candidate's accuracy (null before one, and for zero-cost scores). */
+export const replayBestAccuracy = (acc: ReplayAccumulator): number | null => {
+  const best = bestOf(acc.model);
+  return best === undefined ? null : accuracyValueOf(best);
 };
 
-/** Trained candidates by accuracy, best first (ties: the earlier proposal first). */
-export const leaderboard = (candidates: Iterable<ReplayCandidate>, limit = 10): ReplayCandidate[] =>
-  [...candidates]
-    .filter((c) => c.status === 'trained' && c.accuracy !== undefined)
-    .sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0) || a.index - b.index)
-    .slice(0, limit);
+/** The per-candidate views, each with its score from the one fold. */
+export const replayCandidates = (acc: ReplayAccumulator): ReplayCandidate[] =>
+  acc.model.candidates.flatMap((record) => {
+    const c = acc.candidates.get(record.candidateId);
+    if (c === undefined) return [];
+    const score = accuracyOf(record);
+    return [score === undefined ? c : { ...c, accuracy: score }];
+  });
+
+/** The experiment's Pareto front (src/experiment's rule), as candidate views. */
+export const paretoFront = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>): ReplayCandidate[] =>
+  paretoOf(acc.model).flatMap((p) => { const c = views.get(p.candidateId); return c === undefined ? [] : [c]; });
+
+/** Feasible trained candidates, best first by the one "best" rule (higher score, then the earlier proposal). */
+export const leaderboard = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>, limit = 10): ReplayCandidate[] =>
+  acc.model.candidates.filter(isFeasibleTrained)
+    .sort((a, b) => (ranksAbove(a, b) ? -1 : ranksAbove(b, a) ? 1 : 0))
+    .slice(0, limit)
+    .flatMap((r) => { const c = views.get(r.candidateId); return c === undefined ? [] : [c]; });

@@ -90,6 +90,11 @@ const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
  */
 export const isZeroCostScore = (data: { zeroCost?: unknown }): boolean => typeof data.zeroCost === 'string';
 
+const terminalTypes: ReadonlySet<string> = new Set<ExperimentEventType>(['ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled']);
+
+/** True for the events that end an experiment (completed, failed, cancelled): the last of its stream. */
+export const isTerminalEventType = (type: string): boolean => terminalTypes.has(type);
+
 /** True when `type` is one of the experiment events of the first catalog. */
 export const isExperimentEventType = (type: string): type is ExperimentEventType => experimentTypes.has(type);
 

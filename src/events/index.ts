@@ -48,6 +48,7 @@ export {
   isEventOfType,
   asExperimentEvent,
   isZeroCostScore,
+  isTerminalEventType,
 } from './helpers.js';
 export type { NewEvent, NewEventMetadata, NewEventOptions } from './helpers.js';
 export {

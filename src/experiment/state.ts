@@ -66,6 +66,8 @@ export interface ExperimentCounts {
   trained: number;
   /** Candidates whose final training finished. */
   final: number;
+  /** Candidates with a training running now (started, no result yet, the experiment not failed). */
+  training: number;
   /** Candidates whose training was running when the experiment failed. */
   failed: number;
 }
@@ -104,7 +106,7 @@ export interface SearchState {
   outstanding: OutstandingJob[];
 }
 
-const noCounts = (): ExperimentCounts => ({ proposed: 0, float: 0, pruned: 0, trained: 0, final: 0, failed: 0 });
+const noCounts = (): ExperimentCounts => ({ proposed: 0, float: 0, pruned: 0, trained: 0, final: 0, training: 0, failed: 0 });
 
 export const initialState = (experimentId: string): SearchState => ({
   experimentId, revision: -1, position: -1, status: 'new', candidates: [], indexOf: new Map(), counts: noCounts(), policySteps: 0,
@@ -254,6 +256,7 @@ export const tallyOf = (c: CandidateRecord): Tally => ({
   pruned: !c.float && c.hardware !== undefined && !c.hardware.feasible ? 1 : 0,
   trained: c.trained === undefined ? 0 : 1,
   final: c.finalTrained === undefined ? 0 : 1,
+  training: !c.failed && isTraining(c) ? 1 : 0,
   failed: c.failed ? 1 : 0,
 });
 

@@ -1,6 +1,6 @@
 // The search runner: follows the store's experiment streams and runs every started-but-unfinished experiment,
 // one at a time, resuming from its log. `cosearch serve` and `cosearch search` start one.
-import { asExperimentEvent, derivedEventId, experimentIdFromStream, experimentStreamId, newEvent } from '../events/index.js';
+import { asExperimentEvent, derivedEventId, experimentIdFromStream, experimentStreamId, isTerminalEventType, newEvent } from '../events/index.js';
 import type { EventStore, Subscription } from '../store/index.js';
 import { dispatchOf, parseExperimentConfig, type ExperimentConfig } from './config.js';
 import { createHardwareEvaluator } from './hardwareAdapter.js';
@@ -90,7 +90,7 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
         finished.delete(experimentId);
         queue.push(experimentId);
       }
-      if (event.type === 'ExperimentCompleted' || event.type === 'ExperimentFailed' || event.type === 'ExperimentCancelled') {
+      if (isTerminalEventType(event.type)) {
         // Finished before we got to it: drop it from the queue (the running one notices by itself).
         const at = queue.indexOf(experimentId);
         if (at > 0) queue.splice(at, 1);
@@ -129,11 +129,9 @@ const failBeforeStart = async (store: EventStore, experimentId: string, error: u
   await store.append(experimentStreamId(experimentId), [event], 'any');
 };
 
-const terminal = new Set(['ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled']);
-
 /** True when the stream already holds a terminal event (checked before paying for a trainer). */
 const isFinished = async (store: EventStore, experimentId: string): Promise<boolean> => {
   // Terminal events are the last of a stream; reading one event backwards avoids loading policy checkpoints.
   const [last] = await store.readStream(experimentStreamId(experimentId), { direction: 'backwards', maxCount: 1 });
-  return last !== undefined && terminal.has(last.type);
+  return last !== undefined && isTerminalEventType(last.type);
 };

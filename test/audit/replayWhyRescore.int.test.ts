@@ -4,6 +4,7 @@ import {
   parseReplayUntil, readOnlyStore, replayExperiment, rescoreExperiment, syntheticExperiment, whyCandidate,
 } from '../../src/audit/index.js';
 import type { RescoreEvaluator } from '../../src/audit/index.js';
+import { dominates } from '../../src/experiment/index.js';
 import type { RecordedEvent } from '../../src/store/index.js';
 import type { TamperableStore } from './storeFixtures.js';
 import { sqliteFixture } from './storeFixtures.js';
@@ -28,11 +29,14 @@ describe('replay, why and rescore', () => {
     expect(result.status).toBe('completed');
     expect(result.counts).toMatchObject({ events: stored.length, proposed: 20, pruned: 5, trained: 15, rewarded: 20, policyUpdates: 4 });
     expect(result.leaderboard[0]?.accuracy).toBe(result.bestAccuracy);
-    const front = result.paretoFront;
-    for (let i = 1; i < front.length; i += 1) {
-      expect(front[i]?.luts ?? 0).toBeGreaterThan(front[i - 1]?.luts ?? 0);
-      expect(front[i]?.accuracy ?? 0).toBeGreaterThan(front[i - 1]?.accuracy ?? 0);
-    }
+    // The front: exactly the feasible trained candidates that no other one dominates (accuracy, LUTs, img/s).
+    const point = (c: (typeof result.candidates)[number]) => ({ candidateId: c.candidateId, index: c.index, accuracy: c.accuracy ?? 0, luts: c.luts ?? 0, throughputFps: c.throughputFps ?? 0 });
+    const trained = result.candidates.filter((c) => c.status === 'trained' && c.feasible === true).map(point);
+    const onFront = new Set(result.paretoFront.map((c) => c.candidateId));
+    expect(onFront.size).toBeGreaterThan(0);
+    for (const p of trained) expect(onFront.has(p.candidateId)).toBe(!trained.some((q) => dominates(q, p)));
+    const completed = stored.find((e) => e.type === 'ExperimentCompleted')?.data as { bestCandidateId: string };
+    expect(result.leaderboard[0]?.candidateId).toBe(completed.bestCandidateId);
     expect(result.timeline).toHaveLength(20);
   });
 

@@ -9,7 +9,7 @@ import { assertRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { mapIterator } from '../eventHub.js';
 import { pageSize } from '../limits.js';
-import { evolveProgress, initialProgress, type ProgressState } from '../progress.js';
+import { evolveProgress, initialProgress, progressOf, type ProgressSnapshot } from '../progress.js';
 import { EventConnection, EventRecord } from '../types/common.js';
 import { ExperimentProgress, ExperimentStatus } from '../types/experiment.js';
 
@@ -35,7 +35,7 @@ export const toEventRecord = (event: RecordedEvent): EventRecord => ({
   metadata: { ...event.metadata, causationId: event.metadata.causationId ?? null },
 });
 
-const toProgress = (state: ProgressState): ExperimentProgress => ({ ...state, status: ExperimentStatus[state.status] });
+const toProgress = (state: ProgressSnapshot): ExperimentProgress => ({ ...state, status: ExperimentStatus[state.status] });
 
 const assertExperimentExists = async (context: ApiContext, id: string): Promise<string> => {
   const streamId = experimentStreamId(id);
@@ -104,10 +104,10 @@ export class EventResolver {
       const after = parseCursor(args.after);
       const streamId = await assertExperimentExists(context, args.id);
       // Fold the whole stream so the numbers are right, but send only what follows the cursor.
-      let state = initialProgress(args.id);
+      const fold = initialProgress(args.id);
       return mapIterator(context.services.hub.follow(streamId, 0), (event) => {
-        state = evolveProgress(state, event);
-        return event.position > after ? toProgress(state) : undefined;
+        evolveProgress(fold, event);
+        return event.position > after ? toProgress(progressOf(fold)) : undefined;
       });
     },
   })

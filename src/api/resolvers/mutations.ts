@@ -3,13 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { GraphQLJSON } from 'graphql-scalars';
-import { experimentStreamId, newEvent } from '../../events/index.js';
+import { experimentStreamId, isTerminalEventType, newEvent } from '../../events/index.js';
 import { CosearchError, cutForEcho } from '../../errors.js';
 import type { EventToAppend, RecordedEvent } from '../../store/eventStore.js';
 import { assertRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { INPUT_BOUNDS } from '../inputBounds.js';
-import { evolveProgress, initialProgress, TERMINAL_EVENTS } from '../progress.js';
+import { evolveProgress, initialProgress, progressOf } from '../progress.js';
 import { Experiment, ExperimentStatus } from '../types/experiment.js';
 import { readModelsOf } from './queries.js';
 
@@ -24,11 +24,12 @@ export class ProjectionRebuilt {
 
 /** The experiment as its own stream says, for replies that must not wait for the read models to catch up. */
 export const experimentFromStream = (id: string, events: RecordedEvent[]): Experiment => {
-  const state = events.reduce(evolveProgress, initialProgress(id));
+  const fold = events.reduce(evolveProgress, initialProgress(id));
+  const state = progressOf(fold);
   const started = events.find((event) => event.type === 'ExperimentStarted');
   const data = (started?.data ?? {}) as Record<string, unknown>;
   const last = events.at(-1);
-  const finished = last !== undefined && TERMINAL_EVENTS.has(last.type);
+  const finished = last !== undefined && isTerminalEventType(last.type);
   const startedAt = started?.metadata.recordedAt ?? null;
   const finishedAt = finished ? last.metadata.recordedAt : null;
   return {
@@ -40,7 +41,7 @@ export const experimentFromStream = (id: string, events: RecordedEvent[]): Exper
     proposed: state.proposed,
     pruned: state.pruned,
     trained: state.trained,
-    failed: 0,
+    failed: fold.model.counts.failed,
     bestCandidateId: state.bestCandidateId,
     bestAccuracy: state.bestAccuracy,
     startedAt,
@@ -87,7 +88,7 @@ const appendToUnfinished = async (context: ApiContext, { id, reason }: Lifecycle
   );
   const events = await readExperiment(context, id);
   const last = events.at(-1);
-  if (last !== undefined && TERMINAL_EVENTS.has(last.type)) throw new CosearchError('ILLEGAL_STATE', change.refusal(last.type), { field: 'id' });
+  if (last !== undefined && isTerminalEventType(last.type)) throw new CosearchError('ILLEGAL_STATE', change.refusal(last.type), { field: 'id' });
   await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
   return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
 };

@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import {
-  createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, dispatchOf, parseExperimentConfig, runExperiment, startExperiment, withDefaultDispatch,
+  accuracyOf, bestOf, createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, dispatchOf, parseExperimentConfig, runExperiment, startExperiment, withDefaultDispatch,
   type SearchSummary,
 } from '../../search/index.js';
 import { createEventStore, defaultStoreUrl } from '../../store/index.js';
@@ -112,8 +112,10 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
         ...(trainer === undefined ? { dispatcher } : { trainer }),
         onProgress: (state) => {
           const counts = countsOf(state);
-          const accs = state.candidates.filter((c) => !c.float && c.hardware?.feasible === true && c.trained).map((c) => c.trained?.accuracy ?? 0);
-          bar?.update(counts.proposed, { pruned: counts.pruned, trained: counts.trained, best: accs.length ? `${(Math.max(...accs) * 100).toFixed(1)} %` : '-' });
+          const best = bestOf(state);
+          const score = best === undefined ? undefined : accuracyOf(best);
+          const shown = score === undefined ? '-' : inputConfig.training.zeroCost === undefined ? `${(score * 100).toFixed(1)} %` : score.toFixed(2);
+          bar?.update(counts.proposed, { pruned: counts.pruned, trained: counts.trained, best: shown });
         },
       });
       bar?.stop();
