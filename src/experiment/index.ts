@@ -5,3 +5,5 @@ export type { CandidateRecord, ExperimentCounts, OutstandingJob, RungRecord, Sea
 export { accuracyValueOf, bestOf, countsOf, paretoOf, paretoPointOf } from './views.js';
 export { byParetoOrder, dominates, paretoFront } from './pareto.js';
 export type { ParetoPoint } from './pareto.js';
+export { fromSnapshot, toSnapshot } from './snapshot.js';
+export type { CandidateSnapshot, StateSnapshot } from './snapshot.js';

@@ -93,8 +93,6 @@ export interface SearchState {
   checkpoint?: unknown;
   /** Position of the experiment rng after the last proposal. */
   rngPosition: number;
-  /** Ids of every event folded, so a writer never appends one twice. */
-  ids: Set<string>;
   cancelReason?: string;
   /** ExperimentCompleted's reason. */
   completedReason?: string;
@@ -110,7 +108,7 @@ const noCounts = (): ExperimentCounts => ({ proposed: 0, float: 0, pruned: 0, tr
 
 export const initialState = (experimentId: string): SearchState => ({
   experimentId, revision: -1, position: -1, status: 'new', candidates: [], indexOf: new Map(), counts: noCounts(), policySteps: 0,
-  rngPosition: 0, ids: new Set(), closedRungs: new Set(), outstanding: [],
+  rngPosition: 0, closedRungs: new Set(), outstanding: [],
 });
 
 /** The id part naming a training run: 'final', 'proxy' (rung 0 or none) or `rung<r>`; event and job ids derive from it. */
@@ -130,10 +128,9 @@ export const foldStream = (experimentId: string, events: Iterable<RecordedEvent>
 };
 
 const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): SearchState => {
-  const state = inPlace ? input : { ...input, ids: new Set(input.ids) };
+  const state = inPlace ? input : { ...input };
   state.revision = Math.max(state.revision, recorded.revision);
   state.position = Math.max(state.position, recorded.position);
-  state.ids.add(recorded.id);
   const event = asExperimentEvent(recorded);
   if (event === undefined) return state;
   let copiedCandidates = inPlace;

@@ -1,7 +1,9 @@
 // The experiments read model (read_experiments): status, config, counts, best candidate, times and last position,
-// folded from every experiment event; plus its queries (list, get, progress).
+// folded from every experiment event; plus its queries (list, get, progress). Counts and best are src/experiment's
+// views of its fold, whose snapshot the row keeps in `model` so the next batch folds on from it.
 import { CosearchError } from '../errors.js';
-import { asExperimentEvent, isExperimentEventType, isZeroCostScore } from '../events/index.js';
+import { accuracyValueOf, bestOf, countsOf, evolve, evolveInPlace, fromSnapshot, initialState, toSnapshot, type SearchState, type StateSnapshot } from '../experiment/index.js';
+import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
@@ -11,7 +13,7 @@ import type { Connection, ExperimentStatus, ExperimentView, ListExperimentsOptio
 const TABLE = 'read_experiments';
 const COLUMNS = [
   'id', 'name', 'status', 'config', 'seed', 'proposed', 'pruned', 'trained', 'failed', 'best_candidate_id',
-  'best_accuracy', 'reason', 'error', 'started_at', 'finished_at', 'updated_at', 'last_position',
+  'best_accuracy', 'reason', 'error', 'started_at', 'finished_at', 'updated_at', 'last_position', 'model',
 ] as const;
 const STATUSES: readonly ExperimentStatus[] = ['running', 'completed', 'failed', 'cancelled'];
 
@@ -20,39 +22,38 @@ const experimentIdOf = (event: RecordedEvent): string | undefined => {
   return typeof id === 'string' ? id : undefined;
 };
 
+/** The fold's row: the view, and the experiment state (src/experiment's fold) its counts and best come from. */
+type ExperimentRow = ExperimentView & { model: SearchState };
+
+/** The view's counts and best candidate, from the experiment model's views (as every reader's). */
+const withModelViews = (row: ExperimentRow): ExperimentRow => {
+  const counts = countsOf(row.model);
+  const best = bestOf(row.model);
+  row.counts = { proposed: counts.proposed, pruned: counts.pruned, trained: counts.trained, failed: counts.failed };
+  row.bestCandidateId = best?.candidateId ?? null;
+  row.bestAccuracy = best === undefined ? null : accuracyValueOf(best);
+  return row;
+};
+
 /** Folds one experiment event into a copy of `row`, or (`inPlace`, a bulk fold) into `row` itself. */
-const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent, inPlace: boolean): ExperimentView | undefined => {
+const foldExperiment = (row: ExperimentRow | undefined, recorded: RecordedEvent, inPlace: boolean): ExperimentRow | undefined => {
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
   if (event.type === 'ExperimentStarted') {
     if (row !== undefined) return undefined; // a replayed start changes nothing
     const { experimentId, name, config, seed } = event.data;
-    return {
+    return withModelViews({
       id: experimentId, name, status: 'running', config, seed, counts: { proposed: 0, pruned: 0, trained: 0, failed: 0 },
       bestCandidateId: null, bestAccuracy: null, reason: null, error: null,
       startedAt: at, finishedAt: null, updatedAt: at, lastPosition: recorded.position,
-    };
+      model: evolveInPlace(initialState(experimentId), recorded),
+    });
   }
   if (row === undefined) return undefined;
-  // The pure fold copies `counts` too, since the counters change in place below.
-  const next: ExperimentView = inPlace ? row : { ...row, counts: { ...row.counts } };
+  const next: ExperimentRow = inPlace ? row : { ...row };
+  next.model = inPlace ? evolveInPlace(row.model, recorded) : evolve(row.model, recorded);
   switch (event.type) {
-    case 'CandidateProposed':
-      next.counts.proposed += 1;
-      break;
-    case 'HardwareEvaluated':
-      if (!event.data.feasible) next.counts.pruned += 1;
-      break;
-    case 'CandidateTrained':
-      // A multi-fidelity rung re-trains a candidate already counted at its proxy run.
-      if (event.data.rung === undefined) next.counts.trained += 1;
-      // A zero-cost score is not an accuracy: it never becomes the experiment's best accuracy.
-      if (!isZeroCostScore(event.data) && (next.bestAccuracy === null || event.data.accuracy > next.bestAccuracy)) {
-        next.bestCandidateId = event.data.candidateId;
-        next.bestAccuracy = event.data.accuracy;
-      }
-      break;
     case 'ExperimentCompleted':
       next.status = 'completed';
       next.reason = event.data.reason;
@@ -68,27 +69,16 @@ const foldExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent
       next.reason = event.data.reason;
       next.finishedAt = at;
       break;
-    case 'TrainingRequested':
-    case 'TrainingStarted':
-    case 'EpochCompleted':
-    case 'RewardAssigned':
-    case 'PolicyUpdated':
-    case 'ExperimentResumed':
-    case 'CandidatePromoted':
-    case 'RungClosed':
+    default:
       break;
-    default: {
-      const unhandled: never = event;
-      throw new Error(`unhandled experiment event ${JSON.stringify(unhandled)}`);
-    }
   }
   next.updatedAt = at;
   next.lastPosition = recorded.position;
-  return next;
+  return withModelViews(next);
 };
 
 /** Folds one experiment event into the row. Pure: the time and position come from the recorded event. */
-export const evolveExperiment = (row: ExperimentView | undefined, recorded: RecordedEvent): ExperimentView | undefined =>
+export const evolveExperimentRow = (row: ExperimentRow | undefined, recorded: RecordedEvent): ExperimentRow | undefined =>
   foldExperiment(row, recorded, false);
 
 export const experimentFromRow = (r: SqlRow): ExperimentView => ({
@@ -108,31 +98,38 @@ export const experimentFromRow = (r: SqlRow): ExperimentView => ({
   lastPosition: toNumber(r.last_position),
 });
 
-const experimentToRow = (e: ExperimentView): SqlValue[] => [
+const experimentToRow = (e: ExperimentRow): SqlValue[] => [
   e.id, e.name, e.status, JSON.stringify(e.config), e.seed, e.counts.proposed, e.counts.pruned, e.counts.trained,
   e.counts.failed, e.bestCandidateId, e.bestAccuracy, e.reason, e.error === null ? null : JSON.stringify(e.error),
-  e.startedAt, e.finishedAt, e.updatedAt, e.lastPosition,
+  e.startedAt, e.finishedAt, e.updatedAt, e.lastPosition, JSON.stringify(toSnapshot(e.model)),
 ];
+
+/** A stored row with its model restored, for the fold to continue from. */
+const experimentRowFromDb = (r: SqlRow): ExperimentRow => {
+  const view = experimentFromRow(r);
+  return { ...view, model: fromSnapshot(view.id, JSON.parse(String(r.model)) as StateSnapshot) };
+};
 
 /** Creates the `experiments` projection. */
 export const createExperimentsProjection = (): Projection =>
-  defineRowProjection<ExperimentView>({
+  defineRowProjection<ExperimentRow>({
     name: 'experiments',
-    version: 1,
+    // 2: counts and best come from src/experiment's fold (its snapshot in `model`).
+    version: 2,
     table: TABLE,
     canHandle: (event) => isExperimentEventType(event.type),
     keyOf: experimentIdOf,
     async load(tx, keys) {
-      const rows = new Map<string, ExperimentView>();
+      const rows = new Map<string, ExperimentRow>();
       for (const part of chunked(keys, 500)) {
         for (const r of await tx.query(`SELECT * FROM ${TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
-          const view = experimentFromRow(r);
-          rows.set(view.id, view);
+          const row = experimentRowFromDb(r);
+          rows.set(row.id, row);
         }
       }
       return rows;
     },
-    evolve: evolveExperiment,
+    evolve: evolveExperimentRow,
     evolveInPlace: (row, event) => foldExperiment(row, event, true),
     save: (tx, rows) => tx.upsert(TABLE, COLUMNS, ['id'], rows.map(experimentToRow)),
     insert: (tx, rows) => tx.insertMany(TABLE, COLUMNS, rows.map(experimentToRow)),

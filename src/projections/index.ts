@@ -9,13 +9,12 @@ export type { BulkFold, Projection, RowProjectionDefinition } from './projection
 export { createDefaultProjections, openProjections, openReadModelDatabase } from './openProjections.js';
 export type { OpenedProjections, OpenProjectionsOptions, ReadModelDatabaseOptions, ReadModelHealth } from './openProjections.js';
 export { createReadModelQueries } from './queries.js';
-export { createExperimentsProjection, evolveExperiment, getExperiment, getProgress, listExperiments } from './experiments.js';
+export { createExperimentsProjection, getExperiment, getProgress, listExperiments } from './experiments.js';
 export { createCandidatesProjection, evolveCandidate, getCandidate, listCandidates } from './candidates.js';
 export type { CandidateRow } from './candidates.js';
 export { createWorkersProjection, evolveWorker, listWorkers } from './workers.js';
 export type { ListWorkersOptions, WorkerState, WorkerView } from './workers.js';
-export { dominates, paretoFront, paretoFrontOf } from './pareto.js';
-export type { ParetoPoint } from './pareto.js';
+export { paretoFront } from './pareto.js';
 export { readCheckpoints } from './checkpoints.js';
 export type { Checkpoint } from './checkpoints.js';
 export { createSqliteDatabase } from './sqliteDatabase.js';

@@ -58,11 +58,14 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
   const actor = options.actor ?? 'system';
   const now = options.now ?? Date.now;
   const state = initialState(experimentId);
+  /** Ids of every event folded, so this loop never appends one twice. */
+  const folded = new Set<string>();
   let lastEventId: string | undefined;
   const catchUp = async (): Promise<void> => {
     const events = await store.readStream(stream, { fromRevision: state.revision + 1 });
     for (const e of events) {
       evolveInPlace(state, e);
+      folded.add(e.id);
       // Mirrored worker progress lands whenever a look happens: a decision's causation must not depend on it.
       if (!isMirroredProgress(e)) lastEventId = e.id;
     }
@@ -82,7 +85,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
 
   /** Appends one event unless its id is already in the log. False on a concurrency conflict (state refreshed). */
   const append = async <T extends ExperimentEventType>(id: string, type: T, data: EventData<T>, causationId?: string): Promise<boolean> => {
-    if (state.ids.has(id)) return true;
+    if (folded.has(id)) return true;
     const metadata = { correlationId: experimentId, actor, ...(causationId === undefined ? {} : { causationId }) };
     try {
       await store.append(stream, [newEvent(type, data, metadata, { id })], state.revision);
@@ -90,7 +93,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
       if (!isWrongExpectedRevisionError(error)) throw error;
     }
     await catchUp();
-    return state.ids.has(id);
+    return folded.has(id);
   };
 
   const { train, request, awaitOldest } = createTrainings({ experimentId, config, seed, state, append, catchUp, aborted, trainer, dispatcher, signal: options.signal });

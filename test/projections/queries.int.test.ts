@@ -6,7 +6,6 @@ import {
   listCandidates,
   createProjectionRunner,
   createReadModelQueries,
-  dominates,
   type CandidateView,
   type ListCandidatesOptions,
   type ReadModelQueries,
@@ -14,6 +13,7 @@ import {
   type SqlRow,
   type SqlValue,
 } from '../../src/projections/index.js';
+import { dominates } from '../../src/experiment/index.js';
 import { appendExperiment, backends, type Backend, type CandidatePlan } from './fixtures.js';
 
 /** 30 candidates with repeating figures (ties on purpose), every 7th infeasible, every 5th untrained. */
@@ -54,8 +54,10 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
 
   it('returns exactly the non-dominated trained feasible candidates as the Pareto front', async () => {
     const eligible = all.filter((c) => c.status === 'trained' && c.feasible === true);
-    const point = (c: CandidateView) => ({ accuracy: c.accuracy ?? 0, luts: c.luts ?? 0, throughputFps: c.throughputFps ?? 0 });
-    const expected = eligible.filter((c) => !eligible.some((o) => dominates(point(o), point(c)))).map((c) => c.id).sort();
+    const point = (c: CandidateView) => ({ candidateId: c.id, index: c.index, accuracy: c.accuracy ?? 0, luts: c.luts ?? 0, throughputFps: c.throughputFps ?? 0 });
+    // Of identical points (the plans repeat figures) only the earliest proposal is on the front.
+    const same = (a: CandidateView, b: CandidateView) => a.accuracy === b.accuracy && a.luts === b.luts && a.throughputFps === b.throughputFps;
+    const expected = eligible.filter((c) => !eligible.some((o) => dominates(point(o), point(c)) || (same(o, c) && o.index < c.index))).map((c) => c.id).sort();
     const front = await q.paretoFront('e1');
     expect(front.map((c) => c.id).sort()).toEqual(expected);
     expect(front.length).toBeGreaterThan(0);

@@ -103,10 +103,11 @@ describe.each(backends)('projections on %s', (_name, open) => {
     expect([await dumpTable(db, 'read_experiments'), await dumpTable(db, 'read_candidates')]).toEqual(before);
 
     await db.exec("UPDATE read_experiments SET name = 'tampered'");
-    const bumped: Projection = { ...createExperimentsProjection(), version: 2 };
+    const current = createExperimentsProjection();
+    const bumped: Projection = { ...current, version: current.version + 1 };
     const next = createProjectionRunner({ store, db, projections: [bumped, createCandidatesProjection()] });
     await next.catchUp();
-    expect((await readCheckpoints(db)).get('experiments')?.version).toBe(2);
+    expect((await readCheckpoints(db)).get('experiments')?.version).toBe(current.version + 1);
     expect(await dumpTable(db, 'read_experiments')).toEqual(before[0]);
     await expect(next.rebuild('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
