@@ -23,7 +23,7 @@ describe('the experiment fold', () => {
     const events = [started(), proposed(0, { float: true }), hardware(0, false, { gateIgnored: true }), trained(0, 0.9, { float: true }),
       proposed(1), hardware(1, true), trained(1, 0.6), trained(1, 0.65, { final: true })];
     spec.given(...events).when((s) => ({ counts: countsOf(s), best: bestOf(s)?.candidateId })).then({
-      counts: { proposed: 2, float: 1, pruned: 0, trained: 2, final: 1, failed: 0 }, best: 'c1',
+      counts: { proposed: 2, float: 1, pruned: 0, trained: 2, final: 1, training: 0, failed: 0 }, best: 'c1',
     });
     expect(progressOf(events.reduce(evolveProgress, initialProgress(x)))).toMatchObject({ trained: 2, pruned: 0, bestCandidateId: 'c1', bestAccuracy: 0.65 });
   });
