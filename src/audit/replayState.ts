@@ -2,7 +2,7 @@
 // timeline, policy) from its events alone. Pure: no clock, no store, no I/O; replay.ts feeds it. The counts, the
 // best candidate, each candidate's score and the Pareto front come from src/experiment's fold, as every reader's do;
 // this file adds only what a replay shows beyond them (the per-candidate view, the timeline, event tallies).
-import { accuracyOf, accuracyValueOf, bestOf, evolveInPlace, initialState, isFeasibleTrained, paretoOf, ranksAbove, type ExperimentCounts, type SearchState } from '../experiment/index.js';
+import { accuracyOf, accuracyValueOf, bestOf, evolveInPlace, initialState, isFeasibleTrained, isTraining, paretoOf, ranksAbove, topRungOf, type CandidateRecord, type ExperimentCounts, type SearchState } from '../experiment/index.js';
 import { asExperimentEvent } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
@@ -63,7 +63,6 @@ export interface ReplayAccumulator {
   config: Record<string, unknown> | null;
   status: ReplayStatus;
   reason: string | null;
-  candidates: Map<string, ReplayCandidate>;
   timeline: TimelinePoint[];
   tallies: { events: number; rewarded: number; epochs: number; policyUpdates: number };
   policy: { step: number; baseline: number; loss: number | null } | null;
@@ -75,7 +74,7 @@ export interface ReplayAccumulator {
 export const createReplayAccumulator = (): ReplayAccumulator => ({
   model: initialState(''),
   experimentId: null, name: null, seed: null, config: null, status: 'not_started', reason: null,
-  candidates: new Map(), timeline: [],
+  timeline: [],
   tallies: { events: 0, rewarded: 0, epochs: 0, policyUpdates: 0 },
   policy: null, lastPosition: 0, lastRevision: -1, lastRecordedAt: null,
 });
@@ -98,49 +97,21 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       acc.config = event.data.config;
       acc.status = 'running';
       return;
-    case 'CandidateProposed': {
-      const d = event.data;
-      acc.candidates.set(d.candidateId, {
-        candidateId: d.candidateId, index: d.index, controller: d.controller, candidate: d.candidate, float: d.float === true,
-        actions: d.actions, logProbs: d.logProbs, status: 'proposed', proposedAtPosition: recorded.position,
-      });
+    case 'CandidateProposed':
+    case 'HardwareEvaluated':
+    case 'TrainingStarted':
+    case 'CandidateTrained':
+      // Folded by the experiment model above; the candidate views derive from it (replayCandidates).
       return;
-    }
-    case 'HardwareEvaluated': {
-      const c = acc.candidates.get(event.data.candidateId);
-      if (c === undefined) return;
-      c.device = event.data.device;
-      c.luts = event.data.luts;
-      c.throughputFps = event.data.throughputFps;
-      c.latencyMs = event.data.latencyMs;
-      c.feasible = event.data.feasible;
-      if (event.data.foldedCandidate !== undefined) c.foldedCandidate = event.data.foldedCandidate;
-      if (!event.data.feasible) c.status = 'pruned';
-      return;
-    }
-    case 'TrainingStarted': {
-      const c = acc.candidates.get(event.data.candidateId);
-      if (c !== undefined) c.status = 'training';
-      return;
-    }
     case 'EpochCompleted':
       acc.tallies.epochs += 1;
       return;
-    case 'CandidateTrained': {
-      const c = acc.candidates.get(event.data.candidateId);
-      if (c === undefined) return;
-      c.status = 'trained';
-      if (event.data.testAccuracy !== undefined) c.testAccuracy = event.data.testAccuracy;
-      return;
-    }
     case 'RewardAssigned': {
-      const c = acc.candidates.get(event.data.candidateId);
       acc.tallies.rewarded += 1;
-      if (c !== undefined) c.reward = event.data.reward;
       const best = bestOf(acc.model);
       acc.timeline.push({
         position: recorded.position, recordedAt, candidateId: event.data.candidateId,
-        index: c?.index ?? -1, reward: event.data.reward, bestAccuracy: best === undefined ? null : accuracyValueOf(best),
+        index: acc.model.indexOf.get(event.data.candidateId) ?? -1, reward: event.data.reward, bestAccuracy: best === undefined ? null : accuracyValueOf(best),
       });
       return;
     }
@@ -186,22 +157,45 @@ export const replayBestAccuracy = (acc: ReplayAccumulator): number | null => {
   return best === undefined ? null : accuracyValueOf(best);
 };
 
-/** The per-candidate views, each with its score from the one fold. */
-export const replayCandidates = (acc: ReplayAccumulator): ReplayCandidate[] =>
-  acc.model.candidates.flatMap((record) => {
-    const c = acc.candidates.get(record.candidateId);
-    if (c === undefined) return [];
-    const score = accuracyOf(record);
-    return [score === undefined ? c : { ...c, accuracy: score }];
-  });
+/** What replay shows of one candidate of the experiment model. */
+const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
+  const p = c.proposal;
+  const h = c.hardware;
+  const top = topRungOf(c);
+  const result = c.finalTrained ?? (top > 0 ? c.rungs.get(top)?.trained : undefined) ?? c.trained;
+  const trained = result !== undefined || top > 0;
+  const status: ReplayCandidate['status'] = trained ? 'trained' : isTraining(c) ? 'training' : h !== undefined && !h.feasible ? 'pruned' : 'proposed';
+  const score = accuracyOf(c);
+  return {
+    candidateId: c.candidateId, index: c.index, controller: p.controller, candidate: p.candidate, float: c.float,
+    ...(h?.foldedCandidate === undefined ? {} : { foldedCandidate: h.foldedCandidate }),
+    actions: p.actions, logProbs: p.logProbs, status,
+    ...(h === undefined ? {} : { device: h.device, luts: h.luts, throughputFps: h.throughputFps, latencyMs: h.latencyMs, feasible: h.feasible }),
+    ...(score === undefined || !trained ? {} : { accuracy: score }),
+    ...(result?.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
+    ...(c.reward === undefined ? {} : { reward: c.reward }),
+    proposedAtPosition: c.proposedAt,
+  };
+};
+
+/** The per-candidate views, by proposal, each with its score from the one fold. */
+export const replayCandidates = (acc: ReplayAccumulator): ReplayCandidate[] => acc.model.candidates.map(replayCandidateOf);
 
 /** The experiment's Pareto front (src/experiment's rule), as candidate views. */
 export const paretoFront = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>): ReplayCandidate[] =>
   paretoOf(acc.model).flatMap((p) => { const c = views.get(p.candidateId); return c === undefined ? [] : [c]; });
 
 /** Feasible trained candidates, best first by the one "best" rule (higher score, then the earlier proposal). */
-export const leaderboard = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>, limit = 10): ReplayCandidate[] =>
-  acc.model.candidates.filter(isFeasibleTrained)
-    .sort((a, b) => (ranksAbove(a, b) ? -1 : ranksAbove(b, a) ? 1 : 0))
-    .slice(0, limit)
-    .flatMap((r) => { const c = views.get(r.candidateId); return c === undefined ? [] : [c]; });
+export const leaderboard = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>, limit = 10): ReplayCandidate[] => {
+  // A top-k pass: the 10 best of 100k candidates without sorting them all.
+  const top: CandidateRecord[] = [];
+  for (const c of acc.model.candidates) {
+    if (!isFeasibleTrained(c)) continue;
+    if (top.length === limit && !ranksAbove(c, top[top.length - 1])) continue;
+    let at = top.length;
+    while (at > 0 && ranksAbove(c, top[at - 1])) at -= 1;
+    top.splice(at, 0, c);
+    if (top.length > limit) top.pop();
+  }
+  return top.flatMap((r) => { const c = views.get(r.candidateId); return c === undefined ? [] : [c]; });
+};

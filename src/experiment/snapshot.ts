@@ -79,7 +79,7 @@ export const fromSnapshot = (experimentId: string, snapshot: StateSnapshot): Sea
     const proxy = trainedOf(experimentId, s.id, s.p);
     const final = trainedOf(experimentId, s.id, s.F);
     const c: CandidateRecord = {
-      index: s.i, candidateId: s.id, float: s.fl === 1, autoFold: false,
+      index: s.i, candidateId: s.id, proposedAt: 0, float: s.fl === 1, autoFold: false,
       proposal: { experimentId, candidateId: s.id, index: s.i, candidate: {}, actions: [], logProbs: [], rng: { seed: 0, position: 0 }, controller: 'snapshot' },
       ...(s.h === undefined ? {} : { hardware: { experimentId, candidateId: s.id, device: 'snapshot', feasible: s.h[0] === 1, luts: s.h[1], throughputFps: s.h[2], latencyMs: 0, violations: [], layers: [] } }),
       trainingStarted: proxy !== undefined || (s.o ?? []).includes('proxy'), epochsDone: 0,

@@ -6,7 +6,7 @@
 // `evolve` is pure: it returns a new state and leaves its input as it was, copying only what the event changes.
 // A reader that owns its state (the loop, a replay of 100k events) folds with `evolveInPlace`, the same code path
 // writing into the state it is given, so the two cannot drift.
-import { asExperimentEvent, type EventData } from '../events/index.js';
+import { asExperimentEvent, type EventData, type ExperimentEvent } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
 /** One multi-fidelity rung (1 and up) of a candidate: started, epochs logged, and its result. */
@@ -20,6 +20,8 @@ export interface CandidateRecord {
   index: number;
   candidateId: string;
   proposal: EventData<'CandidateProposed'>;
+  /** Global position of its CandidateProposed. */
+  proposedAt: number;
   float: boolean;
   autoFold: boolean;
   hardware?: EventData<'HardwareEvaluated'>;
@@ -32,10 +34,10 @@ export interface CandidateRecord {
   finalTrained?: EventData<'CandidateTrained'>;
   /** Highest rung it was promoted to (0: never promoted). */
   promotedTo: number;
-  /** Its trainings at rungs 1 and up, by rung. */
-  rungs: Map<number, RungRecord>;
+  /** Its trainings at rungs 1 and up, by rung (read-only: the fold replaces it). */
+  rungs: ReadonlyMap<number, RungRecord>;
   /** Training kinds (see trainingKind) handed to the workers with TrainingRequested. */
-  requested: Set<string>;
+  requested: ReadonlySet<string>;
   /** Its training was running when the experiment failed (cleared if a resumed run finishes it). */
   failed: boolean;
 }
@@ -127,31 +129,69 @@ export const foldStream = (experimentId: string, events: Iterable<RecordedEvent>
   return state;
 };
 
+/** The candidate `candidateId`, ready to change: copied (with its collections) first unless folding in place. */
+const openCandidate = (state: SearchState, candidateId: string, inPlace: boolean, input: SearchState): CandidateRecord | undefined => {
+  const at = state.indexOf.get(candidateId);
+  const old = at === undefined ? undefined : state.candidates[at];
+  if (at === undefined || old === undefined) return undefined;
+  if (inPlace) return old;
+  const c: CandidateRecord = { ...old,
+    rungs: old.rungs.size === 0 ? NO_RUNGS : new Map([...old.rungs].map(([k, r]) => [k, { ...r }])), requested: old.requested.size === 0 ? NO_KINDS : new Set(old.requested) };
+  if (state.candidates === input.candidates) state.candidates = [...state.candidates]; // the first change of this event
+  state.candidates[at] = c;
+  return c;
+};
+
+/** After `c` changed: its tally moves the counts, and (`rescore`) its score or verdict may move the best. */
+const settle = (state: SearchState, c: CandidateRecord, before: number, inPlace: boolean, rescore: boolean): void => {
+  const after = tallyBits(c);
+  if (after !== before) state.counts = addTally(state.counts, before, after, inPlace);
+  if (rescore) rescoreBest(state, c);
+};
+
+// Most candidates never reach a rung nor go to a worker: they share these empty collections (never written; the
+// fold gives a candidate its own on its first write), which saves two allocations per candidate of a 100k replay.
+const NO_RUNGS: ReadonlyMap<number, RungRecord> = new Map();
+const NO_KINDS: ReadonlySet<string> = new Set();
+
+/** The writable record of `c`'s training at `rung` (`c` is the fold's writable copy). */
+const rungOf = (c: CandidateRecord, rung: number): RungRecord => {
+  const rungs = (c.rungs === NO_RUNGS ? new Map() : c.rungs) as Map<number, RungRecord>;
+  c.rungs = rungs;
+  let r = rungs.get(rung);
+  if (r === undefined) { r = { started: false, epochsDone: 0 }; rungs.set(rung, r); }
+  return r;
+};
+
+/** The candidate an event names, when it is one of the events that change a candidate. */
+const candidateIdOf = (event: ExperimentEvent): string | undefined => {
+  switch (event.type) {
+    case 'HardwareEvaluated': case 'TrainingRequested': case 'TrainingStarted': case 'EpochCompleted': case 'CandidateTrained':
+    case 'CandidatePromoted': case 'RewardAssigned':
+      return event.data.candidateId;
+    default:
+      return undefined;
+  }
+};
+
 const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): SearchState => {
   const state = inPlace ? input : { ...input };
   state.revision = Math.max(state.revision, recorded.revision);
   state.position = Math.max(state.position, recorded.position);
   const event = asExperimentEvent(recorded);
   if (event === undefined) return state;
-  let copiedCandidates = inPlace;
-  /** The candidate to change, copied (with its collections) first unless folding in place. */
-  const edit = (candidateId: string, change: (c: CandidateRecord) => void, rescore = false): void => {
-    const at = state.indexOf.get(candidateId);
-    const old = at === undefined ? undefined : state.candidates[at];
-    if (at === undefined || old === undefined) return;
-    const before = tallyOf(old);
-    const c = inPlace ? old : { ...old, rungs: new Map([...old.rungs].map(([k, r]) => [k, { ...r }])), requested: new Set(old.requested) };
-    change(c);
-    if (!copiedCandidates) { state.candidates = [...state.candidates]; copiedCandidates = true; }
-    state.candidates[at] = c;
-    state.counts = addTally(state.counts, before, tallyOf(c), inPlace);
-    if (rescore) rescoreBest(state, c);
-  };
-  const rungOf = (c: CandidateRecord, rung: number): RungRecord => {
-    let r = c.rungs.get(rung);
-    if (r === undefined) { r = { started: false, epochsDone: 0 }; c.rungs.set(rung, r); }
-    return r;
-  };
+  const candidateId = candidateIdOf(event);
+  if (candidateId !== undefined) {
+    const found = state.indexOf.get(candidateId);
+    const current = found === undefined ? undefined : state.candidates[found];
+    if (current === undefined) return state;
+    if (event.type === 'TrainingRequested' && current.requested.has(event.data.kind)) return state;
+    const before = tallyBits(current);
+    const c = openCandidate(state, candidateId, inPlace, input);
+    if (c === undefined) return state;
+    settle(state, c, before, inPlace, foldCandidate(state, c, event, recorded));
+    return state;
+  }
   switch (event.type) {
     case 'ExperimentStarted':
       state.status = 'running';
@@ -161,64 +201,21 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
       const d = event.data;
       if (state.indexOf.has(d.candidateId)) return state;
       const c: CandidateRecord = {
-        index: d.index, candidateId: d.candidateId, proposal: d, float: d.float === true, autoFold: d.autoFold === true,
-        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: new Map(), requested: new Set(), failed: false,
+        index: d.index, candidateId: d.candidateId, proposal: d, proposedAt: recorded.position, float: d.float === true, autoFold: d.autoFold === true,
+        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: NO_RUNGS, requested: NO_KINDS, failed: false,
       };
       state.candidates = inPlace ? state.candidates : [...state.candidates];
-      copiedCandidates = true;
       state.indexOf = inPlace ? state.indexOf : new Map(state.indexOf);
       state.indexOf.set(c.candidateId, state.candidates.length);
       state.candidates.push(c);
-      state.counts = addTally(state.counts, NO_TALLY, tallyOf(c), inPlace);
+      state.counts = addTally(state.counts, 0, tallyBits(c), inPlace);
       state.rngPosition = d.rngPositionAfter ?? d.rng.position;
       return state;
     }
-    case 'HardwareEvaluated': edit(event.data.candidateId, (c) => { c.hardware = event.data; }, true); return state;
-    case 'TrainingRequested': {
-      const d = event.data;
-      const at = state.indexOf.get(d.candidateId);
-      const existing = at === undefined ? undefined : state.candidates[at];
-      if (existing === undefined || existing.requested.has(d.kind)) return state;
-      edit(d.candidateId, (c) => { c.requested.add(d.kind); });
-      state.outstanding = [...state.outstanding, { jobId: d.jobId, candidateId: existing.candidateId, index: existing.index, kind: d.kind,
-        final: d.final === true, ...(d.rung === undefined ? {} : { rung: d.rung }), revision: recorded.revision }];
-      return state;
-    }
-    case 'TrainingStarted': {
-      const { rung, final } = event.data;
-      edit(event.data.candidateId, (c) => {
-        if (rung !== undefined) rungOf(c, rung).started = true;
-        else if (final === true) c.finalStarted = true;
-        else c.trainingStarted = true;
-      });
-      return state;
-    }
-    case 'EpochCompleted': {
-      const { rung, final, epoch } = event.data;
-      edit(event.data.candidateId, (c) => {
-        if (rung !== undefined) rungOf(c, rung).epochsDone = epoch;
-        else if (final === true) c.finalEpochsDone = epoch;
-        else c.epochsDone = epoch;
-      });
-      return state;
-    }
-    case 'CandidateTrained': {
-      const d = event.data;
-      if (d.jobId !== undefined) state.outstanding = state.outstanding.filter((j) => j.jobId !== d.jobId);
-      edit(d.candidateId, (c) => {
-        if (d.rung !== undefined) rungOf(c, d.rung).trained = d;
-        else if (d.final === true) c.finalTrained = d;
-        else c.trained = d;
-        c.failed = false;
-      }, true);
-      return state;
-    }
-    case 'CandidatePromoted': edit(event.data.candidateId, (c) => { c.promotedTo = Math.max(c.promotedTo, event.data.toRung); }); return state;
     case 'RungClosed':
       state.closedRungs = inPlace ? state.closedRungs : new Set(state.closedRungs);
       state.closedRungs.add(event.data.rung);
       return state;
-    case 'RewardAssigned': edit(event.data.candidateId, (c) => { c.reward = event.data.reward; }); return state;
     case 'PolicyUpdated':
       state.policySteps = Math.max(state.policySteps, event.data.step + 1);
       state.checkpoint = event.data.checkpoint;
@@ -227,39 +224,96 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
     case 'ExperimentFailed':
       state.status = 'failed';
       state.failure = { code: event.data.error.code, message: event.data.error.message };
-      for (const c of state.candidates) if (isTraining(c)) edit(c.candidateId, (d) => { d.failed = true; });
+      for (const old of state.candidates) {
+        if (!isTraining(old)) continue;
+        const before = tallyBits(old);
+        const c = openCandidate(state, old.candidateId, inPlace, input);
+        if (c === undefined) continue;
+        c.failed = true;
+        settle(state, c, before, inPlace, false);
+      }
       return state;
     case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
     case 'ExperimentResumed': return state;
-    default: {
-      const unhandled: never = event;
-      return unhandled;
+    default:
+      return state;
+  }
+};
+
+/** Applies a candidate event to `c` (writable); true when its score or verdict may have changed. */
+const foldCandidate = (state: SearchState, c: CandidateRecord, event: ExperimentEvent, recorded: RecordedEvent): boolean => {
+  switch (event.type) {
+    case 'HardwareEvaluated': c.hardware = event.data; return true;
+    case 'TrainingRequested': {
+      const d = event.data;
+      c.requested = new Set([...c.requested, d.kind]);
+      state.outstanding = [...state.outstanding, { jobId: d.jobId, candidateId: c.candidateId, index: c.index, kind: d.kind,
+        final: d.final === true, ...(d.rung === undefined ? {} : { rung: d.rung }), revision: recorded.revision }];
+      return false;
     }
+    case 'TrainingStarted': {
+      const { rung, final } = event.data;
+      if (rung !== undefined) rungOf(c, rung).started = true;
+      else if (final === true) c.finalStarted = true;
+      else c.trainingStarted = true;
+      return false;
+    }
+    case 'EpochCompleted': {
+      const { rung, final, epoch } = event.data;
+      if (rung !== undefined) rungOf(c, rung).epochsDone = epoch;
+      else if (final === true) c.finalEpochsDone = epoch;
+      else c.epochsDone = epoch;
+      return false;
+    }
+    case 'CandidateTrained': {
+      const d = event.data;
+      if (d.jobId !== undefined) state.outstanding = state.outstanding.filter((j) => j.jobId !== d.jobId);
+      if (d.rung !== undefined) rungOf(c, d.rung).trained = d;
+      else if (d.final === true) c.finalTrained = d;
+      else c.trained = d;
+      c.failed = false;
+      return true;
+    }
+    case 'CandidatePromoted': c.promotedTo = Math.max(c.promotedTo, event.data.toRung); return false;
+    case 'RewardAssigned': c.reward = event.data.reward; return false;
+    default: return false;
   }
 };
 
 /** A training of the candidate started and has no result yet. */
-export const isTraining = (c: CandidateRecord): boolean =>
-  (c.trainingStarted && c.trained === undefined) || (c.finalStarted && c.finalTrained === undefined) ||
-  [...c.rungs.values()].some((r) => r.started && r.trained === undefined);
-
-type Tally = ExperimentCounts;
-const NO_TALLY: Tally = noCounts();
+export const isTraining = (c: CandidateRecord): boolean => {
+  if ((c.trainingStarted && c.trained === undefined) || (c.finalStarted && c.finalTrained === undefined)) return true;
+  if (c.rungs.size > 0) for (const r of c.rungs.values()) if (r.started && r.trained === undefined) return true;
+  return false;
+};
 
 /** The classes one candidate is in (0 or 1 each); the state's counts are the sum over its candidates. */
-export const tallyOf = (c: CandidateRecord): Tally => ({
-  proposed: 1,
-  float: c.float ? 1 : 0,
-  pruned: !c.float && c.hardware !== undefined && !c.hardware.feasible ? 1 : 0,
-  trained: c.trained === undefined ? 0 : 1,
-  final: c.finalTrained === undefined ? 0 : 1,
-  training: !c.failed && isTraining(c) ? 1 : 0,
-  failed: c.failed ? 1 : 0,
-});
+export const tallyOf = (c: CandidateRecord): ExperimentCounts => {
+  const bits = tallyBits(c);
+  const out = noCounts();
+  TALLY_KEYS.forEach((k, i) => { out[k] = (bits >> i) & 1; });
+  return out;
+};
 
-const addTally = (counts: ExperimentCounts, before: Tally, after: Tally, inPlace: boolean): ExperimentCounts => {
+/** The counted classes, one bit each in tallyBits. */
+const TALLY_KEYS = ['proposed', 'float', 'pruned', 'trained', 'final', 'training', 'failed'] as const satisfies ReadonlyArray<keyof ExperimentCounts>;
+
+/** tallyOf as bits (TALLY_KEYS order): the fold compares a candidate's bits before and after an event. */
+const tallyBits = (c: CandidateRecord): number =>
+  1 |
+  (c.float ? 2 : 0) |
+  (!c.float && c.hardware !== undefined && !c.hardware.feasible ? 4 : 0) |
+  (c.trained === undefined ? 0 : 8) |
+  (c.finalTrained === undefined ? 0 : 16) |
+  (!c.failed && isTraining(c) ? 32 : 0) |
+  (c.failed ? 64 : 0);
+
+const addTally = (counts: ExperimentCounts, before: number, after: number, inPlace: boolean): ExperimentCounts => {
   const next = inPlace ? counts : { ...counts };
-  for (const k of Object.keys(next) as Array<keyof ExperimentCounts>) next[k] += after[k] - before[k];
+  for (let i = 0; i < TALLY_KEYS.length; i += 1) {
+    const delta = ((after >> i) & 1) - ((before >> i) & 1);
+    if (delta !== 0) next[TALLY_KEYS[i] as keyof ExperimentCounts] += delta;
+  }
   return next;
 };
 
@@ -286,7 +340,7 @@ export const scoreAt = (c: CandidateRecord, rung: number): number | undefined =>
 /** The highest rung a candidate finished (0 for the proxy), or -1 when it was never trained. */
 export const topRungOf = (c: CandidateRecord): number => {
   let top = c.trained === undefined ? -1 : 0;
-  for (const [rung, r] of c.rungs) if (r.trained !== undefined && rung > top) top = rung;
+  if (c.rungs.size > 0) for (const [rung, r] of c.rungs) if (r.trained !== undefined && rung > top) top = rung;
   return top;
 };
 
