@@ -7,7 +7,11 @@ import { destination, pino } from 'pino';
 import type { CommandModule } from 'yargs';
 import { createApiServer, createReadThreads, loadTokens, loadWebAssets } from '../../api/index.js';
 import { wireServices } from '../../api/wiring.js';
+import { CosearchError } from '../../errors.js';
 import { createEventStore } from '../../store/index.js';
+
+/** A bad command line or environment value: exit 2 with the cause in one line (README, exit codes). */
+const badInput = (message: string): CosearchError => new CosearchError('BAD_USER_INPUT', message);
 
 interface ServeArgs {
   store?: string;
@@ -47,7 +51,13 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const dataDir = resolve(args['data-dir'] ?? env['COSEARCH_DATA_DIR'] ?? './data');
     const storeUrl = args.store ?? env['COSEARCH_STORE'] ?? `sqlite:${join(dataDir, 'cosearch.db')}`;
     const port = args.port ?? Number(env['COSEARCH_PORT'] ?? 4000);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, but got ${String(args.port ?? env['COSEARCH_PORT'])}`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`--port (or COSEARCH_PORT) must be an integer 0..65535, but got ${String(args.port ?? env['COSEARCH_PORT'])}`);
+    const workers = args.workers ?? Number(env['COSEARCH_WORKERS'] ?? availableParallelism());
+    if (!Number.isInteger(workers) || workers < 0) throw badInput(`--workers (or COSEARCH_WORKERS) must be an integer >= 0, but got ${String(args.workers ?? env['COSEARCH_WORKERS'])}`);
+    const readThreads = args['read-threads'] ?? Number(env['COSEARCH_READ_THREADS'] ?? Math.min(2, availableParallelism()));
+    if (!Number.isInteger(readThreads) || readThreads < 0) {
+      throw badInput(`--read-threads (or COSEARCH_READ_THREADS) must be an integer >= 0, but got ${String(args['read-threads'] ?? env['COSEARCH_READ_THREADS'])}`);
+    }
     const hostArg = args.host ?? env['COSEARCH_HOST'] ?? '127.0.0.1';
     const host = hostArg === '' ? '0.0.0.0' : hostArg;
     const production = env['NODE_ENV'] === 'production';
@@ -57,12 +67,6 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
     const web = loadWebAssets();
     if (web === undefined) log('the dashboard bundle (dist/web) is missing: `/` redirects to /graphql; run `npm run build` to build it');
     const store = await createEventStore(storeUrl);
-    const workers = args.workers ?? Number(env['COSEARCH_WORKERS'] ?? availableParallelism());
-    if (!Number.isInteger(workers) || workers < 0) throw new Error(`--workers must be an integer >= 0, but got ${String(args.workers ?? env['COSEARCH_WORKERS'])}`);
-    const readThreads = args['read-threads'] ?? Number(env['COSEARCH_READ_THREADS'] ?? Math.min(2, availableParallelism()));
-    if (!Number.isInteger(readThreads) || readThreads < 0) {
-      throw new Error(`--read-threads must be an integer >= 0, but got ${String(args['read-threads'] ?? env['COSEARCH_READ_THREADS'])}`);
-    }
     // An in-memory SQLite file exists only in this connection: its reads stay on the event loop.
     const streamReads = readThreads > 0 && !storeUrl.includes(':memory:') ? createReadThreads({ storeUrl, threads: readThreads }) : undefined;
     const wired = await wireServices({ store, storeUrl, dataDir, runSearch: args.search !== false, workers, log });

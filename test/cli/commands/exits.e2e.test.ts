@@ -71,6 +71,16 @@ describe('cosearch as a process', () => {
     expect(messages(result.stderr)).toEqual([expect.stringMatching(/^error BAD_USER_INPUT: refusing to listen on 0\.0\.0\.0 without tokens/)]);
   });
 
+  it.each([
+    [['--read-threads', '-1'], /^error BAD_USER_INPUT: --read-threads \(or COSEARCH_READ_THREADS\) must be an integer >= 0, but got -1$/],
+    [['--workers', '1.5'], /^error BAD_USER_INPUT: --workers \(or COSEARCH_WORKERS\) must be an integer >= 0, but got 1\.5$/],
+    [['--port', '70000'], /^error BAD_USER_INPUT: --port \(or COSEARCH_PORT\) must be an integer 0\.\.65535, but got 70000$/],
+  ])('serve %j exits 2 with the cause as its only line', async (flags, line) => {
+    const result = await cli(['serve', ...flags, '--data-dir', join(dir, 'data'), '--no-search']);
+    expect(result.code).toBe(2);
+    expect(messages(result.stderr)).toEqual([expect.stringMatching(line)]);
+  });
+
   it('search on a corrupt SQLite file exits 1 naming the file, without help or stack; --verbose adds the stack', async () => {
     const file = join(dir, 'corrupt.db');
     await writeFile(file, Buffer.alloc(8192, 7));
