@@ -1,7 +1,7 @@
 // The progress snapshot that the experimentProgress subscription sends after each event, and the experiment as
 // its own stream says. Its counts and best candidate come from src/experiment's fold and views, as the search's
 // own summary does, so a client never sees a different best design from the one the search reports.
-import { accuracyValueOf, bestOf, countsOf, evolveInPlace, initialState, type SearchState } from '../experiment/index.js';
+import { bestAccuracyOf, bestOf, countsOf, evolveInPlace, initialState, type SearchState } from '../experiment/index.js';
 import type { RecordedEvent } from '../store/eventStore.js';
 
 export type ExperimentStatusName = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
@@ -64,7 +64,7 @@ export const progressOf = (fold: ProgressFold): ProgressSnapshot => {
     trained: counts.trained,
     training: counts.training,
     bestCandidateId: best?.candidateId ?? null,
-    bestAccuracy: best === undefined ? null : accuracyValueOf(best),
+    bestAccuracy: bestAccuracyOf(model),
     lastReward: fold.lastReward,
     policyStep: model.policySteps === 0 ? null : model.policySteps - 1,
     cursor: last === undefined ? '0' : String(last.position),

@@ -2,7 +2,7 @@
 // timeline, policy) from its events alone. Pure: no clock, no store, no I/O; replay.ts feeds it. The counts, the
 // best candidate, each candidate's score and the Pareto front come from src/experiment's fold, as every reader's do;
 // this file adds only what a replay shows beyond them (the per-candidate view, the timeline, event tallies).
-import { accuracyOf, accuracyValueOf, bestOf, evolveInPlace, initialState, isFeasibleTrained, isTraining, paretoOf, ranksAbove, topRungOf, type CandidateRecord, type ExperimentCounts, type SearchState } from '../experiment/index.js';
+import { accuracyOf, bestAccuracyOf, evolveInPlace, initialState, isFeasibleTrained, isTraining, paretoOf, ranksAbove, topRungOf, type CandidateRecord, type ExperimentCounts, type SearchState } from '../experiment/index.js';
 import { asExperimentEvent } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
@@ -108,10 +108,9 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
       return;
     case 'RewardAssigned': {
       acc.tallies.rewarded += 1;
-      const best = bestOf(acc.model);
       acc.timeline.push({
         position: recorded.position, recordedAt, candidateId: event.data.candidateId,
-        index: acc.model.indexOf.get(event.data.candidateId) ?? -1, reward: event.data.reward, bestAccuracy: best === undefined ? null : accuracyValueOf(best),
+        index: acc.model.indexOf.get(event.data.candidateId) ?? -1, reward: event.data.reward, bestAccuracy: bestAccuracyOf(acc.model),
       });
       return;
     }
@@ -152,10 +151,7 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
 export const replayCounts = (acc: ReplayAccumulator): ReplayCounts => ({ ...acc.model.counts, ...acc.tallies });
 
 /** The best feasible candidate's accuracy (null before one, and for zero-cost scores). */
-export const replayBestAccuracy = (acc: ReplayAccumulator): number | null => {
-  const best = bestOf(acc.model);
-  return best === undefined ? null : accuracyValueOf(best);
-};
+export const replayBestAccuracy = (acc: ReplayAccumulator): number | null => bestAccuracyOf(acc.model);
 
 /** What replay shows of one candidate of the experiment model. */
 const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
@@ -163,7 +159,7 @@ const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
   const h = c.hardware;
   const top = topRungOf(c);
   const result = c.finalTrained ?? (top > 0 ? c.rungs.get(top)?.trained : undefined) ?? c.trained;
-  const trained = result !== undefined || top > 0;
+  const trained = result !== undefined;
   const status: ReplayCandidate['status'] = trained ? 'trained' : isTraining(c) ? 'training' : h !== undefined && !h.feasible ? 'pruned' : 'proposed';
   const score = accuracyOf(c);
   return {

@@ -2,7 +2,7 @@
 // scores, hardware objectives and open trainings). A read model that cannot hold the whole stream in memory
 // stores it beside its row, and folds the next events into the restored state with the same evolve.
 import type { EventData } from '../events/index.js';
-import { initialState, tallyOf, isFeasibleTrained, ranksAbove, type CandidateRecord, type ExperimentCounts, type RungRecord, type SearchState } from './state.js';
+import { initialState, recount, type CandidateRecord, type RungRecord, type SearchState } from './state.js';
 
 /** A training result as the views read it: its score, and the zero-cost score's name when it is one. */
 type ResultSnapshot = [accuracy: number, zeroCost?: string];
@@ -89,9 +89,6 @@ export const fromSnapshot = (experimentId: string, snapshot: StateSnapshot): Sea
     };
     state.indexOf.set(c.candidateId, state.candidates.length);
     state.candidates.push(c);
-    const tally = tallyOf(c);
-    for (const k of Object.keys(state.counts) as Array<keyof ExperimentCounts>) state.counts[k] += tally[k];
-    if (isFeasibleTrained(c) && ranksAbove(c, state.bestId === undefined ? undefined : state.candidates[state.indexOf.get(state.bestId) ?? -1])) state.bestId = c.candidateId;
   }
-  return state;
+  return recount(state);
 };

@@ -56,7 +56,7 @@ export interface OutstandingJob {
 
 export type SearchStatus = 'new' | 'running' | 'completed' | 'failed' | 'cancelled';
 
-/** How many candidates are in each class; views.ts's `tallyOf` says which classes one candidate is in. */
+/** How many candidates are in each class; `tallyBits` below says which classes one candidate is in. */
 export interface ExperimentCounts {
   /** Every proposal, float ones included. */
   proposed: number;
@@ -129,12 +129,10 @@ export const foldStream = (experimentId: string, events: Iterable<RecordedEvent>
   return state;
 };
 
-/** The candidate `candidateId`, ready to change: copied (with its collections) first unless folding in place. */
-const openCandidate = (state: SearchState, candidateId: string, inPlace: boolean, input: SearchState): CandidateRecord | undefined => {
-  const at = state.indexOf.get(candidateId);
-  const old = at === undefined ? undefined : state.candidates[at];
-  if (at === undefined || old === undefined) return undefined;
-  if (inPlace) return old;
+/** The candidate at `at`, ready to change: copied (with its collections) first unless folding in place. */
+const openCandidate = (state: SearchState, at: number, inPlace: boolean, input: SearchState): CandidateRecord | undefined => {
+  const old = state.candidates[at];
+  if (old === undefined || inPlace) return old;
   const c: CandidateRecord = { ...old,
     rungs: old.rungs.size === 0 ? NO_RUNGS : new Map([...old.rungs].map(([k, r]) => [k, { ...r }])), requested: old.requested.size === 0 ? NO_KINDS : new Set(old.requested) };
   if (state.candidates === input.candidates) state.candidates = [...state.candidates]; // the first change of this event
@@ -182,12 +180,12 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
   if (event === undefined) return state;
   const candidateId = candidateIdOf(event);
   if (candidateId !== undefined) {
-    const found = state.indexOf.get(candidateId);
-    const current = found === undefined ? undefined : state.candidates[found];
-    if (current === undefined) return state;
+    const at = state.indexOf.get(candidateId);
+    const current = at === undefined ? undefined : state.candidates[at];
+    if (at === undefined || current === undefined) return state;
     if (event.type === 'TrainingRequested' && current.requested.has(event.data.kind)) return state;
     const before = tallyBits(current);
-    const c = openCandidate(state, candidateId, inPlace, input);
+    const c = openCandidate(state, at, inPlace, input);
     if (c === undefined) return state;
     settle(state, c, before, inPlace, foldCandidate(state, c, event, recorded));
     return state;
@@ -224,10 +222,10 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
     case 'ExperimentFailed':
       state.status = 'failed';
       state.failure = { code: event.data.error.code, message: event.data.error.message };
-      for (const old of state.candidates) {
+      for (const [at, old] of input.candidates.entries()) {
         if (!isTraining(old)) continue;
         const before = tallyBits(old);
-        const c = openCandidate(state, old.candidateId, inPlace, input);
+        const c = openCandidate(state, at, inPlace, input);
         if (c === undefined) continue;
         c.failed = true;
         settle(state, c, before, inPlace, false);
@@ -287,18 +285,10 @@ export const isTraining = (c: CandidateRecord): boolean => {
   return false;
 };
 
-/** The classes one candidate is in (0 or 1 each); the state's counts are the sum over its candidates. */
-export const tallyOf = (c: CandidateRecord): ExperimentCounts => {
-  const bits = tallyBits(c);
-  const out = noCounts();
-  TALLY_KEYS.forEach((k, i) => { out[k] = (bits >> i) & 1; });
-  return out;
-};
-
 /** The counted classes, one bit each in tallyBits. */
 const TALLY_KEYS = ['proposed', 'float', 'pruned', 'trained', 'final', 'training', 'failed'] as const satisfies ReadonlyArray<keyof ExperimentCounts>;
 
-/** tallyOf as bits (TALLY_KEYS order): the fold compares a candidate's bits before and after an event. */
+/** The classes one candidate is in, one bit each (TALLY_KEYS order); the state's counts are the sum over its candidates. */
 const tallyBits = (c: CandidateRecord): number =>
   1 |
   (c.float ? 2 : 0) |
@@ -319,19 +309,32 @@ const addTally = (counts: ExperimentCounts, before: number, after: number, inPla
 
 /** Keeps `bestId` after `c`'s score or feasibility changed: a new leader takes over; a changed leader is re-found. */
 const rescoreBest = (state: SearchState, c: CandidateRecord): void => {
-  if (state.bestId === c.candidateId) {
-    state.bestId = undefined;
-    for (const other of state.candidates) if (isFeasibleTrained(other) && (state.bestId === undefined || ranksAbove(other, bestCandidate(state)))) state.bestId = other.candidateId;
-    return;
-  }
-  if (!isFeasibleTrained(c)) return;
-  const best = bestCandidate(state);
-  if (best === undefined || ranksAbove(c, best)) state.bestId = c.candidateId;
+  if (state.bestId === c.candidateId) { state.bestId = findBest(state.candidates)?.candidateId; return; }
+  if (isFeasibleTrained(c) && ranksAbove(c, bestCandidateOf(state))) state.bestId = c.candidateId;
 };
 
-const bestCandidate = (state: SearchState): CandidateRecord | undefined => {
+/** The best feasible trained candidate by a full scan (ranksAbove), or undefined. */
+const findBest = (candidates: readonly CandidateRecord[]): CandidateRecord | undefined => {
+  let best: CandidateRecord | undefined;
+  for (const c of candidates) if (isFeasibleTrained(c) && ranksAbove(c, best)) best = c;
+  return best;
+};
+
+/** The candidate `bestId` names, or undefined. */
+export const bestCandidateOf = (state: SearchState): CandidateRecord | undefined => {
   const at = state.bestId === undefined ? undefined : state.indexOf.get(state.bestId);
   return at === undefined ? undefined : state.candidates[at];
+};
+
+/**
+ * Sets the counts and the best from the candidates alone (a state built without the fold, such as one restored
+ * from a snapshot); the fold keeps both up to date itself.
+ */
+export const recount = (state: SearchState): SearchState => {
+  state.counts = noCounts();
+  for (const c of state.candidates) state.counts = addTally(state.counts, 0, tallyBits(c), true);
+  state.bestId = findBest(state.candidates)?.candidateId;
+  return state;
 };
 
 /** Validation accuracy of a candidate at a rung (0: the proxy), when it finished that rung. */

@@ -3,15 +3,18 @@
 // replay and the CLI all take them from here, so they cannot disagree.
 import { isZeroCostScore } from '../events/index.js';
 import { paretoFront, type ParetoPoint } from './pareto.js';
-import { accuracyOf, isFeasibleTrained, type CandidateRecord, type ExperimentCounts, type SearchState } from './state.js';
+import { accuracyOf, bestCandidateOf, isFeasibleTrained, type CandidateRecord, type ExperimentCounts, type SearchState } from './state.js';
 
 /** The candidate counts (kept by the fold; a copy). */
 export const countsOf = (state: SearchState): ExperimentCounts => ({ ...state.counts });
 
 /** The best feasible trained candidate (higher score, then the earlier proposal), or undefined. */
-export const bestOf = (state: SearchState): CandidateRecord | undefined => {
-  const at = state.bestId === undefined ? undefined : state.indexOf.get(state.bestId);
-  return at === undefined ? undefined : state.candidates[at];
+export const bestOf = (state: SearchState): CandidateRecord | undefined => bestCandidateOf(state);
+
+/** The best candidate's accuracy (accuracyValueOf), or null when there is none. */
+export const bestAccuracyOf = (state: SearchState): number | null => {
+  const best = bestOf(state);
+  return best === undefined ? null : accuracyValueOf(best);
 };
 
 /** A candidate's accuracy as a probability, or null: a zero-cost score is a score, not an accuracy. */

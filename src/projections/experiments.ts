@@ -2,7 +2,7 @@
 // folded from every experiment event; plus its queries (list, get, progress). Counts and best are src/experiment's
 // views of its fold, whose snapshot the row keeps in `model` so the next batch folds on from it.
 import { CosearchError } from '../errors.js';
-import { accuracyValueOf, bestOf, countsOf, evolve, evolveInPlace, fromSnapshot, initialState, toSnapshot, type SearchState, type StateSnapshot } from '../experiment/index.js';
+import { bestAccuracyOf, bestOf, countsOf, evolve, evolveInPlace, fromSnapshot, initialState, toSnapshot, type SearchState, type StateSnapshot } from '../experiment/index.js';
 import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
@@ -10,7 +10,7 @@ import { chunked, defineRowProjection, placeholders, type Projection } from './p
 import { toNumber, toNumberOrNull, type SqlExecutor, type SqlRow, type SqlValue } from './sqlDatabase.js';
 import type { Connection, ExperimentStatus, ExperimentView, ListExperimentsOptions, ProgressView } from './views.js';
 
-const TABLE = 'read_experiments';
+export const EXPERIMENTS_TABLE = 'read_experiments';
 const COLUMNS = [
   'id', 'name', 'status', 'config', 'seed', 'proposed', 'pruned', 'trained', 'failed', 'best_candidate_id',
   'best_accuracy', 'reason', 'error', 'started_at', 'finished_at', 'updated_at', 'last_position', 'model',
@@ -31,7 +31,7 @@ const withModelViews = (row: ExperimentRow): ExperimentRow => {
   const best = bestOf(row.model);
   row.counts = { proposed: counts.proposed, pruned: counts.pruned, trained: counts.trained, failed: counts.failed };
   row.bestCandidateId = best?.candidateId ?? null;
-  row.bestAccuracy = best === undefined ? null : accuracyValueOf(best);
+  row.bestAccuracy = bestAccuracyOf(row.model);
   return row;
 };
 
@@ -78,7 +78,7 @@ const foldExperiment = (row: ExperimentRow | undefined, recorded: RecordedEvent,
 };
 
 /** Folds one experiment event into the row. Pure: the time and position come from the recorded event. */
-export const evolveExperimentRow = (row: ExperimentRow | undefined, recorded: RecordedEvent): ExperimentRow | undefined =>
+const evolveExperimentRow = (row: ExperimentRow | undefined, recorded: RecordedEvent): ExperimentRow | undefined =>
   foldExperiment(row, recorded, false);
 
 export const experimentFromRow = (r: SqlRow): ExperimentView => ({
@@ -116,13 +116,13 @@ export const createExperimentsProjection = (): Projection =>
     name: 'experiments',
     // 2: counts and best come from src/experiment's fold (its snapshot in `model`).
     version: 2,
-    table: TABLE,
+    table: EXPERIMENTS_TABLE,
     canHandle: (event) => isExperimentEventType(event.type),
     keyOf: experimentIdOf,
     async load(tx, keys) {
       const rows = new Map<string, ExperimentRow>();
       for (const part of chunked(keys, 500)) {
-        for (const r of await tx.query(`SELECT * FROM ${TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
+        for (const r of await tx.query(`SELECT * FROM ${EXPERIMENTS_TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
           const row = experimentRowFromDb(r);
           rows.set(row.id, row);
         }
@@ -131,12 +131,12 @@ export const createExperimentsProjection = (): Projection =>
     },
     evolve: evolveExperimentRow,
     evolveInPlace: (row, event) => foldExperiment(row, event, true),
-    save: (tx, rows) => tx.upsert(TABLE, COLUMNS, ['id'], rows.map(experimentToRow)),
-    insert: (tx, rows) => tx.insertMany(TABLE, COLUMNS, rows.map(experimentToRow)),
+    save: (tx, rows) => tx.upsert(EXPERIMENTS_TABLE, COLUMNS, ['id'], rows.map(experimentToRow)),
+    insert: (tx, rows) => tx.insertMany(EXPERIMENTS_TABLE, COLUMNS, rows.map(experimentToRow)),
   });
 
 export const getExperiment = async (db: SqlExecutor, id: string): Promise<ExperimentView | null> => {
-  const [row] = await db.query(`SELECT * FROM ${TABLE} WHERE id = ?`, [id]);
+  const [row] = await db.query(`SELECT * FROM ${EXPERIMENTS_TABLE} WHERE id = ?`, [id]);
   return row === undefined ? null : experimentFromRow(row);
 };
 
@@ -152,7 +152,7 @@ export const listExperiments = async (db: SqlExecutor, options: ListExperimentsO
     where.push('status = ?');
     params.push(options.status);
   }
-  const countSql = `SELECT COUNT(*) AS n FROM ${TABLE}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
+  const countSql = `SELECT COUNT(*) AS n FROM ${EXPERIMENTS_TABLE}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''}`;
   const [count] = await db.query(countSql, params);
   if (options.after !== undefined && options.after !== null) {
     const key = decodeCursor(options.after, 'startedAt:desc');
@@ -160,7 +160,7 @@ export const listExperiments = async (db: SqlExecutor, options: ListExperimentsO
     params.push(key.value, key.value, key.id);
   }
   const rows = await db.query(
-    `SELECT * FROM ${TABLE}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
+    `SELECT * FROM ${EXPERIMENTS_TABLE}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY started_at DESC, id DESC LIMIT ?`,
     [...params, first + 1],
   );
   return toConnection(rows.map(experimentFromRow), first, toNumber(count?.n), (e) =>

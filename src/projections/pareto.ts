@@ -2,12 +2,13 @@
 // reader), over the fold snapshot the experiments read model keeps, returned as candidate rows in front order.
 import { fromSnapshot, paretoOf, type StateSnapshot } from '../experiment/index.js';
 import { CANDIDATES_TABLE, candidateFromRow } from './candidates.js';
+import { EXPERIMENTS_TABLE } from './experiments.js';
 import { placeholders } from './projection.js';
 import type { SqlExecutor } from './sqlDatabase.js';
 import type { CandidateView } from './views.js';
 
 export const paretoFront = async (db: SqlExecutor, experimentId: string): Promise<CandidateView[]> => {
-  const [row] = await db.query('SELECT model FROM read_experiments WHERE id = ?', [experimentId]);
+  const [row] = await db.query(`SELECT model FROM ${EXPERIMENTS_TABLE} WHERE id = ?`, [experimentId]);
   if (row === undefined) return [];
   const front = paretoOf(fromSnapshot(experimentId, JSON.parse(String(row.model)) as StateSnapshot));
   if (front.length === 0) return [];
