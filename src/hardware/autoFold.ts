@@ -66,7 +66,7 @@ export const autoFold = (candidate: Candidate, device: DevicePreset, options: Au
       const minSimd = Math.ceil(fanIn / foldsAllowed);
       const simd = simds.find((d) => d >= minSimd);
       if (simd === undefined) continue;
-      costLayer(scratch, c, k, w, ch, convH, convW, outC, fanIn, pooled, layer.weightBits, inBits, outBits, pe, simd);
+      costLayer(scratch, c, k, layer.kind === 'conv' ? layer.stride : 1, w, ch, convH, convW, outC, fanIn, pooled, layer.weightBits, inBits, outBits, pe, simd);
       if ((scratch[C_CYCLES] ?? Infinity) > targetCycles) continue;
       const luts = scratch[C_LUTS] ?? Infinity;
       if (luts < best.luts || (luts === best.luts && pe * simd < best.lanes)) best = { pe, simd, luts, lanes: pe * simd };

@@ -31,6 +31,9 @@ export interface CostCoefficients {
   shellLuts: number;
   /** LUTs per BRAM36 of memory that spills to LUTRAM when the device's BRAM is full (36 Kbit / 64 bits per LUT). */
   lutsPerSpilledBram36: number;
+  /** BRAM36 per layer beyond its weights, thresholds and window buffer: the inter-layer FIFOs, width converters and
+   * the layer's share of the DMA buffers. Spills as full tiles (lutsPerSpilledBram36 each). */
+  layerFifoBram36: number;
 }
 
 export interface DevicePreset {
@@ -55,20 +58,25 @@ export interface DevicePreset {
  * - accLutsPerBit 1, popcountLutsPerInput 1: a carry-chain adder costs one LUT per bit (UG474 CLB user guide); a
  *   popcount compresses about one input bit per LUT (FINN, FPGA'17, Sec. 4.2).
  * - thresholdLutsPerBit 1: one carry-chain comparator bit per threshold bit; (2^A − 1) thresholds of accBits each.
- * - LUTRAM is 64×1 bits per SLICEM LUT (UG474): lutramMaxDepth 64 keeps a memory in LUTRAM only while one LUT deep,
- *   and lutsPerSpilledBram36 576 = 36 Kbit / 64 for memories that overflow the device's BRAM.
- * - BRAM aspect ratios (RAMB18 512×36 … 16K×1, UG473 block RAM user guide) are in lutModel.ts.
+ * - LUTRAM is 64×1 bits per SLICEM LUT (UG474): lutramMaxDepth 64 keeps a weight or threshold memory in LUTRAM only
+ *   while one LUT deep, and lutsPerSpilledBram36 576 = 36 Kbit / 64 for a full tile that overflows the device's BRAM
+ *   (a shallower memory spills for fewer: evaluate.ts spills the cheapest first).
+ * - BRAM aspect ratios (RAMB18 512×36 … 16K×1, UG473 block RAM user guide) are in lutModel.ts; the window buffer's
+ *   ⌈k/stride⌉ + 1 block RAMs follow finn-hlslib's ConvolutionInputGenerator (slidingwindow.h, RAM_2P).
  * - poolLutsPerBit 2, swgBaseLuts 250, swgLutsPerBit 4, maxParallelThresholds 15: kept from the first calibration.
- * Fitted (FITTED_COEFFICIENTS, by `cosearch hw validate` on the 8 published designs of bench/data/fpga-designs.json,
- * least squares of relative LUT error; leave-one-group-out refits them without each design, docs/hardware.md):
- * - shellLuts 7,630 (DMA, AXI, host control of a full design), layerControlLuts 1,060 (per-layer FIFOs, stream
- *   control), adderLutsPerBit 1.07 (HLS adder trees: close to the one LUT per bit of a carry chain).
+ * Fitted (FITTED_COEFFICIENTS, by `cosearch hw validate` on the 8 published designs of bench/data/fpga-designs.json;
+ * leave-one-group-out refits them without each design, docs/hardware.md):
+ * - layerFifoBram36 2.31 (BRAM36 per layer for FIFOs, width converters and DMA buffers), least squares of the
+ *   relative BRAM error on the designs that do not fill their device;
+ * - then, by least squares of the relative LUT error: shellLuts 7,535 (DMA, AXI, host control of a full design),
+ *   layerControlLuts 1,054 (per-layer FIFOs, stream control), adderLutsPerBit 1.06 (HLS adder trees: close to the
+ *   one LUT per bit of a carry chain).
  */
 export const DEFAULT_COEFFICIENTS: CostCoefficients = {
   xnorLuts: 1,
   mulLutsPerBitProduct: 0.57,
   mulLutsBase: 4.7,
-  adderLutsPerBit: 1.07,
+  adderLutsPerBit: 1.06,
   popcountLutsPerInput: 1,
   accLutsPerBit: 1,
   thresholdLutsPerBit: 1,
@@ -77,13 +85,14 @@ export const DEFAULT_COEFFICIENTS: CostCoefficients = {
   lutramMaxDepth: 64,
   swgBaseLuts: 250,
   swgLutsPerBit: 4,
-  layerControlLuts: 1060,
-  shellLuts: 7630,
+  layerControlLuts: 1054,
+  shellLuts: 7535,
   lutsPerSpilledBram36: 576,
+  layerFifoBram36: 2.31,
 };
 
 /** The coefficients `cosearch hw validate` fits to the published designs; every other one is fixed above. */
-export const FITTED_COEFFICIENTS = ['shellLuts', 'layerControlLuts', 'adderLutsPerBit'] as const;
+export const FITTED_COEFFICIENTS = ['layerFifoBram36', 'shellLuts', 'layerControlLuts', 'adderLutsPerBit'] as const;
 
 /** Zynq-7020 (Pynq-Z1/Z2): 53,200 LUTs, 140 BRAM36, 220 DSP48E1 (Xilinx DS190 Zynq-7000 overview). 100 MHz is the
  * clock of the BNN-PYNQ/FINN overlays on Pynq-Z1 (Xilinx/BNN-PYNQ issue #51: "PYNQ-Z2 ... clocked at 100 MHz"). */

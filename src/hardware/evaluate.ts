@@ -3,7 +3,8 @@
 import type { Candidate, Layer } from '../space/index.js';
 import type { DevicePreset } from './devices.js';
 import {
-  C_ACC, C_ACT, C_ADDER, C_BRAM, C_BUF, C_CTRL, C_CYCLES, C_LUTS, C_MUL, C_POOL, C_WMEM, SCRATCH_SIZE, costLayer,
+  C_ACC, C_ACT, C_ADDER, C_BRAM, C_BUF, C_CTRL, C_CYCLES, C_LUTS, C_MUL, C_POOL, C_SBRAM, C_SSPILL, C_TBRAM, C_TSPILL, C_WBRAM,
+  C_WMEM, C_WSPILL, SCRATCH_SIZE, costLayer,
 } from './lutModel.js';
 
 /** One layer of the breakdown. */
@@ -49,6 +50,49 @@ export interface HardwareTotals {
 
 const scratch = new Float64Array(SCRATCH_SIZE);
 let perLayer = new Float64Array(64 * SCRATCH_SIZE);
+/** The block-RAM memories of the network walked last, as (BRAM36, LUTs as LUTRAM) pairs: 4 per layer. */
+const MEMS_PER_LAYER = 4;
+let memories = new Float64Array(64 * MEMS_PER_LAYER * 2);
+let order = new Int32Array(64 * MEMS_PER_LAYER);
+let ratios = new Float64Array(64 * MEMS_PER_LAYER);
+
+/**
+ * When the memories need more BRAM36 than `budget`, moves the ones that are cheapest as LUTRAM (fewest LUTs per
+ * BRAM36 freed: the shallowest, least-filled ones) to LUTRAM until the rest fit, as synthesis maps the smaller
+ * memories to distributed RAM when block RAM runs out. The last one moved counts pro rata, so the cost is
+ * continuous in the demand. Returns the LUTs added.
+ */
+const spillToLutram = (count: number, demand: number, budget: number): number => {
+  if (order.length < count) {
+    order = new Int32Array(count);
+    ratios = new Float64Array(count);
+  }
+  // Insertion sort of the block-RAM memories by LUTs per BRAM36 (a few dozen entries).
+  let n = 0;
+  for (let m = 0; m < count; m++) {
+    const bram = memories[2 * m] ?? 0;
+    if (bram <= 0) continue;
+    const ratio = (memories[2 * m + 1] ?? 0) / bram;
+    let j = n++;
+    while (j > 0 && (ratios[j - 1] ?? 0) > ratio) {
+      ratios[j] = ratios[j - 1] ?? 0;
+      order[j] = order[j - 1] ?? 0;
+      j--;
+    }
+    ratios[j] = ratio;
+    order[j] = m;
+  }
+  let over = demand - budget;
+  let luts = 0;
+  for (let j = 0; j < n && over > 1e-9; j++) {
+    const m = order[j] ?? 0;
+    const bram = memories[2 * m] ?? 0;
+    const share = bram <= over ? 1 : over / bram;
+    luts += share * (memories[2 * m + 1] ?? 0);
+    over -= share * bram;
+  }
+  return luts;
+};
 
 /**
  * Walks the network computing shapes inline, costs each layer into `scratch`, accumulates totals into `out` and,
@@ -64,6 +108,7 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
   const layers = candidate.layers;
   const last = layers.length - 1;
   if (keepLayers && perLayer.length < layers.length * SCRATCH_SIZE) perLayer = new Float64Array(layers.length * SCRATCH_SIZE);
+  if (memories.length < layers.length * MEMS_PER_LAYER * 2) memories = new Float64Array(layers.length * MEMS_PER_LAYER * 2);
   let luts = c.shellLuts;
   let bram = 0;
   let maxCycles = 0;
@@ -80,12 +125,12 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
       const convH = oh < 1 ? 1 : oh;
       const convW = ow < 1 ? 1 : ow;
       const mp = layer.maxPool;
-      costLayer(scratch, c, k, w, ch, convH, convW, layer.filters, k * k * ch, mp !== undefined, layer.weightBits, inBits, outBits, layer.pe, layer.simd);
+      costLayer(scratch, c, k, layer.stride, w, ch, convH, convW, layer.filters, k * k * ch, mp !== undefined, layer.weightBits, inBits, outBits, layer.pe, layer.simd);
       h = mp ? Math.max(1, Math.floor((convH - mp.size) / mp.stride) + 1) : convH;
       w = mp ? Math.max(1, Math.floor((convW - mp.size) / mp.stride) + 1) : convW;
       ch = layer.filters;
     } else {
-      costLayer(scratch, c, 0, 1, 1, 1, 1, layer.units, h * w * ch, false, layer.weightBits, inBits, outBits, layer.pe, layer.simd);
+      costLayer(scratch, c, 0, 1, 1, 1, 1, 1, layer.units, h * w * ch, false, layer.weightBits, inBits, outBits, layer.pe, layer.simd);
       h = 1;
       w = 1;
       ch = layer.units;
@@ -93,6 +138,15 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
     inBits = layer.activationBits;
     luts += scratch[C_LUTS] ?? 0;
     bram += scratch[C_BRAM] ?? 0;
+    const m = i * MEMS_PER_LAYER * 2;
+    memories[m] = scratch[C_WBRAM] ?? 0;
+    memories[m + 1] = scratch[C_WSPILL] ?? 0;
+    memories[m + 2] = scratch[C_TBRAM] ?? 0;
+    memories[m + 3] = scratch[C_TSPILL] ?? 0;
+    memories[m + 4] = scratch[C_SBRAM] ?? 0;
+    memories[m + 5] = scratch[C_SSPILL] ?? 0;
+    memories[m + 6] = c.layerFifoBram36;
+    memories[m + 7] = c.layerFifoBram36 * c.lutsPerSpilledBram36;
     const cycles = scratch[C_CYCLES] ?? 0;
     sumCycles += cycles;
     if (cycles > maxCycles) {
@@ -101,10 +155,10 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
     }
     if (keepLayers) perLayer.set(scratch, i * SCRATCH_SIZE);
   }
-  // Memories that do not fit the device's BRAM spill to LUTRAM, as Vivado HLS does when BRAM is full: a BRAM36
-  // holds 36 Kbit, i.e. lutsPerSpilledBram36 (576) LUTs of 64×1 distributed RAM (UG474).
+  // Memories that do not fit the device's BRAM spill to LUTRAM, the cheapest first (spillToLutram). A full BRAM36
+  // holds 36 Kbit, i.e. lutsPerSpilledBram36 (576) LUTs of 64×1 distributed RAM (UG474); a shallow one far fewer.
   if (bram > device.bram36Budget) {
-    luts += (bram - device.bram36Budget) * c.lutsPerSpilledBram36;
+    luts += spillToLutram((last + 1) * MEMS_PER_LAYER, bram, device.bram36Budget);
     bram = device.bram36Budget;
   }
   out.luts = Math.round(luts);

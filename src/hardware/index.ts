@@ -7,7 +7,7 @@ export type { HardwareErrorCode } from './hardwareError.js';
 export { accumulatorBits, adderTreeGrowth, bram36For, multiplierLuts, productBits } from './lutModel.js';
 export { parsePublishedDesigns } from './publishedDesign.js';
 export type { DesignSource, LutScope, PublishedDesign } from './publishedDesign.js';
-export { designLuts, fitCoefficients, validateLeaveOneOut, validationViolations, VALIDATION_BOUNDS } from './leaveOneOut.js';
+export { designLuts, fitCoefficients, fitLayerFifoBram36, validateLeaveOneOut, validationViolations, VALIDATION_BOUNDS } from './leaveOneOut.js';
 export type { LinearCoefficient, ValidationBounds, ValidationResult, ValidationRow, ValidationViolation } from './leaveOneOut.js';
 export { estimateHardware, evaluateHardware } from './evaluate.js';
 export type { HardwareResult, HardwareTotals, LayerCost } from './evaluate.js';

@@ -1,11 +1,11 @@
-// Leave-one-out validation of the LUT model: fits the calibrated coefficients (a least-squares fit of relative LUT
-// errors, non-negative) on all published designs but one group, predicts the held-out group, and repeats.
+// Leave-one-out validation of the FPGA model: fits the calibrated coefficients (least squares of relative BRAM, then
+// LUT errors, non-negative) on all published designs but one group, predicts the held-out group, and repeats.
 import type { CostCoefficients, DevicePreset } from './devices.js';
 import { estimateHardware, type HardwareTotals } from './evaluate.js';
 import type { PublishedDesign } from './publishedDesign.js';
 
 /** Coefficients that enter the LUT total linearly, and so can be fitted by least squares. */
-export type LinearCoefficient = 'thresholdLutsPerBit' | 'poolLutsPerBit' | 'swgBaseLuts' | 'swgLutsPerBit' | 'layerControlLuts' | 'shellLuts' | 'adderLutsPerBit' | 'popcountLutsPerInput' | 'accLutsPerBit' | 'xnorLuts' | 'lutsPerSpilledBram36';
+export type LinearCoefficient = 'thresholdLutsPerBit' | 'poolLutsPerBit' | 'swgBaseLuts' | 'swgLutsPerBit' | 'layerControlLuts' | 'shellLuts' | 'adderLutsPerBit' | 'popcountLutsPerInput' | 'accLutsPerBit' | 'xnorLuts' | 'lutsPerSpilledBram36' | 'layerFifoBram36';
 
 /** One row of the validation table. Errors are percentages: 100·(predicted − measured)/measured. */
 export interface ValidationRow {
@@ -47,6 +47,31 @@ export const designLuts = (d: PublishedDesign, device: DevicePreset, c: CostCoef
   return d.scope === 'kernel' ? t.luts - c.shellLuts : t.luts;
 };
 
+/** BRAM36 a design asks for under `c`, before the device's cap (what it would use on an unbounded device). */
+const bramDemand = (d: PublishedDesign, device: DevicePreset, c: CostCoefficients): number =>
+  estimateHardware(d.candidate, { ...device, clockMhz: d.clockMhz, bram36Budget: Infinity, coefficients: c }, totals()).bram36;
+
+/**
+ * Fits `layerFifoBram36` (the demand is linear in it: demand0 + n_layers·x) by least squares of the relative BRAM
+ * error, on the designs whose BRAM is below the device's count: a full device shows the cap, not the demand.
+ * Negative pins to 0; with no usable design `base` keeps its value.
+ */
+export const fitLayerFifoBram36 = (designs: PublishedDesign[], devices: (name: string) => DevicePreset, base: CostCoefficients): number => {
+  const zero: CostCoefficients = { ...base, layerFifoBram36: 0 };
+  let num = 0;
+  let den = 0;
+  for (const d of designs) {
+    const device = devices(d.device);
+    if (d.measured.bram36 >= device.bram36Budget) continue;
+    const offset = bramDemand(d, device, zero);
+    const perUnit = bramDemand(d, device, { ...zero, layerFifoBram36: 1 }) - offset;
+    const w2 = 1 / d.measured.bram36 ** 2;
+    num += perUnit * (d.measured.bram36 - offset) * w2;
+    den += perUnit * perUnit * w2;
+  }
+  return den > 0 ? Math.max(0, num / den) : base.layerFifoBram36;
+};
+
 /** Solves the small symmetric system a·x = b by Gaussian elimination with partial pivoting. */
 const solve = (a: number[][], b: number[]): number[] => {
   const n = b.length;
@@ -67,11 +92,22 @@ const solve = (a: number[][], b: number[]): number[] => {
 };
 
 /**
- * Fits `names` on `designs`, minimising Σ((predicted − measured)/measured)². LUTs are linear in each of these
- * coefficients, so each design's feature for a coefficient is its LUT change per unit of it. A coefficient that
- * comes out negative is pinned to 0 and the rest refitted (LUT costs cannot be negative).
+ * Fits `names` on `designs`, minimising Σ((predicted − measured)/measured)²: `layerFifoBram36` on BRAM first
+ * (fitLayerFifoBram36), then the rest on LUTs. LUTs are linear in each of those, so each design's feature for a
+ * coefficient is its LUT change per unit of it. A coefficient that comes out negative is pinned to 0 and the rest
+ * refitted (LUT costs cannot be negative).
  */
 export const fitCoefficients = (designs: PublishedDesign[], devices: (name: string) => DevicePreset, base: CostCoefficients, names: LinearCoefficient[]): CostCoefficients => {
+  // BRAM first: the LUT total depends on it through the spill when a design fills the device.
+  if (names.includes('layerFifoBram36')) {
+    const lutNames = names.filter((n) => n !== 'layerFifoBram36');
+    return fitLutCoefficients(designs, devices, { ...base, layerFifoBram36: fitLayerFifoBram36(designs, devices, base) }, lutNames);
+  }
+  return fitLutCoefficients(designs, devices, base, names);
+};
+
+/** The LUT part of fitCoefficients: `names` must all enter the LUT total linearly. */
+const fitLutCoefficients = (designs: PublishedDesign[], devices: (name: string) => DevicePreset, base: CostCoefficients, names: LinearCoefficient[]): CostCoefficients => {
   let free = [...names];
   for (;;) {
     const zero: CostCoefficients = { ...base };

@@ -14,7 +14,14 @@ export const C_CTRL = 7;
 export const C_LUTS = 8;
 export const C_BRAM = 9;
 export const C_CYCLES = 10;
-export const SCRATCH_SIZE = 11;
+/** BRAM36 of this layer's weight memory, thresholds and window buffer, and what each would cost as LUTRAM. */
+export const C_WBRAM = 11;
+export const C_WSPILL = 12;
+export const C_TBRAM = 13;
+export const C_TSPILL = 14;
+export const C_SBRAM = 15;
+export const C_SSPILL = 16;
+export const SCRATCH_SIZE = 17;
 
 /** ceil(log2(n)) for integers n >= 1, without floating point. */
 const ceilLog2 = (n: number): number => 32 - Math.clz32(n - 1);
@@ -55,12 +62,12 @@ export const accumulatorBits = (weightBits: number, inputBits: number, fanIn: nu
 export const adderTreeGrowth = (s: number): number => (s < 2 ? 0 : (2 * s - ceilLog2(s) - 2) / (s - 1));
 
 /**
- * Costs one layer into `out` (indices C_*). `convK` is 0 for a dense layer. `outBits` is 0 for the classifier
+ * Costs one layer into `out` (indices C_*). `convK` is 0 for a dense layer (its `convStride` is unused). `outBits` is 0 for the classifier
  * (no threshold unit: the host takes the arg-max of the accumulators).
  */
 export const costLayer = (
   out: Float64Array, c: CostCoefficients,
-  convK: number, inW: number, inC: number, convOutH: number, convOutW: number, outC: number, fanIn: number, pooled: boolean,
+  convK: number, convStride: number, inW: number, inC: number, convOutH: number, convOutW: number, outC: number, fanIn: number, pooled: boolean,
   weightBits: number, inputBits: number, outBits: number, pe: number, simd: number,
 ): void => {
   const p = pe < outC ? pe : outC;
@@ -76,23 +83,32 @@ export const costLayer = (
   const acc = p * accBits * c.accLutsPerBit;
   const thresholds = outBits === 0 ? 0 : Math.min((1 << outBits) - 1, c.maxParallelThresholds);
   const act = p * accBits * thresholds * c.thresholdLutsPerBit;
-  // Weights: one bank per PE, depth = folded rows, width = SIMD·weightBits. Thresholds: depth = outC/PE.
+  // Weights: one bank per PE, depth = folded rows, width = SIMD·weightBits. Thresholds: depth = outC/PE. A memory
+  // up to lutramMaxDepth deep is LUTRAM; a deeper one is block RAM, and what it would cost as LUTRAM is kept for
+  // the spill when the device's BRAM is full (evaluate.ts).
   const wDepth = Math.ceil(fanIn / s) * Math.ceil(outC / p);
   const tDepth = Math.ceil(outC / p);
+  const wLutram = p * Math.ceil(wDepth / 64) * s * weightBits;
   let wmem = 0;
-  let bram = 0;
-  if (wDepth <= c.lutramMaxDepth) wmem += p * Math.ceil(wDepth / 64) * s * weightBits;
-  else bram += p * bram36For(wDepth, s * weightBits);
+  let wBram = 0;
+  if (wDepth <= c.lutramMaxDepth) wmem += wLutram;
+  else wBram = p * bram36For(wDepth, s * weightBits);
+  const tLutram = p * Math.ceil(tDepth / 64) * accBits * thresholds;
+  let tBram = 0;
   if (thresholds > 0) {
-    if (tDepth <= c.lutramMaxDepth) wmem += p * Math.ceil(tDepth / 64) * accBits * thresholds;
-    else bram += p * bram36For(tDepth, accBits * thresholds);
+    if (tDepth <= c.lutramMaxDepth) wmem += tLutram;
+    else tBram = p * bram36For(tDepth, accBits * thresholds);
   }
-  // Sliding-window buffer of a conv: k rows of the input, SIMD·inputBits wide.
+  // Sliding-window buffer of a conv (finn-hlslib ConvolutionInputGenerator): ⌈k/stride⌉ + 1 blocks of
+  // stride·in_w·in_c/SIMD words of SIMD·inputBits, one block RAM each (RAM_2P: written and read every cycle).
   let buf = 0;
+  let sBram = 0;
+  let sLutram = 0;
   if (convK > 0) {
-    const bufDepth = Math.ceil((convK * inW * inC) / s);
-    if (bufDepth <= c.lutramMaxDepth) buf += Math.ceil(bufDepth / 64) * s * inputBits;
-    else bram += bram36For(bufDepth, s * inputBits);
+    const blocks = Math.ceil(convK / convStride) + 1;
+    const blockDepth = Math.ceil((convStride * inW * inC) / s);
+    sBram = blocks * bram36For(blockDepth, s * inputBits);
+    sLutram = blocks * Math.ceil(blockDepth / 64) * s * inputBits;
     buf += c.swgBaseLuts + s * inputBits * c.swgLutsPerBit;
   }
   const pool = pooled ? p * (outBits === 0 ? 1 : outBits) * c.poolLutsPerBit : 0;
@@ -105,6 +121,12 @@ export const costLayer = (
   out[C_POOL] = pool;
   out[C_CTRL] = c.layerControlLuts;
   out[C_LUTS] = mul + adder + acc + act + wmem + buf + pool + c.layerControlLuts;
-  out[C_BRAM] = bram;
+  out[C_BRAM] = wBram + tBram + sBram + c.layerFifoBram36;
+  out[C_WBRAM] = wBram;
+  out[C_WSPILL] = wLutram;
+  out[C_TBRAM] = tBram;
+  out[C_TSPILL] = tLutram;
+  out[C_SBRAM] = sBram;
+  out[C_SSPILL] = sLutram;
   out[C_CYCLES] = convOutH * convOutW * Math.ceil(outC / pe) * Math.ceil(fanIn / simd);
 };

@@ -59,6 +59,43 @@ describe('FPGA model properties', () => {
   });
 });
 
+describe('block RAM', () => {
+  const conv = (stride: number): Candidate => ({
+    input: { height: 32, width: 32, channels: 3, bits: 8 },
+    layers: [
+      { kind: 'conv', filters: 16, kernelSize: 3, stride, padding: 'same', weightBits: 4, activationBits: 4, pe: 16, simd: 3 },
+      { kind: 'dense', units: 10, weightBits: 4, activationBits: 4, pe: 10, simd: 64 },
+    ],
+  });
+  const noFifo = { ...ZYNQ7020, coefficients: { ...ZYNQ7020.coefficients, layerFifoBram36: 0 } };
+
+  it('gives a conv window buffer ceil(k/stride) + 1 blocks of stride·in_w·in_c/SIMD words, one RAMB18 each here', () => {
+    // 9-deep weights and 1-deep thresholds stay in LUTRAM, so layer 0's BRAM is its window buffer alone:
+    // stride 1: 4 blocks of 32 words × 24 bits; stride 2: 3 blocks of 64 words. Each fits one RAMB18 (half a tile).
+    expect(evaluateHardware(conv(1), noFifo).layers[0]?.bram36).toBe(2);
+    expect(evaluateHardware(conv(2), noFifo).layers[0]?.bram36).toBe(1.5);
+    expect(evaluateHardware(conv(1), ZYNQ7020).layers[0]?.bram36).toBeCloseTo(2 + ZYNQ7020.coefficients.layerFifoBram36, 9);
+  });
+
+  it('spills the memories cheapest as LUTRAM first when the device is full, and never lowers LUTs as BRAM shrinks', () => {
+    const c = sampleCandidate(FINN_SPACE, createRng(3));
+    const demand = estimateHardware(c, { ...ZYNQ7020, bram36Budget: Infinity }, totals());
+    expect(demand.bram36).toBeGreaterThan(8);
+    let previous = demand.luts;
+    for (let budget = Math.floor(demand.bram36); budget >= 0; budget -= 1) {
+      const t = estimateHardware(c, { ...ZYNQ7020, bram36Budget: budget }, totals());
+      expect(t.bram36).toBe(budget);
+      expect(t.luts).toBeGreaterThanOrEqual(previous);
+      // Never more than a full tile's 576 LUTs for each BRAM36 moved: shallow memories cost less.
+      expect(t.luts - demand.luts).toBeLessThanOrEqual(Math.ceil((demand.bram36 - budget) * ZYNQ7020.coefficients.lutsPerSpilledBram36) + 1);
+      previous = t.luts;
+    }
+    // The first tiles moved are cheaper than full ones: this design has shallow window buffers in block RAM.
+    const one = estimateHardware(c, { ...ZYNQ7020, bram36Budget: demand.bram36 - 1 }, totals());
+    expect(one.luts - demand.luts).toBeLessThan(ZYNQ7020.coefficients.lutsPerSpilledBram36);
+  });
+});
+
 describe('constraint check', () => {
   const small: Candidate = sampleCandidate(QUICK_SPACE, createRng(4));
 

@@ -44,7 +44,7 @@ export const printHwValidation = (r: HwValidateResult): void => {
   console.log(`${'design'.padEnd(24)} ${'scope'.padEnd(6)} ${pad('measured', 8)} ${pad('fit-all', 8)} ${pad('error', 9)} ${pad('held-out', 8)} ${pad('error', 9)}   ${pad('BRAM36 meas/model', 17)} ${pad('error', 9)}   ${pad('img/s ref/model', 17)} ${pad('error', 8)}`);
   for (const row of r.rows) {
     const fps = row.referenceFps === null ? `${pad('-', 8)}/${Math.round(row.predictedFps)}` : `${pad(Math.round(row.referenceFps), 8)}/${Math.round(row.predictedFps)}`;
-    console.log(`${row.id.padEnd(24)} ${row.scope.padEnd(6)} ${pad(row.measuredLuts, 8)} ${pad(Math.round(row.fittedLuts), 8)} ${pad(sign(row.lutErrorPct), 9)} ${pad(Math.round(row.heldOutLuts), 8)} ${pad(sign(row.heldOutLutErrorPct), 9)}   ${pad(`${row.measuredBram36}/${row.predictedBram36}`, 17)} ${pad(sign(row.bramErrorPct), 9)}   ${pad(fps, 17)} ${pad(row.fpsErrorPct === null ? '-' : sign(row.fpsErrorPct), 8)}`);
+    console.log(`${row.id.padEnd(24)} ${row.scope.padEnd(6)} ${pad(row.measuredLuts, 8)} ${pad(Math.round(row.fittedLuts), 8)} ${pad(sign(row.lutErrorPct), 9)} ${pad(Math.round(row.heldOutLuts), 8)} ${pad(sign(row.heldOutLutErrorPct), 9)}   ${pad(`${row.measuredBram36}/${Math.round(row.predictedBram36 * 10) / 10}`, 17)} ${pad(sign(row.bramErrorPct), 9)}   ${pad(fps, 17)} ${pad(row.fpsErrorPct === null ? '-' : sign(row.fpsErrorPct), 8)}`);
   }
   console.log(`held-out LUT error: median |e| ${r.medianAbsHeldOutLutErrorPct.toFixed(1)} %, max |e| ${r.maxAbsHeldOutLutErrorPct.toFixed(1)} %`);
   if (r.violations.length === 0) console.log('all targets met');
