@@ -1,6 +1,6 @@
 // What every resolver receives: the caller and the services behind the API. The read models, the hardware model
 // and the config parser are ports, so the API starts (with `health` and the event views) even without them.
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore } from '../store/index.js';
 import type { Principal } from './auth.js';
 import type { EventHub } from './eventHub.js';
 import type { HeavyReads } from './heavyReads.js';

@@ -1,6 +1,6 @@
 // Fans one live `subscribeToAll` of the event store out to many GraphQL subscribers, and gives each a catch-up
 // from its cursor first. Events come from the store (so other processes' writes arrive), never from memory alone.
-import type { EventStore, RecordedEvent, Subscription } from '../store/eventStore.js';
+import type { EventStore, RecordedEvent, Subscription } from '../store/index.js';
 
 type Listener = (event: RecordedEvent) => void;
 type Failure = (error: unknown) => void;

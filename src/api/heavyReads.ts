@@ -1,7 +1,7 @@
 // Fields that read or hash a whole stream (audit, replay, why, rescore): their results are cached by (stream, head
 // position), identical calls in flight share one read, and each client may run only a few of them at once.
 import { CosearchError } from '../errors.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore } from '../store/index.js';
 
 /** Limits of stream-reading fields. All have defaults sized for a 2-core machine. */
 export interface HeavyReadLimits {

@@ -5,6 +5,8 @@ export { buildApiSchema, printApiSchema } from './schema.js';
 export { createAuthenticator, createToken, hashToken, isLoopback, loadTokens, parseTokens, ROLES } from './auth.js';
 export type { Principal, Role, TokenEntry } from './auth.js';
 export { adaptConfigParser, parseConfigMinimal } from './config.js';
+export { createHardwareService } from './hardwareAdapter.js';
+export { createReadModelsAdapter } from './readModelsAdapter.js';
 export { DEFAULT_LIMITS } from './limits.js';
 export { createReadThreads } from './readThreads.js';
 export type { ReadThreadsOptions } from './readThreads.js';

@@ -2,7 +2,7 @@
 // its own stream says. Its counts and best candidate come from src/experiment's fold and views, as the search's
 // own summary does, so a client never sees a different best design from the one the search reports.
 import { bestAccuracyOf, bestOf, countsOf, evolveInPlace, initialState, type SearchState } from '../experiment/index.js';
-import type { RecordedEvent } from '../store/eventStore.js';
+import type { RecordedEvent } from '../store/index.js';
 
 export type ExperimentStatusName = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 

@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError } from 'graphql/index.js';
 import { CosearchError } from '../errors.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore } from '../store/index.js';
 import { createAuthenticator, credentialOf, isLoopback, type TokenEntry } from './auth.js';
 import type { ApiContext, ApiServices, HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
 import { formatApiError } from './errorFormat.js';

@@ -2,7 +2,7 @@
 // conv → batch norm (+ identity skip) → quantized ReLU → max pool, then dense layers; the last dense is the classifier.
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
-import type { Candidate, ConvLayer, DenseLayer } from '../space/candidate.js';
+import type { Candidate, ConvLayer, DenseLayer } from '../space/index.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from './kernels/index.js';
 import { needsPactAlpha, PACT_ALPHA_INIT, quantizeActivations, quantizeWeights } from './quant/index.js';
 

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
-import type { Candidate } from '../space/candidate.js';
+import type { Candidate } from '../space/index.js';
 import { backendLabel } from './backend.js';
 import { fillBatch, prepareData, type Dataset, type ImageSet, type Normalization, type PrepareDataOptions } from './data/index.js';
 import { buildModel, type QuantModel } from './model.js';

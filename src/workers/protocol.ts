@@ -1,6 +1,6 @@
 // Messages between the training pool (main thread) and its worker threads. Plain data only: functions and
 // class instances do not cross threads; errors travel as {code, message} and are rebuilt on arrival.
-import type { Candidate } from '../space/candidate.js';
+import type { Candidate } from '../space/index.js';
 import type { BackendName, EpochProgress, TrainOptions, TrainResult } from '../engine/index.js';
 
 /** Trainer options that can cross a thread boundary (callbacks and signals stay on the main thread). */

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { compiledEntry } from '../compiledEntry.js';
 import type { BackendName, Dataset, EpochProgress, ImageSet, TrainResult } from '../engine/index.js';
 import { CosearchError, type ErrorCode } from '../errors.js';
-import type { Candidate } from '../space/candidate.js';
+import type { Candidate } from '../space/index.js';
 import type { FromWorker, SharedDataset, SharedImageSet, ToWorker, WorkerInit, WorkerMemory, WorkerTrainOptions } from './protocol.js';
 
 export interface TrainPoolOptions {

@@ -8,7 +8,7 @@ import {
   jobStreamId, timeOrderedEventId, workerStreamId, type EventData, type JobEventData, type JobEventType, type WorkerEventData, type WorkerEventType,
 } from '../events/index.js';
 import { isWrongExpectedRevisionError, type EventStore } from '../store/index.js';
-import type { Candidate } from '../space/candidate.js';
+import type { Candidate } from '../space/index.js';
 import { createJobBoard, evolveBoard, nextClaimable, nextLeaseExpiry, type BoardJob, type JobBoard } from './jobBoard.js';
 import { foldJob, isClaimable, isHeldBy, type JobEpoch, type JobState } from './jobState.js';
 

@@ -4,7 +4,7 @@ import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-gra
 import type { SubscribeResolverData } from 'type-graphql';
 import { experimentStreamId } from '../../events/index.js';
 import { CosearchError } from '../../errors.js';
-import type { RecordedEvent } from '../../store/eventStore.js';
+import type { RecordedEvent } from '../../store/index.js';
 import { assertRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { mapIterator } from '../eventHub.js';

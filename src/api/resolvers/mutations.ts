@@ -5,7 +5,7 @@ import { Arg, Args, ArgsType, Ctx, Field, Float, ID, Mutation, ObjectType, Resol
 import { GraphQLJSON } from 'graphql-scalars';
 import { experimentStreamId, isTerminalEventType, newEvent } from '../../events/index.js';
 import { CosearchError, cutForEcho } from '../../errors.js';
-import type { EventToAppend, RecordedEvent } from '../../store/eventStore.js';
+import type { EventToAppend, RecordedEvent } from '../../store/index.js';
 import { assertRole } from '../auth.js';
 import type { ApiContext } from '../context.js';
 import { INPUT_BOUNDS } from '../inputBounds.js';

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { destination, pino } from 'pino';
 import type { CommandModule } from 'yargs';
 import { createApiServer, createReadThreads, loadTokens, loadWebAssets } from '../../api/index.js';
-import { wireServices } from '../../api/wiring.js';
+import { wireServices } from '../wiring.js';
 import { CosearchError } from '../../errors.js';
 import { createEventStore } from '../../store/index.js';
 

@@ -1,7 +1,7 @@
 // Per-layer quantizers built from a candidate layer's LayerQuant: weights (per-channel scale, fixed point, or
 // sign), activations (fixed point, or PACT with a learned clip). Both keep 2^bits levels.
 import * as tf from '@tensorflow/tfjs-core';
-import type { LayerQuant } from '../../space/candidate.js';
+import type { LayerQuant } from '../../space/index.js';
 import { pactQuantize, steQuantize, steQuantizeCalibrated, steSign } from './fakeQuant.js';
 
 /** Fraction bits of a fixed-point format; may be negative (a grid coarser than 1). */

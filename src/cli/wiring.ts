@@ -1,13 +1,13 @@
-// Connects the API's ports to the other modules: the read models and their runner (src/projections), the hardware
-// model (src/hardware), the config parser (src/search). `cosearch serve` calls this; tests wire what they need.
+// The composition root: connects the API's ports to the other modules, the read models and their runner
+// (src/projections), the hardware model, the config parser and the search runner with its trainer and workers
+// (src/search, src/workers). `cosearch serve` calls this, so src/api never builds search or engine itself.
+import {
+  adaptConfigParser, createHardwareService, createReadModelsAdapter, type HardwareService, type ParsedExperimentConfig, type ReadModels,
+} from '../api/index.js';
 import { openProjections } from '../projections/index.js';
 import { createEngineTrainer, createSearchRunner, parseExperimentConfig, withDefaultDispatch } from '../search/index.js';
-import type { EventStore } from '../store/eventStore.js';
+import type { EventStore } from '../store/index.js';
 import { createStoreDispatcher, startLocalWorkers, type LocalWorkers } from '../workers/index.js';
-import { adaptConfigParser } from './config.js';
-import type { HardwareService, ParsedExperimentConfig, ReadModels } from './context.js';
-import { createHardwareService } from './hardwareAdapter.js';
-import { createReadModelsAdapter } from './readModelsAdapter.js';
 
 export interface BackgroundRunner {
   name: string;
