@@ -10,7 +10,7 @@ import type { ChildResult, Controller } from './controllers/controller.js';
 import { createController } from './controllers/factory.js';
 import { decideNext, rewardOf, type SearchCommand } from './decide.js';
 import { learningAccuracy } from './promotion.js';
-import { createActionSpace, createRng } from './deps.js';
+import { createActionSpace, createRng, isSpaceError } from './deps.js';
 import { resolveSpace } from './spaces.js';
 import { evolveInPlace, initialState, trainingKind, type SearchState } from '../experiment/index.js';
 import { summarize, type SearchSummary } from './summary.js';
@@ -229,14 +229,19 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
 };
 
 
-/** Evaluates a design; an invalid one (bad shape) becomes an infeasible report instead of an exception. */
+/**
+ * Evaluates a design. One the space rejects (a SpaceError: its shapes collapse, a field is out of range) is an
+ * infeasible design, and the controller learns from it. Any other error is a bug of the hardware model or the
+ * adapter: it propagates and fails the experiment (ExperimentFailed with the error), rather than passing a broken
+ * model off as an infeasible design.
+ */
 const evaluateSafely = (hardware: HardwareEvaluator, candidate: Candidate, autoFold: boolean): HardwareReport => {
   try {
     return hardware.evaluate(candidate, { autoFold });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    if (!isSpaceError(error)) throw error;
     return { device: hardware.device, luts: 0, throughputFps: 0, latencyMs: 0, feasible: false,
-      violations: [{ constraint: 'valid design', limit: 0, actual: 1 }], layers: [{ error: message }], candidate };
+      violations: [{ constraint: 'valid design', limit: 0, actual: 1 }], layers: [{ error: error.message }], candidate };
   }
 };
 

@@ -1,8 +1,9 @@
 // The event-sourced loop on a real SQLite file with the accuracy oracle: determinism, event order, pruning,
 // stop rules and cancel.
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../src/search/index.js';
-import { decisions, openStore, quickConfig, runOracle, tempStoreUrl } from './fixtures/harness.js';
+import { createOracleTrainer, runExperiment, startExperiment, summarize, type HardwareEvaluator } from '../../src/search/index.js';
+import { SpaceError } from '../../src/space/index.js';
+import { decisions, fakeHardwareFor, openStore, quickConfig, runOracle, tempStoreUrl } from './fixtures/harness.js';
 
 const proposals = (events: { type: string; data: unknown }[]) =>
   events.filter((e) => e.type === 'CandidateProposed').map((e) => JSON.stringify((e.data as { actions: number[] }).actions));
@@ -47,6 +48,38 @@ describe('search loop', () => {
       }
     }
     await store.close();
+  });
+
+  /** The fake hardware model, except that its third evaluation throws `error`. */
+  const throwingOnThird = (error: Error) => (config: Parameters<typeof fakeHardwareFor>[0]): HardwareEvaluator => {
+    const inner = fakeHardwareFor(config);
+    let calls = 0;
+    return { device: inner.device, evaluate: (c, o) => { calls += 1; if (calls === 3) throw error; return inner.evaluate(c, o); } };
+  };
+  const runWith = async (id: string, hardware: ReturnType<typeof throwingOnThird>) => {
+    const store = await openStore(tempStoreUrl());
+    await startExperiment(store, quickConfig({ budget: { maxCandidates: 6 } }), { experimentId: id });
+    await runExperiment({ store, experimentId: id, trainer: createOracleTrainer(), hardware });
+    const log = await store.readStream(`experiment-${id}`);
+    await store.close();
+    return log;
+  };
+
+  it('fails the experiment, with the error, when the hardware model has a bug, instead of pruning the design', async () => {
+    const log = await runWith('hwbug', throwingOnThird(new TypeError("Cannot read properties of undefined (reading 'pe')")));
+    const last = log.at(-1);
+    expect(last?.type).toBe('ExperimentFailed');
+    expect((last?.data as { error: { code: string; message: string } }).error).toEqual({ code: 'INTERNAL', message: "Cannot read properties of undefined (reading 'pe')" });
+    // Two designs were evaluated; the third never got a HardwareEvaluated, feasible or not.
+    expect(log.filter((e) => e.type === 'HardwareEvaluated')).toHaveLength(2);
+  });
+
+  it('prunes, as an infeasible "valid design" violation, a design the space rejects', async () => {
+    const log = await runWith('spacebad', throwingOnThird(new SpaceError('invalid candidate: layers[3].filters: the feature map collapses to 0 px')));
+    expect(log.at(-1)?.type).toBe('ExperimentCompleted');
+    const third = log.filter((e) => e.type === 'HardwareEvaluated')[2]?.data as { feasible: boolean; violations: { constraint: string }[] };
+    expect(third.feasible).toBe(false);
+    expect(third.violations.map((v) => v.constraint)).toEqual(['valid design']);
   });
 
   it('writes every decision before acting on it, each caused by the previous step', async () => {
