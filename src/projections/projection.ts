@@ -38,13 +38,13 @@ export interface RowProjectionDefinition<Row> {
   canHandle(event: RecordedEvent): boolean;
   /** The row an event updates, or undefined to skip it. */
   keyOf(event: RecordedEvent): string | undefined;
-  /** Loads the stored rows of `keys` (missing keys are simply absent from the map). */
+  /** Loads the stored rows of `keys` (missing keys are simply absent from the map), as new objects each call. */
   load(tx: SqlExecutor, keys: readonly string[]): Promise<Map<string, Row>>;
   /** Pure fold: the row after `event`. `row` is undefined for a key not seen yet; return undefined to leave it. */
   evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
   /**
-   * Optional: the same fold, allowed to change `row` and return it (a bulk fold owns its rows, so copying each row
-   * per event would only feed the garbage collector). @default evolve
+   * Optional: the same fold, allowed to change `row` and return it (a batch and a bulk fold own the rows they
+   * loaded, so copying each row per event would only feed the garbage collector). @default evolve
    */
   evolveInPlace?(row: Row | undefined, event: RecordedEvent): Row | undefined;
   /** Writes the changed rows (upsert). */
@@ -75,10 +75,13 @@ export const defineRowProjection = <Row>(definition: RowProjectionDefinition<Row
       keys.add(key);
     }
     if (keyed.length === 0) return;
+    // `load` returns fresh rows this batch owns, so the fold may change them in place: a pure fold would copy an
+    // experiment's whole model per event, O(events × candidates) when a live batch catches up a large experiment.
     const rows = await definition.load(tx, [...keys]);
+    const evolve = definition.evolveInPlace ?? definition.evolve;
     const changed = new Map<string, Row>();
     for (const { key, event } of keyed) {
-      const next = definition.evolve(rows.get(key), event);
+      const next = evolve(rows.get(key), event);
       if (next === undefined) continue;
       rows.set(key, next);
       changed.set(key, next);
