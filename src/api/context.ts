@@ -53,8 +53,8 @@ export interface ReadModelsStatus {
 }
 
 export interface HardwareConstraints {
-  lutBudget: number | undefined;
-  minThroughputFps: number | undefined;
+  maxLuts: number | undefined;
+  minFps: number | undefined;
 }
 
 /** The hardware model as a service (src/hardware). */

@@ -7,8 +7,8 @@ export const createHardwareService = (): HardwareService => ({
   devices: () => Object.keys(DEVICE_PRESETS),
   estimate: (candidate, device, constraints) => {
     const result = checkHardware(validateCandidate(candidate), resolveDevice(device), {
-      ...(constraints.lutBudget === undefined ? {} : { maxLuts: constraints.lutBudget }),
-      ...(constraints.minThroughputFps === undefined ? {} : { minFps: constraints.minThroughputFps }),
+      ...(constraints.maxLuts === undefined ? {} : { maxLuts: constraints.maxLuts }),
+      ...(constraints.minFps === undefined ? {} : { minFps: constraints.minFps }),
     });
     return {
       device: result.device,

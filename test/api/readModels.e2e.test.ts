@@ -76,7 +76,7 @@ describe('read-model queries', () => {
 
   it('estimates a published design on a device, and rejects an invalid candidate naming the field', async () => {
     const cnv: unknown = JSON.parse(readFileSync(new URL('../../examples/candidates/finn-cnv-w1a1.json', import.meta.url), 'utf8'));
-    const query = 'query ($c: JSON!, $d: String!) { hardwareEstimate(candidate: $c, device: $d, constraints: { lutBudget: 1000 }) { device luts throughputFps feasible violations { constraint limit } } }';
+    const query = 'query ($c: JSON!, $d: String!) { hardwareEstimate(candidate: $c, device: $d, constraints: { maxLuts: 1000 }) { device luts throughputFps feasible violations { constraint limit } } }';
     const result = await h.gql(query, { c: cnv, d: 'zynq7020' }, TOKENS.viewer);
     expect(result.errors).toBeUndefined();
     const estimate = result.data?.['hardwareEstimate'] as { luts: number; feasible: boolean; violations: Array<{ constraint: string }> };
@@ -87,5 +87,21 @@ describe('read-model queries', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'candidate' });
     const device = await h.gql(query, { c: cnv, d: 'abacus' }, TOKENS.viewer);
     expect(device.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'device' });
+  });
+
+  it('still takes the deprecated constraint names lutBudget and minThroughputFps, and refuses a disagreeing pair', async () => {
+    const cnv: unknown = JSON.parse(readFileSync(new URL('../../examples/candidates/finn-cnv-w1a1.json', import.meta.url), 'utf8'));
+    const estimate = (constraints: string) =>
+      h.gql(`query ($c: JSON!) { hardwareEstimate(candidate: $c, device: "zynq7020", constraints: ${constraints}) { violations { constraint limit } } }`, { c: cnv }, TOKENS.viewer);
+    const limitsOf = (r: Awaited<ReturnType<typeof estimate>>) =>
+      (r.data?.['hardwareEstimate'] as { violations: Array<{ constraint: string; limit: number }> }).violations;
+    const named = await estimate('{ maxLuts: 1000, minFps: 100000 }');
+    const aliased = await estimate('{ lutBudget: 1000, minThroughputFps: 100000 }');
+    expect(named.errors).toBeUndefined();
+    expect(limitsOf(named)).toEqual(limitsOf(aliased));
+    expect(limitsOf(named).map((v) => v.limit).sort((a, b) => a - b)).toEqual([1000, 100000]);
+    const both = await estimate('{ maxLuts: 1000, lutBudget: 2000 }');
+    expect(both.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'constraints.lutBudget' });
+    expect(both.errors?.[0]?.message).toMatch(/constraints.maxLuts \(1000\) and its deprecated alias constraints.lutBudget \(2000\) disagree/);
   });
 });

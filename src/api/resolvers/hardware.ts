@@ -6,14 +6,30 @@ import { assertRole } from '../auth.js';
 import type { ApiContext, HardwareService } from '../context.js';
 import { HardwareReport } from '../types/experiment.js';
 
-@InputType()
+@InputType({ description: 'The names are those of the experiment config (`device.maxLuts`, `device.minFps`) and the CLI (`--max-luts`, `--min-fps`).' })
 export class ConstraintsInput {
   @Field(() => Float, { nullable: true, description: 'Most LUTs the design may use.' })
-  lutBudget?: number | null;
+  maxLuts?: number | null;
 
   @Field(() => Float, { nullable: true, description: 'Fewest images per second the design must sustain.' })
+  minFps?: number | null;
+
+  @Field(() => Float, { nullable: true, deprecationReason: 'Use maxLuts, the name the config and the CLI use. Removed in the release after 0.2.' })
+  lutBudget?: number | null;
+
+  @Field(() => Float, { nullable: true, deprecationReason: 'Use minFps, the name the config and the CLI use. Removed in the release after 0.2.' })
   minThroughputFps?: number | null;
 }
+
+/** One constraint given under its name or its deprecated alias; both, with different values, is an error. */
+const aliased = (constraints: ConstraintsInput | null, name: 'maxLuts' | 'minFps', alias: 'lutBudget' | 'minThroughputFps'): number | undefined => {
+  const value = constraints?.[name] ?? undefined;
+  const old = constraints?.[alias] ?? undefined;
+  if (value !== undefined && old !== undefined && value !== old) {
+    throw new CosearchError('BAD_USER_INPUT', `constraints.${name} (${value}) and its deprecated alias constraints.${alias} (${old}) disagree; give only ${name}`, { field: `constraints.${alias}` });
+  }
+  return value ?? old;
+};
 
 const hardwareOf = (context: ApiContext): HardwareService => {
   const { hardware } = context.services;
@@ -46,11 +62,9 @@ export class HardwareResolver {
         throw new CosearchError('BAD_USER_INPUT', `constraints.${name} must be positive, but got ${value}`, { field: `constraints.${name}` });
       }
     }
+    const limits = { maxLuts: aliased(constraints, 'maxLuts', 'lutBudget'), minFps: aliased(constraints, 'minFps', 'minThroughputFps') };
     try {
-      return hardware.estimate(candidate, device, {
-        lutBudget: constraints?.lutBudget ?? undefined,
-        minThroughputFps: constraints?.minThroughputFps ?? undefined,
-      });
+      return hardware.estimate(candidate, device, limits);
     } catch (error) {
       // space/hardware throw their own Error subclasses with a `code`; an invalid candidate is the caller's input.
       if (isCosearchError(error) && error.code !== 'INTERNAL') {
