@@ -1,10 +1,11 @@
-// cosearch-blas: OpenBLAS sgemm and NHWC conv2d (im2col / col2im + sgemm) on Float32Arrays, for N-API.
+// cosearch-blas: OpenBLAS sgemm, NHWC conv2d (im2col / col2im + sgemm) and batch-norm training on Float32Arrays, for N-API.
 #include <node_api.h>
 #include <cblas.h>
 #include <cstring>
 #include <vector>
 #include <string>
 #include <cstdint>
+#include <cmath>
 
 extern "C" void openblas_set_num_threads(int);
 extern "C" char* openblas_get_config(void);
@@ -253,6 +254,82 @@ napi_value SetNumThreads(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Batch norm in training mode over NHWC data as `rows` rows of `channels` values (the JS kernels in
+// src/engine/kernels/BatchNormTrain.ts do the same arithmetic; float64 accumulators per channel).
+// batchNormTrain(x, gamma, beta, y, mean, variance, rows, channels, epsilon)
+napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
+  size_t argc = 9; napi_value a[9];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 9) { napi_throw_error(env, nullptr, "cosearch-blas: batchNormTrain takes 9 arguments"); return nullptr; }
+  float *x, *g, *b, *y, *mean, *var; size_t lx, lg, lb, ly, lm, lv;
+  if (!getF32(env, a[0], &x, &lx, "cosearch-blas: x must be a Float32Array") || !getF32(env, a[1], &g, &lg, "cosearch-blas: gamma must be a Float32Array") ||
+      !getF32(env, a[2], &b, &lb, "cosearch-blas: beta must be a Float32Array") || !getF32(env, a[3], &y, &ly, "cosearch-blas: y must be a Float32Array") ||
+      !getF32(env, a[4], &mean, &lm, "cosearch-blas: mean must be a Float32Array") || !getF32(env, a[5], &var, &lv, "cosearch-blas: variance must be a Float32Array")) return nullptr;
+  int64_t rows, ch; double eps;
+  if (!getI(env, a[6], &rows) || !getI(env, a[7], &ch)) return nullptr;
+  CHECK(napi_get_value_double(env, a[8], &eps));
+  if (rows < 1 || ch < 1 || (uint64_t)(rows * ch) > lx || (uint64_t)(rows * ch) > ly || (uint64_t)ch > lg || (uint64_t)ch > lb || (uint64_t)ch > lm || (uint64_t)ch > lv) {
+    napi_throw_range_error(env, nullptr, "cosearch-blas: batchNormTrain sizes do not fit their arrays"); return nullptr;
+  }
+  std::vector<double> shift(ch), sum(ch, 0.0), sq(ch, 0.0), scale(ch), offset(ch);
+  for (int64_t c = 0; c < ch; c++) shift[c] = x[c];
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * ch;
+    for (int64_t c = 0; c < ch; c++) { double d = (double)xr[c] - shift[c]; sum[c] += d; sq[c] += d * d; }
+  }
+  for (int64_t c = 0; c < ch; c++) {
+    float m = (float)(shift[c] + sum[c] / rows);
+    double mu = sum[c] / rows;
+    double v = sq[c] / rows - mu * mu;
+    float vf = (float)(v < 0 ? 0 : v);
+    mean[c] = m; var[c] = vf;
+    scale[c] = (double)g[c] / std::sqrt((double)vf + eps);
+    offset[c] = (double)b[c] - (double)m * scale[c];
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    const float* xr = x + r * ch; float* yr = y + r * ch;
+    for (int64_t c = 0; c < ch; c++) yr[c] = (float)((double)xr[c] * scale[c] + offset[c]);
+  }
+  return nullptr;
+}
+
+// batchNormTrainGrad(dy, x, gamma, mean, variance, dx, dGamma, dBeta, rows, channels, epsilon)
+napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 11; napi_value a[11];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 11) { napi_throw_error(env, nullptr, "cosearch-blas: batchNormTrainGrad takes 11 arguments"); return nullptr; }
+  float *dy, *x, *g, *mean, *var, *dx, *dg, *db; size_t ldy, lx, lg, lm, lv, ldx, ldg, ldb;
+  if (!getF32(env, a[0], &dy, &ldy, "cosearch-blas: dy must be a Float32Array") || !getF32(env, a[1], &x, &lx, "cosearch-blas: x must be a Float32Array") ||
+      !getF32(env, a[2], &g, &lg, "cosearch-blas: gamma must be a Float32Array") || !getF32(env, a[3], &mean, &lm, "cosearch-blas: mean must be a Float32Array") ||
+      !getF32(env, a[4], &var, &lv, "cosearch-blas: variance must be a Float32Array") || !getF32(env, a[5], &dx, &ldx, "cosearch-blas: dx must be a Float32Array") ||
+      !getF32(env, a[6], &dg, &ldg, "cosearch-blas: dGamma must be a Float32Array") || !getF32(env, a[7], &db, &ldb, "cosearch-blas: dBeta must be a Float32Array")) return nullptr;
+  int64_t rows, ch; double eps;
+  if (!getI(env, a[8], &rows) || !getI(env, a[9], &ch)) return nullptr;
+  CHECK(napi_get_value_double(env, a[10], &eps));
+  uint64_t n = (uint64_t)(rows * ch);
+  if (rows < 1 || ch < 1 || n > ldy || n > lx || n > ldx || (uint64_t)ch > lg || (uint64_t)ch > lm || (uint64_t)ch > lv || (uint64_t)ch > ldg || (uint64_t)ch > ldb) {
+    napi_throw_range_error(env, nullptr, "cosearch-blas: batchNormTrainGrad sizes do not fit their arrays"); return nullptr;
+  }
+  std::vector<double> inv(ch), sDy(ch, 0.0), sDyX(ch, 0.0), ka(ch), kb(ch), kd(ch);
+  for (int64_t c = 0; c < ch; c++) inv[c] = 1.0 / std::sqrt((double)var[c] + eps);
+  for (int64_t r = 0; r < rows; r++) {
+    const float* gr = dy + r * ch; const float* xr = x + r * ch;
+    for (int64_t c = 0; c < ch; c++) { double gv = gr[c]; sDy[c] += gv; sDyX[c] += gv * (double)xr[c]; }
+  }
+  for (int64_t c = 0; c < ch; c++) {
+    double sHat = (sDyX[c] - (double)mean[c] * sDy[c]) * inv[c];
+    ka[c] = (double)g[c] * inv[c];
+    kb[c] = -ka[c] * inv[c] * sHat / rows;
+    kd[c] = -ka[c] * sDy[c] / rows - kb[c] * (double)mean[c];
+    dg[c] = (float)sHat; db[c] = (float)sDy[c];
+  }
+  for (int64_t r = 0; r < rows; r++) {
+    const float* gr = dy + r * ch; const float* xr = x + r * ch; float* dr = dx + r * ch;
+    for (int64_t c = 0; c < ch; c++) dr[c] = (float)(ka[c] * (double)gr[c] + kb[c] * (double)xr[c] + kd[c]);
+  }
+  return nullptr;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   openblas_set_num_threads(1);
   napi_property_descriptor props[] = {
@@ -261,6 +338,8 @@ napi_value Init(napi_env env, napi_value exports) {
     {"conv2dBackpropInput", nullptr, Conv2dBackpropInput, nullptr, nullptr, nullptr, napi_default, nullptr},
     {"conv2dBackpropFilter", nullptr, Conv2dBackpropFilter, nullptr, nullptr, nullptr, napi_default, nullptr},
     {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"batchNormTrainGrad", nullptr, BatchNormTrainGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   napi_value cfg;

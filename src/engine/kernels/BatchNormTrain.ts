@@ -1,7 +1,23 @@
 // Batch norm in training mode as two fused kernels for wasm and cpu: the forward returns y with the batch mean and
 // (biased) variance per channel, the backward the full gradient (through the batch statistics) for x, γ and β.
+// With the cosearch-blas addon loaded (and setBlasEnabled on), the same arithmetic runs natively on the same
+// Float32Array views (native/blas/src/blas.cc); the JS loops below are the fallback and the reference.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { blasEnabled, loadBlas, type BlasAddon } from './blas.js';
 import { floatIo } from './floatIo.js';
+
+type NativeBatchNorm = Required<Pick<BlasAddon, 'batchNormTrain' | 'batchNormTrainGrad'>>;
+let addonLookup: { addon: NativeBatchNorm | undefined } | undefined;
+
+/** The addon when it loaded, is enabled and has the batch-norm functions; otherwise undefined (use the JS loops). */
+const nativeBatchNorm = (): NativeBatchNorm | undefined => {
+  if (!blasEnabled()) return undefined;
+  if (addonLookup === undefined) {
+    const addon = loadBlas().addon;
+    addonLookup = { addon: addon?.batchNormTrain !== undefined && addon.batchNormTrainGrad !== undefined ? (addon as NativeBatchNorm) : undefined };
+  }
+  return addonLookup.addon;
+};
 
 /** Kernel names (custom: tfjs composes batch-norm training from moments, FusedBatchNorm and their gradients). */
 export const BATCH_NORM_TRAIN = 'EngineBatchNormTrain';
@@ -50,6 +66,11 @@ const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
   const gv = io.view(gamma);
   const bv = io.view(beta);
   const yv = io.view(y);
+  const addon = nativeBatchNorm();
+  if (addon !== undefined) {
+    addon.batchNormTrain(xv, gv, bv, yv, io.view(meanOut), io.view(varianceOut), rows, channels, epsilon);
+    return [y, meanOut, varianceOut];
+  }
   // One pass for both moments, shifted by the first row so that Σd² − (Σd)²/m does not cancel (d = x − x₀).
   const shift = Float64Array.from(xv.subarray(0, channels));
   const sum = new Float64Array(channels);
@@ -94,6 +115,11 @@ const batchNormTrainGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const xv = io.view(x);
   const gv = io.view(gamma);
   const mv = io.view(mean);
+  const addon = nativeBatchNorm();
+  if (addon !== undefined) {
+    addon.batchNormTrainGrad(dyv, xv, gv, mv, io.view(variance), io.view(dx), io.view(dGamma), io.view(dBeta), rows, channels, epsilon);
+    return [dx, dGamma, dBeta];
+  }
   const invStd = Float64Array.from(io.view(variance), (v) => 1 / Math.sqrt(v + epsilon));
   // Σdy·x̂ = (Σdy·x − mean·Σdy)/σ, so the first pass needs only Σdy and Σdy·x (float64: no cancellation to fear).
   const sumDy = new Float64Array(channels);

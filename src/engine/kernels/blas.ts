@@ -17,6 +17,11 @@ export interface BlasAddon {
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): void;
   setNumThreads(threads: number): void;
+  /** Batch-norm training forward and backward (BatchNormTrain.ts); absent from an addon built before them. */
+  batchNormTrain?(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array,
+    rows: number, channels: number, epsilon: number): void;
+  batchNormTrainGrad?(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, variance: Float32Array, dx: Float32Array,
+    dGamma: Float32Array, dBeta: Float32Array, rows: number, channels: number, epsilon: number): void;
   /** OpenBLAS's build configuration and the core it picked, e.g. "OpenBLAS 0.3.21 ... core=Haswell". */
   config: string;
 }

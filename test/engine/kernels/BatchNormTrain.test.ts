@@ -1,8 +1,10 @@
-// The fused batch-norm training kernels (wasm and cpu) against tfjs's composed moments + batchNorm and its
-// autodiff gradients on random shapes, and a finite-difference check of the fused gradient.
+// The fused batch-norm training kernels (wasm and cpu; the JS loops and, when cosearch-blas is built, the native
+// ones) against tfjs's composed moments + batchNorm and its autodiff gradients on random shapes, the native kernels
+// against the JS loops, and a finite-difference check of the fused gradient.
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD } from '../../../src/engine/kernels/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, setBlasEnabled } from '../../../src/engine/kernels/index.js';
+import { loadBlas } from '../../../src/engine/kernels/blas.js';
 import { createRng, finiteDifferenceError, randomInput, setUpBackends } from './kernelHarness.js';
 import type { Rng } from '../../../src/engine/rng.js';
 
@@ -36,11 +38,17 @@ const tensor = (rng: Rng, shape: number[], offset = 0, spread = 1): tf.Tensor =>
 const relError = (a: tf.Tensor, b: tf.Tensor): number =>
   tf.tidy(() => tf.max(tf.div(tf.abs(tf.sub(a, b)), tf.add(1, tf.abs(b)))).dataSync()[0] ?? Number.NaN);
 
-describe.each(['cpu', 'wasm'] as const)('fused batch-norm training kernels on %s', (backend) => {
+const nativeBuilt = typeof loadBlas().addon?.batchNormTrain === 'function';
+if (!nativeBuilt) console.warn('[BatchNormTrain.test] native batch-norm kernels skipped: cosearch-blas is not built or predates them');
+const paths: Array<['cpu' | 'wasm', 'js' | 'native']> = [['cpu', 'js'], ['wasm', 'js'], ...(nativeBuilt ? [['cpu', 'native'], ['wasm', 'native']] as Array<['cpu' | 'wasm', 'native']> : [])];
+
+describe.each(paths)('fused batch-norm training kernels on %s (%s)', (backend, path) => {
   beforeAll(async () => {
     await setUpBackends();
     await tf.setBackend(backend);
+    setBlasEnabled(path === 'native');
   });
+  afterAll(() => setBlasEnabled(true));
 
   it('match composed moments + batchNorm and their autodiff gradients on 20 random shapes', () => {
     const rng = createRng(91);
@@ -81,6 +89,49 @@ describe.each(['cpu', 'wasm'] as const)('fused batch-norm training kernels on %s
     tf.tidy(() => {
       expect(() => tf.engine().runKernel(BATCH_NORM_TRAIN, { x: tf.zeros([2, 3]), gamma: tf.ones([2]), beta: tf.zeros([3]) }, { epsilon: EPSILON })).toThrow(/3 values/);
     });
+  });
+});
+
+describe.skipIf(!nativeBuilt)('native batch-norm kernels (cosearch-blas)', () => {
+  beforeAll(async () => {
+    await setUpBackends();
+    await tf.setBackend('wasm');
+  });
+  afterAll(() => setBlasEnabled(true));
+
+  /** y, mean, variance and the three gradients of one random case, on the native or the JS path. */
+  const run = (native: boolean, shape: number[], seed: number): Float32Array[] => {
+    setBlasEnabled(native);
+    const rng = createRng(seed);
+    const channels = shape[shape.length - 1] ?? 1;
+    return tf.tidy(() => {
+      const x = tensor(rng, shape, 3, 2);
+      const [gamma, beta, dy] = [tensor(rng, [channels], 1, 0.5), tensor(rng, [channels]), tensor(rng, shape)];
+      const outs = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon: EPSILON }) as tf.Tensor[];
+      const [, mean, variance] = outs as [tf.Tensor, tf.Tensor, tf.Tensor];
+      const grads = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x, gamma, mean, variance }, { epsilon: EPSILON }) as tf.Tensor[];
+      return [...outs, ...grads].map((t) => t.dataSync() as Float32Array);
+    });
+  };
+
+  it('computes what the JS loops compute, to float32 rounding, on training-sized tensors', () => {
+    for (const [i, shape] of [[64, 16, 16, 32], [64, 8, 8, 64], [5, 3], [1, 1, 1, 7]].entries()) {
+      const native = run(true, shape, 100 + i);
+      const js = run(false, shape, 100 + i);
+      native.forEach((values, k) => {
+        const reference = js[k] ?? new Float32Array();
+        let worst = 0;
+        for (let j = 0; j < values.length; j += 1) worst = Math.max(worst, Math.abs((values[j] ?? 0) - (reference[j] ?? 0)) / (1 + Math.abs(reference[j] ?? 0)));
+        expect(worst, `output ${k} of [${shape.join(',')}]`).toBeLessThan(1e-6);
+      });
+    }
+  });
+
+  it('rejects arrays too small for the rows and channels it is given, naming the kernel', () => {
+    const addon = loadBlas().addon;
+    const small = new Float32Array(4);
+    expect(() => addon?.batchNormTrain?.(small, small, small, small, small, small, 8, 4, 1e-3)).toThrow(/batchNormTrain sizes do not fit/);
+    expect(() => addon?.batchNormTrainGrad?.(small, small, small, small, small, small, small, small, 2, 4, 1e-3)).toThrow(/batchNormTrainGrad sizes do not fit/);
   });
 });
 
