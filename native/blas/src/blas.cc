@@ -1,4 +1,4 @@
-// cosearch-blas: OpenBLAS sgemm, NHWC conv2d (im2col / col2im + sgemm) and batch-norm training on Float32Arrays, for N-API.
+// cosearch-blas: OpenBLAS sgemm, NHWC conv2d (im2col / col2im + sgemm), batch-norm training and the PACT quantizer on Float32Arrays, for N-API.
 #include <node_api.h>
 #include <cblas.h>
 #include <cstring>
@@ -330,6 +330,60 @@ napi_value BatchNormTrainGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// PACT activation quantizer (src/engine/quant/fusedKernels.ts has the reference JS loops; these give the same
+// float32 results bit for bit: one f32 division, round half to even, a branch-free clamp, one f32 product).
+// pactQuant(x, y, clip, levels)
+// Round half to even as the JS loops do it: (t + 1.5·2^52) − 1.5·2^52 in double, exact for |t| < 2^51 (and the
+// clamp after it maps larger ones to the same bound). std::nearbyint is a library call per element here.
+inline double roundHalfEven(double t) { constexpr double big = 6755399441055744.0; return (t + big) - big; }  // no -ffast-math: kept as written
+
+napi_value PactQuant(napi_env env, napi_callback_info info) {
+  size_t argc = 4; napi_value a[4];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 4) { napi_throw_error(env, nullptr, "cosearch-blas: pactQuant takes 4 arguments"); return nullptr; }
+  float *x, *y; size_t lx, ly; double clip, levels;
+  if (!getF32(env, a[0], &x, &lx, "cosearch-blas: x must be a Float32Array") || !getF32(env, a[1], &y, &ly, "cosearch-blas: y must be a Float32Array")) return nullptr;
+  CHECK(napi_get_value_double(env, a[2], &clip)); CHECK(napi_get_value_double(env, a[3], &levels));
+  if (ly < lx || !(levels >= 2)) { napi_throw_range_error(env, nullptr, "cosearch-blas: pactQuant needs y as long as x and levels >= 2"); return nullptr; }
+  const double top = levels - 1;
+  const float step = (float)((double)(float)clip / top);
+  const float* __restrict xs = x;
+  float* __restrict ys = y;
+  for (size_t i = 0; i < lx; i++) {
+    const double r = roundHalfEven((double)(xs[i] / step));
+    // the JS loops' branch-free clamp, as selects: the bound for finite r; for ±∞ and NaN, r − r is the same NaN
+    // (sign included) that 0·∞ and NaN propagation give there.
+    const double c = r < 0 ? 0 : (r > top ? top : r);
+    const double nonFinite = r - r;
+    ys[i] = (float)((nonFinite == 0 ? c : nonFinite) * (double)step);
+  }
+  return nullptr;
+}
+
+// pactQuantGrad(dy, x, dx, clip, gradScale) -> dAlpha (a number: gradScale · Σ dy over x > clip, in float32)
+napi_value PactQuantGrad(napi_env env, napi_callback_info info) {
+  size_t argc = 5; napi_value a[5];
+  CHECK(napi_get_cb_info(env, info, &argc, a, nullptr, nullptr));
+  if (argc != 5) { napi_throw_error(env, nullptr, "cosearch-blas: pactQuantGrad takes 5 arguments"); return nullptr; }
+  float *dy, *x, *dx; size_t ldy, lx, ldx; double clip, gradScale;
+  if (!getF32(env, a[0], &dy, &ldy, "cosearch-blas: dy must be a Float32Array") || !getF32(env, a[1], &x, &lx, "cosearch-blas: x must be a Float32Array") ||
+      !getF32(env, a[2], &dx, &ldx, "cosearch-blas: dx must be a Float32Array")) return nullptr;
+  CHECK(napi_get_value_double(env, a[3], &clip)); CHECK(napi_get_value_double(env, a[4], &gradScale));
+  if (ldy < lx || ldx < lx) { napi_throw_range_error(env, nullptr, "cosearch-blas: pactQuantGrad needs dy and dx as long as x"); return nullptr; }
+  const double c = (double)(float)clip;
+  const float* __restrict xs = x;
+  const float* __restrict gs = dy;
+  float* __restrict ds = dx;
+  // dx = dy·[0 ≤ x ≤ α] in float (a product with 0 or 1 is exact, so the same as the JS double product rounded).
+  for (size_t i = 0; i < lx; i++) ds[i] = gs[i] * (float)((double)(xs[i] >= 0) - (double)(xs[i] > c));
+  // dα's sum in JS order (a double sum is not reassociated), kept apart so the loop above vectorizes.
+  double above = 0;
+  for (size_t i = 0; i < lx; i++) above += (double)gs[i] * (double)(xs[i] > c);
+  napi_value out;
+  CHECK(napi_create_double(env, (double)(float)((double)(float)above * (double)(float)gradScale), &out));
+  return out;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
   openblas_set_num_threads(1);
   napi_property_descriptor props[] = {
@@ -340,6 +394,8 @@ napi_value Init(napi_env env, napi_value exports) {
     {"setNumThreads", nullptr, SetNumThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
     {"batchNormTrain", nullptr, BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
     {"batchNormTrainGrad", nullptr, BatchNormTrainGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"pactQuant", nullptr, PactQuant, nullptr, nullptr, nullptr, napi_default, nullptr},
+    {"pactQuantGrad", nullptr, PactQuantGrad, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) != napi_ok) return nullptr;
   napi_value cfg;

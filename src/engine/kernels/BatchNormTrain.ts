@@ -3,21 +3,8 @@
 // With the cosearch-blas addon loaded (and setBlasEnabled on), the same arithmetic runs natively on the same
 // Float32Array views (native/blas/src/blas.cc); the JS loops below are the fallback and the reference.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { blasEnabled, loadBlas, type BlasAddon } from './blas.js';
+import { enabledAddon } from './blas.js';
 import { floatIo } from './floatIo.js';
-
-type NativeBatchNorm = Required<Pick<BlasAddon, 'batchNormTrain' | 'batchNormTrainGrad'>>;
-let addonLookup: { addon: NativeBatchNorm | undefined } | undefined;
-
-/** The addon when it loaded, is enabled and has the batch-norm functions; otherwise undefined (use the JS loops). */
-const nativeBatchNorm = (): NativeBatchNorm | undefined => {
-  if (!blasEnabled()) return undefined;
-  if (addonLookup === undefined) {
-    const addon = loadBlas().addon;
-    addonLookup = { addon: addon?.batchNormTrain !== undefined && addon.batchNormTrainGrad !== undefined ? (addon as NativeBatchNorm) : undefined };
-  }
-  return addonLookup.addon;
-};
 
 /** Kernel names (custom: tfjs composes batch-norm training from moments, FusedBatchNorm and their gradients). */
 export const BATCH_NORM_TRAIN = 'EngineBatchNormTrain';
@@ -66,8 +53,8 @@ const batchNormTrain: KernelFunc = ({ inputs, backend, attrs }) => {
   const gv = io.view(gamma);
   const bv = io.view(beta);
   const yv = io.view(y);
-  const addon = nativeBatchNorm();
-  if (addon !== undefined) {
+  const addon = enabledAddon();
+  if (addon?.batchNormTrain !== undefined) {
     addon.batchNormTrain(xv, gv, bv, yv, io.view(meanOut), io.view(varianceOut), rows, channels, epsilon);
     return [y, meanOut, varianceOut];
   }
@@ -115,8 +102,8 @@ const batchNormTrainGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const xv = io.view(x);
   const gv = io.view(gamma);
   const mv = io.view(mean);
-  const addon = nativeBatchNorm();
-  if (addon !== undefined) {
+  const addon = enabledAddon();
+  if (addon?.batchNormTrainGrad !== undefined) {
     addon.batchNormTrainGrad(dyv, xv, gv, mv, io.view(variance), io.view(dx), io.view(dGamma), io.view(dBeta), rows, channels, epsilon);
     return [dx, dGamma, dBeta];
   }

@@ -22,6 +22,9 @@ export interface BlasAddon {
     rows: number, channels: number, epsilon: number): void;
   batchNormTrainGrad?(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, variance: Float32Array, dx: Float32Array,
     dGamma: Float32Array, dBeta: Float32Array, rows: number, channels: number, epsilon: number): void;
+  /** PACT quantizer forward (y) and backward (dx; returns dAlpha) (quant/fusedKernels.ts); absent from older builds. */
+  pactQuant?(x: Float32Array, y: Float32Array, clip: number, levels: number): void;
+  pactQuantGrad?(dy: Float32Array, x: Float32Array, dx: Float32Array, clip: number, gradScale: number): number;
   /** OpenBLAS's build configuration and the core it picked, e.g. "OpenBLAS 0.3.21 ... core=Haswell". */
   config: string;
 }
@@ -74,6 +77,9 @@ export const setBlasEnabled = (on: boolean): void => {
   enabled = on;
 };
 export const blasEnabled = (): boolean => enabled;
+
+/** The addon for the engine's own native kernels (batch norm, PACT): loaded and enabled, else undefined (use JS). */
+export const enabledAddon = (): BlasAddon | undefined => (enabled ? loadBlas().addon : undefined);
 
 const isNhwc = (attrs: NamedAttrMap): boolean => {
   const format = attrs['dataFormat'];

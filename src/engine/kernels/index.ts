@@ -107,7 +107,7 @@ export const blasKernelsActive = (): boolean => {
 export const registerFusedTrainingKernels = (): string[] => registerMissingKernels(batchNormTrainConfigs);
 
 export { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD };
-export { blasStatus, setBlasEnabled } from './blas.js';
+export { blasStatus, enabledAddon, setBlasEnabled } from './blas.js';
 export type { BlasStatus } from './blas.js';
 export { floatIo, sizeOf } from './floatIo.js';
 export { registerMissingKernels } from './registerMissingKernels.js';

@@ -1,7 +1,9 @@
 // Fused fake-quantization kernels for the wasm and cpu backends: the uniform (STE) quantizer and the PACT
 // activation quantizer, forward and backward, each one pass over the tensor instead of 4–8 elementwise kernels.
+// PACT runs natively (cosearch-blas pactQuant/pactQuantGrad, bit-identical results) when the addon has it and is
+// enabled; the JS loops below are the fallback and the reference.
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { floatIo, registerMissingKernels, sizeOf } from '../kernels/index.js';
+import { enabledAddon, floatIo, registerMissingKernels, sizeOf } from '../kernels/index.js';
 
 /** Kernel names (custom: tfjs has no fake-quant kernels). */
 export const FAKE_QUANT = 'EngineFakeQuant';
@@ -106,6 +108,11 @@ const pactQuant: KernelFunc = ({ inputs, backend, attrs }) => {
   const xv = io.view(x);
   const clip = io.view(alpha)[0] ?? 0;
   const yv = io.view(out);
+  const addon = enabledAddon();
+  if (addon?.pactQuant !== undefined) {
+    addon.pactQuant(xv, yv, clip, levels);
+    return out;
+  }
   const top = levels - 1;
   const step = Math.fround(clip / top);
   /*
@@ -129,6 +136,11 @@ const pactQuantGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const xv = io.view(x);
   const clip = io.view(alpha)[0] ?? 0;
   const dxv = io.view(dx);
+  const addon = enabledAddon();
+  if (addon?.pactQuantGrad !== undefined) {
+    io.view(dAlpha)[0] = addon.pactQuantGrad(dyv, xv, dxv, clip, gradScale);
+    return [dx, dAlpha];
+  }
   let above = 0;
   for (let i = 0; i < xv.length; i += 1) {
     const v = xv[i] ?? 0;

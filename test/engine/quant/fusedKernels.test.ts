@@ -1,13 +1,19 @@
-// The fused fake-quant kernels (wasm and cpu) against the composed tfjs-op quantizers, values and STE gradients,
-// on random shapes; plus the quantizer semantics (levels, STE masks, PACT clip gradient) through the fused path.
+// The fused fake-quant kernels (wasm and cpu; PACT on the JS loops and, when cosearch-blas has it, natively)
+// against the composed tfjs-op quantizers, values and STE gradients, on random shapes; the quantizer semantics
+// (levels, STE masks, PACT clip gradient) through the fused path; and native PACT bit for bit against the JS loops.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/engine/backend.js';
+import { setBlasEnabled } from '../../../src/engine/kernels/index.js';
+import { loadBlas } from '../../../src/engine/kernels/blas.js';
 import { pactQuantize, quantizeWeights, registerFusedQuantKernels, steQuantize } from '../../../src/engine/quant/index.js';
+import { PACT_QUANT, PACT_QUANT_GRAD } from '../../../src/engine/quant/fusedKernels.js';
 import { createRng } from '../../../src/engine/rng.js';
 
-const BACKENDS = ['cpu', 'wasm'] as const;
+const nativePact = typeof loadBlas().addon?.pactQuant === 'function';
+if (!nativePact) console.warn('[fusedKernels.test] native PACT kernels skipped: cosearch-blas is not built or predates them');
+const BACKENDS: Array<['cpu' | 'wasm', 'js' | 'native']> = [['cpu', 'js'], ['wasm', 'js'], ...(nativePact ? [['cpu', 'native'], ['wasm', 'native']] as Array<['cpu' | 'wasm', 'native']> : [])];
 
 beforeAll(async () => {
   await selectBackend({ backend: 'wasm' });
@@ -30,9 +36,11 @@ const composedPact = (x: tf.Tensor, alpha: tf.Tensor, levels: number): tf.Tensor
   return tf.mul(tf.round(tf.div(tf.minimum(tf.relu(x), alpha), step)), step);
 };
 
-describe.each(BACKENDS)('fused fake quantization on %s', (backend) => {
+describe.each(BACKENDS)('fused fake quantization on %s (%s)', (backend, path) => {
+  afterAll(() => setBlasEnabled(true));
   beforeAll(async () => {
     await tf.setBackend(backend);
+    setBlasEnabled(path === 'native');
     expect(tf.getKernel('EngineFakeQuant', backend)).toBeDefined();
   });
 
@@ -106,5 +114,35 @@ describe.each(BACKENDS)('fused fake quantization on %s', (backend) => {
     tf.tidy(() => {
       expect(() => steQuantize(tf.zeros([2, 3]), tf.ones([2]), -8, 7)).toThrow(/scale of 1 or 3 values/);
     });
+  });
+});
+
+describe.skipIf(!nativePact)('native PACT kernels (cosearch-blas)', () => {
+  afterAll(() => setBlasEnabled(true));
+
+  /** y, dx and dα of one case, on the native or the JS path, as raw float32 bits. */
+  const run = (native: boolean, values: Float32Array, alpha: number, levels: number): Uint32Array[] => {
+    setBlasEnabled(native);
+    return tf.tidy(() => {
+      const x = tf.tensor(values);
+      const dy = tf.tensor(Float32Array.from(values, (_, i) => ((i * 7919) % 13) / 6.5 - 1));
+      const a = tf.tensor1d([alpha]);
+      const y = tf.engine().runKernel(PACT_QUANT, { x, alpha: a }, { levels }) as tf.Tensor;
+      const [dx, dAlpha] = tf.engine().runKernel(PACT_QUANT_GRAD, { dy, x, alpha: a }, { gradScale: 0.37 }) as tf.Tensor[];
+      return [y, dx as tf.Tensor, dAlpha as tf.Tensor].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+    });
+  };
+
+  it.each(['wasm', 'cpu'] as const)('gives the JS loops\' float32 results bit for bit on %s, NaN and infinities included', async (backend) => {
+    await tf.setBackend(backend);
+    const rng = createRng(77);
+    const values = Float32Array.from({ length: 40_000 }, () => (rng.next() * 2 - 0.5) * 8);
+    // Exact ties of x/δ (round half to even), the clip itself, zero, negatives, huge and non-finite values.
+    values.set([0, -0, 6, 6.000001, 3, 1.5, 4.5, -1e30, 1e30, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN], 0);
+    for (const [alpha, levels] of [[6, 5], [6, 16], [2.5, 256], [0.7, 4]] as const) {
+      const native = run(true, values, alpha, levels);
+      const js = run(false, values, alpha, levels);
+      ['y', 'dx', 'dalpha'].forEach((name, k) => expect(native[k], `${name} at α ${alpha}, ${levels} levels`).toEqual(js[k]));
+    }
   });
 });
