@@ -123,14 +123,15 @@ describe.skipIf(!nativePact)('native PACT kernels (cosearch-blas)', () => {
   /** y, dx and dα of one case, on the native or the JS path, as raw float32 bits. */
   const run = (native: boolean, values: Float32Array, alpha: number, levels: number): Uint32Array[] => {
     setBlasEnabled(native);
-    return tf.tidy(() => {
+    const outputs = tf.tidy(() => {
       const x = tf.tensor(values);
       const dy = tf.tensor(Float32Array.from(values, (_, i) => ((i * 7919) % 13) / 6.5 - 1));
       const a = tf.tensor1d([alpha]);
       const y = tf.engine().runKernel(PACT_QUANT, { x, alpha: a }, { levels }) as tf.Tensor;
       const [dx, dAlpha] = tf.engine().runKernel(PACT_QUANT_GRAD, { dy, x, alpha: a }, { gradScale: 0.37 }) as tf.Tensor[];
-      return [y, dx as tf.Tensor, dAlpha as tf.Tensor].map((t) => new Uint32Array((t.dataSync() as Float32Array).slice().buffer));
+      return [y, dx as tf.Tensor, dAlpha as tf.Tensor].map((t) => (t.dataSync() as Float32Array).slice());
     });
+    return outputs.map((values) => new Uint32Array(values.buffer));
   };
 
   it.each(['wasm', 'cpu'] as const)('gives the JS loops\' float32 results bit for bit on %s, NaN and infinities included', async (backend) => {
