@@ -61,7 +61,8 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
       break;
     }
     case 'TrainingStarted':
-      next.status = 'training';
+      // A training the failed run left running stays 'failed' until a resumed run finishes it (as the model counts).
+      if (next.status !== 'failed') next.status = 'training';
       next.backend = event.data.backend;
       next.curve = [];
       break;
@@ -88,11 +89,15 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
       next.reward = event.data.reward;
       next.rewardReason = event.data.reason;
       break;
+    case 'ExperimentFailed':
+      // Reached through the projection's fanOut for each of the experiment's candidates that was training.
+      if (next.status !== 'training') return undefined;
+      next.status = 'failed';
+      break;
     case 'ExperimentStarted':
     case 'TrainingRequested':
     case 'PolicyUpdated':
     case 'ExperimentCompleted':
-    case 'ExperimentFailed':
     case 'ExperimentCancelled':
     case 'ExperimentResumed':
     case 'CandidatePromoted':
@@ -165,9 +170,10 @@ const candidateToRow = (c: CandidateRow): SqlValue[] => [
 export const createCandidatesProjection = (): Projection =>
   defineRowProjection<CandidateRow>({
     name: 'candidates',
-    version: 1,
+    // 2: a candidate whose training was running when its experiment failed is 'failed' (was left 'training').
+    version: 2,
     table: CANDIDATES_TABLE,
-    canHandle: (event) => isExperimentEventType(event.type) && typeof (event.data as { candidateId?: unknown }).candidateId === 'string',
+    canHandle: (event) => isExperimentEventType(event.type) && (event.type === 'ExperimentFailed' || typeof (event.data as { candidateId?: unknown }).candidateId === 'string'),
     keyOf: (event) => {
       const id = (event.data as { candidateId?: unknown }).candidateId;
       return typeof id === 'string' ? id : undefined;
@@ -184,6 +190,12 @@ export const createCandidatesProjection = (): Projection =>
     },
     evolve: evolveCandidate,
     evolveInPlace: (row, event) => foldCandidate(row, event, true),
+    fanOut: {
+      handles: (event) => event.type === 'ExperimentFailed',
+      affects: (row, event) => row.status === 'training' && row.experimentId === (event.data as { experimentId?: unknown }).experimentId,
+      storedKeys: async (tx, event) => (await tx.query(`SELECT id FROM ${CANDIDATES_TABLE} WHERE experiment_id = ? AND status = 'training'`,
+        [String((event.data as { experimentId?: unknown }).experimentId)])).map((r) => String(r.id)),
+    },
     save: (tx, rows) => tx.upsert(CANDIDATES_TABLE, COLUMNS, ['id'], rows.map(candidateToRow)),
     insert: (tx, rows) => tx.insertMany(CANDIDATES_TABLE, COLUMNS, rows.map(candidateToRow)),
   });

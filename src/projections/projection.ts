@@ -47,6 +47,16 @@ export interface RowProjectionDefinition<Row> {
    * loaded, so copying each row per event would only feed the garbage collector). @default evolve
    */
   evolveInPlace?(row: Row | undefined, event: RecordedEvent): Row | undefined;
+  /**
+   * Optional: events that change other rows than keyOf's, such as ExperimentFailed marking an experiment's running
+   * candidates failed. At such an event `evolve` runs on every row in memory that `affects` selects; before a
+   * batch, `storedKeys` names the stored rows to load for it (a bulk fold holds every row and needs no lookup).
+   */
+  fanOut?: {
+    handles(event: RecordedEvent): boolean;
+    affects(row: Row, event: RecordedEvent): boolean;
+    storedKeys(tx: SqlExecutor, event: RecordedEvent): Promise<string[]>;
+  };
   /** Writes the changed rows (upsert). */
   save(tx: SqlExecutor, rows: readonly Row[]): Promise<void>;
   /** Optional: writes new rows into the emptied table (`insertMany`), for bulk folds. @default save */
@@ -66,25 +76,35 @@ export const defineRowProjection = <Row>(definition: RowProjectionDefinition<Row
   tables: [definition.table],
   canHandle: definition.canHandle,
   async applyBatch(tx, events) {
-    const keyed: { key: string; event: RecordedEvent }[] = [];
+    const { fanOut } = definition;
+    const steps: { key: string | undefined; event: RecordedEvent }[] = [];
     const keys = new Set<string>();
     for (const event of events) {
+      if (fanOut?.handles(event) === true) {
+        steps.push({ key: undefined, event });
+        for (const key of await fanOut.storedKeys(tx, event)) keys.add(key);
+        continue;
+      }
       const key = definition.keyOf(event);
       if (key === undefined) continue;
-      keyed.push({ key, event });
+      steps.push({ key, event });
       keys.add(key);
     }
-    if (keyed.length === 0) return;
+    if (steps.length === 0) return;
     // `load` returns fresh rows this batch owns, so the fold may change them in place: a pure fold would copy an
     // experiment's whole model per event, O(events × candidates) when a live batch catches up a large experiment.
     const rows = await definition.load(tx, [...keys]);
     const evolve = definition.evolveInPlace ?? definition.evolve;
     const changed = new Map<string, Row>();
-    for (const { key, event } of keyed) {
+    const apply = (key: string, event: RecordedEvent): void => {
       const next = evolve(rows.get(key), event);
-      if (next === undefined) continue;
+      if (next === undefined) return;
       rows.set(key, next);
       changed.set(key, next);
+    };
+    for (const { key, event } of steps) {
+      if (key !== undefined) apply(key, event);
+      else for (const [k, row] of [...rows]) if (fanOut?.affects(row, event) === true) apply(k, event);
     }
     if (changed.size > 0) await definition.save(tx, [...changed.values()]);
   },
@@ -95,6 +115,14 @@ export const defineRowProjection = <Row>(definition: RowProjectionDefinition<Row
     return {
       add(events) {
         for (const event of events) {
+          if (definition.fanOut?.handles(event) === true) {
+            for (const [key, row] of rows) {
+              if (!definition.fanOut.affects(row, event)) continue;
+              const next = evolve(row, event);
+              if (next !== undefined && next !== row) rows.set(key, next);
+            }
+            continue;
+          }
           const key = definition.keyOf(event);
           if (key === undefined) continue;
           const row = rows.get(key);

@@ -178,6 +178,14 @@ describe('every reader of an experiment stream', () => {
         expect(view?.counts, `${label} ${experimentId}`).toEqual({ proposed: counts.proposed, pruned: counts.pruned, trained: counts.trained, failed: counts.failed });
         expect(view?.bestCandidateId ?? null, `${label} ${experimentId}`).toBe(best?.candidateId ?? null);
         expect((await q.paretoFront(experimentId)).map((c) => c.id), `${label} ${experimentId}`).toEqual(paretoOf(state).map((p) => p.candidateId));
+        // The candidates read model: one row per proposal, and its statuses count what the model counts.
+        const statuses = new Map<string, number>();
+        for (const r of await backend.db.query('SELECT status, COUNT(*) AS n FROM read_candidates WHERE experiment_id = ? GROUP BY status', [experimentId])) {
+          statuses.set(String(r.status), Number(r.n));
+        }
+        expect([...statuses.values()].reduce((a, b) => a + b, 0), `${label} ${experimentId} rows`).toBe(counts.proposed);
+        expect({ failed: statuses.get('failed') ?? 0, training: statuses.get('training') ?? 0 }, `${label} ${experimentId} statuses`)
+          .toEqual({ failed: counts.failed, training: counts.training });
       }
     };
     await runner.catchUp();
