@@ -116,7 +116,10 @@ export function buildModel(candidate: Candidate, options: BuildModelOptions = {}
   if (candidate.layers[last]?.kind !== 'dense') fail('expected the last layer of the candidate to be a dense classifier');
   // Variables survive tidy; the initial-value tensors they copy from do not need to.
   tf.tidy(() => candidate.layers.forEach((spec, i) => {
-    const init = (dims: number[], fanIn: number) => tf.variable(tf.randomNormal(dims, 0, Math.sqrt(2 / fanIn), 'float32', seed * 1009 + i));
+    // tfjs treats a falsy seed as none and draws one from Math.random, so seed 0's first layer (0·1009 + 0) was not
+    // reproducible: 0 maps to −1, which no non-negative seed produces. Every other layer and seed keeps its value.
+    const layerSeed = seed * 1009 + i;
+    const init = (dims: number[], fanIn: number) => tf.variable(tf.randomNormal(dims, 0, Math.sqrt(2 / fanIn), 'float32', layerSeed === 0 ? -1 : layerSeed));
     const hidden = i !== last;
     const alpha = hidden && needsPactAlpha(spec) ? tf.variable(tf.scalar(PACT_ALPHA_INIT)) : undefined;
     if (spec.kind === 'conv') {

@@ -29,6 +29,16 @@ describe('buildModel', () => {
     model.dispose();
   });
 
+  it.each([0, 1, 7])('initializes every weight the same way twice for seed %i (seed 0 included)', (seed) => {
+    const weights = () => {
+      const model = buildModel(tinyCandidate, { seed });
+      const values = model.trainable.map((v) => Array.from(v.dataSync()));
+      model.dispose();
+      return values;
+    };
+    expect(weights()).toEqual(weights());
+  });
+
   it('counts kernels, batch-norm scales and PACT clips as parameters', () => {
     const model = buildModel({ input: tinyInput, layers: [conv(4), dense(2)] });
     // conv 3·3·3·4 + bn 2·4 + alpha 1; dense 256·2 + bias 2
