@@ -9,6 +9,7 @@ import { depthwiseConv2dNativeBackpropInputConfig } from './DepthwiseConv2dNativ
 import { maxPoolGradConfig } from './MaxPoolGrad.js';
 import { createMeanConfig, createSumConfig } from './Sum.js';
 import { createTileConfig } from './Tile.js';
+import { createIdentityConfig } from './Identity.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainConfigs } from './BatchNormTrain.js';
 import { BLAS_KERNEL_NAMES, createBlasConfig, loadBlas } from './blas.js';
 import { registerMissingKernels } from './registerMissingKernels.js';
@@ -27,12 +28,13 @@ const wrappingKernels: ReadonlyArray<[string, (fallback: KernelConfig | undefine
   ['Tile', createTileConfig],
   ['Sum', createSumConfig],
   ['Mean', createMeanConfig],
+  ['Identity', createIdentityConfig],
 ];
 
 export interface RegisterEngineKernelsResult {
   /** Kernel names now served by the engine's implementations (fused quantizers as `name/backend`). */
   registered: string[];
-  /** Kernel names whose previous wasm implementation was replaced (Conv2DBackpropInput, MaxPoolGrad, Tile, Sum, Mean). */
+  /** Kernel names whose previous wasm implementation was replaced (Conv2DBackpropInput, MaxPoolGrad, Tile, Sum, Mean, Identity). */
   replaced: string[];
 }
 
@@ -53,7 +55,7 @@ const install = (config: KernelConfig, result: RegisterEngineKernelsResult): voi
 
 /**
  * Registers the engine's wasm kernels, replacing wasm's own where one exists (Conv2DBackpropInput,
- * MaxPoolGrad, Tile, Sum, Mean).
+ * MaxPoolGrad, Tile, Sum, Mean, Identity).
  * Also registers the fused training kernels for wasm and cpu (registerFusedTrainingKernels).
  * Idempotent: a second call finds the engine's kernels already in place and changes nothing. Call it before or
  * after the wasm backend starts; selectBackend() calls it.
