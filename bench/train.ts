@@ -177,13 +177,13 @@ const measureParallel = async (candidate: Candidate, workers: number, options: M
   return { workers, images, timedSeconds: slowest, wallSeconds, imagesPerSec: images / slowest, perWorker: results };
 };
 
-const measurePytorch = (batchSize: number, batches: number, threads: number): Record<string, unknown> | undefined => {
+const measurePytorch = (batchSize: number, batches: number, threads: number, model: 'float' | 'qat'): Record<string, unknown> | undefined => {
   for (const python of [process.env['COSEARCH_BENCH_PYTHON'], 'python3', '/usr/bin/python3']) {
     if (python === undefined) continue;
     // Debian's torch calls the system BLAS; once libopenblas is installed (native/blas needs it) that is OpenBLAS,
     // which starts one thread per core whatever torch.set_num_threads says: pin it to the same thread count.
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-    const run = spawnSync(python, ['-c', pytorchScript, String(batchSize), String(batches), String(threads)], { encoding: 'utf8', timeout: 300_000, env });
+    const run = spawnSync(python, ['-c', pytorchScript, String(batchSize), String(batches), String(threads), model], { encoding: 'utf8', timeout: 300_000, env });
     if (run.status === 0) {
       const parsed: unknown = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
       if (typeof parsed === 'object' && parsed !== null) return { python, ...parsed };
@@ -227,8 +227,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   if (wasmFloatNoBlas !== undefined) console.error(`wasm float without blas: ${wasmFloatNoBlas.imagesPerSec.toFixed(1)} img/s, ${wasmFloatNoBlas.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
   const cpu = await measure(candidate, { backend: 'cpu', model: 'qat', batchSize: 4, warmupBatches: 1, batches: cpuBatches, seed: 1 });
   console.error(`cpu qat: ${cpu.imagesPerSec.toFixed(2)} img/s, ${cpu.imagesPerCpuSec.toFixed(2)} img/cpu-s`);
-  const torch1 = measurePytorch(batchSize, batches, 1);
-  const torch2 = measurePytorch(batchSize, batches, 2);
+  const torch1 = measurePytorch(batchSize, batches, 1, 'float');
+  const torch2 = measurePytorch(batchSize, batches, 2, 'float');
+  const torchQat1 = measurePytorch(batchSize, batches, 1, 'qat');
+  if (torch1 === undefined) console.error('pytorch: skipped, no python with torch (apt-get install python3-torch, or set COSEARCH_BENCH_PYTHON)');
   return {
     reference: describeReference(candidate),
     data: 'synthetic 32x32x3 images and labels (throughput does not depend on pixel values)',
@@ -239,11 +241,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     blas,
     cpu,
     parallel2: parallel,
-    pytorch: { net: 'the float net (no batch norm, no fake quant), Adam', threads1: torch1 ?? 'unavailable', threads2: torch2 ?? 'unavailable' },
+    pytorch: {
+      net: "threads1/threads2: the float net (no batch norm, no fake quant); qatThreads1: the engine's QAT net (batch norm, 8-bit fake quant of weights per channel and of activations with a learned clip); Adam",
+      threads1: torch1 ?? 'unavailable',
+      threads2: torch2 ?? 'unavailable',
+      qatThreads1: torchQat1 ?? 'unavailable',
+    },
     ratios: {
       wasmOverCpu: ratio(wasm.imagesPerSec, cpu.imagesPerSec),
       wasmOverCpuByCpuTime: ratio(wasm.imagesPerCpuSec, cpu.imagesPerCpuSec),
       parallel2OverWasm1: ratio(parallelFps, wasm.imagesPerSec),
+      qatOverPytorchFloat1Thread: ratio(wasm.imagesPerSec, fps(torch1, 'imagesPerSec')),
+      qatOverPytorchFloat1ThreadByCpuTime: ratio(wasm.imagesPerCpuSec, fps(torch1, 'imagesPerCpuSec')),
+      qatOverPytorchQat1Thread: ratio(wasm.imagesPerSec, fps(torchQat1, 'imagesPerSec')),
+      qatOverPytorchQat1ThreadByCpuTime: ratio(wasm.imagesPerCpuSec, fps(torchQat1, 'imagesPerCpuSec')),
       wasmFloatOverPytorch1Thread: ratio(wasmFloat.imagesPerSec, fps(torch1, 'imagesPerSec')),
       wasmFloatOverPytorch1ThreadByCpuTime: ratio(wasmFloat.imagesPerCpuSec, fps(torch1, 'imagesPerCpuSec')),
       parallel2QatOverPytorch2Threads: ratio(parallelFps, fps(torch2, 'imagesPerSec')),

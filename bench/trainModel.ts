@@ -57,22 +57,44 @@ export const buildBenchModel = async (candidate: Candidate): Promise<tfl.LayersM
   return model;
 };
 
-/** PyTorch CPU reference of the built-in net: argv batch, batches, threads; prints one JSON line. */
+/**
+ * PyTorch CPU reference of the built-in net: argv batch, batches, threads, model; prints one JSON line.
+ * 'float': conv → ReLU (→ max pool), dense, as buildBenchModel. 'qat': the engine's QAT net in eager PyTorch,
+ * conv (no bias) → batch norm → learned-clip 8-bit activation fake quant (LSQ's fused learnable op, the PyTorch
+ * counterpart of PACT) → max pool, weights fake-quantized per output channel to 8 bits on max |w|, dense with bias.
+ * Both use Adam 1e-3 and softmax cross-entropy, as the tfjs runs of the bench.
+ */
 export const pytorchScript = `
 import json, sys, time
-import torch, torch.nn as nn
-batch, batches, threads = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+import torch, torch.nn as nn, torch.nn.functional as F
+batch, batches, threads, model = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 torch.set_num_threads(threads)
 torch.manual_seed(1)
+def fq_weight(w):
+    scale = (w.detach().abs().amax(dim=tuple(range(1, w.dim()))) / 127).clamp(min=1e-8)
+    return torch.fake_quantize_per_channel_affine(w, scale, torch.zeros_like(scale, dtype=torch.int32), 0, -127, 127)
+class QConv(nn.Module):
+    def __init__(self, i, o):
+        super().__init__()
+        self.conv = nn.Conv2d(i, o, 3, padding=1, bias=False); self.bn = nn.BatchNorm2d(o, momentum=0.1)
+        self.scale = nn.Parameter(torch.tensor([6.0 / 255])); self.zero = torch.tensor([0.0])
+    def forward(self, x):
+        y = self.bn(F.conv2d(x, fq_weight(self.conv.weight), padding=1))
+        y = torch._fake_quantize_learnable_per_tensor_affine(y, self.scale, self.zero, 0, 255, 1.0)
+        return F.max_pool2d(y, 2)
+class QDense(nn.Linear):
+    def forward(self, x): return F.linear(x.flatten(1), fq_weight(self.weight), self.bias)
 def block(i, o): return [nn.Conv2d(i, o, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2)]
-net = nn.Sequential(*block(3, 32), *block(32, 64), *block(64, 128), nn.Flatten(), nn.Linear(128 * 4 * 4, 10))
+if model == 'qat': net = nn.Sequential(QConv(3, 32), QConv(32, 64), QConv(64, 128), QDense(128 * 4 * 4, 10))
+else: net = nn.Sequential(*block(3, 32), *block(32, 64), *block(64, 128), nn.Flatten(), nn.Linear(128 * 4 * 4, 10))
+net.train()
 opt = torch.optim.Adam(net.parameters(), lr=1e-3)
 x = torch.rand(batch, 3, 32, 32); y = torch.randint(0, 10, (batch,))
 def step():
-    opt.zero_grad(); loss = nn.functional.cross_entropy(net(x), y); loss.backward(); opt.step(); return loss.item()
+    opt.zero_grad(); loss = F.cross_entropy(net(x), y); loss.backward(); opt.step(); return loss.item()
 for _ in range(3): step()
 t = time.perf_counter(); c = time.process_time()
 for _ in range(batches): loss = step()
 s = time.perf_counter() - t; cs = time.process_time() - c
-print(json.dumps({"torch": torch.__version__, "threads": threads, "images": batch * batches, "seconds": s, "imagesPerSec": batch * batches / s, "imagesPerCpuSec": batch * batches / cs, "finalLoss": loss}))
+print(json.dumps({"torch": torch.__version__, "model": model, "threads": threads, "images": batch * batches, "seconds": s, "imagesPerSec": batch * batches / s, "imagesPerCpuSec": batch * batches / cs, "finalLoss": loss}))
 `;
