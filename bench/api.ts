@@ -17,7 +17,8 @@ import { openProjections } from '../src/projections/index.js';
 import { createEventStore } from '../src/store/index.js';
 import type { EventStore, EventToAppend } from '../src/store/eventStore.js';
 
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const round = (value: number): number => Math.round(value * 100) / 100;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,19 +27,57 @@ const candidateEvents = (experimentId: string, index: number): EventToAppend[] =
   const metadata = { correlationId: experimentId, actor: 'bench' };
   const accuracy = 0.5 + ((index * 7919) % 1000) / 2500;
   return [
-    newEvent('CandidateProposed', {
-      experimentId, candidateId, index, candidate: { input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [] },
-      actions: [index % 4], logProbs: [-1], rng: { seed: 1, position: index }, controller: 'random',
-    }, metadata),
-    newEvent('HardwareEvaluated', { experimentId, candidateId, device: 'zynq7020', luts: 10_000 + ((index * 104729) % 40_000), throughputFps: 1500, latencyMs: 1, feasible: true, violations: [], layers: [] }, metadata),
-    newEvent('CandidateTrained', { experimentId, candidateId, accuracy, epochs: 1, trainSeconds: 1, backend: 'oracle' }, metadata),
+    newEvent(
+      'CandidateProposed',
+      {
+        experimentId,
+        candidateId,
+        index,
+        candidate: { input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [] },
+        actions: [index % 4],
+        logProbs: [-1],
+        rng: { seed: 1, position: index },
+        controller: 'random',
+      },
+      metadata,
+    ),
+    newEvent(
+      'HardwareEvaluated',
+      {
+        experimentId,
+        candidateId,
+        device: 'zynq7020',
+        luts: 10_000 + ((index * 104729) % 40_000),
+        throughputFps: 1500,
+        latencyMs: 1,
+        feasible: true,
+        violations: [],
+        layers: [],
+      },
+      metadata,
+    ),
+    newEvent(
+      'CandidateTrained',
+      { experimentId, candidateId, accuracy, epochs: 1, trainSeconds: 1, backend: 'oracle' },
+      metadata,
+    ),
     newEvent('RewardAssigned', { experimentId, candidateId, reward: accuracy, reason: 'accuracy' }, metadata),
   ];
 };
 
 const startExperiment = async (store: EventStore): Promise<string> => {
   const experimentId = randomUUID();
-  await store.append(experimentStreamId(experimentId), [newEvent('ExperimentStarted', { experimentId, name: 'bench', config: {}, seed: 1 }, { correlationId: experimentId, actor: 'bench' })], 'no_stream');
+  await store.append(
+    experimentStreamId(experimentId),
+    [
+      newEvent(
+        'ExperimentStarted',
+        { experimentId, name: 'bench', config: {}, seed: 1 },
+        { correlationId: experimentId, actor: 'bench' },
+      ),
+    ],
+    'no_stream',
+  );
   return experimentId;
 };
 
@@ -62,15 +101,18 @@ const runSubscribers = async (wsUrl: string, experimentId: string, subscribers: 
   for (let i = 0; i < subscribers; i += 1) {
     const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
     clients.push(client);
-    client.subscribe<{ experimentEvents: { revision: number } }>({ query, variables: { id: experimentId } }, {
-      next: (result) => {
-        const revision = result.data?.experimentEvents.revision;
-        if (revision === 0) warm += 1;
-        else if (revision !== undefined) arrivals.push([revision, nowMs()]);
+    client.subscribe<{ experimentEvents: { revision: number } }>(
+      { query, variables: { id: experimentId } },
+      {
+        next: (result) => {
+          const revision = result.data?.experimentEvents.revision;
+          if (revision === 0) warm += 1;
+          else if (revision !== undefined) arrivals.push([revision, nowMs()]);
+        },
+        error: (error) => console.error('subscriber error', error),
+        complete: () => undefined,
       },
-      error: (error) => console.error('subscriber error', error),
-      complete: () => undefined,
-    });
+    );
   }
   while (warm < subscribers) await sleep(10);
   process.send?.('ready');
@@ -85,7 +127,13 @@ if (process.argv[2] === '--subscribers-child') {
   void runSubscribers(wsUrl ?? '', experimentId ?? '', Number(count));
 }
 
-const measureSubscriptions = async (store: EventStore, wsUrl: string, subscribers: number, events: number, gapMs: number) => {
+const measureSubscriptions = async (
+  store: EventStore,
+  wsUrl: string,
+  subscribers: number,
+  events: number,
+  gapMs: number,
+) => {
   const experimentId = await startExperiment(store);
   const child = fork(fileURLToPath(import.meta.url), ['--subscribers-child', wsUrl, experimentId, String(subscribers)]);
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
@@ -118,19 +166,28 @@ const measureSubscriptions = async (store: EventStore, wsUrl: string, subscriber
   };
 };
 
-const measureCandidatesQuery = async (store: EventStore, httpUrl: string, waitFor: (position: number) => Promise<void>, candidates: number, seconds: number, concurrency: number) => {
+const measureCandidatesQuery = async (
+  store: EventStore,
+  httpUrl: string,
+  waitFor: (position: number) => Promise<void>,
+  candidates: number,
+  seconds: number,
+  concurrency: number,
+) => {
   const experimentId = await startExperiment(store);
   const stream = experimentStreamId(experimentId);
   const loadStart = performance.now();
   for (let start = 0; start < candidates; start += 250) {
     const batch: EventToAppend[] = [];
-    for (let index = start; index < Math.min(candidates, start + 250); index += 1) batch.push(...candidateEvents(experimentId, index));
+    for (let index = start; index < Math.min(candidates, start + 250); index += 1)
+      batch.push(...candidateEvents(experimentId, index));
     await store.append(stream, batch, 'any');
   }
   await waitFor(await store.headPosition());
   const projectSeconds = (performance.now() - loadStart) / 1000;
   const body = JSON.stringify({
-    query: 'query ($id: ID!, $after: String) { candidates(experimentId: $id, orderBy: { field: ACCURACY, descending: true }, first: 50, after: $after) { totalCount edges { cursor node { id index accuracy hardware { luts throughputFps } } } pageInfo { endCursor } } }',
+    query:
+      'query ($id: ID!, $after: String) { candidates(experimentId: $id, orderBy: { field: ACCURACY, descending: true }, first: 50, after: $after) { totalCount edges { cursor node { id index accuracy hardware { luts throughputFps } } } pageInfo { endCursor } } }',
     variables: { id: experimentId },
   });
   const latencies: number[] = [];
@@ -140,7 +197,8 @@ const measureCandidatesQuery = async (store: EventStore, httpUrl: string, waitFo
       const t0 = performance.now();
       const response = await fetch(httpUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const json = (await response.json()) as { errors?: unknown; data?: { candidates: { totalCount: number } } };
-      if (json.errors !== undefined || json.data?.candidates.totalCount !== candidates) throw new Error(`bad response ${JSON.stringify(json).slice(0, 300)}`);
+      if (json.errors !== undefined || json.data?.candidates.totalCount !== candidates)
+        throw new Error(`bad response ${JSON.stringify(json).slice(0, 300)}`);
       latencies.push(performance.now() - t0);
     }
   };
@@ -183,7 +241,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const subscriptions = await measureSubscriptions(store, wsUrl, quick ? 20 : 200, quick ? 20 : 100, 50);
     const subscriptionsBurst = await measureSubscriptions(store, wsUrl, quick ? 20 : 200, quick ? 20 : 100, 10);
     const candidatesQuery = await measureCandidatesQuery(
-      store, server.url, (position) => projections.runner.waitForPosition(position, 300_000), quick ? 1000 : 10_000, quick ? 2 : 10, 8,
+      store,
+      server.url,
+      (position) => projections.runner.waitForPosition(position, 300_000),
+      quick ? 1000 : 10_000,
+      quick ? 2 : 10,
+      8,
     );
     return {
       note: 'subscribers run in a child process; SQLite store and read models in one WAL file; the HTTP load generator shares the server process',

@@ -25,18 +25,38 @@ const percentile = (values: number[], p: number): number => {
 };
 const round = (value: number): number => Math.round(value * 10) / 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-const stats = (values: number[]) => ({ n: values.length, p50: round(percentile(values, 50)), p99: round(percentile(values, 99)), max: round(Math.max(...values)) });
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50: round(percentile(values, 50)),
+  p99: round(percentile(values, 99)),
+  max: round(Math.max(...values)),
+});
 
 const rssMiB = (pid: number): number => {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match === null ? NaN : Number(match[1]) / 1024;
 };
 
-const startServe = (storeUrl: string, dataDir: string, tokens: string, readThreads: number): Promise<{ child: ChildProcess; url: string }> =>
+const startServe = (
+  storeUrl: string,
+  dataDir: string,
+  tokens: string,
+  readThreads: number,
+): Promise<{ child: ChildProcess; url: string }> =>
   new Promise((resolve, reject) => {
-    const child = spawn('node', ['dist/src/cli/main.js', 'serve', '--store', storeUrl, '--port', '0', '--data-dir', dataDir, '--no-search'], {
-      env: { ...process.env, COSEARCH_TOKENS: tokens, COSEARCH_LOG_LEVEL: 'warn', COSEARCH_READ_THREADS: String(readThreads) }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      'node',
+      ['dist/src/cli/main.js', 'serve', '--store', storeUrl, '--port', '0', '--data-dir', dataDir, '--no-search'],
+      {
+        env: {
+          ...process.env,
+          COSEARCH_TOKENS: tokens,
+          COSEARCH_LOG_LEVEL: 'warn',
+          COSEARCH_READ_THREADS: String(readThreads),
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -61,29 +81,62 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
   for (let i = 0; i < 4; i += 1) {
     const experimentId = randomUUID();
     const { streamId, events } = syntheticExperiment({ experimentId, candidates, seed: i + 1 });
-    for (let from = 0; from < events.length; from += 2000) await store.append(streamId, events.slice(from, from + 2000), from === 0 ? 'no_stream' : from - 1);
+    for (let from = 0; from < events.length; from += 2000)
+      await store.append(streamId, events.slice(from, from + 2000), from === 0 ? 'no_stream' : from - 1);
     big.push(experimentId);
     eventsPerExperiment = events.length;
   }
   const followed = randomUUID();
   const followedStream = experimentStreamId(followed);
-  await store.append(followedStream, [newEvent('ExperimentStarted', { experimentId: followed, name: 'followed', config: {}, seed: 1 }, { correlationId: followed, actor: 'bench' })], 'no_stream');
+  await store.append(
+    followedStream,
+    [
+      newEvent(
+        'ExperimentStarted',
+        { experimentId: followed, name: 'followed', config: {}, seed: 1 },
+        { correlationId: followed, actor: 'bench' },
+      ),
+    ],
+    'no_stream',
+  );
 
   const phase = async (readThreads: number): Promise<Record<string, unknown>> => {
-    const tokens = Array.from({ length: 9 }, (_, i) => ({ subject: `client${i}`, token: `bench-${i}-${randomBytes(8).toString('hex')}` }));
-    const { child, url } = await startServe(storeUrl, dataDir, tokens.map((t) => `${t.subject}:viewer:${hashToken(t.token)}`).join('\n'), readThreads);
+    const tokens = Array.from({ length: 9 }, (_, i) => ({
+      subject: `client${i}`,
+      token: `bench-${i}-${randomBytes(8).toString('hex')}`,
+    }));
+    const { child, url } = await startServe(
+      storeUrl,
+      dataDir,
+      tokens.map((t) => `${t.subject}:viewer:${hashToken(t.token)}`).join('\n'),
+      readThreads,
+    );
     const pid = child.pid ?? 0;
     const load = { before: loadavg().map(round), during: [] as number[][] };
     const rss: number[] = [];
     const health: number[] = [];
     const arrivals: number[] = [];
-    const attackers = { requests: 0, auditsAnswered: 0, refusedConcurrency: 0, refusedOther: 0, httpErrors: 0, latencyMs: [] as number[] };
+    const attackers = {
+      requests: 0,
+      auditsAnswered: 0,
+      refusedConcurrency: 0,
+      refusedOther: 0,
+      httpErrors: 0,
+      latencyMs: [] as number[],
+    };
     let turn = 0;
     const expensive = (): string =>
       // Two aliases: a third distinct one is refused by the per-client cap, and its error nulls the whole answer.
       `{ ${[big[(turn += 1) % 4], big[(turn + 1) % 4]].map((id, i) => `a${i}: auditExperiment(id: "${id ?? ''}", expectHead: "${randomBytes(16).toString('hex')}") { verified events head faults { kind } }`).join(' ')} }`;
-    const post = async (query: string, token: string): Promise<{ data?: Record<string, unknown> | null; errors?: Array<{ extensions?: Record<string, unknown> }> }> => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const post = async (
+      query: string,
+      token: string,
+    ): Promise<{ data?: Record<string, unknown> | null; errors?: Array<{ extensions?: Record<string, unknown> }> }> => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+      });
       return (await response.json()) as { data?: Record<string, unknown> | null };
     };
 
@@ -115,18 +168,28 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
     // The ninth client: health every 100 ms, and a subscription whose events the bench appends every 100 ms.
     const measurer = tokens[8]?.token ?? '';
     const sent = new Map<string, number>();
-    const ws = createClient({ url: url.replace('http', 'ws'), webSocketImpl: WebSocket, connectionParams: { authToken: measurer }, retryAttempts: 0 });
+    const ws = createClient({
+      url: url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authToken: measurer },
+      retryAttempts: 0,
+    });
     const subscribed = new Promise<void>((ready) => {
-      ws.subscribe({ query: `subscription { experimentEvents(id: "${followed}") { type data } }` }, {
-        next: ({ data }) => {
-          const event = (data as { experimentEvents?: { type: string; data: { reason?: string } } } | null | undefined)?.experimentEvents;
-          if (event?.type === 'ExperimentStarted') ready();
-          const at = event?.data.reason === undefined ? undefined : sent.get(event.data.reason);
-          if (at !== undefined) arrivals.push(performance.now() - at);
+      ws.subscribe(
+        { query: `subscription { experimentEvents(id: "${followed}") { type data } }` },
+        {
+          next: ({ data }) => {
+            const event = (
+              data as { experimentEvents?: { type: string; data: { reason?: string } } } | null | undefined
+            )?.experimentEvents;
+            if (event?.type === 'ExperimentStarted') ready();
+            const at = event?.data.reason === undefined ? undefined : sent.get(event.data.reason);
+            if (at !== undefined) arrivals.push(performance.now() - at);
+          },
+          error: () => undefined,
+          complete: () => undefined,
         },
-        error: () => undefined,
-        complete: () => undefined,
-      });
+      );
     });
     await subscribed;
     const probe = async (): Promise<void> => {
@@ -137,7 +200,17 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
         if (result?.data !== undefined) health.push(performance.now() - t0);
         const reason = `probe-${(seq += 1)}`;
         sent.set(reason, performance.now());
-        await store.append(followedStream, [newEvent('ExperimentResumed', { experimentId: followed, reason }, { correlationId: followed, actor: 'bench' })], 'any');
+        await store.append(
+          followedStream,
+          [
+            newEvent(
+              'ExperimentResumed',
+              { experimentId: followed, reason },
+              { correlationId: followed, actor: 'bench' },
+            ),
+          ],
+          'any',
+        );
         await sleep(100);
       }
     };
@@ -155,7 +228,12 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
       readThreads,
       health: { ...stats(health), goalP99Ms: 100, met: percentile(health, 99) < 100 },
       subscription: { ...stats(arrivals), sent: sent.size, goalP99Ms: 50, met: percentile(arrivals, 99) < 50 },
-      serverRssMiB: { max: round(Math.max(...rss)), p50: round(percentile(rss, 50)), goalMaxMiB: 1024, met: Math.max(...rss) < 1024 },
+      serverRssMiB: {
+        max: round(Math.max(...rss)),
+        p50: round(percentile(rss, 50)),
+        goalMaxMiB: 1024,
+        met: Math.max(...rss) < 1024,
+      },
       attackers: { ...attackers, latencyMs: stats(attackers.latencyMs) },
       loadAverage: load,
       serveExitCodeOnSigterm: exitCode,
@@ -171,7 +249,15 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
   await rm(dataDir, { recursive: true, force: true });
   const result = {
     command: `npm run bench -- hardening${args.length > 0 ? ` ${args.join(' ')}` : ''}`,
-    setup: { store: 'postgres (own schema)', experiments: 4, eventsPerExperiment, seconds, attackers: 8, query: 'two auditExperiment aliases (the per-client cap) of 28k-event experiments, each with a fresh expectHead (never cached)' },
+    setup: {
+      store: 'postgres (own schema)',
+      experiments: 4,
+      eventsPerExperiment,
+      seconds,
+      attackers: 8,
+      query:
+        'two auditExperiment aliases (the per-client cap) of 28k-event experiments, each with a fresh expectHead (never cached)',
+    },
     phases,
   };
   return result;

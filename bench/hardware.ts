@@ -2,7 +2,13 @@
 // for the allocation-free estimateHardware (the search hot path) and the full evaluateHardware breakdown, plus the
 // leave-one-out validation table on the published designs (the same as `cosearch hw validate --json`).
 import os from 'node:os';
-import { estimateHardware, evaluateHardware, isFeasible, ZYNQ7020, type HardwareTotals } from '../src/hardware/index.js';
+import {
+  estimateHardware,
+  evaluateHardware,
+  isFeasible,
+  ZYNQ7020,
+  type HardwareTotals,
+} from '../src/hardware/index.js';
 import { createRng, QNAS_SPACE, sampleCandidate, type Candidate } from '../src/space/index.js';
 import { runHwValidation } from '../src/cli/commands/hwValidate.js';
 
@@ -28,14 +34,26 @@ const timeLoop = (candidates: Candidate[], minCpuSeconds: number, body: (c: Cand
     cpuSeconds = (cpu.user + cpu.system) / 1e6;
   }
   const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
-  return { evalsPerCpuSec: Math.round(evaluations / cpuSeconds), evalsPerWallSec: Math.round(evaluations / wallSeconds), evaluations, checksum };
+  return {
+    evalsPerCpuSec: Math.round(evaluations / cpuSeconds),
+    evalsPerWallSec: Math.round(evaluations / wallSeconds),
+    evaluations,
+    checksum,
+  };
 };
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const count = Number(args[0] ?? 10_000);
   const rng = createRng(2019);
   const candidates = Array.from({ length: count }, () => sampleCandidate(QNAS_SPACE, rng));
-  const totals: HardwareTotals = { luts: 0, bram36: 0, maxCycles: 0, sumCycles: 0, bottleneckLayer: 0, throughputFps: 0 };
+  const totals: HardwareTotals = {
+    luts: 0,
+    bram36: 0,
+    maxCycles: 0,
+    sumCycles: 0,
+    bottleneckLayer: 0,
+    throughputFps: 0,
+  };
   timeLoop(candidates, 1, (c) => estimateHardware(c, ZYNQ7020, totals).luts); // warm-up for the JIT
   const estimate = timeLoop(candidates, 3, (c) => estimateHardware(c, ZYNQ7020, totals).luts);
   const feasible = timeLoop(candidates, 2, (c) => (isFeasible(c, ZYNQ7020, { maxLuts: 30_000, minFps: 500 }) ? 1 : 0));
@@ -48,13 +66,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     candidates: count,
     meanLayers,
     estimateHardware: { evalsPerCpuSec: estimate.evalsPerCpuSec, evalsPerWallSec: estimate.evalsPerWallSec },
-    isFeasible: { evalsPerCpuSec: feasible.evalsPerCpuSec, evalsPerWallSec: feasible.evalsPerWallSec, feasibleFraction: feasible.checksum / feasible.evaluations },
+    isFeasible: {
+      evalsPerCpuSec: feasible.evalsPerCpuSec,
+      evalsPerWallSec: feasible.evalsPerWallSec,
+      feasibleFraction: feasible.checksum / feasible.evaluations,
+    },
     evaluateHardware: { evalsPerCpuSec: full.evalsPerCpuSec, evalsPerWallSec: full.evalsPerWallSec },
     goalEvalsPerSec: 200_000,
     validation: {
-      designsFile: 'bench/data/fpga-designs.json', fitted: validation.fitted, coefficients: validation.coefficients,
-      medianAbsHeldOutLutErrorPct: validation.medianAbsHeldOutLutErrorPct, maxAbsHeldOutLutErrorPct: validation.maxAbsHeldOutLutErrorPct,
-      rows: validation.rows.map(({ heldOutCoefficients: _held, ...row }) => row), violations: validation.violations,
+      designsFile: 'bench/data/fpga-designs.json',
+      fitted: validation.fitted,
+      coefficients: validation.coefficients,
+      medianAbsHeldOutLutErrorPct: validation.medianAbsHeldOutLutErrorPct,
+      maxAbsHeldOutLutErrorPct: validation.maxAbsHeldOutLutErrorPct,
+      rows: validation.rows.map(({ heldOutCoefficients: _held, ...row }) => row),
+      violations: validation.violations,
     },
     loadAverage1m: os.loadavg()[0],
     note: 'single thread; rates per CPU-second (one core) and per wall second; candidates sampled with createRng(2019)',

@@ -25,11 +25,18 @@ const VARIANTS: Record<string, Variant> = {
 };
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const datasetPath = process.env.COSEARCH_BENCH_DATA ?? resolve(repoRoot, '..', 'shared', 'datasets', 'cifar10-jpeg.tar.gz');
+const datasetPath =
+  process.env.COSEARCH_BENCH_DATA ?? resolve(repoRoot, '..', 'shared', 'datasets', 'cifar10-jpeg.tar.gz');
 
 const exampleCandidates = (): Array<{ name: string; candidate: Candidate }> => {
   const dir = join(repoRoot, 'examples', 'candidates');
-  return readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => ({ name: f.replace(/\.json$/, ''), candidate: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Candidate }));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => ({
+      name: f.replace(/\.json$/, ''),
+      candidate: JSON.parse(readFileSync(join(dir, f), 'utf8')) as Candidate,
+    }));
 };
 
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(xs.length, 1);
@@ -45,13 +52,30 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
   const { dataset } = await loadDataset(datasetPath);
   const base = { device: { preset: '30k', maxLuts: 30000, minFps: 1293 } };
   const trainOne = async (design: PanelDesign, variant: Variant) => {
-    const r = await trainCandidate(design.candidate, dataset, { epochs, subset, validationFraction: 0.1, proxy: true, learningRate: 0.01, seed: 0, ...variant.train });
-    return { name: design.name, luts: Math.round(design.luts), throughputFps: Math.round(design.throughputFps), accuracy: r.accuracy, trainSeconds: r.trainSeconds, imagesPerSec: r.imagesPerSec, candidate: design.candidate };
+    const r = await trainCandidate(design.candidate, dataset, {
+      epochs,
+      subset,
+      validationFraction: 0.1,
+      proxy: true,
+      learningRate: 0.01,
+      seed: 0,
+      ...variant.train,
+    });
+    return {
+      name: design.name,
+      luts: Math.round(design.luts),
+      throughputFps: Math.round(design.throughputFps),
+      accuracy: r.accuracy,
+      trainSeconds: r.trainSeconds,
+      imagesPerSec: r.imagesPerSec,
+      candidate: design.candidate,
+    };
   };
   const variants: Record<string, unknown> = {};
   for (const name of names) {
     const variant = VARIANTS[name];
-    if (variant === undefined) throw new Error(`expected variants among ${Object.keys(VARIANTS).join(', ')}, but got '${name}'`);
+    if (variant === undefined)
+      throw new Error(`expected variants among ${Object.keys(VARIANTS).join(', ')}, but got '${name}'`);
     const config = parseExperimentConfig({ ...base, space: variant.space });
     const { designs, draws } = feasiblePanel(config, { count, seed });
     const panel = [...designs, ...(withExamples ? feasibleExtras(config, exampleCandidates()) : [])];
@@ -62,12 +86,22 @@ export const run = async (args: string[]): Promise<Record<string, unknown>> => {
       rows.push(row);
     }
     const sampled = rows.filter((r) => r.name.startsWith('sample-'));
-    variants[name] = { space: variant.space, train: variant.train, draws, meanSampledAccuracy: mean(sampled.map((r) => r.accuracy)), meanSampledSeconds: mean(sampled.map((r) => r.trainSeconds)), rows };
+    variants[name] = {
+      space: variant.space,
+      train: variant.train,
+      draws,
+      meanSampledAccuracy: mean(sampled.map((r) => r.accuracy)),
+      meanSampledSeconds: mean(sampled.map((r) => r.trainSeconds)),
+      rows,
+    };
   }
   return {
     command: `npm run bench -- learnability ${[count, seed, epochs, subset, names.join(','), withExamples ? 'examples' : 'no-examples'].join(' ')}`,
     dataset: 'CIFAR-10 (JPEG q75), seeded 90/10 split of the training set; validation on 1,000 held-out images',
     proxy: { epochs, trainImages: subset, learningRate: 0.01, optimizer: 'momentum', schedule: 'cosine', trainSeed: 0 },
-    device: base.device, backend, loadAverage: os.loadavg(), variants,
+    device: base.device,
+    backend,
+    loadAverage: os.loadavg(),
+    variants,
   };
 };

@@ -27,8 +27,16 @@ const candidateFor = (i: number): Record<string, unknown> => ({
   input: { height: 32, width: 32, channels: 3, bits: 8 },
   layers: [
     ...[32, 32, 64, 64, 128, 128].map((filters, l) => ({
-      kind: 'conv', filters, kernelSize: 3, stride: 1, padding: 'same', weightBits: 1 + ((i + l) % 4), activationBits: 2 + ((i * 3 + l) % 3),
-      pe: 2 ** ((i + l) % 4), simd: 2 ** ((i * 7 + l) % 4), ...(l % 2 === 1 ? { maxPool: { size: 2, stride: 2 } } : {}),
+      kind: 'conv',
+      filters,
+      kernelSize: 3,
+      stride: 1,
+      padding: 'same',
+      weightBits: 1 + ((i + l) % 4),
+      activationBits: 2 + ((i * 3 + l) % 3),
+      pe: 2 ** ((i + l) % 4),
+      simd: 2 ** ((i * 7 + l) % 4),
+      ...(l % 2 === 1 ? { maxPool: { size: 2, stride: 2 } } : {}),
     })),
     { kind: 'dense', units: 256, weightBits: 2, activationBits: 2, pe: 4, simd: 8 },
     { kind: 'dense', units: 10, weightBits: 8, activationBits: 8, pe: 1, simd: 4 },
@@ -36,7 +44,12 @@ const candidateFor = (i: number): Record<string, unknown> => ({
 });
 
 /** One experiment like a real search makes: proposals, hardware, training with epochs, rewards, policy steps. */
-export const experimentEvents = (experimentId: string, candidates: number, epochs: number, seed: number): EventToAppend[] => {
+export const experimentEvents = (
+  experimentId: string,
+  candidates: number,
+  epochs: number,
+  seed: number,
+): EventToAppend[] => {
   let state = seed >>> 0;
   const next = (): number => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
@@ -45,7 +58,12 @@ export const experimentEvents = (experimentId: string, candidates: number, epoch
   const meta = { correlationId: experimentId, actor: 'system' };
   const id = (...parts: Array<string | number>): string => derivedEventId(experimentId, ...parts);
   const events: EventToAppend[] = [
-    newEvent('ExperimentStarted', { experimentId, name: 'bench', config: { controller: 'rl', lutBudget: 30_000, minFps: 1000 }, seed }, meta, { id: id('s') }),
+    newEvent(
+      'ExperimentStarted',
+      { experimentId, name: 'bench', config: { controller: 'rl', lutBudget: 30_000, minFps: 1000 }, seed },
+      meta,
+      { id: id('s') },
+    ),
   ];
   let trained = 0;
   let best: string | null = null;
@@ -53,32 +71,115 @@ export const experimentEvents = (experimentId: string, candidates: number, epoch
   for (let i = 0; i < candidates; i += 1) {
     const base = { experimentId, candidateId: id('c', i) };
     const actions = Array.from({ length: 16 }, () => Math.floor(next() * 4));
-    events.push(newEvent('CandidateProposed', { ...base, index: i, candidate: candidateFor(i), actions, logProbs: actions.map(() => -next()), rng: { seed, position: i * 16 }, controller: 'rl' }, meta, { id: id('p', i) }));
+    events.push(
+      newEvent(
+        'CandidateProposed',
+        {
+          ...base,
+          index: i,
+          candidate: candidateFor(i),
+          actions,
+          logProbs: actions.map(() => -next()),
+          rng: { seed, position: i * 16 },
+          controller: 'rl',
+        },
+        meta,
+        { id: id('p', i) },
+      ),
+    );
     const luts = Math.round(10_000 + next() * 40_000);
     const feasible = luts <= 30_000;
-    const layers = Array.from({ length: 8 }, (_, l) => ({ index: l, luts: Math.round(luts / 8), cyclesPerImage: 40_000 + l * 911, pe: 4, simd: 8 }));
-    events.push(newEvent('HardwareEvaluated', { ...base, device: 'zcu102', luts, throughputFps: Math.round(500 + next() * 2000), latencyMs: 1 + next(), feasible,
-      violations: feasible ? [] : [{ constraint: 'lutBudget', limit: 30_000, actual: luts }], layers }, meta, { id: id('h', i) }));
+    const layers = Array.from({ length: 8 }, (_, l) => ({
+      index: l,
+      luts: Math.round(luts / 8),
+      cyclesPerImage: 40_000 + l * 911,
+      pe: 4,
+      simd: 8,
+    }));
+    events.push(
+      newEvent(
+        'HardwareEvaluated',
+        {
+          ...base,
+          device: 'zcu102',
+          luts,
+          throughputFps: Math.round(500 + next() * 2000),
+          latencyMs: 1 + next(),
+          feasible,
+          violations: feasible ? [] : [{ constraint: 'lutBudget', limit: 30_000, actual: luts }],
+          layers,
+        },
+        meta,
+        { id: id('h', i) },
+      ),
+    );
     let reward = -1;
     if (feasible) {
-      events.push(newEvent('TrainingStarted', { ...base, backend: 'wasm', epochs, batchSize: 64, trainImages: 45_000, workerId: 'w1' }, meta, { id: id('t', i) }));
+      events.push(
+        newEvent(
+          'TrainingStarted',
+          { ...base, backend: 'wasm', epochs, batchSize: 64, trainImages: 45_000, workerId: 'w1' },
+          meta,
+          { id: id('t', i) },
+        ),
+      );
       for (let e = 0; e < epochs; e += 1) {
-        events.push(newEvent('EpochCompleted', { ...base, epoch: e, loss: 2 - next(), trainAccuracy: next(), valAccuracy: next(), imagesPerSec: 380 }, meta, { id: id('e', i, e) }));
+        events.push(
+          newEvent(
+            'EpochCompleted',
+            { ...base, epoch: e, loss: 2 - next(), trainAccuracy: next(), valAccuracy: next(), imagesPerSec: 380 },
+            meta,
+            { id: id('e', i, e) },
+          ),
+        );
       }
       const accuracy = Math.round(next() * 10_000) / 10_000;
-      events.push(newEvent('CandidateTrained', { ...base, accuracy, testAccuracy: accuracy, epochs, trainSeconds: 120, backend: 'wasm' }, meta, { id: id('d', i) }));
+      events.push(
+        newEvent(
+          'CandidateTrained',
+          { ...base, accuracy, testAccuracy: accuracy, epochs, trainSeconds: 120, backend: 'wasm' },
+          meta,
+          { id: id('d', i) },
+        ),
+      );
       trained += 1;
       reward = accuracy;
       if (accuracy > bestAccuracy) [best, bestAccuracy] = [base.candidateId, accuracy];
     }
-    events.push(newEvent('RewardAssigned', { ...base, reward, reason: feasible ? 'accuracy' : 'infeasible' }, meta, { id: id('r', i) }));
-    if (i % 5 === 4) events.push(newEvent('PolicyUpdated', { experimentId, step: (i + 1) / 5, baseline: next(), loss: next() }, meta, { id: id('u', i) }));
+    events.push(
+      newEvent('RewardAssigned', { ...base, reward, reason: feasible ? 'accuracy' : 'infeasible' }, meta, {
+        id: id('r', i),
+      }),
+    );
+    if (i % 5 === 4)
+      events.push(
+        newEvent('PolicyUpdated', { experimentId, step: (i + 1) / 5, baseline: next(), loss: next() }, meta, {
+          id: id('u', i),
+        }),
+      );
   }
-  events.push(newEvent('ExperimentCompleted', { experimentId, bestCandidateId: best, reason: 'budget', proposed: candidates, pruned: candidates - trained, trained }, meta, { id: id('x') }));
+  events.push(
+    newEvent(
+      'ExperimentCompleted',
+      {
+        experimentId,
+        bestCandidateId: best,
+        reason: 'budget',
+        proposed: candidates,
+        pruned: candidates - trained,
+        trained,
+      },
+      meta,
+      { id: id('x') },
+    ),
+  );
   return events;
 };
 
-export const fill = async (store: EventStore, events: number): Promise<{ experiments: number; events: number; appendSeconds: number }> => {
+export const fill = async (
+  store: EventStore,
+  events: number,
+): Promise<{ experiments: number; events: number; appendSeconds: number }> => {
   const candidatesPerExperiment = 600;
   let written = 0;
   let experiments = 0;
@@ -117,9 +218,11 @@ const memoryStore = (events: readonly RecordedEvent[]): EventStore => ({
 });
 
 /** The same projections with their bulk mode removed: every rebuild goes batch by batch. */
-const withoutBulk = (projections: readonly Projection[]): Projection[] => projections.map((p) => ({ ...p, createBulkFold: undefined }));
+const withoutBulk = (projections: readonly Projection[]): Projection[] =>
+  projections.map((p) => ({ ...p, createBulkFold: undefined }));
 
-const percentile = (sorted: readonly number[], q: number): number => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2));
+const percentile = (sorted: readonly number[], q: number): number =>
+  Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2));
 
 /**
  * listCandidates over one experiment of 10,000 candidates (appended after the rebuild, applied by catch-up): the
@@ -129,11 +232,16 @@ const measureListCandidates = async (store: EventStore, db: SqlDatabase): Promis
   const candidates = 10_000;
   const experimentId = derivedEventId('bench-projections-list', candidates);
   const events = experimentEvents(experimentId, candidates, 2, 99);
-  for (let i = 0; i < events.length; i += 1000) await store.append(experimentStreamId(experimentId), events.slice(i, i + 1000), 'any');
+  for (let i = 0; i < events.length; i += 1000)
+    await store.append(experimentStreamId(experimentId), events.slice(i, i + 1000), 'any');
   await createProjectionRunner({ store, db, projections: createDefaultProjections() }).catchUp();
   const queries = createReadModelQueries(db);
   const result: Record<string, unknown> = { candidates, pageSize: 50 };
-  const orders: Array<[CandidateOrderField, 'asc' | 'desc']> = [['accuracy', 'desc'], ['index', 'asc'], ['luts', 'asc']];
+  const orders: Array<[CandidateOrderField, 'asc' | 'desc']> = [
+    ['accuracy', 'desc'],
+    ['index', 'asc'],
+    ['luts', 'asc'],
+  ];
   for (const [field, direction] of orders) {
     const pageMs: number[] = [];
     let after: string | null = null;
@@ -143,13 +251,19 @@ const measureListCandidates = async (store: EventStore, db: SqlDatabase): Promis
       const page = await queries.listCandidates(experimentId, { orderBy: { field, direction }, first: 50, after });
       pageMs.push(performance.now() - t);
       seen += page.edges.length;
-      if (page.totalCount !== candidates) throw new Error(`expected totalCount ${candidates}, but got ${page.totalCount}`);
+      if (page.totalCount !== candidates)
+        throw new Error(`expected totalCount ${candidates}, but got ${page.totalCount}`);
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor;
     }
     if (seen !== candidates) throw new Error(`expected to page through ${candidates} candidates, but saw ${seen}`);
     const sorted = [...pageMs].sort((a, b) => a - b);
-    result[`${field}:${direction}`] = { firstPageMs: Number((pageMs[0] ?? 0).toFixed(2)), pages: pageMs.length, p50Ms: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95) };
+    result[`${field}:${direction}`] = {
+      firstPageMs: Number((pageMs[0] ?? 0).toFixed(2)),
+      pages: pageMs.length,
+      p50Ms: percentile(sorted, 0.5),
+      p95Ms: percentile(sorted, 0.95),
+    };
   }
   return result;
 };
@@ -180,13 +294,17 @@ const cpuSeconds = (since: NodeJS.CpuUsage): number => {
 const measurePhases = async (store: EventStore, db: SqlDatabase, head: number): Promise<Record<string, number>> => {
   if (db.dialect === 'sqlite') await db.query('PRAGMA wal_checkpoint(TRUNCATE)');
   const start = performance.now();
-  const folded = await bulkFoldFromZero(store, createDefaultProjections(), { pageSize: 1000, maxRows: Number.POSITIVE_INFINITY });
+  const folded = await bulkFoldFromZero(store, createDefaultProjections(), {
+    pageSize: 1000,
+    maxRows: Number.POSITIVE_INFINITY,
+  });
   if (folded === undefined) throw new Error('expected events to fold');
   const foldedAt = performance.now();
   const marks: number[] = [];
   await db.transaction(async (tx) => {
     for (const { projection } of folded.folds) {
-      for (const table of projection.tables) await tx.exec(db.dialect === 'postgres' ? `TRUNCATE ${table}` : `DELETE FROM ${table}`);
+      for (const table of projection.tables)
+        await tx.exec(db.dialect === 'postgres' ? `TRUNCATE ${table}` : `DELETE FROM ${table}`);
     }
     marks.push(performance.now());
     for (const { fold } of folded.folds) await fold.write(tx);
@@ -227,7 +345,7 @@ const measure = async (url: string, events: number): Promise<Record<string, unkn
     const t = performance.now();
     const cpu = process.cpuUsage();
     let read = 0;
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await store.readAll({ after, maxCount: 5000 });
       if (page.length === 0) break;
       read += page.length;
@@ -239,11 +357,18 @@ const measure = async (url: string, events: number): Promise<Record<string, unkn
     try {
       const bulk = projections.runner;
       // In-run baseline: the batched path (per batch: load touched rows, fold, upsert) that rebuilt before bulk folds.
-      const batched = createProjectionRunner({ store, db: projections.db, projections: withoutBulk(createDefaultProjections()) });
+      const batched = createProjectionRunner({
+        store,
+        db: projections.db,
+        projections: withoutBulk(createDefaultProjections()),
+      });
       // Two rounds, alternating, so neither pays alone for JIT warm-up or the fill's WAL checkpoint; round 2 is reported.
       const rounds: Array<{ bulk: Timed; batched: Timed }> = [];
       for (let round = 0; round < 2; round += 1) {
-        rounds.push({ bulk: await timed(projections.db, () => bulk.rebuild()), batched: await timed(projections.db, () => batched.rebuild()) });
+        rounds.push({
+          bulk: await timed(projections.db, () => bulk.rebuild()),
+          batched: await timed(projections.db, () => batched.rebuild()),
+        });
       }
       const [first, last] = [rounds[0], rounds[1]];
       if (first === undefined || last === undefined) throw new Error('expected two rounds');
@@ -252,13 +377,17 @@ const measure = async (url: string, events: number): Promise<Record<string, unkn
       // The same rebuild fed from memory: what the fold + read-model writes cost without the store's reads. Loaded
       // only now: 200,000 live events make every old-space collection of the rebuilds above slower.
       const all: RecordedEvent[] = [];
-      for (let after = 0; ; ) {
+      for (let after = 0; ;) {
         const page = await store.readAll({ after, maxCount: 5000 });
         if (page.length === 0) break;
         all.push(...page);
         after = page[page.length - 1]?.position ?? after;
       }
-      const fromMemory = createProjectionRunner({ store: memoryStore(all), db: projections.db, projections: createDefaultProjections() });
+      const fromMemory = createProjectionRunner({
+        store: memoryStore(all),
+        db: projections.db,
+        projections: createDefaultProjections(),
+      });
       const applyOnly = await timed(projections.db, () => fromMemory.rebuild());
       const rate = (x: Timed) => ({ perSec: Math.round(head / x.seconds), perCpuSec: Math.round(head / x.cpuSeconds) });
       return {
@@ -291,7 +420,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const at = args.indexOf('--events');
   const events = at >= 0 ? Number(args[at + 1]) : 200_000;
   const dir = mkdtempSync(join(tmpdir(), 'cosearch-bench-projections-'));
-  const result: Record<string, unknown> = { events, batchSize: 5000, goalEventsPerSec: 200_000, loadAverageAtStart: os.loadavg() };
+  const result: Record<string, unknown> = {
+    events,
+    batchSize: 5000,
+    goalEventsPerSec: 200_000,
+    loadAverageAtStart: os.loadavg(),
+  };
   try {
     result.sqlite = await measure(`sqlite:${join(dir, 'cosearch.db')}`, events);
   } finally {

@@ -4,7 +4,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditEvents, readOnlyStore, readWholeStream, replayEvents, replayExperiment, syntheticExperiment } from '../src/audit/index.js';
+import {
+  auditEvents,
+  readOnlyStore,
+  readWholeStream,
+  replayEvents,
+  replayExperiment,
+  syntheticExperiment,
+} from '../src/audit/index.js';
 import { SqliteEventStore } from '../src/store/index.js';
 
 const time = async <T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> => {
@@ -16,7 +23,11 @@ const time = async <T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** Appends a synthetic experiment of exactly `target` events; the built events are dropped when this returns. */
-const seed = async (store: SqliteEventStore, experimentId: string, target: number): Promise<{ streamId: string; count: number }> => {
+const seed = async (
+  store: SqliteEventStore,
+  experimentId: string,
+  target: number,
+): Promise<{ streamId: string; count: number }> => {
   let candidates = Math.ceil(target / 6.9);
   let built = syntheticExperiment({ experimentId, candidates, epochs: 3 });
   while (built.events.length < target) {
@@ -51,7 +62,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       const cpu = process.cpuUsage();
       const whole = await time(() => replayExperiment(view, experimentId));
       const used = process.cpuUsage(cpu);
-      if (whole.value.counts.events !== built.count) throw new Error('end-to-end replay saw a different number of events');
+      if (whole.value.counts.events !== built.count)
+        throw new Error('end-to-end replay saw a different number of events');
       endToEnd.push(whole.ms);
       endToEndCpu.push((used.user + used.system) / 1000);
       const read = await time(() => readWholeStream(view, built.streamId));
@@ -61,7 +73,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       fold.push(replayed.ms);
       readFold.push(read.ms + replayed.ms);
       audit.push(audited.ms);
-      summary = { counts: replayed.value.counts, status: replayed.value.status, paretoFront: replayed.value.paretoFront.length };
+      summary = {
+        counts: replayed.value.counts,
+        status: replayed.value.status,
+        paretoFront: replayed.value.paretoFront.length,
+      };
     }
     const rate = (ms: number): number => Math.round(built.count / (ms / 1000));
     return {
@@ -70,7 +86,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       store: 'sqlite file (WAL), validateOnRead default (upcast old versions, trust current ones)',
       foldOnly: { medianMs: median(fold), eventsPerSec: rate(median(fold)) },
       readAndFold: { medianMs: median(readFold), eventsPerSec: rate(median(readFold)) },
-      replayEndToEnd: { medianMs: median(endToEnd), eventsPerSec: rate(median(endToEnd)), eventsPerCpuSec: rate(median(endToEndCpu)) },
+      replayEndToEnd: {
+        medianMs: median(endToEnd),
+        eventsPerSec: rate(median(endToEnd)),
+        eventsPerCpuSec: rate(median(endToEndCpu)),
+      },
       hashChainAudit: { medianMs: median(audit), eventsPerSec: rate(median(audit)) },
       goalEventsPerSec: 200_000,
       // Other builds and test suites share this machine; the 1-minute load average puts the timings in context.

@@ -22,7 +22,12 @@ const main = async (): Promise<void> => {
     bench: name,
     startedAt,
     finishedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', totalMemGiB: os.totalmem() / 2 ** 30, node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      totalMemGiB: os.totalmem() / 2 ** 30,
+      node: process.version,
+    },
     result,
   };
   // Results live in the source tree (bench/results), not in dist, so they can be committed.

@@ -25,12 +25,21 @@ type IdKind = 'time-ordered' | 'random';
 const epoch = (stream: string, i: number, ids: IdKind = 'time-ordered'): EventToAppend =>
   newEvent(
     'EpochCompleted',
-    { experimentId: stream, candidateId: `c${i % 97}`, epoch: i, loss: 1 / (i + 1), trainAccuracy: 0.5, valAccuracy: 0.4, imagesPerSec: 812.5 },
+    {
+      experimentId: stream,
+      candidateId: `c${i % 97}`,
+      epoch: i,
+      loss: 1 / (i + 1),
+      trainAccuracy: 0.5,
+      valAccuracy: 0.4,
+      imagesPerSec: 812.5,
+    },
     { correlationId: stream, actor: 'bench' },
     ids === 'random' ? { id: randomUUID() } : {},
   );
 
-const perSecond = (count: number, startedNs: bigint): number => Math.round(count / (Number(process.hrtime.bigint() - startedNs) / 1e9));
+const perSecond = (count: number, startedNs: bigint): number =>
+  Math.round(count / (Number(process.hrtime.bigint() - startedNs) / 1e9));
 
 /** Runs `phase` and also reports events per second of this process's CPU time (wall time suffers on a busy host). */
 const timed = async (count: number, phase: () => Promise<number>): Promise<{ perSec: number; perCpuSec: number }> => {
@@ -41,9 +50,17 @@ const timed = async (count: number, phase: () => Promise<number>): Promise<{ per
 };
 
 /** Batched appends: `total` events in batches of `batch`, spread over streams of 10 batches each. */
-const appendBatched = async (store: EventStore, total: number, batch: number, ids: IdKind = 'time-ordered'): Promise<number> => {
+const appendBatched = async (
+  store: EventStore,
+  total: number,
+  batch: number,
+  ids: IdKind = 'time-ordered',
+): Promise<number> => {
   const batches = Array.from({ length: Math.ceil(total / batch) }, (_, b) =>
-    Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) => epoch(`bench-${Math.floor(b / 10)}`, b * batch + i, ids)));
+    Array.from({ length: Math.min(batch, total - b * batch) }, (_, i) =>
+      epoch(`bench-${Math.floor(b / 10)}`, b * batch + i, ids),
+    ),
+  );
   const revisions = new Map<string, number>();
   const started = process.hrtime.bigint();
   for (const [b, events] of batches.entries()) {
@@ -86,15 +103,18 @@ const measureRealistic = async (open: Open, count: number) => {
   try {
     const experimentId = '00000000-0000-4000-8000-0000realistic';
     const { streamId, events } = syntheticExperiment({ experimentId, candidates: Math.ceil(count / 6.9), epochs: 3 });
-    for (let i = 0; i < events.length; i += 1000) await writer.append(streamId, events.slice(i, i + 1000), i === 0 ? 'no_stream' : i - 1);
+    for (let i = 0; i < events.length; i += 1000)
+      await writer.append(streamId, events.slice(i, i + 1000), i === 0 ? 'no_stream' : i - 1);
     let read = { events: 0, eventsPerSec: 0 };
     const cpu = await timed(events.length, async () => (read = await readAll(writer)).eventsPerSec);
     let strictRead = { events: 0, eventsPerSec: 0 };
     const strictCpu = await timed(events.length, async () => (strictRead = await readAll(strict)).eventsPerSec);
     return {
       events: read.events,
-      readAllEventsPerSec: read.eventsPerSec, readAllEventsPerClientCpuSec: cpu.perCpuSec,
-      readAllStrictEventsPerSec: strictRead.eventsPerSec, readAllStrictEventsPerClientCpuSec: strictCpu.perCpuSec,
+      readAllEventsPerSec: read.eventsPerSec,
+      readAllEventsPerClientCpuSec: cpu.perCpuSec,
+      readAllStrictEventsPerSec: strictRead.eventsPerSec,
+      readAllStrictEventsPerClientCpuSec: strictCpu.perCpuSec,
       readAllUnvalidatedEventsPerSec: (await readAll(raw)).eventsPerSec,
       loadAverage1m: loadavg()[0],
     };
@@ -118,17 +138,26 @@ const measure = async (open: Open, openRandomIds: Open, total: number, batch: nu
     let strictRead = { events: 0, eventsPerSec: 0 };
     const strictCpu = await timed(total + single, async () => (strictRead = await readAll(strict)).eventsPerSec);
     const randomIds = await openRandomIds(true);
-    const batchedRandom = await timed(total, () => appendBatched(randomIds, total, batch, 'random')).finally(() => randomIds.close());
+    const batchedRandom = await timed(total, () => appendBatched(randomIds, total, batch, 'random')).finally(() =>
+      randomIds.close(),
+    );
     return {
-      events: total + single, batchSize: batch,
+      events: total + single,
+      batchSize: batch,
       ids: 'time-ordered UUIDv7 (newEvent default); batchedRandomId*: the same batches with random v4 UUIDs in a fresh target',
-      batchedAppendsPerSec: batched.perSec, batchedAppendsPerClientCpuSec: batched.perCpuSec,
-      batchedRandomIdAppendsPerSec: batchedRandom.perSec, batchedRandomIdAppendsPerClientCpuSec: batchedRandom.perCpuSec,
-      singleAppends: single, singleAppendsPerSec: singles.perSec,
-      readAllEventsPerSec: read.eventsPerSec, readAllEventsPerClientCpuSec: readCpu.perCpuSec,
-      readAllUnvalidatedEventsPerSec: readUnvalidated.eventsPerSec, readAllEvents: read.events,
+      batchedAppendsPerSec: batched.perSec,
+      batchedAppendsPerClientCpuSec: batched.perCpuSec,
+      batchedRandomIdAppendsPerSec: batchedRandom.perSec,
+      batchedRandomIdAppendsPerClientCpuSec: batchedRandom.perCpuSec,
+      singleAppends: single,
+      singleAppendsPerSec: singles.perSec,
+      readAllEventsPerSec: read.eventsPerSec,
+      readAllEventsPerClientCpuSec: readCpu.perCpuSec,
+      readAllUnvalidatedEventsPerSec: readUnvalidated.eventsPerSec,
+      readAllEvents: read.events,
       // 'strict' re-validates every event with zod on read: the session-1 default, for a same-run ratio.
-      readAllStrictEventsPerSec: strictRead.eventsPerSec, readAllStrictEventsPerClientCpuSec: strictCpu.perCpuSec,
+      readAllStrictEventsPerSec: strictRead.eventsPerSec,
+      readAllStrictEventsPerClientCpuSec: strictCpu.perCpuSec,
       loadAverage1m: loadavg()[0],
     };
   } finally {
@@ -152,10 +181,18 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   try {
     const url = `sqlite:${join(dir, 'bench.db')}`;
     const randomIdsUrl = `sqlite:${join(dir, 'random-ids.db')}`;
-    result.sqlite = await measure((validateOnRead) => createEventStore(url, { validateOnRead }),
-      (validateOnRead) => createEventStore(randomIdsUrl, { validateOnRead }), total, batch, argValue(args, '--single', 20_000));
+    result.sqlite = await measure(
+      (validateOnRead) => createEventStore(url, { validateOnRead }),
+      (validateOnRead) => createEventStore(randomIdsUrl, { validateOnRead }),
+      total,
+      batch,
+      argValue(args, '--single', 20_000),
+    );
     const realisticUrl = `sqlite:${join(dir, 'realistic.db')}`;
-    result.sqliteRealistic = await measureRealistic((validateOnRead) => createEventStore(realisticUrl, { validateOnRead }), realistic);
+    result.sqliteRealistic = await measureRealistic(
+      (validateOnRead) => createEventStore(realisticUrl, { validateOnRead }),
+      realistic,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -165,10 +202,18 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     try {
       const url = `${PG_SERVER}?schema=${schema}`;
       const randomIdsUrl = `${PG_SERVER}?schema=${schema}_random`;
-      result.postgres = await measure((validateOnRead) => createEventStore(url, { validateOnRead }),
-        (validateOnRead) => createEventStore(randomIdsUrl, { validateOnRead }), total, batch, argValue(args, '--single-pg', 1_000));
+      result.postgres = await measure(
+        (validateOnRead) => createEventStore(url, { validateOnRead }),
+        (validateOnRead) => createEventStore(randomIdsUrl, { validateOnRead }),
+        total,
+        batch,
+        argValue(args, '--single-pg', 1_000),
+      );
       const realisticUrl = `${PG_SERVER}?schema=${schema}_realistic`;
-      result.postgresRealistic = await measureRealistic((validateOnRead) => createEventStore(realisticUrl, { validateOnRead }), realistic);
+      result.postgresRealistic = await measureRealistic(
+        (validateOnRead) => createEventStore(realisticUrl, { validateOnRead }),
+        realistic,
+      );
     } finally {
       const client = new pg.Client({ connectionString: PG_SERVER });
       await client.connect();

@@ -92,7 +92,12 @@ const profileKernels = async (step: Step, steps: number): Promise<KernelProfile>
   const used = process.cpuUsage(started);
   const stepMicros = (used.user + used.system) / steps;
   const rows = [...totals.entries()]
-    .map(([kernel, t]) => ({ kernel, callsPerStep: t.calls / steps, cpuMsPerStep: t.micros / steps / 1000, share: t.micros / steps / stepMicros }))
+    .map(([kernel, t]) => ({
+      kernel,
+      callsPerStep: t.calls / steps,
+      cpuMsPerStep: t.micros / steps / 1000,
+      share: t.micros / steps / stepMicros,
+    }))
     .filter((row) => row.share >= 0.002)
     .sort((a, b) => b.cpuMsPerStep - a.cpuMsPerStep);
   return { steps, stepCpuMs: stepMicros / 1000, rows };
@@ -129,7 +134,11 @@ const measure = async (candidate: Candidate, options: MeasureOptions): Promise<M
     const model = buildModel(candidate, { seed: options.seed });
     const optimizer = tf.train.adam(1e-3);
     step = async () => {
-      const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(ys, model.forward(xs, true)), true, model.trainable);
+      const loss = optimizer.minimize(
+        () => tf.losses.softmaxCrossEntropy(ys, model.forward(xs, true)),
+        true,
+        model.trainable,
+      );
       const value = (await loss?.data())?.[0] ?? Number.NaN;
       loss?.dispose();
       return value;
@@ -152,22 +161,37 @@ const measure = async (candidate: Candidate, options: MeasureOptions): Promise<M
   dispose();
   const images = options.batches * options.batchSize;
   setBlasEnabled(true);
-  const result = { backend, blas, model: options.model, images, seconds, imagesPerSec: images / seconds, imagesPerCpuSec: images / cpuSeconds, finalLoss };
+  const result = {
+    backend,
+    blas,
+    model: options.model,
+    images,
+    seconds,
+    imagesPerSec: images / seconds,
+    imagesPerCpuSec: images / cpuSeconds,
+    finalLoss,
+  };
   return profile === undefined ? result : { ...result, profile };
 };
 
 /** Runs `measure` in N worker threads at once (each its own tfjs); aggregate img/s over the common wall time. */
-const measureParallel = async (candidate: Candidate, workers: number, options: MeasureOptions): Promise<Record<string, unknown>> => {
+const measureParallel = async (
+  candidate: Candidate,
+  workers: number,
+  options: MeasureOptions,
+): Promise<Record<string, unknown>> => {
   const started = performance.now();
   const results = await Promise.all(
-    Array.from({ length: workers }, (_, index) =>
-      new Promise<MeasureResult>((resolveResult, reject) => {
-        const worker = new Worker(fileURLToPath(import.meta.url), {
-          workerData: { cosearchBenchTrain: true, candidate, options: { ...options, seed: options.seed + index } },
-        });
-        worker.once('message', (message: MeasureResult) => resolveResult(message));
-        worker.once('error', reject);
-      }),
+    Array.from(
+      { length: workers },
+      (_, index) =>
+        new Promise<MeasureResult>((resolveResult, reject) => {
+          const worker = new Worker(fileURLToPath(import.meta.url), {
+            workerData: { cosearchBenchTrain: true, candidate, options: { ...options, seed: options.seed + index } },
+          });
+          worker.once('message', (message: MeasureResult) => resolveResult(message));
+          worker.once('error', reject);
+        }),
     ),
   );
   const wallSeconds = (performance.now() - started) / 1000;
@@ -177,13 +201,22 @@ const measureParallel = async (candidate: Candidate, workers: number, options: M
   return { workers, images, timedSeconds: slowest, wallSeconds, imagesPerSec: images / slowest, perWorker: results };
 };
 
-const measurePytorch = (batchSize: number, batches: number, threads: number, model: 'float' | 'qat'): Record<string, unknown> | undefined => {
+const measurePytorch = (
+  batchSize: number,
+  batches: number,
+  threads: number,
+  model: 'float' | 'qat',
+): Record<string, unknown> | undefined => {
   for (const python of [process.env['COSEARCH_BENCH_PYTHON'], 'python3', '/usr/bin/python3']) {
     if (python === undefined) continue;
     // Debian's torch calls the system BLAS; once libopenblas is installed (native/blas needs it) that is OpenBLAS,
     // which starts one thread per core whatever torch.set_num_threads says: pin it to the same thread count.
     const env = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) };
-    const run = spawnSync(python, ['-c', pytorchScript, String(batchSize), String(batches), String(threads), model], { encoding: 'utf8', timeout: 300_000, env });
+    const run = spawnSync(python, ['-c', pytorchScript, String(batchSize), String(batches), String(threads), model], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env,
+    });
     if (run.status === 0) {
       const parsed: unknown = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}');
       if (typeof parsed === 'object' && parsed !== null) return { python, ...parsed };
@@ -195,11 +228,13 @@ const measurePytorch = (batchSize: number, batches: number, threads: number, mod
 const numberArg = (args: string[], name: string, fallback: number): number => {
   const index = args.indexOf(`--${name}`);
   const value = index >= 0 ? Number(args[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`expected --${name} to be a positive number, but got ${String(args[index + 1])}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`expected --${name} to be a positive number, but got ${String(args[index + 1])}`);
   return value;
 };
 
-const ratio = (a: number, b: number | undefined): number | null => (b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100);
+const ratio = (a: number, b: number | undefined): number | null =>
+  b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100;
 
 const fps = (record: Record<string, unknown> | undefined, key: string): number | undefined =>
   typeof record?.[key] === 'number' ? record[key] : undefined;
@@ -215,7 +250,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const wasm = await measure(candidate, { ...base, backend: 'wasm', model: 'qat', profileSteps });
   console.error(`wasm qat: ${wasm.imagesPerSec.toFixed(1)} img/s, ${wasm.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
   const wasmFloat = await measure(candidate, { ...base, backend: 'wasm', model: 'float', profileSteps });
-  console.error(`wasm float: ${wasmFloat.imagesPerSec.toFixed(1)} img/s, ${wasmFloat.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
+  console.error(
+    `wasm float: ${wasmFloat.imagesPerSec.toFixed(1)} img/s, ${wasmFloat.imagesPerCpuSec.toFixed(1)} img/cpu-s`,
+  );
   const parallel = await measureParallel(candidate, 2, { ...base, backend: 'wasm', model: 'qat' });
   const parallelFps = Number(parallel['imagesPerSec']);
   console.error(`2 workers qat: ${parallelFps.toFixed(1)} img/s`);
@@ -223,14 +260,29 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   // Same run, the convolutions on the wasm kernels instead of OpenBLAS (only when the accelerator is there).
   const { blasStatus } = await import('../src/engine/kernels/index.js');
   const blas = blasStatus();
-  const wasmFloatNoBlas = wasmFloat.blas ? await measure(candidate, { ...base, backend: 'wasm', model: 'float', blas: false }) : undefined;
-  if (wasmFloatNoBlas !== undefined) console.error(`wasm float without blas: ${wasmFloatNoBlas.imagesPerSec.toFixed(1)} img/s, ${wasmFloatNoBlas.imagesPerCpuSec.toFixed(1)} img/cpu-s`);
-  const cpu = await measure(candidate, { backend: 'cpu', model: 'qat', batchSize: 4, warmupBatches: 1, batches: cpuBatches, seed: 1 });
+  const wasmFloatNoBlas = wasmFloat.blas
+    ? await measure(candidate, { ...base, backend: 'wasm', model: 'float', blas: false })
+    : undefined;
+  if (wasmFloatNoBlas !== undefined)
+    console.error(
+      `wasm float without blas: ${wasmFloatNoBlas.imagesPerSec.toFixed(1)} img/s, ${wasmFloatNoBlas.imagesPerCpuSec.toFixed(1)} img/cpu-s`,
+    );
+  const cpu = await measure(candidate, {
+    backend: 'cpu',
+    model: 'qat',
+    batchSize: 4,
+    warmupBatches: 1,
+    batches: cpuBatches,
+    seed: 1,
+  });
   console.error(`cpu qat: ${cpu.imagesPerSec.toFixed(2)} img/s, ${cpu.imagesPerCpuSec.toFixed(2)} img/cpu-s`);
   const torch1 = measurePytorch(batchSize, batches, 1, 'float');
   const torch2 = measurePytorch(batchSize, batches, 2, 'float');
   const torchQat1 = measurePytorch(batchSize, batches, 1, 'qat');
-  if (torch1 === undefined) console.error('pytorch: skipped, no python with torch (apt-get install python3-torch, or set COSEARCH_BENCH_PYTHON)');
+  if (torch1 === undefined)
+    console.error(
+      'pytorch: skipped, no python with torch (apt-get install python3-torch, or set COSEARCH_BENCH_PYTHON)',
+    );
   return {
     reference: describeReference(candidate),
     data: 'synthetic 32x32x3 images and labels (throughput does not depend on pixel values)',
@@ -258,10 +310,15 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       wasmFloatOverPytorch1Thread: ratio(wasmFloat.imagesPerSec, fps(torch1, 'imagesPerSec')),
       wasmFloatOverPytorch1ThreadByCpuTime: ratio(wasmFloat.imagesPerCpuSec, fps(torch1, 'imagesPerCpuSec')),
       parallel2QatOverPytorch2Threads: ratio(parallelFps, fps(torch2, 'imagesPerSec')),
-      ...(wasmFloatNoBlas === undefined ? {} : {
-        wasmFloatBlasOverNoBlasByCpuTime: ratio(wasmFloat.imagesPerCpuSec, wasmFloatNoBlas.imagesPerCpuSec),
-        wasmFloatNoBlasOverPytorch1ThreadByCpuTime: ratio(wasmFloatNoBlas.imagesPerCpuSec, fps(torch1, 'imagesPerCpuSec')),
-      }),
+      ...(wasmFloatNoBlas === undefined
+        ? {}
+        : {
+            wasmFloatBlasOverNoBlasByCpuTime: ratio(wasmFloat.imagesPerCpuSec, wasmFloatNoBlas.imagesPerCpuSec),
+            wasmFloatNoBlasOverPytorch1ThreadByCpuTime: ratio(
+              wasmFloatNoBlas.imagesPerCpuSec,
+              fps(torch1, 'imagesPerCpuSec'),
+            ),
+          }),
     },
   };
 }

@@ -7,14 +7,27 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Candidate, Layer } from '../src/space/candidate.js';
 
 const conv = (filters: number): Layer => ({
-  kind: 'conv', filters, kernelSize: 3, stride: 1, padding: 'same', maxPool: { size: 2, stride: 2 },
-  weightBits: 8, activationBits: 8, pe: 8, simd: 8,
+  kind: 'conv',
+  filters,
+  kernelSize: 3,
+  stride: 1,
+  padding: 'same',
+  maxPool: { size: 2, stride: 2 },
+  weightBits: 8,
+  activationBits: 8,
+  pe: 8,
+  simd: 8,
 });
 
 /** conv 32/64/128 3x3 same, each with a 2x2 max pool, then dense 10, on 32x32x3: the built-in fallback. */
 export const BUILT_IN_REFERENCE: Candidate = {
   input: { height: 32, width: 32, channels: 3, bits: 8 },
-  layers: [conv(32), conv(64), conv(128), { kind: 'dense', units: 10, weightBits: 8, activationBits: 8, pe: 1, simd: 16 }],
+  layers: [
+    conv(32),
+    conv(64),
+    conv(128),
+    { kind: 'dense', units: 10, weightBits: 8, activationBits: 8, pe: 1, simd: 16 },
+  ],
 };
 
 export const loadReferenceCandidate = (root: string): Candidate & { source?: string } => {
@@ -27,9 +40,12 @@ export const loadReferenceCandidate = (root: string): Candidate & { source?: str
 
 export const describeReference = (candidate: Candidate & { source?: string }): Record<string, unknown> => ({
   source: candidate.source ?? 'given',
-  model: "'wasm', 'cpu', 'parallel2': the engine's buildModel (8-bit fake quant, batch norm, PACT/ReLU); 'wasmFloat': the same layers as a float tfjs-layers net, which the PyTorch reference mirrors",
+  model:
+    "'wasm', 'cpu', 'parallel2': the engine's buildModel (8-bit fake quant, batch norm, PACT/ReLU); 'wasmFloat': the same layers as a float tfjs-layers net, which the PyTorch reference mirrors",
   layers: candidate.layers.map((l) =>
-    l.kind === 'conv' ? `conv ${l.filters} ${l.kernelSize}x${l.kernelSize}/${l.stride} ${l.padding}${l.maxPool ? ` +maxpool ${l.maxPool.size}` : ''}` : `dense ${l.units}`,
+    l.kind === 'conv'
+      ? `conv ${l.filters} ${l.kernelSize}x${l.kernelSize}/${l.stride} ${l.padding}${l.maxPool ? ` +maxpool ${l.maxPool.size}` : ''}`
+      : `dense ${l.units}`,
   ),
   optimizer: 'adam 1e-3, softmax cross-entropy',
 });
@@ -45,8 +61,18 @@ export const buildBenchModel = async (candidate: Candidate): Promise<tfl.LayersM
     const inputShape = first ? { inputShape: [height, width, channels] } : {};
     first = false;
     if (layer.kind === 'conv') {
-      model.add(tfl.layers.conv2d({ ...inputShape, filters: layer.filters, kernelSize: layer.kernelSize, strides: layer.stride, padding: layer.padding, activation: 'relu' }));
-      if (layer.maxPool) model.add(tfl.layers.maxPooling2d({ poolSize: layer.maxPool.size, strides: layer.maxPool.stride }));
+      model.add(
+        tfl.layers.conv2d({
+          ...inputShape,
+          filters: layer.filters,
+          kernelSize: layer.kernelSize,
+          strides: layer.stride,
+          padding: layer.padding,
+          activation: 'relu',
+        }),
+      );
+      if (layer.maxPool)
+        model.add(tfl.layers.maxPooling2d({ poolSize: layer.maxPool.size, strides: layer.maxPool.stride }));
       return;
     }
     if (!flattened) model.add(tfl.layers.flatten(inputShape));

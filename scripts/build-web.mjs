@@ -11,7 +11,13 @@ const out = join(root, 'dist', 'web');
 mkdirSync(out, { recursive: true });
 await build({
   entryPoints: [join(root, 'src', 'web', 'main.ts')],
-  bundle: true, format: 'esm', target: 'es2020', minify: true, sourcemap: true, outfile: join(out, 'app.js'), logLevel: 'warning',
+  bundle: true,
+  format: 'esm',
+  target: 'es2020',
+  minify: true,
+  sourcemap: true,
+  outfile: join(out, 'app.js'),
+  logLevel: 'warning',
 });
 const require = createRequire(import.meta.url);
 const uplotCss = readFileSync(require.resolve('uplot/dist/uPlot.min.css'), 'utf8');

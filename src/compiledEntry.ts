@@ -14,7 +14,10 @@ export const compiledEntry = (moduleUrl: string, path: string, what: string): st
   const inDist = here.split(/[\\/]/).includes('dist');
   const file = inDist ? resolve(here, '..', path) : resolve(here, '../../dist/src', path);
   if (!existsSync(file)) {
-    throw new CosearchError('ILLEGAL_STATE', `expected the compiled ${what} at ${file}, but it is missing; run \`npm run build\` first (${what} runs compiled JS)`);
+    throw new CosearchError(
+      'ILLEGAL_STATE',
+      `expected the compiled ${what} at ${file}, but it is missing; run \`npm run build\` first (${what} runs compiled JS)`,
+    );
   }
   return file;
 };

@@ -29,8 +29,7 @@ export const isCosearchError = (error: unknown): error is { code: ErrorCode; mes
   typeof (error as { code?: unknown }).code === 'string' &&
   typeof (error as { message?: unknown }).message === 'string';
 
-export const hasErrorCode = (error: unknown, code: ErrorCode): boolean =>
-  isCosearchError(error) && error.code === code;
+export const hasErrorCode = (error: unknown, code: ErrorCode): boolean => isCosearchError(error) && error.code === code;
 
 /**
  * A value cut for an error message: at most `maxChars` characters in quotes, with an ellipsis and the full length

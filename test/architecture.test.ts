@@ -11,11 +11,20 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const depcruise = join(root, 'node_modules', '.bin', 'depcruise');
 const config = join(root, '.dependency-cruiser.cjs');
 
-interface Violation { rule: { name: string }; from: string; to: string }
+interface Violation {
+  rule: { name: string };
+  from: string;
+  to: string;
+}
 
 const cruise = (cwd: string): Violation[] => {
-  const run = spawnSync(depcruise, ['src', '--config', config, '--output-type', 'json'], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (run.status !== 0 && run.stdout.trim() === '') throw new Error(`depcruise failed (${String(run.status)}): ${run.stderr}`);
+  const run = spawnSync(depcruise, ['src', '--config', config, '--output-type', 'json'], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (run.status !== 0 && run.stdout.trim() === '')
+    throw new Error(`depcruise failed (${String(run.status)}): ${run.stderr}`);
   return (JSON.parse(run.stdout) as { summary: { violations: Violation[] } }).summary.violations;
 };
 
@@ -30,7 +39,9 @@ describe('import boundaries (design.md)', () => {
 
   it('reports a pure folder importing the store and a deep import into another folder', () => {
     const files: Record<string, string> = {
-      'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+      'tsconfig.json': JSON.stringify({
+        compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true },
+      }),
       'src/store/index.ts': 'export interface EventStore { id: string }\n',
       'src/space/index.ts': 'export interface Candidate { id: string }\n',
       'src/space/candidate.ts': 'export interface Layer { id: string }\n',
@@ -41,7 +52,9 @@ describe('import boundaries (design.md)', () => {
       mkdirSync(dirname(join(scratch, path)), { recursive: true });
       writeFileSync(join(scratch, path), text);
     }
-    const names = cruise(scratch).map((v) => `${v.rule.name}: ${v.from}`).sort();
+    const names = cruise(scratch)
+      .map((v) => `${v.rule.name}: ${v.from}`)
+      .sort();
     expect(names).toEqual(['space-is-pure: src/space/bad.ts', 'through-index-only: src/engine/bad.ts']);
   }, 60_000);
 });

@@ -44,7 +44,14 @@ describe('docker-compose.yml', () => {
   it('configures the service through COSEARCH_* variables and waits for healthy stores', () => {
     const service = compose.services.cosearch;
     const env = service?.environment ?? {};
-    for (const name of ['COSEARCH_STORE', 'COSEARCH_DATA_DIR', 'COSEARCH_HOST', 'COSEARCH_PORT', 'COSEARCH_TOKENS', 'KURRENTDB_URL']) {
+    for (const name of [
+      'COSEARCH_STORE',
+      'COSEARCH_DATA_DIR',
+      'COSEARCH_HOST',
+      'COSEARCH_PORT',
+      'COSEARCH_TOKENS',
+      'KURRENTDB_URL',
+    ]) {
       expect(env, name).toHaveProperty(name);
     }
     expect(env.COSEARCH_STORE).toContain('postgres://cosearch:cosearch@postgres:5432/cosearch');
@@ -52,7 +59,8 @@ describe('docker-compose.yml', () => {
     expect(env.COSEARCH_HOST).toBe('0.0.0.0');
     expect(service?.depends_on?.postgres?.condition).toBe('service_healthy');
     expect(service?.depends_on?.kurrentdb?.condition).toBe('service_healthy');
-    for (const name of ['kurrentdb', 'postgres']) expect(compose.services[name]?.healthcheck?.test.length).toBeGreaterThan(0);
+    for (const name of ['kurrentdb', 'postgres'])
+      expect(compose.services[name]?.healthcheck?.test.length).toBeGreaterThan(0);
   });
 
   it('builds the service from a Dockerfile that exists and runs `cosearch serve`', () => {
@@ -82,15 +90,22 @@ const composeCli = ((): string[] | undefined => {
   }
   return undefined;
 })();
-if (composeCli === undefined) console.warn('docker-compose.yml: no Compose CLI found (docker compose / docker-compose); the `config` validation is skipped');
+if (composeCli === undefined)
+  console.warn(
+    'docker-compose.yml: no Compose CLI found (docker compose / docker-compose); the `config` validation is skipped',
+  );
 
 describe.skipIf(composeCli === undefined)('docker-compose.yml through `compose config`', () => {
   const [command = '', ...prefix] = composeCli ?? [];
   const config = (file: string, env: Record<string, string>) =>
-    spawnSync(command, [...prefix, '-f', file, '--project-directory', new URL('..', import.meta.url).pathname, 'config', '-q'], {
-      encoding: 'utf8',
-      env: { ...process.env, COSEARCH_TOKENS: '', ...env },
-    });
+    spawnSync(
+      command,
+      [...prefix, '-f', file, '--project-directory', new URL('..', import.meta.url).pathname, 'config', '-q'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, COSEARCH_TOKENS: '', ...env },
+      },
+    );
 
   it('accepts the file once COSEARCH_TOKENS is set, and refuses to start without it', () => {
     const file = new URL('../docker-compose.yml', import.meta.url).pathname;
@@ -105,7 +120,10 @@ describe.skipIf(composeCli === undefined)('docker-compose.yml through `compose c
   it('rejects a broken copy (so the check above can fail)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cosearch-compose-'));
     try {
-      const broken = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8').replace('condition: service_healthy', 'condition: when_ready');
+      const broken = readFileSync(new URL('../docker-compose.yml', import.meta.url), 'utf8').replace(
+        'condition: service_healthy',
+        'condition: when_ready',
+      );
       writeFileSync(join(dir, 'docker-compose.yml'), broken);
       const result = config(join(dir, 'docker-compose.yml'), { COSEARCH_TOKENS: 'alice:admin:00' });
       expect(result.status).not.toBe(0);

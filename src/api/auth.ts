@@ -30,14 +30,18 @@ export const createToken = (subject: string, role: Role): { token: string; entry
   return { token, entry, line: `${subject}:${role}:${entry.sha256}` };
 };
 
-const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
 const parseEntry = (subject: unknown, role: unknown, sha256: unknown, where: string): TokenEntry => {
   if (typeof subject !== 'string' || subject === '') {
     throw new CosearchError('BAD_USER_INPUT', `${where}: expected a non-empty subject, got ${JSON.stringify(subject)}`);
   }
   if (!isRole(role)) {
-    throw new CosearchError('BAD_USER_INPUT', `${where}: expected role viewer|operator|admin, got ${JSON.stringify(role)}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `${where}: expected role viewer|operator|admin, got ${JSON.stringify(role)}`,
+    );
   }
   if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256)) {
     throw new CosearchError(
@@ -102,9 +106,12 @@ export const createAuthenticator = ({ tokens, open }: AuthenticatorOptions): Aut
     const entry = byHash.get(hashToken(token));
     // Never guess, in open mode too: a caller that presents a token it thinks is valid must learn that it is not.
     if (entry === undefined) {
-      throw new CosearchError('UNAUTHENTICATED', open
-        ? 'this server has no tokens configured, so it knows no bearer token; send none (a local caller is admin) or configure COSEARCH_TOKENS(_FILE)'
-        : 'the bearer token is not known to this server; check COSEARCH_TOKENS(_FILE)');
+      throw new CosearchError(
+        'UNAUTHENTICATED',
+        open
+          ? 'this server has no tokens configured, so it knows no bearer token; send none (a local caller is admin) or configure COSEARCH_TOKENS(_FILE)'
+          : 'the bearer token is not known to this server; check COSEARCH_TOKENS(_FILE)',
+      );
     }
     return { subject: entry.subject, role: entry.role };
   };
@@ -118,7 +125,10 @@ export const credentialOf = (header: string | undefined): string | undefined => 
   if (header === undefined || header.trim() === '') return undefined;
   const token = bearerToken(header);
   if (token === undefined) {
-    throw new CosearchError('UNAUTHENTICATED', `expected an Authorization header of the form "Bearer <token>", but got the scheme '${header.trim().split(/\s+/)[0]?.slice(0, 20) ?? ''}'`);
+    throw new CosearchError(
+      'UNAUTHENTICATED',
+      `expected an Authorization header of the form "Bearer <token>", but got the scheme '${header.trim().split(/\s+/)[0]?.slice(0, 20) ?? ''}'`,
+    );
   }
   return token;
 };
@@ -132,10 +142,16 @@ export const bearerToken = (header: string | undefined): string | undefined => {
 /** Throws UNAUTHENTICATED without a principal and FORBIDDEN when its role ranks below `role`. */
 export const assertRole = (principal: Principal | null, role: Role): Principal => {
   if (principal === null) {
-    throw new CosearchError('UNAUTHENTICATED', `this operation needs a ${role} token: send "Authorization: Bearer <token>" (HTTP) or connectionParams.authToken (WebSocket)`);
+    throw new CosearchError(
+      'UNAUTHENTICATED',
+      `this operation needs a ${role} token: send "Authorization: Bearer <token>" (HTTP) or connectionParams.authToken (WebSocket)`,
+    );
   }
   if (RANK[principal.role] < RANK[role]) {
-    throw new CosearchError('FORBIDDEN', `this operation needs the ${role} role, but token subject '${principal.subject}' has ${principal.role}`);
+    throw new CosearchError(
+      'FORBIDDEN',
+      `this operation needs the ${role} role, but token subject '${principal.subject}' has ${principal.role}`,
+    );
   }
   return principal;
 };

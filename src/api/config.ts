@@ -5,16 +5,26 @@ import type { ParsedExperimentConfig } from './context.js';
 
 export const parseConfigMinimal = (raw: unknown): ParsedExperimentConfig => {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CosearchError('BAD_USER_INPUT', `argument 'config' must be a JSON object, but got ${JSON.stringify(raw)}`, { field: 'config' });
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `argument 'config' must be a JSON object, but got ${JSON.stringify(raw)}`,
+      { field: 'config' },
+    );
   }
   const config = { ...(raw as Record<string, unknown>) };
   const name = config['name'] ?? 'experiment';
   if (typeof name !== 'string' || name === '') {
-    throw new CosearchError('BAD_USER_INPUT', `config.name must be a non-empty string, but got ${JSON.stringify(name)}`, { field: 'config.name' });
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `config.name must be a non-empty string, but got ${JSON.stringify(name)}`,
+      { field: 'config.name' },
+    );
   }
   const seed = config['seed'] ?? 1;
   if (typeof seed !== 'number' || !Number.isInteger(seed)) {
-    throw new CosearchError('BAD_USER_INPUT', `config.seed must be an integer, but got ${JSON.stringify(seed)}`, { field: 'config.seed' });
+    throw new CosearchError('BAD_USER_INPUT', `config.seed must be an integer, but got ${JSON.stringify(seed)}`, {
+      field: 'config.seed',
+    });
   }
   return { name, seed, config: { ...config, name, seed } };
 };
@@ -32,7 +42,10 @@ export const adaptConfigParser =
       const issues = (error as { details?: { issues?: Array<{ path?: unknown }> } }).details?.issues;
       const path = issues?.[0]?.path;
       if (error instanceof CosearchError && typeof path === 'string') {
-        throw new CosearchError(error.code, error.message, { ...error.details, field: path === '' ? 'config' : `config.${path}` });
+        throw new CosearchError(error.code, error.message, {
+          ...error.details,
+          field: path === '' ? 'config' : `config.${path}`,
+        });
       }
       throw error;
     }

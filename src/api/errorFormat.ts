@@ -42,7 +42,8 @@ const originalOf = (error: unknown): unknown => {
 /** Longest message sent: graphql-js and Apollo echo bad variable values whole, which can be up to the body limit. */
 export const MAX_ERROR_MESSAGE_CHARS = 1000;
 
-const cut = (text: string): string => (text.length <= MAX_ERROR_MESSAGE_CHARS ? text : `${text.slice(0, MAX_ERROR_MESSAGE_CHARS)}…`);
+const cut = (text: string): string =>
+  text.length <= MAX_ERROR_MESSAGE_CHARS ? text : `${text.slice(0, MAX_ERROR_MESSAGE_CHARS)}…`;
 
 /** Maps a formatted error (as Apollo or graphql-ws would send it) plus its source error to our codes; cuts its message. */
 export const formatApiError = (
@@ -53,13 +54,23 @@ export const formatApiError = (
   const mapped = mapApiError(formatted, error, options);
   const stack = mapped.extensions?.['stacktrace'];
   const long = mapped.message.length > MAX_ERROR_MESSAGE_CHARS;
-  const longStack = Array.isArray(stack) && stack.some((line) => typeof line === 'string' && line.length > MAX_ERROR_MESSAGE_CHARS);
+  const longStack =
+    Array.isArray(stack) && stack.some((line) => typeof line === 'string' && line.length > MAX_ERROR_MESSAGE_CHARS);
   if (!long && !longStack) return mapped;
   return {
     ...mapped,
-    message: long ? `${cut(mapped.message)} (message cut at ${MAX_ERROR_MESSAGE_CHARS} of ${mapped.message.length} characters)` : mapped.message,
+    message: long
+      ? `${cut(mapped.message)} (message cut at ${MAX_ERROR_MESSAGE_CHARS} of ${mapped.message.length} characters)`
+      : mapped.message,
     // Development responses carry the stack, whose first line repeats the message.
-    ...(longStack ? { extensions: { ...mapped.extensions, stacktrace: (stack as unknown[]).map((line) => (typeof line === 'string' ? cut(line) : line)) } } : {}),
+    ...(longStack
+      ? {
+          extensions: {
+            ...mapped.extensions,
+            stacktrace: (stack as unknown[]).map((line) => (typeof line === 'string' ? cut(line) : line)),
+          },
+        }
+      : {}),
   };
 };
 
@@ -69,7 +80,10 @@ const mapApiError = (
   { production, onInternal }: FormatErrorOptions,
 ): GraphQLFormattedError => {
   const original = originalOf(error);
-  const base = { ...(formatted.locations ? { locations: formatted.locations } : {}), ...(formatted.path ? { path: formatted.path } : {}) };
+  const base = {
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...(formatted.path ? { path: formatted.path } : {}),
+  };
   if (!(original instanceof GraphQLError) && isCosearchError(original) && OUR_CODES.has(original.code)) {
     const details = (original as { details?: Record<string, unknown> }).details;
     if (original.code === 'INTERNAL') onInternal?.(original);
@@ -82,7 +96,11 @@ const mapApiError = (
   }
   const code = formatted.extensions?.['code'];
   if (typeof code === 'string' && CLIENT_CODES.has(code)) {
-    return { ...base, message: formatted.message, extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code } };
+    return {
+      ...base,
+      message: formatted.message,
+      extensions: { ...formatted.extensions, code: 'BAD_USER_INPUT', reason: code },
+    };
   }
   if (typeof code === 'string' && OUR_CODES.has(code) && code !== 'INTERNAL') {
     return { ...base, message: formatted.message, extensions: { ...formatted.extensions, code } };

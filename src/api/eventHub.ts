@@ -114,7 +114,10 @@ export const createEventHub = (store: EventStore): EventHub => {
 };
 
 /** Maps an iterator lazily; `fn` returning undefined skips the item. return() reaches the source. */
-export const mapIterator = <T, U>(source: AsyncIterableIterator<T>, fn: (item: T) => U | undefined): AsyncIterableIterator<U> => {
+export const mapIterator = <T, U>(
+  source: AsyncIterableIterator<T>,
+  fn: (item: T) => U | undefined,
+): AsyncIterableIterator<U> => {
   const iterator: AsyncIterableIterator<U> = {
     next: async () => {
       for (;;) {

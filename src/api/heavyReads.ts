@@ -24,7 +24,12 @@ export interface HeavyReadLimits {
  */
 export const STREAM_READ_COST = 1000;
 
-export const DEFAULT_HEAVY_READ_LIMITS: HeavyReadLimits = { maxPerClient: 2, maxConcurrent: 2, cacheEntries: 64, cacheTtlMs: 60_000 };
+export const DEFAULT_HEAVY_READ_LIMITS: HeavyReadLimits = {
+  maxPerClient: 2,
+  maxConcurrent: 2,
+  cacheEntries: 64,
+  cacheTtlMs: 60_000,
+};
 
 /** Names of the fields that read whole streams (documented in docs/api.md, Limits). */
 export const HEAVY_READ_FIELDS = ['auditExperiment', 'experimentAsOf', 'whyCandidate', 'rescoreExperiment'] as const;
@@ -45,7 +50,11 @@ interface Entry {
 }
 
 /** Creates the limiter and cache of one server. `now` is injectable for tests. */
-export const createHeavyReads = (store: EventStore, limits: HeavyReadLimits, now: () => number = Date.now): HeavyReads => {
+export const createHeavyReads = (
+  store: EventStore,
+  limits: HeavyReadLimits,
+  now: () => number = Date.now,
+): HeavyReads => {
   const cache = new Map<string, Entry>();
   const perClient = new Map<string, number>();
   const waiting: Array<() => void> = [];
@@ -86,9 +95,12 @@ export const createHeavyReads = (store: EventStore, limits: HeavyReadLimits, now
       }
       const mine = perClient.get(client) ?? 0;
       if (mine >= limits.maxPerClient) {
-        throw new CosearchError('BAD_USER_INPUT',
+        throw new CosearchError(
+          'BAD_USER_INPUT',
           `expected at most ${limits.maxPerClient} stream-reading fields (${HEAVY_READ_FIELDS.join(', ')}) running at once for '${client}', ` +
-          `but ${mine} already are; wait for them, or ask for fewer per query (repeats of one are cached)`, { limit: 'concurrency' });
+            `but ${mine} already are; wait for them, or ask for fewer per query (repeats of one are cached)`,
+          { limit: 'concurrency' },
+        );
       }
       perClient.set(client, mine + 1);
       const value = (async () => {

@@ -47,7 +47,14 @@ export interface HttpHandlerOptions<TContext extends BaseContext> {
 }
 
 /** A node:http request listener serving GraphQL at `path` (and `/` redirecting there). */
-export const createHttpHandler = <TContext extends BaseContext>({ apollo, context, maxBodyBytes, path = '/graphql', web }: HttpHandlerOptions<TContext>) =>
+export const createHttpHandler =
+  <TContext extends BaseContext>({
+    apollo,
+    context,
+    maxBodyBytes,
+    path = '/graphql',
+    web,
+  }: HttpHandlerOptions<TContext>) =>
   async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
@@ -78,7 +85,12 @@ export const createHttpHandler = <TContext extends BaseContext>({ apollo, contex
           try {
             body = text === '' ? undefined : JSON.parse(text);
           } catch {
-            sendJson(res, 400, 'the request body is not valid JSON; send {"query": "...", "variables": {...}}', 'BAD_USER_INPUT');
+            sendJson(
+              res,
+              400,
+              'the request body is not valid JSON; send {"query": "...", "variables": {...}}',
+              'BAD_USER_INPUT',
+            );
             return;
           }
         } else {
@@ -104,7 +116,12 @@ export const createHttpHandler = <TContext extends BaseContext>({ apollo, contex
       res.end();
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendJson(res, 413, `the request body exceeds ${maxBodyBytes} bytes; send a smaller query or variables`, 'BAD_USER_INPUT');
+        sendJson(
+          res,
+          413,
+          `the request body exceeds ${maxBodyBytes} bytes; send a smaller query or variables`,
+          'BAD_USER_INPUT',
+        );
         return;
       }
       if (!res.headersSent) sendJson(res, 500, 'internal error', 'INTERNAL');

@@ -13,7 +13,15 @@ export type { ReadThreadsOptions } from './readThreads.js';
 export { inlineStreamReads } from './streamReads.js';
 export type { StreamReads } from './streamReads.js';
 export type { ApiLimits } from './limits.js';
-export type { CandidateQuery, HardwareConstraints, HardwareService, Page, PageRequest, ParsedExperimentConfig, ReadModels } from './context.js';
+export type {
+  CandidateQuery,
+  HardwareConstraints,
+  HardwareService,
+  Page,
+  PageRequest,
+  ParsedExperimentConfig,
+  ReadModels,
+} from './context.js';
 export { Candidate, Experiment, ExperimentStatus, HardwareReport } from './types/experiment.js';
 export { defaultWebRoot, loadWebAssets } from './webAssets.js';
 export type { WebAsset } from './webAssets.js';

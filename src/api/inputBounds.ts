@@ -28,14 +28,20 @@ export const assertInputBounds = (args: Readonly<Record<string, unknown>>): void
     if (typeof value === 'string') {
       const limit = limitOf(name);
       if (value.length > limit) {
-        throw new CosearchError('BAD_USER_INPUT',
-          `argument '${name}' must be at most ${limit} characters, but got ${value.length} (${cutForEcho(value)})`, { field: name });
+        throw new CosearchError(
+          'BAD_USER_INPUT',
+          `argument '${name}' must be at most ${limit} characters, but got ${value.length} (${cutForEcho(value)})`,
+          { field: name },
+        );
       }
     } else if (typeof value === 'object' && value !== null) {
       const bytes = Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
       if (bytes > INPUT_BOUNDS.jsonBytes) {
-        throw new CosearchError('BAD_USER_INPUT',
-          `argument '${name}' must be at most ${INPUT_BOUNDS.jsonBytes} bytes of JSON, but got ${bytes}; trim it`, { field: name });
+        throw new CosearchError(
+          'BAD_USER_INPUT',
+          `argument '${name}' must be at most ${INPUT_BOUNDS.jsonBytes} bytes of JSON, but got ${bytes}; trim it`,
+          { field: name },
+        );
       }
     }
   }

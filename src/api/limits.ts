@@ -1,12 +1,23 @@
 // Request limits shared by HTTP and WebSocket: query depth, estimated complexity, page size, body size.
 // Depth is a validation rule; complexity needs the variables, so it runs after parsing with them in hand.
-import { GraphQLError, Kind, type ASTVisitor, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type ValidationContext, type FragmentDefinitionNode } from 'graphql/index.js';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type DocumentNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+  type FragmentDefinitionNode,
+} from 'graphql/index.js';
 // The CJS build: its ESM build imports graphql/index.mjs, a second copy of graphql beside the one type-graphql uses.
 import { createRequire } from 'node:module';
 import type { ComplexityEstimator } from 'graphql-query-complexity/cjs';
 
 // Loaded with require so that Node and vitest both get the CJS build (vitest's ESM interop hides its exports).
-const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)('graphql-query-complexity/cjs') as typeof import('graphql-query-complexity/cjs');
+const { fieldExtensionsEstimator, getComplexity, simpleEstimator } = createRequire(import.meta.url)(
+  'graphql-query-complexity/cjs',
+) as typeof import('graphql-query-complexity/cjs');
 import { CosearchError } from '../errors.js';
 
 /** Limits of one server. All have safe defaults. */
@@ -24,7 +35,12 @@ export interface ApiLimits {
   maxBodyBytes: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { maxDepth: 8, maxComplexity: 5000, maxPageSize: 100, maxBodyBytes: 1_000_000 };
+export const DEFAULT_LIMITS: ApiLimits = {
+  maxDepth: 8,
+  maxComplexity: 5000,
+  maxPageSize: 100,
+  maxBodyBytes: 1_000_000,
+};
 
 const depthOf = (
   selectionSet: SelectionSetNode | undefined,
@@ -100,7 +116,11 @@ export const complexityError = (
       variables: variables ?? {},
       ...(operationName === undefined ? {} : { operationName }),
       // A field's declared `complexity` (the stream-reading fields: STREAM_READ_COST) comes first, then pages, then 1.
-      estimators: [fieldExtensionsEstimator(), pageEstimator(limits.maxPageSize), simpleEstimator({ defaultComplexity: 1 })],
+      estimators: [
+        fieldExtensionsEstimator(),
+        pageEstimator(limits.maxPageSize),
+        simpleEstimator({ defaultComplexity: 1 }),
+      ],
     });
   } catch {
     // Bad variables or an unknown operation name: execution reports those with a precise message.
@@ -117,9 +137,13 @@ export const complexityError = (
 export const pageSize = (first: number | undefined | null, maxPageSize: number, fallback = 20): number => {
   if (first === undefined || first === null) return Math.min(fallback, maxPageSize);
   if (!Number.isInteger(first) || first < 1 || first > maxPageSize) {
-    throw new CosearchError('BAD_USER_INPUT', `argument 'first' must be an integer from 1 to ${maxPageSize}, but got ${first}`, {
-      field: 'first',
-    });
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `argument 'first' must be an integer from 1 to ${maxPageSize}, but got ${first}`,
+      {
+        field: 'first',
+      },
+    );
   }
   return first;
 };

@@ -1,7 +1,14 @@
 // The progress snapshot that the experimentProgress subscription sends after each event, and the experiment as
 // its own stream says. Its counts and best candidate come from src/experiment's fold and views, as the search's
 // own summary does, so a client never sees a different best design from the one the search reports.
-import { bestAccuracyOf, bestOf, countsOf, evolveInPlace, initialState, type SearchState } from '../experiment/index.js';
+import {
+  bestAccuracyOf,
+  bestOf,
+  countsOf,
+  evolveInPlace,
+  initialState,
+  type SearchState,
+} from '../experiment/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
 export type ExperimentStatusName = 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
@@ -33,7 +40,11 @@ export interface ProgressFold {
   last: RecordedEvent | undefined;
 }
 
-export const initialProgress = (experimentId: string): ProgressFold => ({ model: initialState(experimentId), lastReward: null, last: undefined });
+export const initialProgress = (experimentId: string): ProgressFold => ({
+  model: initialState(experimentId),
+  lastReward: null,
+  last: undefined,
+});
 
 /** Folds one event into the follower's own fold and returns it. */
 export const evolveProgress = (fold: ProgressFold, event: RecordedEvent): ProgressFold => {
@@ -47,7 +58,11 @@ export const evolveProgress = (fold: ProgressFold, event: RecordedEvent): Progre
 };
 
 const STATUS: Record<SearchState['status'], ExperimentStatusName> = {
-  new: 'RUNNING', running: 'RUNNING', completed: 'COMPLETED', failed: 'FAILED', cancelled: 'CANCELLED',
+  new: 'RUNNING',
+  running: 'RUNNING',
+  completed: 'COMPLETED',
+  failed: 'FAILED',
+  cancelled: 'CANCELLED',
 };
 
 /** The snapshot a client sees after the fold's last event. */

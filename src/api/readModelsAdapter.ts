@@ -1,12 +1,22 @@
 // Adapts the projections' read-model queries (src/projections views: lower-case statuses, `counts`, flat hardware
 // columns) to the API's ReadModels port and GraphQL shapes.
-import type { CandidateOrderField, CandidateView, Connection, ExperimentView, ReadModelQueries, WorkerView } from '../projections/index.js';
+import type {
+  CandidateOrderField,
+  CandidateView,
+  Connection,
+  ExperimentView,
+  ReadModelQueries,
+  WorkerView,
+} from '../projections/index.js';
 import type { CandidateQuery, Page, ReadModels, ReadModelsStatus } from './context.js';
 import { CandidateStatus, ExperimentStatus, type Candidate, type Experiment } from './types/experiment.js';
 import { WorkerState, type Worker } from './types/worker.js';
 
 /** The projections' queries the adapter calls. */
-export type ProjectionQueries = Pick<ReadModelQueries, 'listExperiments' | 'getExperiment' | 'listCandidates' | 'getCandidate' | 'paretoFront' | 'listWorkers'>;
+export type ProjectionQueries = Pick<
+  ReadModelQueries,
+  'listExperiments' | 'getExperiment' | 'listCandidates' | 'getCandidate' | 'paretoFront' | 'listWorkers'
+>;
 
 export const toExperiment = (view: ExperimentView): Experiment => ({
   id: view.id,
@@ -92,7 +102,14 @@ export const createReadModelsAdapter = (
 ): ReadModels => ({
   status,
   listExperiments: async ({ first, after, status }) =>
-    toPage(await queries.listExperiments({ first, after: after ?? null, status: status === undefined ? null : (status.toLowerCase() as Lowercase<ExperimentStatus>) }), toExperiment),
+    toPage(
+      await queries.listExperiments({
+        first,
+        after: after ?? null,
+        status: status === undefined ? null : (status.toLowerCase() as Lowercase<ExperimentStatus>),
+      }),
+      toExperiment,
+    ),
   getExperiment: async (id) => {
     const view = await queries.getExperiment(id);
     return view === null ? undefined : toExperiment(view);
@@ -118,6 +135,11 @@ export const createReadModelsAdapter = (
   },
   paretoFront: async (experimentId) => (await queries.paretoFront(experimentId)).map(toCandidate),
   listWorkers: async ({ state, includeStopped }) =>
-    (await queries.listWorkers({ state: state === undefined ? null : (state.toLowerCase() as Lowercase<WorkerState>), includeStopped })).map(toWorker),
+    (
+      await queries.listWorkers({
+        state: state === undefined ? null : (state.toLowerCase() as Lowercase<WorkerState>),
+        includeStopped,
+      })
+    ).map(toWorker),
   rebuild: async (name) => ({ name, position: await rebuild(name) }),
 });

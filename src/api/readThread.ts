@@ -27,14 +27,22 @@ const open = (): Promise<{ store: EventStore; reads: StreamReads }> => {
 const answer = async (job: ReadJob): Promise<ReadReply> => {
   try {
     const { reads: run } = await open();
-    const value = job.kind === 'audit' ? await run.audit(job.experimentId, job.options) : await run.asOf(job.experimentId, job.until);
+    const value =
+      job.kind === 'audit'
+        ? await run.audit(job.experimentId, job.options)
+        : await run.asOf(job.experimentId, job.until);
     return { id: job.id, ok: true, value };
   } catch (error) {
     const details = (error as { details?: unknown }).details;
     return {
-      id: job.id, ok: false,
+      id: job.id,
+      ok: false,
       error: isCosearchError(error)
-        ? { code: error.code, message: error.message, ...(details === undefined ? {} : { details: details as Record<string, unknown> }) }
+        ? {
+            code: error.code,
+            message: error.message,
+            ...(details === undefined ? {} : { details: details as Record<string, unknown> }),
+          }
         : { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
     };
   }
@@ -42,7 +50,9 @@ const answer = async (job: ReadJob): Promise<ReadReply> => {
 
 parentPort?.on('message', (message: ReadJob | { kind: 'close' }) => {
   if (message.kind === 'close') {
-    void (reads ?? Promise.resolve(undefined)).then((opened) => opened?.store.close()).finally(() => parentPort?.close());
+    void (reads ?? Promise.resolve(undefined))
+      .then((opened) => opened?.store.close())
+      .finally(() => parentPort?.close());
     return;
   }
   void answer(message).then((reply) => parentPort?.postMessage(reply));

@@ -75,7 +75,9 @@ export const createReadThreads = (options: ReadThreadsOptions): StreamReads => {
     const fail = (cause: string): void => {
       const index = slots.indexOf(slot);
       if (index >= 0) slots.splice(index, 1);
-      slot.job?.reject(new CosearchError('INTERNAL', `a read thread stopped during the read (${cause}); retry the query`));
+      slot.job?.reject(
+        new CosearchError('INTERNAL', `a read thread stopped during the read (${cause}); retry the query`),
+      );
       slot.job = undefined;
       if (!closed && queue.length > 0) {
         slots.push(spawn());
@@ -88,7 +90,8 @@ export const createReadThreads = (options: ReadThreadsOptions): StreamReads => {
   };
 
   const submit = <T extends ExperimentAuditResult | AsOfView>(job: ReadJob): Promise<T> => {
-    if (closed) return Promise.reject(new CosearchError('ILLEGAL_STATE', 'the server is stopping; the read was not started'));
+    if (closed)
+      return Promise.reject(new CosearchError('ILLEGAL_STATE', 'the server is stopping; the read was not started'));
     return new Promise<T>((resolvePending, reject) => {
       queue.push({ job, resolve: resolvePending as (value: ExperimentAuditResult | AsOfView) => void, reject });
       if (slots.length < size && slots.every((slot) => slot.job !== undefined)) slots.push(spawn());
@@ -97,20 +100,24 @@ export const createReadThreads = (options: ReadThreadsOptions): StreamReads => {
   };
 
   return {
-    audit: (experimentId, auditOptions) => submit<ExperimentAuditResult>({ id: nextId++, kind: 'audit', experimentId, options: auditOptions }),
+    audit: (experimentId, auditOptions) =>
+      submit<ExperimentAuditResult>({ id: nextId++, kind: 'audit', experimentId, options: auditOptions }),
     asOf: (experimentId, until) => submit<AsOfView>({ id: nextId++, kind: 'asOf', experimentId, until }),
     close: async () => {
       closed = true;
-      for (const pending of queue.splice(0)) pending.reject(new CosearchError('ILLEGAL_STATE', 'the server is stopping; the read was not started'));
-      await Promise.all(slots.splice(0).map(async (slot) => {
-        slot.worker.removeAllListeners('exit');
-        slot.job?.reject(new CosearchError('ILLEGAL_STATE', 'the server stopped during the read'));
-        const exited = new Promise<void>((done) => slot.worker.once('exit', () => done()));
-        slot.worker.postMessage({ kind: 'close' });
-        const timer = setTimeout(() => void slot.worker.terminate(), 2000);
-        await exited;
-        clearTimeout(timer);
-      }));
+      for (const pending of queue.splice(0))
+        pending.reject(new CosearchError('ILLEGAL_STATE', 'the server is stopping; the read was not started'));
+      await Promise.all(
+        slots.splice(0).map(async (slot) => {
+          slot.worker.removeAllListeners('exit');
+          slot.job?.reject(new CosearchError('ILLEGAL_STATE', 'the server stopped during the read'));
+          const exited = new Promise<void>((done) => slot.worker.once('exit', () => done()));
+          slot.worker.postMessage({ kind: 'close' });
+          const timer = setTimeout(() => void slot.worker.terminate(), 2000);
+          await exited;
+          clearTimeout(timer);
+        }),
+      );
     },
   };
 };

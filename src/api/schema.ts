@@ -29,7 +29,14 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The schema; built once per process (type-graphql's metadata is global anyway). */
 export const buildApiSchema = (): Promise<GraphQLSchema> => {
   built ??= buildSchema({
-    resolvers: [QueryResolver, ExperimentFieldResolver, EventResolver, MutationResolver, HardwareResolver, AuditResolver],
+    resolvers: [
+      QueryResolver,
+      ExperimentFieldResolver,
+      EventResolver,
+      MutationResolver,
+      HardwareResolver,
+      AuditResolver,
+    ],
     // Inputs are checked by hand in the resolvers, with messages that name the field; class-validator is not used.
     validate: false,
     // Every argument within its documented maximum (src/api/inputBounds.ts) before any resolver sees it.
@@ -40,4 +47,5 @@ export const buildApiSchema = (): Promise<GraphQLSchema> => {
 };
 
 /** The SDL, sorted so that it is stable across resolver order: what schema/schema.graphql holds. */
-export const printApiSchema = async (): Promise<string> => `${printSchema(lexicographicSortSchema(await buildApiSchema()))}\n`;
+export const printApiSchema = async (): Promise<string> =>
+  `${printSchema(lexicographicSortSchema(await buildApiSchema()))}\n`;

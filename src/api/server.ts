@@ -4,7 +4,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
 import { GraphQLError } from 'graphql/index.js';
 import { CosearchError } from '../errors.js';
 import type { EventStore } from '../store/index.js';
@@ -68,9 +71,11 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   const limits: ApiLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   if (tokens.length === 0 && !isLoopback(host)) {
-    throw new CosearchError('BAD_USER_INPUT',
+    throw new CosearchError(
+      'BAD_USER_INPUT',
       `refusing to listen on ${host} without tokens: anyone could start and cancel experiments. Configure COSEARCH_TOKENS or COSEARCH_TOKENS_FILE (see \`cosearch token create\`), or bind to 127.0.0.1`,
-      { field: 'host' });
+      { field: 'host' },
+    );
   }
   const open = tokens.length === 0;
   const authenticate = createAuthenticator({ tokens, open });
@@ -94,13 +99,18 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
   // (EADDRINUSE) as "Internal error emitted on the WebSocket server" before the real cause.
   let disposeWs: (() => Promise<void>) | undefined;
   const disposeWsPlugin: ApolloServerPlugin<ApiContext> = {
-    serverWillStart: async () => ({ drainServer: async () => { await disposeWs?.(); } }),
+    serverWillStart: async () => ({
+      drainServer: async () => {
+        await disposeWs?.();
+      },
+    }),
   };
   const complexityPlugin: ApolloServerPlugin<ApiContext> = {
     requestDidStart: async () => ({
       didResolveOperation: async ({ request, document }) => {
         const error = complexityError(schema, document, request.variables, request.operationName, limits);
-        if (error !== undefined) throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+        if (error !== undefined)
+          throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
       },
     }),
   };
@@ -117,7 +127,9 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
       disposeWsPlugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       complexityPlugin,
-      production ? ApolloServerPluginLandingPageProductionDefault({ footer: false }) : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
+      production
+        ? ApolloServerPluginLandingPageProductionDefault({ footer: false })
+        : ApolloServerPluginLandingPageLocalDefault({ footer: false }),
     ],
   });
   await apollo.start();
@@ -126,16 +138,28 @@ export const createApiServer = async (options: ApiServerOptions): Promise<ApiSer
     try {
       return { principal: authenticate(credentialOf(req.headers.authorization)), services };
     } catch (error) {
-      throw new GraphQLError(error instanceof Error ? error.message : 'bad token', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      throw new GraphQLError(error instanceof Error ? error.message : 'bad token', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
     }
   };
-  const handle = createHttpHandler({ apollo, context, maxBodyBytes: limits.maxBodyBytes, ...(options.web === undefined ? {} : { web: options.web }) });
+  const handle = createHttpHandler({
+    apollo,
+    context,
+    maxBodyBytes: limits.maxBodyBytes,
+    ...(options.web === undefined ? {} : { web: options.web }),
+  });
   httpServer.on('request', (req, res) => void handle(req, res));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE'
-        ? new CosearchError('INTERNAL', `port ${options.port ?? 4000} on ${host} is already in use (EADDRINUSE): stop the other process, or pick another port with --port or COSEARCH_PORT (0 picks a free one)`)
-        : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new CosearchError(
+              'INTERNAL',
+              `port ${options.port ?? 4000} on ${host} is already in use (EADDRINUSE): stop the other process, or pick another port with --port or COSEARCH_PORT (0 picks a free one)`,
+            )
+          : error,
+      );
     });
     httpServer.listen(options.port ?? 4000, host, () => resolve());
   }).catch(async (error: unknown) => {

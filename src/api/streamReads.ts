@@ -14,7 +14,11 @@ import {
 
 /** What the experimentAsOf field answers: the replay without its per-candidate list and with a summarized timeline. */
 export interface AsOfView extends Omit<ExperimentReplayResult, 'candidates' | 'timeline' | 'controller' | 'config'> {
-  timeline: { points: number; first: ExperimentReplayResult['timeline'][number] | null; last: ExperimentReplayResult['timeline'][number] | null };
+  timeline: {
+    points: number;
+    first: ExperimentReplayResult['timeline'][number] | null;
+    last: ExperimentReplayResult['timeline'][number] | null;
+  };
 }
 
 export interface StreamReads {

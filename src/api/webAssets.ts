@@ -4,7 +4,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export interface WebAsset { type: string; body: Buffer }
+export interface WebAsset {
+  type: string;
+  body: Buffer;
+}
 
 const TYPES: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',

@@ -1,7 +1,15 @@
 // graphql-ws over `ws` on the HTTP server's port and path. Authenticates connectionParams.authToken, applies the
 // same validation rules and limits as HTTP, and maps errors with the same formatter.
 import type { Server } from 'node:http';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql/index.js';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql/index.js';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Authenticator, Principal } from './auth.js';
@@ -21,11 +29,24 @@ export interface WsServerOptions {
 }
 
 /** Starts graphql-ws; returns a dispose function that closes every socket and the ws server. */
-export const startWsServer = ({ httpServer, schema, services, authenticate, introspection, format, path = '/graphql' }: WsServerOptions) => {
+export const startWsServer = ({
+  httpServer,
+  schema,
+  services,
+  authenticate,
+  introspection,
+  format,
+  path = '/graphql',
+}: WsServerOptions) => {
   const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: services.limits.maxBodyBytes });
-  const rules = [...specifiedRules, depthLimitRule(services.limits.maxDepth), ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
+  const rules = [
+    ...specifiedRules,
+    depthLimitRule(services.limits.maxDepth),
+    ...(introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+  ];
   const principals = new WeakMap<object, Principal | null>();
-  const formatAll = (errors: readonly GraphQLError[]) => errors.map((error) => formatApiError(error.toJSON(), error, format));
+  const formatAll = (errors: readonly GraphQLError[]) =>
+    errors.map((error) => formatApiError(error.toJSON(), error, format));
 
   const cleanup = useServer(
     {
@@ -51,10 +72,22 @@ export const startWsServer = ({ httpServer, schema, services, authenticate, intr
         const errors = validate(schema, document, rules);
         if (errors.length > 0) return errors;
         const variables = payload.variables ?? undefined;
-        const tooComplex = complexityError(schema, document, variables, payload.operationName ?? undefined, services.limits);
+        const tooComplex = complexityError(
+          schema,
+          document,
+          variables,
+          payload.operationName ?? undefined,
+          services.limits,
+        );
         if (tooComplex !== undefined) return [tooComplex];
         const contextValue: ApiContext = { principal: principals.get(ctx) ?? null, services };
-        return { schema, document, variableValues: variables, operationName: payload.operationName ?? null, contextValue };
+        return {
+          schema,
+          document,
+          variableValues: variables,
+          operationName: payload.operationName ?? null,
+          contextValue,
+        };
       },
       onError: (_ctx, _id, _payload, errors) => formatAll(errors),
       onNext: (_ctx, _id, _payload, _args, result) =>

@@ -32,7 +32,11 @@ export interface AuditOptions {
 
 /** Reads a page; when the page fails to decode, reads it event by event and records the unreadable revisions. */
 const readPage = async (
-  store: ReadOnlyEventStore, streamId: string, fromRevision: number, pageSize: number, unreadable: AuditFault[],
+  store: ReadOnlyEventStore,
+  streamId: string,
+  fromRevision: number,
+  pageSize: number,
+  unreadable: AuditFault[],
   lastRevision: number,
 ): Promise<RecordedEvent[]> => {
   try {
@@ -41,7 +45,11 @@ const readPage = async (
     if (!isCosearchError(error) || pageSize === 1) {
       if (!isCosearchError(error)) throw error;
       unreadable.push({
-        kind: 'edited', position: -1, revision: fromRevision, eventId: '', eventType: '',
+        kind: 'edited',
+        position: -1,
+        revision: fromRevision,
+        eventId: '',
+        eventType: '',
         message: `the event at revision ${fromRevision} cannot be read any more (${error.message}); its stored data was edited`,
       });
       return [];
@@ -83,17 +91,32 @@ export const auditExperiment = async (
     if (head === undefined && page.length < pageSize) break;
   }
   if (events.length === 0 && unreadable.length === 0) {
-    throw new CosearchError('NOT_FOUND', `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`);
+    throw new CosearchError(
+      'NOT_FOUND',
+      `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`,
+    );
   }
   const result = auditEvents(streamId, events, hashes);
-  const anchoring = store.readAnchor === undefined || store.readSeals === undefined
-    ? undefined
-    : { anchor: await store.readAnchor(streamId), seals: await store.readSeals(streamId) };
-  const anchors = auditAnchoring({ streamId, events, ...(anchoring === undefined ? {} : { anchoring }), ...(options.expectHead === undefined ? {} : { expectHead: options.expectHead }) });
+  const anchoring =
+    store.readAnchor === undefined || store.readSeals === undefined
+      ? undefined
+      : { anchor: await store.readAnchor(streamId), seals: await store.readSeals(streamId) };
+  const anchors = auditAnchoring({
+    streamId,
+    events,
+    ...(anchoring === undefined ? {} : { anchoring }),
+    ...(options.expectHead === undefined ? {} : { expectHead: options.expectHead }),
+  });
   const faults = [...unreadable, ...result.faults, ...anchors.faults];
   faults.sort((a, b) => a.position - b.position || a.kind.localeCompare(b.kind));
   return {
-    ...result, experimentId, faults, verified: faults.length === 0, head: anchors.head, anchored: anchoring !== undefined,
-    unsealedEvents: anchors.unsealedEvents, expectedHeadRevision: anchors.expectedHeadRevision,
+    ...result,
+    experimentId,
+    faults,
+    verified: faults.length === 0,
+    head: anchors.head,
+    anchored: anchoring !== undefined,
+    unsealedEvents: anchors.unsealedEvents,
+    expectedHeadRevision: anchors.expectedHeadRevision,
   };
 };

@@ -75,15 +75,24 @@ export const buildBundle = (
   const first = events[0];
   const last = events[events.length - 1];
   const manifest: BundleManifest = {
-    format: BUNDLE_FORMAT, formatVersion: 1, experimentId, streamId: experimentStreamId(experimentId),
-    eventCount: events.length, eventTypes,
-    firstHash: first?.metadata.hash ?? null, lastHash: last?.metadata.hash ?? null,
-    firstPosition: first?.position ?? null, lastPosition: last?.position ?? null,
-    eventsFile: EVENTS_FILE, eventsSha256: sha256(eventsJsonl), exportedAt: (options.now ?? new Date()).toISOString(),
+    format: BUNDLE_FORMAT,
+    formatVersion: 1,
+    experimentId,
+    streamId: experimentStreamId(experimentId),
+    eventCount: events.length,
+    eventTypes,
+    firstHash: first?.metadata.hash ?? null,
+    lastHash: last?.metadata.hash ?? null,
+    firstPosition: first?.position ?? null,
+    lastPosition: last?.position ?? null,
+    eventsFile: EVENTS_FILE,
+    eventsSha256: sha256(eventsJsonl),
+    exportedAt: (options.now ?? new Date()).toISOString(),
     head: options.head ?? last?.metadata.hash ?? null,
   };
   const key = options.key ?? process.env.COSEARCH_BUNDLE_KEY;
-  if (key !== undefined && key !== '') manifest.signature = { algorithm: 'HMAC-SHA256', value: signManifest(manifest, key) };
+  if (key !== undefined && key !== '')
+    manifest.signature = { algorithm: 'HMAC-SHA256', value: signManifest(manifest, key) };
   return { manifest, eventsJsonl };
 };
 
@@ -96,8 +105,10 @@ export const exportExperiment = async (
 ): Promise<ExportResult> => {
   const events = await readWholeStream(store, experimentStreamId(experimentId));
   if (events.length === 0) {
-    throw new CosearchError('NOT_FOUND',
-      `expected events in stream ${experimentStreamId(experimentId)}, but it is empty. Check the experiment id and --store URL.`);
+    throw new CosearchError(
+      'NOT_FOUND',
+      `expected events in stream ${experimentStreamId(experimentId)}, but it is empty. Check the experiment id and --store URL.`,
+    );
   }
   const seals = store.readSeals === undefined ? [] : await store.readSeals(experimentStreamId(experimentId));
   const last = events[events.length - 1];
@@ -126,9 +137,11 @@ export const readBundleFiles = async (file: string): Promise<{ manifestText: str
     return { manifestText, eventsJsonl };
   } catch (error) {
     if (error instanceof CosearchError) throw error;
-    throw new CosearchError('BAD_USER_INPUT',
+    throw new CosearchError(
+      'BAD_USER_INPUT',
       `expected ${file} to be a .tar.gz bundle holding ${MANIFEST_FILE} and ${EVENTS_FILE} (made by \`cosearch export\`), ` +
-      `but reading it failed: ${error instanceof Error ? error.message : String(error)}`);
+        `but reading it failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

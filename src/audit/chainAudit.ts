@@ -8,7 +8,8 @@ import { recomputeHash, recomputeOriginalHash, wasUpcasted } from './eventHash.j
  * (src/audit/anchorAudit.ts) find `moved` (global position changed), `truncated` (the stream ends before its anchored
  * head), `unanchored` (no anchor, or events past it) and `unexpected-head` (not the head given by --expect-head).
  */
-export type AuditFaultKind = 'edited' | 'missing' | 'reordered' | 'moved' | 'truncated' | 'unanchored' | 'unexpected-head';
+export type AuditFaultKind =
+  'edited' | 'missing' | 'reordered' | 'moved' | 'truncated' | 'unanchored' | 'unexpected-head';
 
 export interface AuditFault {
   kind: AuditFaultKind;
@@ -33,24 +34,41 @@ export interface ChainAuditResult {
 
 const short = (hash: string): string => (hash === '' ? "''" : hash.slice(0, 12));
 
-const edits = (events: readonly RecordedEvent[], precomputed: ReadonlyMap<RecordedEvent, string> | undefined): AuditFault[] =>
+const edits = (
+  events: readonly RecordedEvent[],
+  precomputed: ReadonlyMap<RecordedEvent, string> | undefined,
+): AuditFault[] =>
   events.flatMap((e) => {
     if (wasUpcasted(e)) return [];
     const recomputed = precomputed?.get(e) ?? recomputeHash(e);
     const original = recomputeOriginalHash(e);
     if (original !== undefined && original.recomputed !== original.recorded) {
-      return [{
-        kind: 'edited' as const, position: e.position, revision: e.revision, eventId: e.id, eventType: e.type,
-        message: `imported event ${e.type} at position ${e.position} (revision ${e.revision}) no longer matches the hash ` +
-          `${short(original.recorded)} it had in the exporting store (recomputed ${short(original.recomputed)})`,
-      }];
+      return [
+        {
+          kind: 'edited' as const,
+          position: e.position,
+          revision: e.revision,
+          eventId: e.id,
+          eventType: e.type,
+          message:
+            `imported event ${e.type} at position ${e.position} (revision ${e.revision}) no longer matches the hash ` +
+            `${short(original.recorded)} it had in the exporting store (recomputed ${short(original.recomputed)})`,
+        },
+      ];
     }
     if (recomputed === e.metadata.hash) return [];
-    return [{
-      kind: 'edited' as const, position: e.position, revision: e.revision, eventId: e.id, eventType: e.type,
-      message: `event ${e.type} at position ${e.position} (revision ${e.revision}) was edited: its content hashes to ` +
-        `${short(recomputed)} but the chain recorded ${short(e.metadata.hash)}`,
-    }];
+    return [
+      {
+        kind: 'edited' as const,
+        position: e.position,
+        revision: e.revision,
+        eventId: e.id,
+        eventType: e.type,
+        message:
+          `event ${e.type} at position ${e.position} (revision ${e.revision}) was edited: its content hashes to ` +
+          `${short(recomputed)} but the chain recorded ${short(e.metadata.hash)}`,
+      },
+    ];
   });
 
 /** Reports revision gaps and broken prevHash links whose predecessor is nowhere in the stream. */
@@ -65,8 +83,13 @@ const gaps = (events: readonly RecordedEvent[], byHash: ReadonlyMap<string, numb
       const first = gap ? expectedRevision : e.revision;
       const count = gap ? e.revision - expectedRevision : 1;
       faults.push({
-        kind: 'missing', position: e.position, revision: first, eventId: e.id, eventType: e.type,
-        message: `${count === 1 ? 'an event is' : `${count} events are`} missing before position ${e.position} ` +
+        kind: 'missing',
+        position: e.position,
+        revision: first,
+        eventId: e.id,
+        eventType: e.type,
+        message:
+          `${count === 1 ? 'an event is' : `${count} events are`} missing before position ${e.position} ` +
           `(revision ${e.revision}, ${e.type})` +
           (gap ? `: revision ${first}${count > 1 ? `..${e.revision - 1}` : ''} is absent` : '') +
           (linkMissing ? `; its prevHash ${short(e.metadata.prevHash)} matches no stored event` : '') +
@@ -84,7 +107,9 @@ const gaps = (events: readonly RecordedEvent[], byHash: ReadonlyMap<string, numb
  */
 const reorders = (events: readonly RecordedEvent[], byHash: ReadonlyMap<string, number>): AuditFault[] => {
   const successor = new Map<string, number>();
-  events.forEach((e, i) => { if (!successor.has(e.metadata.prevHash)) successor.set(e.metadata.prevHash, i); });
+  events.forEach((e, i) => {
+    if (!successor.has(e.metadata.prevHash)) successor.set(e.metadata.prevHash, i);
+  });
   const starts = events
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => e.metadata.prevHash === '' || !byHash.has(e.metadata.prevHash))
@@ -92,20 +117,31 @@ const reorders = (events: readonly RecordedEvent[], byHash: ReadonlyMap<string, 
   const chainOrder: number[] = [];
   const seen = new Set<number>();
   for (const start of starts) {
-    for (let i: number | undefined = start; i !== undefined && !seen.has(i); i = successor.get(events[i]?.metadata.hash ?? '')) {
+    for (
+      let i: number | undefined = start;
+      i !== undefined && !seen.has(i);
+      i = successor.get(events[i]?.metadata.hash ?? '')
+    ) {
       seen.add(i);
       chainOrder.push(i);
     }
   }
-  events.forEach((_e, i) => { if (!seen.has(i)) chainOrder.push(i); }); // forks or cycles: leave in stored order
+  events.forEach((_e, i) => {
+    if (!seen.has(i)) chainOrder.push(i);
+  }); // forks or cycles: leave in stored order
   const faults: AuditFault[] = [];
   chainOrder.forEach((storedIndex, chainIndex) => {
     const e = events[storedIndex];
     const belongs = events[chainIndex];
     if (storedIndex === chainIndex || e === undefined || belongs === undefined) return;
     faults.push({
-      kind: 'reordered', position: e.position, revision: e.revision, eventId: e.id, eventType: e.type,
-      message: `event ${e.type} at position ${e.position} (revision ${e.revision}) is out of order: its prevHash ` +
+      kind: 'reordered',
+      position: e.position,
+      revision: e.revision,
+      eventId: e.id,
+      eventType: e.type,
+      message:
+        `event ${e.type} at position ${e.position} (revision ${e.revision}) is out of order: its prevHash ` +
         `${short(e.metadata.prevHash)} puts it where position ${belongs.position} (revision ${belongs.revision}) is stored`,
     });
   });
@@ -117,7 +153,9 @@ const reorders = (events: readonly RecordedEvent[], byHash: ReadonlyMap<string, 
  * recomputed (auditExperiment does it page by page, yielding to the event loop between slices).
  */
 export const auditEvents = (
-  streamId: string, events: readonly RecordedEvent[], precomputed?: ReadonlyMap<RecordedEvent, string>,
+  streamId: string,
+  events: readonly RecordedEvent[],
+  precomputed?: ReadonlyMap<RecordedEvent, string>,
 ): ChainAuditResult => {
   const byHash = new Map<string, number>();
   events.forEach((e, i) => byHash.set(e.metadata.hash, i));

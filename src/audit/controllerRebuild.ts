@@ -21,13 +21,18 @@ export interface ControllerSummary {
 export const searchControllerRebuild = (experimentId: string): ControllerRebuild => {
   const state = initialState(experimentId);
   return {
-    apply: (event: RecordedEvent) => { evolveInPlace(state, event); },
+    apply: (event: RecordedEvent) => {
+      evolveInPlace(state, event);
+    },
     summary: (): ControllerSummary => {
       const controller = (state.started?.config as { controller?: { kind?: unknown } } | undefined)?.controller;
       return {
         kind: typeof controller?.kind === 'string' ? controller.kind : null,
-        status: state.status, policySteps: state.policySteps, rngPosition: state.rngPosition,
-        nextCandidateIndex: state.candidates.length, checkpoint: state.checkpoint ?? null,
+        status: state.status,
+        policySteps: state.policySteps,
+        rngPosition: state.rngPosition,
+        nextCandidateIndex: state.candidates.length,
+        checkpoint: state.checkpoint ?? null,
       };
     },
   };

@@ -19,7 +19,8 @@ const importedOrigin = (event: RecordedEvent): { recordedAt: string; hash: strin
   const imported = (event.metadata as { imported?: unknown }).imported;
   if (typeof imported !== 'object' || imported === null) return undefined;
   const o = imported as Record<string, unknown>;
-  if (typeof o.recordedAt !== 'string' || typeof o.hash !== 'string' || typeof o.prevHash !== 'string') return undefined;
+  if (typeof o.recordedAt !== 'string' || typeof o.hash !== 'string' || typeof o.prevHash !== 'string')
+    return undefined;
   return { recordedAt: o.recordedAt, hash: o.hash, prevHash: o.prevHash };
 };
 
@@ -30,8 +31,15 @@ const importedOrigin = (event: RecordedEvent): { recordedAt: string; hash: strin
 export const recomputeOriginalHash = (event: RecordedEvent): { recorded: string; recomputed: string } | undefined => {
   const origin = importedOrigin(event);
   if (origin === undefined) return undefined;
-  const { hash: _hash, imported: _imported, upcastedFrom: _upcasted, ...rest } =
-    event.metadata as RecordedEvent['metadata'] & { imported?: unknown };
+  const {
+    hash: _hash,
+    imported: _imported,
+    upcastedFrom: _upcasted,
+    ...rest
+  } = event.metadata as RecordedEvent['metadata'] & { imported?: unknown };
   const metadata = { ...rest, recordedAt: origin.recordedAt, prevHash: origin.prevHash };
-  return { recorded: origin.hash, recomputed: computeEventHash({ id: event.id, type: event.type, data: event.data, metadata }) };
+  return {
+    recorded: origin.hash,
+    recomputed: computeEventHash({ id: event.id, type: event.type, data: event.data, metadata }),
+  };
 };

@@ -13,19 +13,24 @@ export interface HardwareRescoreOptions {
 }
 
 /** A RescoreEvaluator backed by src/hardware: resolves the device preset and checks LUTs and throughput. */
-export const createHardwareRescoreEvaluator = (options: HardwareRescoreOptions = {}): RescoreEvaluator => (json, constraints) => {
-  const device = resolveDevice(constraints.device);
-  let candidate = validateCandidate(json);
-  if (options.refold === true && constraints.minFps !== undefined && constraints.minFps > 0) {
-    candidate = autoFold(candidate, device, { minFps: constraints.minFps }).candidate;
-  }
-  const budget = {
-    ...(constraints.maxLuts === undefined ? {} : { maxLuts: constraints.maxLuts }),
-    ...(constraints.minFps === undefined ? {} : { minFps: constraints.minFps }),
+export const createHardwareRescoreEvaluator =
+  (options: HardwareRescoreOptions = {}): RescoreEvaluator =>
+  (json, constraints) => {
+    const device = resolveDevice(constraints.device);
+    let candidate = validateCandidate(json);
+    if (options.refold === true && constraints.minFps !== undefined && constraints.minFps > 0) {
+      candidate = autoFold(candidate, device, { minFps: constraints.minFps }).candidate;
+    }
+    const budget = {
+      ...(constraints.maxLuts === undefined ? {} : { maxLuts: constraints.maxLuts }),
+      ...(constraints.minFps === undefined ? {} : { minFps: constraints.minFps }),
+    };
+    const result = checkHardware(candidate, device, budget);
+    return {
+      luts: result.luts,
+      throughputFps: result.throughputFps,
+      latencyMs: result.latencyMs,
+      feasible: result.feasible,
+      violations: result.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
+    };
   };
-  const result = checkHardware(candidate, device, budget);
-  return {
-    luts: result.luts, throughputFps: result.throughputFps, latencyMs: result.latencyMs, feasible: result.feasible,
-    violations: result.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
-  };
-};

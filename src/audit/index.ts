@@ -19,7 +19,15 @@ export { replayExperiment, replayEvents, parseReplayUntil } from './replay.js';
 export type { ControllerRebuild, ExperimentReplayResult, ReplayOptions, ReplayUntil } from './replay.js';
 export type { ReplayCandidate, ReplayStatus, TimelinePoint } from './replayState.js';
 export { rescoreExperiment } from './rescore.js';
-export type { RescoreConstraints, ResolvedRescoreConstraints, RescoreEvaluation, RescoreEvaluator, RescoreOptions, RescoreResult, RescoredCandidate } from './rescore.js';
+export type {
+  RescoreConstraints,
+  ResolvedRescoreConstraints,
+  RescoreEvaluation,
+  RescoreEvaluator,
+  RescoreOptions,
+  RescoreResult,
+  RescoredCandidate,
+} from './rescore.js';
 export { syntheticExperiment } from './syntheticExperiment.js';
 export type { SyntheticExperimentOptions } from './syntheticExperiment.js';
 export { createHardwareRescoreEvaluator } from './hardwareRescore.js';

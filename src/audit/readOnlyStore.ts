@@ -18,10 +18,12 @@ export const readOnlyStore = (store: ReadOnlyEventStore): ReadOnlyEventStore => 
     readStream: (streamId: string, options?: ReadStreamOptions) => store.readStream(streamId, options),
     readAll: (options?: ReadAllOptions) => store.readAll(options),
     headPosition: () => store.headPosition(),
-    ...(readAnchor === undefined || readSeals === undefined ? {} : {
-      readAnchor: (streamId: string) => readAnchor.call(store, streamId),
-      readSeals: (streamId: string) => readSeals.call(store, streamId),
-    }),
+    ...(readAnchor === undefined || readSeals === undefined
+      ? {}
+      : {
+          readAnchor: (streamId: string) => readAnchor.call(store, streamId),
+          readSeals: (streamId: string) => readSeals.call(store, streamId),
+        }),
   });
 };
 

@@ -10,7 +10,8 @@ interface RecordedTraining {
   result: TrainResult;
 }
 
-const field = <T>(event: RecordedEvent, name: string): T | undefined => (event.data as Record<string, unknown>)[name] as T | undefined;
+const field = <T>(event: RecordedEvent, name: string): T | undefined =>
+  (event.data as Record<string, unknown>)[name] as T | undefined;
 
 /** Results of the original run, keyed by the candidate's canonical JSON. */
 export interface RecordedResults {
@@ -32,7 +33,8 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
   let finalTrainImages: number | undefined;
   for (const e of events) {
     const candidateId = field<string>(e, 'candidateId');
-    if (e.type === 'CandidateProposed' && candidateId !== undefined) candidates.set(candidateId, { proposed: field(e, 'candidate') });
+    if (e.type === 'CandidateProposed' && candidateId !== undefined)
+      candidates.set(candidateId, { proposed: field(e, 'candidate') });
     const c = candidateId === undefined ? undefined : candidates.get(candidateId);
     if (c === undefined || candidateId === undefined) continue;
     if (e.type === 'HardwareEvaluated') {
@@ -40,15 +42,24 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
       c.folded = d.foldedCandidate;
       device = d.device;
       hardware.set(canonicalJson(c.proposed), {
-        device: d.device, luts: d.luts, throughputFps: d.throughputFps, latencyMs: d.latencyMs, feasible: d.feasible,
-        violations: d.violations, layers: d.layers, candidate: (d.foldedCandidate ?? c.proposed) as Candidate,
+        device: d.device,
+        luts: d.luts,
+        throughputFps: d.throughputFps,
+        latencyMs: d.latencyMs,
+        feasible: d.feasible,
+        violations: d.violations,
+        layers: d.layers,
+        candidate: (d.foldedCandidate ?? c.proposed) as Candidate,
       });
     } else if (e.type === 'TrainingStarted') {
       backend = field<string>(e, 'backend') ?? backend;
       if (field<boolean>(e, 'final') === true) finalTrainImages = field<number>(e, 'trainImages') ?? finalTrainImages;
       else trainImages = field<number>(e, 'trainImages') ?? trainImages;
       const float = field<boolean>(e, 'float') === true;
-      open.set(candidateId, { key: `${canonicalJson(c.folded ?? c.proposed)}|${field<number>(e, 'epochs')}|${float}`, epochs: [] });
+      open.set(candidateId, {
+        key: `${canonicalJson(c.folded ?? c.proposed)}|${field<number>(e, 'epochs')}|${float}`,
+        epochs: [],
+      });
     } else if (e.type === 'EpochCompleted') {
       open.get(candidateId)?.epochs.push(e.data as EpochReport);
     } else if (e.type === 'CandidateTrained') {
@@ -56,8 +67,13 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
       if (run === undefined) continue;
       open.delete(candidateId);
       const d = e.data as TrainResult;
-      const result: TrainResult = { accuracy: d.accuracy, epochs: d.epochs, trainSeconds: d.trainSeconds, backend: d.backend,
-        ...(d.testAccuracy === undefined ? {} : { testAccuracy: d.testAccuracy }) };
+      const result: TrainResult = {
+        accuracy: d.accuracy,
+        epochs: d.epochs,
+        trainSeconds: d.trainSeconds,
+        backend: d.backend,
+        ...(d.testAccuracy === undefined ? {} : { testAccuracy: d.testAccuracy }),
+      };
       trainings.set(run.key, [...(trainings.get(run.key) ?? []), { epochs: run.epochs, result }]);
     }
   }
@@ -70,8 +86,16 @@ export const createRecordedPorts = (events: readonly RecordedEvent[]): RecordedR
         const report = hardware.get(canonicalJson(candidate));
         if (report !== undefined) return report;
         misses += 1;
-        return { device, luts: 0, throughputFps: 0, latencyMs: 0, feasible: false, layers: [], candidate,
-          violations: [{ constraint: 'recorded', limit: 0, actual: 0 }] };
+        return {
+          device,
+          luts: 0,
+          throughputFps: 0,
+          latencyMs: 0,
+          feasible: false,
+          layers: [],
+          candidate,
+          violations: [{ constraint: 'recorded', limit: 0, actual: 0 }],
+        };
       },
     },
     trainer: {

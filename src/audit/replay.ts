@@ -6,7 +6,17 @@ import { experimentStreamId } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import type { ReadOnlyEventStore } from './readOnlyStore.js';
 import type { ReplayCandidate, ReplayStatus, TimelinePoint } from './replayState.js';
-import { applyReplayEvent, createReplayAccumulator, leaderboard, originalRecordedAt, paretoFront, replayBestAccuracy, replayCandidates, replayCounts, type ReplayCounts } from './replayState.js';
+import {
+  applyReplayEvent,
+  createReplayAccumulator,
+  leaderboard,
+  originalRecordedAt,
+  paretoFront,
+  replayBestAccuracy,
+  replayCandidates,
+  replayCounts,
+  type ReplayCounts,
+} from './replayState.js';
 
 /** Where a replay stops: at a global position (inclusive) or a time (inclusive, ISO-8601; original time for imported events). */
 export type ReplayUntil = { position: number } | { time: string };
@@ -53,9 +63,11 @@ export const parseReplayUntil = (value: string | number): ReplayUntil => {
   } else if (!Number.isNaN(Date.parse(value))) {
     return { time: new Date(value).toISOString() };
   }
-  throw new CosearchError('BAD_USER_INPUT',
+  throw new CosearchError(
+    'BAD_USER_INPUT',
     `--until expects a global event position (a non-negative integer) or an ISO-8601 time, but got '${value}'. ` +
-    'Example: --until 1200 or --until 2026-11-24T19:00:00Z.');
+      'Example: --until 1200 or --until 2026-11-24T19:00:00Z.',
+  );
 };
 
 const stopAt = (until: ReplayUntil | undefined): ((e: RecordedEvent) => boolean) => {
@@ -89,11 +101,20 @@ const createReplayFold = (options: ReplayOptions): ReplayFold => {
       const candidates = replayCandidates(acc);
       const views = new Map(candidates.map((c) => [c.candidateId, c]));
       const result: ExperimentReplayResult = {
-        experimentId: acc.experimentId ?? experimentId, name: acc.name, seed: acc.seed, config: acc.config, status: acc.status, reason: acc.reason,
+        experimentId: acc.experimentId ?? experimentId,
+        name: acc.name,
+        seed: acc.seed,
+        config: acc.config,
+        status: acc.status,
+        reason: acc.reason,
         asOf: { position: acc.lastPosition, revision: acc.lastRevision, recordedAt: acc.lastRecordedAt },
-        counts: replayCounts(acc), bestAccuracy: replayBestAccuracy(acc),
+        counts: replayCounts(acc),
+        bestAccuracy: replayBestAccuracy(acc),
         leaderboard: leaderboard(acc, views, options.leaderboardSize ?? 10),
-        paretoFront: paretoFront(acc, views), timeline: acc.timeline, policy: acc.policy, candidates,
+        paretoFront: paretoFront(acc, views),
+        timeline: acc.timeline,
+        policy: acc.policy,
+        candidates,
       };
       if (options.controller !== undefined) result.controller = options.controller.summary();
       return result;
@@ -130,8 +151,10 @@ export const replayExperiment = async (
   for (;;) {
     const page = await store.readStream(streamId, { direction: 'forwards', fromRevision, maxCount: REPLAY_PAGE_SIZE });
     if (fromRevision === 0 && page.length === 0) {
-      throw new CosearchError('NOT_FOUND',
-        `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`);
+      throw new CosearchError(
+        'NOT_FOUND',
+        `expected events in stream ${streamId}, but it is empty. Check the experiment id and --store URL.`,
+      );
     }
     let going = true;
     for (const event of page) if (!(going = fold.apply(event))) break;

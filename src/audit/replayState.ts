@@ -2,7 +2,20 @@
 // timeline, policy) from its events alone. Pure: no clock, no store, no I/O; replay.ts feeds it. The counts, the
 // best candidate, each candidate's score and the Pareto front come from src/experiment's fold, as every reader's do;
 // this file adds only what a replay shows beyond them (the per-candidate view, the timeline, event tallies).
-import { accuracyOf, bestAccuracyOf, evolveInPlace, initialState, isFeasibleTrained, isTraining, paretoOf, ranksAbove, topRungOf, type CandidateRecord, type ExperimentCounts, type SearchState } from '../experiment/index.js';
+import {
+  accuracyOf,
+  bestAccuracyOf,
+  evolveInPlace,
+  initialState,
+  isFeasibleTrained,
+  isTraining,
+  paretoOf,
+  ranksAbove,
+  topRungOf,
+  type CandidateRecord,
+  type ExperimentCounts,
+  type SearchState,
+} from '../experiment/index.js';
 import { asExperimentEvent } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
@@ -51,7 +64,12 @@ export const originalRecordedAt = (event: RecordedEvent): string => {
 };
 
 /** What a replay counts: the experiment's candidate counts, and tallies of events. */
-export type ReplayCounts = ExperimentCounts & { events: number; rewarded: number; epochs: number; policyUpdates: number };
+export type ReplayCounts = ExperimentCounts & {
+  events: number;
+  rewarded: number;
+  epochs: number;
+  policyUpdates: number;
+};
 
 /** Mutable accumulator of the fold; finish it with summarizeReplay. */
 export interface ReplayAccumulator {
@@ -73,10 +91,18 @@ export interface ReplayAccumulator {
 
 export const createReplayAccumulator = (): ReplayAccumulator => ({
   model: initialState(''),
-  experimentId: null, name: null, seed: null, config: null, status: 'not_started', reason: null,
+  experimentId: null,
+  name: null,
+  seed: null,
+  config: null,
+  status: 'not_started',
+  reason: null,
   timeline: [],
   tallies: { events: 0, rewarded: 0, epochs: 0, policyUpdates: 0 },
-  policy: null, lastPosition: 0, lastRevision: -1, lastRecordedAt: null,
+  policy: null,
+  lastPosition: 0,
+  lastRevision: -1,
+  lastRecordedAt: null,
 });
 
 /** Applies one recorded event to the accumulator (in place, for speed over 100k-event streams). */
@@ -109,8 +135,12 @@ export const applyReplayEvent = (acc: ReplayAccumulator, recorded: RecordedEvent
     case 'RewardAssigned': {
       acc.tallies.rewarded += 1;
       acc.timeline.push({
-        position: recorded.position, recordedAt, candidateId: event.data.candidateId,
-        index: acc.model.indexOf.get(event.data.candidateId) ?? -1, reward: event.data.reward, bestAccuracy: bestAccuracyOf(acc.model),
+        position: recorded.position,
+        recordedAt,
+        candidateId: event.data.candidateId,
+        index: acc.model.indexOf.get(event.data.candidateId) ?? -1,
+        reward: event.data.reward,
+        bestAccuracy: bestAccuracyOf(acc.model),
       });
       return;
     }
@@ -160,13 +190,33 @@ const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
   const top = topRungOf(c);
   const result = c.finalTrained ?? (top > 0 ? c.rungs.get(top)?.trained : undefined) ?? c.trained;
   const trained = result !== undefined;
-  const status: ReplayCandidate['status'] = trained ? 'trained' : isTraining(c) ? 'training' : h !== undefined && !h.feasible ? 'pruned' : 'proposed';
+  const status: ReplayCandidate['status'] = trained
+    ? 'trained'
+    : isTraining(c)
+      ? 'training'
+      : h !== undefined && !h.feasible
+        ? 'pruned'
+        : 'proposed';
   const score = accuracyOf(c);
   return {
-    candidateId: c.candidateId, index: c.index, controller: p.controller, candidate: p.candidate, float: c.float,
+    candidateId: c.candidateId,
+    index: c.index,
+    controller: p.controller,
+    candidate: p.candidate,
+    float: c.float,
     ...(h?.foldedCandidate === undefined ? {} : { foldedCandidate: h.foldedCandidate }),
-    actions: p.actions, logProbs: p.logProbs, status,
-    ...(h === undefined ? {} : { device: h.device, luts: h.luts, throughputFps: h.throughputFps, latencyMs: h.latencyMs, feasible: h.feasible }),
+    actions: p.actions,
+    logProbs: p.logProbs,
+    status,
+    ...(h === undefined
+      ? {}
+      : {
+          device: h.device,
+          luts: h.luts,
+          throughputFps: h.throughputFps,
+          latencyMs: h.latencyMs,
+          feasible: h.feasible,
+        }),
     ...(score === undefined || !trained ? {} : { accuracy: score }),
     ...(result?.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
     ...(c.reward === undefined ? {} : { reward: c.reward }),
@@ -175,14 +225,22 @@ const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
 };
 
 /** The per-candidate views, by proposal, each with its score from the one fold. */
-export const replayCandidates = (acc: ReplayAccumulator): ReplayCandidate[] => acc.model.candidates.map(replayCandidateOf);
+export const replayCandidates = (acc: ReplayAccumulator): ReplayCandidate[] =>
+  acc.model.candidates.map(replayCandidateOf);
 
 /** The experiment's Pareto front (src/experiment's rule), as candidate views. */
 export const paretoFront = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>): ReplayCandidate[] =>
-  paretoOf(acc.model).flatMap((p) => { const c = views.get(p.candidateId); return c === undefined ? [] : [c]; });
+  paretoOf(acc.model).flatMap((p) => {
+    const c = views.get(p.candidateId);
+    return c === undefined ? [] : [c];
+  });
 
 /** Feasible trained candidates, best first by the one "best" rule (higher score, then the earlier proposal). */
-export const leaderboard = (acc: ReplayAccumulator, views: ReadonlyMap<string, ReplayCandidate>, limit = 10): ReplayCandidate[] => {
+export const leaderboard = (
+  acc: ReplayAccumulator,
+  views: ReadonlyMap<string, ReplayCandidate>,
+  limit = 10,
+): ReplayCandidate[] => {
   // A top-k pass: the 10 best of 100k candidates without sorting them all.
   const top: CandidateRecord[] = [];
   for (const c of acc.model.candidates) {
@@ -193,5 +251,8 @@ export const leaderboard = (acc: ReplayAccumulator, views: ReadonlyMap<string, R
     top.splice(at, 0, c);
     if (top.length > limit) top.pop();
   }
-  return top.flatMap((r) => { const c = views.get(r.candidateId); return c === undefined ? [] : [c]; });
+  return top.flatMap((r) => {
+    const c = views.get(r.candidateId);
+    return c === undefined ? [] : [c];
+  });
 };

@@ -34,35 +34,74 @@ export interface ReportRow {
 const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
 
 /** Folds one experiment stream into its seed entry and budget key. */
-export const reportSeedOf = (experimentId: string, events: readonly RecordedEvent[]): { controller: string; maxLuts: number | null; minFps: number | null; seed: ReportSeed } => {
+export const reportSeedOf = (
+  experimentId: string,
+  events: readonly RecordedEvent[],
+): { controller: string; maxLuts: number | null; minFps: number | null; seed: ReportSeed } => {
   const state = foldStream(experimentId, events);
   const config = (state.started?.config ?? {}) as { controller?: { kind?: string }; device?: Record<string, unknown> };
-  const finals = state.candidates.filter((c) => c.finalTrained !== undefined && c.hardware?.feasible === true && !c.float);
-  let accuracy: number | null = null; let luts: number | null = null; let fps: number | null = null;
+  const finals = state.candidates.filter(
+    (c) => c.finalTrained !== undefined && c.hardware?.feasible === true && !c.float,
+  );
+  let accuracy: number | null = null;
+  let luts: number | null = null;
+  let fps: number | null = null;
   const kind: ReportSeed['accuracyKind'] = finals.length > 0 ? 'final-test' : 'proxy-val';
   if (finals.length > 0) {
-    const best = finals.reduce((a, c) => ((c.finalTrained?.testAccuracy ?? c.finalTrained?.accuracy ?? 0) > (a.finalTrained?.testAccuracy ?? a.finalTrained?.accuracy ?? 0) ? c : a));
-    accuracy = best.finalTrained?.testAccuracy ?? best.finalTrained?.accuracy ?? null; luts = best.hardware?.luts ?? null; fps = best.hardware?.throughputFps ?? null;
+    const best = finals.reduce((a, c) =>
+      (c.finalTrained?.testAccuracy ?? c.finalTrained?.accuracy ?? 0) >
+      (a.finalTrained?.testAccuracy ?? a.finalTrained?.accuracy ?? 0)
+        ? c
+        : a,
+    );
+    accuracy = best.finalTrained?.testAccuracy ?? best.finalTrained?.accuracy ?? null;
+    luts = best.hardware?.luts ?? null;
+    fps = best.hardware?.throughputFps ?? null;
   } else {
     const best = bestOf(state);
     // The highest multi-fidelity rung's validation accuracy where the candidate was promoted.
-    if (best !== undefined) { accuracy = accuracyOf(best) ?? null; luts = best.hardware?.luts ?? null; fps = best.hardware?.throughputFps ?? null; }
+    if (best !== undefined) {
+      accuracy = accuracyOf(best) ?? null;
+      luts = best.hardware?.luts ?? null;
+      fps = best.hardware?.throughputFps ?? null;
+    }
   }
-  const rungSeconds = (c: (typeof state.candidates)[number]): number => [...c.rungs.values()].reduce((s, r) => s + (r.trained?.trainSeconds ?? 0), 0);
-  const seconds = state.candidates.reduce((s, c) => s + (c.trained?.trainSeconds ?? 0) + rungSeconds(c) + (c.finalTrained?.trainSeconds ?? 0), 0);
+  const rungSeconds = (c: (typeof state.candidates)[number]): number =>
+    [...c.rungs.values()].reduce((s, r) => s + (r.trained?.trainSeconds ?? 0), 0);
+  const seconds = state.candidates.reduce(
+    (s, c) => s + (c.trained?.trainSeconds ?? 0) + rungSeconds(c) + (c.finalTrained?.trainSeconds ?? 0),
+    0,
+  );
   return {
-    controller: config.controller?.kind ?? 'unknown', maxLuts: num(config.device?.maxLuts), minFps: num(config.device?.minFps),
-    seed: { experimentId, seed: state.started?.seed ?? 0, status: state.status, accuracy, accuracyKind: kind, luts, throughputFps: fps, ...countsOf(state), trainingHours: seconds / 3600 },
+    controller: config.controller?.kind ?? 'unknown',
+    maxLuts: num(config.device?.maxLuts),
+    minFps: num(config.device?.minFps),
+    seed: {
+      experimentId,
+      seed: state.started?.seed ?? 0,
+      status: state.status,
+      accuracy,
+      accuracyKind: kind,
+      luts,
+      throughputFps: fps,
+      ...countsOf(state),
+      trainingHours: seconds / 3600,
+    },
   };
 };
 
 /** Groups experiments into rows by controller and budget, in first-seen order. */
-export const reportRows = (streams: ReadonlyArray<{ experimentId: string; events: readonly RecordedEvent[] }>): ReportRow[] => {
+export const reportRows = (
+  streams: ReadonlyArray<{ experimentId: string; events: readonly RecordedEvent[] }>,
+): ReportRow[] => {
   const rows: ReportRow[] = [];
   for (const s of streams) {
     const { controller, maxLuts, minFps, seed } = reportSeedOf(s.experimentId, s.events);
     let row = rows.find((r) => r.controller === controller && r.maxLuts === maxLuts && r.minFps === minFps);
-    if (row === undefined) { row = { controller, maxLuts, minFps, seeds: [], meanAccuracy: null }; rows.push(row); }
+    if (row === undefined) {
+      row = { controller, maxLuts, minFps, seeds: [], meanAccuracy: null };
+      rows.push(row);
+    }
     row.seeds.push(seed);
   }
   for (const row of rows) {
@@ -76,19 +115,24 @@ const pct = (a: number | null): string => (a === null ? '—' : `${(a * 100).toF
 
 /** Renders rows as a Markdown table. */
 export const reportMarkdown = (rows: readonly ReportRow[]): string => {
-  const head = '| controller | max LUTs | min img/s | seeds | best accuracy (mean) | per seed | LUTs | img/s | proposed / pruned / trained | training h (wall) |';
+  const head =
+    '| controller | max LUTs | min img/s | seeds | best accuracy (mean) | per seed | LUTs | img/s | proposed / pruned / trained | training h (wall) |';
   const lines = [head, '|---|---|---|---|---|---|---|---|---|---|'];
   for (const r of rows) {
     const kinds = new Set(r.seeds.map((s) => s.accuracyKind));
     const label = kinds.has('proxy-val') ? (kinds.size === 1 ? ' (proxy val)' : ' (some proxy val)') : ' (final test)';
     const per = (f: (s: ReportSeed) => string): string => r.seeds.map(f).join(', ');
-    lines.push(`| ${r.controller} | ${r.maxLuts ?? '—'} | ${r.minFps ?? '—'} | ${r.seeds.length} | ${pct(r.meanAccuracy)}${label} | ${per((s) => `${pct(s.accuracy)}${s.status === 'completed' ? '' : ` [${s.status}]`}`)} | ${per((s) => String(s.luts ?? '—'))} | ${per((s) => (s.throughputFps === null ? '—' : s.throughputFps.toFixed(0)))} | ${per((s) => `${s.proposed}/${s.pruned}/${s.trained}`)} | ${r.seeds.reduce((a, s) => a + s.trainingHours, 0).toFixed(3)} |`);
+    lines.push(
+      `| ${r.controller} | ${r.maxLuts ?? '—'} | ${r.minFps ?? '—'} | ${r.seeds.length} | ${pct(r.meanAccuracy)}${label} | ${per((s) => `${pct(s.accuracy)}${s.status === 'completed' ? '' : ` [${s.status}]`}`)} | ${per((s) => String(s.luts ?? '—'))} | ${per((s) => (s.throughputFps === null ? '—' : s.throughputFps.toFixed(0)))} | ${per((s) => `${s.proposed}/${s.pruned}/${s.trained}`)} | ${r.seeds.reduce((a, s) => a + s.trainingHours, 0).toFixed(3)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 };
 
 /** Every trained quantized candidate as a plot point (final accuracy where it has one), grouped by LUT budget. */
-export const reportPoints = (streams: ReadonlyArray<{ experimentId: string; events: readonly RecordedEvent[] }>): Map<number | null, PlotPoint[]> => {
+export const reportPoints = (
+  streams: ReadonlyArray<{ experimentId: string; events: readonly RecordedEvent[] }>,
+): Map<number | null, PlotPoint[]> => {
   const byBudget = new Map<number | null, PlotPoint[]>();
   for (const s of streams) {
     const state = foldStream(s.experimentId, s.events);
@@ -96,7 +140,12 @@ export const reportPoints = (streams: ReadonlyArray<{ experimentId: string; even
     const list = byBudget.get(maxLuts) ?? [];
     for (const c of state.candidates) {
       if (c.float || c.trained === undefined || c.hardware === undefined) continue;
-      list.push({ candidateId: c.candidateId, controller, accuracy: c.finalTrained?.testAccuracy ?? accuracyOf(c) ?? c.trained.accuracy, luts: c.hardware.luts });
+      list.push({
+        candidateId: c.candidateId,
+        controller,
+        accuracy: c.finalTrained?.testAccuracy ?? accuracyOf(c) ?? c.trained.accuracy,
+        luts: c.hardware.luts,
+      });
     }
     byBudget.set(maxLuts, list);
   }

@@ -47,7 +47,11 @@ export interface RerunResult {
   firstDivergence: RerunDivergence | null;
 }
 
-interface Decision { type: string; value: Record<string, unknown>; position: number }
+interface Decision {
+  type: string;
+  value: Record<string, unknown>;
+  position: number;
+}
 
 /** The controller-relevant content of a stream, with candidate ids replaced by candidate indices. */
 export const decisionsOf = (events: readonly RecordedEvent[]): Decision[] => {
@@ -56,20 +60,43 @@ export const decisionsOf = (events: readonly RecordedEvent[]): Decision[] => {
   for (const e of events) {
     const d = e.data as Record<string, unknown>;
     const idx = typeof d.candidateId === 'string' ? index.get(d.candidateId) : undefined;
-    const push = (value: Record<string, unknown>): void => { out.push({ type: e.type, value, position: e.position }); };
+    const push = (value: Record<string, unknown>): void => {
+      out.push({ type: e.type, value, position: e.position });
+    };
     switch (e.type) {
       case 'CandidateProposed':
         index.set(String(d.candidateId), Number(d.index));
-        push({ index: d.index, controller: d.controller, actions: d.actions, logProbs: d.logProbs, candidate: d.candidate });
+        push({
+          index: d.index,
+          controller: d.controller,
+          actions: d.actions,
+          logProbs: d.logProbs,
+          candidate: d.candidate,
+        });
         break;
-      case 'HardwareEvaluated': push({ index: idx, feasible: d.feasible, luts: d.luts, throughputFps: d.throughputFps }); break;
-      case 'CandidateTrained': push({ index: idx, accuracy: d.accuracy }); break;
-      case 'RewardAssigned': push({ index: idx, reward: d.reward, reason: d.reason }); break;
-      case 'PolicyUpdated': push({ step: d.step, baseline: d.baseline, loss: d.loss }); break;
+      case 'HardwareEvaluated':
+        push({ index: idx, feasible: d.feasible, luts: d.luts, throughputFps: d.throughputFps });
+        break;
+      case 'CandidateTrained':
+        push({ index: idx, accuracy: d.accuracy });
+        break;
+      case 'RewardAssigned':
+        push({ index: idx, reward: d.reward, reason: d.reason });
+        break;
+      case 'PolicyUpdated':
+        push({ step: d.step, baseline: d.baseline, loss: d.loss });
+        break;
       case 'ExperimentCompleted':
-        push({ best: typeof d.bestCandidateId === 'string' ? index.get(d.bestCandidateId) : null, reason: d.reason, proposed: d.proposed, pruned: d.pruned, trained: d.trained });
+        push({
+          best: typeof d.bestCandidateId === 'string' ? index.get(d.bestCandidateId) : null,
+          reason: d.reason,
+          proposed: d.proposed,
+          pruned: d.pruned,
+          trained: d.trained,
+        });
         break;
-      default: break;
+      default:
+        break;
     }
   }
   return out;
@@ -85,10 +112,22 @@ const firstDifference = (a: unknown, b: unknown, tolerance: number, path: string
     }
     return undefined;
   }
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
+  if (
+    typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null &&
+    !Array.isArray(a) &&
+    !Array.isArray(b)
+  ) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
     for (const k of keys) {
-      const diff = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tolerance, path === '' ? k : `${path}.${k}`);
+      const diff = firstDifference(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        tolerance,
+        path === '' ? k : `${path}.${k}`,
+      );
       if (diff !== undefined) return diff;
     }
     return undefined;
@@ -97,22 +136,45 @@ const firstDifference = (a: unknown, b: unknown, tolerance: number, path: string
 };
 
 const valueAt = (value: unknown, path: string): unknown =>
-  path.split(/\.|\[|\]/).filter((p) => p !== '').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+  path
+    .split(/\.|\[|\]/)
+    .filter((p) => p !== '')
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 
 /** Compares two decision sequences; the first difference, or null when they match. */
-export const compareDecisions = (original: readonly Decision[], rerun: readonly Decision[], tolerance = 0): RerunDivergence | null => {
+export const compareDecisions = (
+  original: readonly Decision[],
+  rerun: readonly Decision[],
+  tolerance = 0,
+): RerunDivergence | null => {
   for (let i = 0; i < Math.max(original.length, rerun.length); i += 1) {
     const o = original[i];
     const r = rerun[i];
     const type = o?.type ?? r?.type ?? '?';
-    const field = o === undefined || r === undefined ? '' : o.type !== r.type ? 'type' : firstDifference(o.value, r.value, tolerance, '');
+    const field =
+      o === undefined || r === undefined
+        ? ''
+        : o.type !== r.type
+          ? 'type'
+          : firstDifference(o.value, r.value, tolerance, '');
     if (field === undefined) continue;
-    const originalValue = o === undefined ? null : field === 'type' ? o.type : field === '' ? o.value : valueAt(o.value, field);
-    const rerunValue = r === undefined ? null : field === 'type' ? r.type : field === '' ? r.value : valueAt(r.value, field);
+    const originalValue =
+      o === undefined ? null : field === 'type' ? o.type : field === '' ? o.value : valueAt(o.value, field);
+    const rerunValue =
+      r === undefined ? null : field === 'type' ? r.type : field === '' ? r.value : valueAt(r.value, field);
     return {
-      decision: i, eventType: type, field: field === '' ? '(whole event)' : field, original: originalValue, rerun: rerunValue,
-      originalPosition: o?.position ?? null, rerunPosition: r?.position ?? null,
-      message: `decision ${i} (${type}${o?.value.index === undefined ? '' : ` of candidate #${String(o.value.index)}`}) differs at ${field === '' ? 'its presence' : field}: ` +
+      decision: i,
+      eventType: type,
+      field: field === '' ? '(whole event)' : field,
+      original: originalValue,
+      rerun: rerunValue,
+      originalPosition: o?.position ?? null,
+      rerunPosition: r?.position ?? null,
+      message:
+        `decision ${i} (${type}${o?.value.index === undefined ? '' : ` of candidate #${String(o.value.index)}`}) differs at ${field === '' ? 'its presence' : field}: ` +
         `original ${JSON.stringify(originalValue)}, re-run ${JSON.stringify(rerunValue)}`,
     };
   }
@@ -120,35 +182,60 @@ export const compareDecisions = (original: readonly Decision[], rerun: readonly 
 };
 
 /** Re-runs `experimentId` of `store` into a new experiment in the same store and compares the decisions. */
-export const rerunExperiment = async (store: EventStore, experimentId: string, options: RerunOptions = {}): Promise<RerunResult> => {
+export const rerunExperiment = async (
+  store: EventStore,
+  experimentId: string,
+  options: RerunOptions = {},
+): Promise<RerunResult> => {
   const original = await readWholeStream(readOnlyStore(store), experimentStreamId(experimentId));
   const started = original[0];
   if (started?.type !== 'ExperimentStarted') {
-    throw new CosearchError('NOT_FOUND', `expected stream ${experimentStreamId(experimentId)} to begin with ExperimentStarted, but it ${started === undefined ? 'is empty' : `begins with ${started.type}`}.`);
+    throw new CosearchError(
+      'NOT_FOUND',
+      `expected stream ${experimentStreamId(experimentId)} to begin with ExperimentStarted, but it ${started === undefined ? 'is empty' : `begins with ${started.type}`}.`,
+    );
   }
   if (!original.some((e) => e.type === 'ExperimentCompleted')) {
-    throw new CosearchError('ILLEGAL_STATE', `expected a completed experiment to re-run, but ${experimentId} has no ExperimentCompleted event.`);
+    throw new CosearchError(
+      'ILLEGAL_STATE',
+      `expected a completed experiment to re-run, but ${experimentId} has no ExperimentCompleted event.`,
+    );
   }
   const startedData = started.data as { config: Record<string, unknown>; seed: number };
-  const completed = original.find((e) => e.type === 'ExperimentCompleted')?.data as { reason?: unknown; proposed?: unknown } | undefined;
+  const completed = original.find((e) => e.type === 'ExperimentCompleted')?.data as
+    { reason?: unknown; proposed?: unknown } | undefined;
   // A wall-clock stop cannot repeat (recorded results come back instantly), so the re-run stops after the same
   // number of proposals instead, and the completion reason is left out of the comparison.
   const wallStopped = typeof completed?.reason === 'string' && completed.reason.startsWith('max wall time');
   const budget = { ...(startedData.config.budget as Record<string, unknown> | undefined) };
-  if (wallStopped) { delete budget.maxWallSeconds; budget.maxCandidates = completed?.proposed; }
+  if (wallStopped) {
+    delete budget.maxWallSeconds;
+    budget.maxCandidates = completed?.proposed;
+  }
   const config = { ...startedData.config, budget, seed: options.seed ?? startedData.seed };
   const rerunExperimentId = options.rerunExperimentId ?? randomUUID();
   const recorded = createRecordedPorts(original);
   await startExperiment(store, config, { experimentId: rerunExperimentId, actor: options.actor ?? 'cli' });
   await runExperiment({
-    store, experimentId: rerunExperimentId, trainer: recorded.trainer, actor: options.actor ?? 'cli',
+    store,
+    experimentId: rerunExperimentId,
+    trainer: recorded.trainer,
+    actor: options.actor ?? 'cli',
     hardware: options.hardware ?? (() => recorded.hardware),
   });
   const rerun = await readWholeStream(readOnlyStore(store), experimentStreamId(rerunExperimentId));
   const withoutWallReason = (ds: Decision[]): Decision[] =>
-    wallStopped ? ds.map((d) => (d.type === 'ExperimentCompleted' ? { ...d, value: { ...d.value, reason: null } } : d)) : ds;
+    wallStopped
+      ? ds.map((d) => (d.type === 'ExperimentCompleted' ? { ...d, value: { ...d.value, reason: null } } : d))
+      : ds;
   const a = withoutWallReason(decisionsOf(original));
   const firstDivergence = compareDecisions(a, withoutWallReason(decisionsOf(rerun)), options.tolerance ?? 0);
-  return { experimentId, rerunExperimentId, identical: firstDivergence === null, decisionsCompared: a.length,
-    unrecordedRequests: recorded.misses(), firstDivergence };
+  return {
+    experimentId,
+    rerunExperimentId,
+    identical: firstDivergence === null,
+    decisionsCompared: a.length,
+    unrecordedRequests: recorded.misses(),
+    firstDivergence,
+  };
 };

@@ -27,7 +27,10 @@ export interface RescoreEvaluation {
 }
 
 /** Hardware model adapter: evaluates the candidate JSON recorded in CandidateProposed. Pure and deterministic. */
-export type RescoreEvaluator = (candidate: Record<string, unknown>, constraints: ResolvedRescoreConstraints) => RescoreEvaluation;
+export type RescoreEvaluator = (
+  candidate: Record<string, unknown>,
+  constraints: ResolvedRescoreConstraints,
+) => RescoreEvaluation;
 
 /** Constraints with the device resolved. */
 export type ResolvedRescoreConstraints = RescoreConstraints & { device: string };
@@ -61,7 +64,8 @@ export interface RescoreResult {
   best: RescoredCandidate | null;
 }
 
-const better = (a: RescoredCandidate, b: RescoredCandidate): number => b.accuracy - a.accuracy || a.luts - b.luts || a.index - b.index;
+const better = (a: RescoredCandidate, b: RescoredCandidate): number =>
+  b.accuracy - a.accuracy || a.luts - b.luts || a.index - b.index;
 
 /** Re-evaluates the trained candidates of `experimentId` and appends the result to `rescoring-<rescoringId>`. */
 export const rescoreExperiment = async (
@@ -73,16 +77,30 @@ export const rescoreExperiment = async (
   const events = await readWholeStream(readOnlyStore(store), experimentStreamId(experimentId));
   const last = events[events.length - 1];
   if (last === undefined) {
-    throw new CosearchError('NOT_FOUND', `expected events in stream ${experimentStreamId(experimentId)}, but it is empty. Check the experiment id and --store URL.`);
+    throw new CosearchError(
+      'NOT_FOUND',
+      `expected events in stream ${experimentStreamId(experimentId)}, but it is empty. Check the experiment id and --store URL.`,
+    );
   }
   const state = replayEvents(experimentId, events);
   if (state.status === 'running' || state.status === 'not_started') {
-    throw new CosearchError('ILLEGAL_STATE', `expected a finished experiment to re-score, but ${experimentId} is ${state.status}. Wait for it to complete or cancel it.`);
+    throw new CosearchError(
+      'ILLEGAL_STATE',
+      `expected a finished experiment to re-score, but ${experimentId} is ${state.status}. Wait for it to complete or cancel it.`,
+    );
   }
-  const constraints: ResolvedRescoreConstraints = { ...requested, device: requested.device ?? configuredDevice(state.config) ?? 'zynq7020' };
+  const constraints: ResolvedRescoreConstraints = {
+    ...requested,
+    device: requested.device ?? configuredDevice(state.config) ?? 'zynq7020',
+  };
   const candidates = state.candidates
     .filter((c) => c.status === 'trained' && c.accuracy !== undefined)
-    .map((c): RescoredCandidate => ({ candidateId: c.candidateId, index: c.index, accuracy: c.accuracy ?? 0, ...options.evaluate(c.foldedCandidate ?? c.candidate, constraints) }));
+    .map((c): RescoredCandidate => ({
+      candidateId: c.candidateId,
+      index: c.index,
+      accuracy: c.accuracy ?? 0,
+      ...options.evaluate(c.foldedCandidate ?? c.candidate, constraints),
+    }));
   const feasible = candidates.filter((c) => c.feasible).sort(better);
   const best = feasible[0] ?? null;
   const rescoringId = options.rescoringId ?? randomUUID();
@@ -90,14 +108,41 @@ export const rescoreExperiment = async (
   const metadata = { correlationId: experimentId, actor: options.actor ?? 'cli' };
   const startedId = randomUUID();
   const toAppend: EventToAppend[] = [
-    { id: startedId, type: 'RescoreStarted', metadata,
-      data: { rescoringId, experimentId, constraints, sourcePosition: last.position, sourceHash: last.metadata.hash } },
-    ...candidates.map((c) => ({ id: randomUUID(), type: 'CandidateRescored', metadata: { ...metadata, causationId: startedId },
-      data: { rescoringId, experimentId, candidateId: c.candidateId, accuracy: c.accuracy, luts: c.luts, throughputFps: c.throughputFps,
-        latencyMs: c.latencyMs, feasible: c.feasible, violations: c.violations } })),
-    { id: randomUUID(), type: 'RescoreCompleted', metadata: { ...metadata, causationId: startedId },
-      data: { rescoringId, experimentId, evaluated: candidates.length, feasible: feasible.length,
-        bestCandidateId: best?.candidateId ?? null, bestAccuracy: best?.accuracy ?? null } },
+    {
+      id: startedId,
+      type: 'RescoreStarted',
+      metadata,
+      data: { rescoringId, experimentId, constraints, sourcePosition: last.position, sourceHash: last.metadata.hash },
+    },
+    ...candidates.map((c) => ({
+      id: randomUUID(),
+      type: 'CandidateRescored',
+      metadata: { ...metadata, causationId: startedId },
+      data: {
+        rescoringId,
+        experimentId,
+        candidateId: c.candidateId,
+        accuracy: c.accuracy,
+        luts: c.luts,
+        throughputFps: c.throughputFps,
+        latencyMs: c.latencyMs,
+        feasible: c.feasible,
+        violations: c.violations,
+      },
+    })),
+    {
+      id: randomUUID(),
+      type: 'RescoreCompleted',
+      metadata: { ...metadata, causationId: startedId },
+      data: {
+        rescoringId,
+        experimentId,
+        evaluated: candidates.length,
+        feasible: feasible.length,
+        bestCandidateId: best?.candidateId ?? null,
+        bestAccuracy: best?.accuracy ?? null,
+      },
+    },
   ];
   await store.append(streamId, toAppend, 'no_stream');
   return { rescoringId, streamId, experimentId, constraints, candidates, feasible, best };

@@ -46,33 +46,78 @@ const describe = (e: RecordedEvent): { summary: string; details: Record<string, 
   switch (event.type) {
     case 'CandidateProposed': {
       const d = event.data;
-      return { summary: `${d.controller} controller proposed candidate #${d.index}, log-prob ${sum(d.logProbs).toFixed(4)} over ${d.actions.length} actions`,
-        details: { index: d.index, controller: d.controller, actions: d.actions, logProbs: d.logProbs, logProbSum: sum(d.logProbs), rng: d.rng } };
+      return {
+        summary: `${d.controller} controller proposed candidate #${d.index}, log-prob ${sum(d.logProbs).toFixed(4)} over ${d.actions.length} actions`,
+        details: {
+          index: d.index,
+          controller: d.controller,
+          actions: d.actions,
+          logProbs: d.logProbs,
+          logProbSum: sum(d.logProbs),
+          rng: d.rng,
+        },
+      };
     }
     case 'HardwareEvaluated': {
       const d = event.data;
-      return { summary: `${d.device}: ${d.luts} LUTs, ${d.throughputFps.toFixed(1)} img/s, ${d.feasible ? 'feasible' : `infeasible (${d.violations.map((v) => v.constraint).join(', ')})`}`,
-        details: { device: d.device, luts: d.luts, throughputFps: d.throughputFps, latencyMs: d.latencyMs, feasible: d.feasible, violations: d.violations } };
+      return {
+        summary: `${d.device}: ${d.luts} LUTs, ${d.throughputFps.toFixed(1)} img/s, ${d.feasible ? 'feasible' : `infeasible (${d.violations.map((v) => v.constraint).join(', ')})`}`,
+        details: {
+          device: d.device,
+          luts: d.luts,
+          throughputFps: d.throughputFps,
+          latencyMs: d.latencyMs,
+          feasible: d.feasible,
+          violations: d.violations,
+        },
+      };
     }
     case 'CandidateTrained':
-      return { summary: `trained to accuracy ${event.data.accuracy}`, details: { accuracy: event.data.accuracy, testAccuracy: event.data.testAccuracy, backend: event.data.backend } };
+      return {
+        summary: `trained to accuracy ${event.data.accuracy}`,
+        details: { accuracy: event.data.accuracy, testAccuracy: event.data.testAccuracy, backend: event.data.backend },
+      };
     case 'RewardAssigned':
-      return { summary: `reward ${event.data.reward} (${event.data.reason})`, details: { reward: event.data.reward, reason: event.data.reason } };
+      return {
+        summary: `reward ${event.data.reward} (${event.data.reason})`,
+        details: { reward: event.data.reward, reason: event.data.reason },
+      };
     case 'PolicyUpdated':
-      return { summary: `policy step ${event.data.step}, baseline ${event.data.baseline}`, details: { step: event.data.step, baseline: event.data.baseline, loss: event.data.loss } };
+      return {
+        summary: `policy step ${event.data.step}, baseline ${event.data.baseline}`,
+        details: { step: event.data.step, baseline: event.data.baseline, loss: event.data.loss },
+      };
     case 'ExperimentStarted':
-      return { summary: `experiment '${event.data.name}' started with seed ${event.data.seed}`, details: { seed: event.data.seed, config: event.data.config } };
+      return {
+        summary: `experiment '${event.data.name}' started with seed ${event.data.seed}`,
+        details: { seed: event.data.seed, config: event.data.config },
+      };
     case 'ExperimentCompleted':
-      return { summary: `completed (${event.data.reason}); best ${event.data.bestCandidateId ?? 'none'}`, details: { bestCandidateId: event.data.bestCandidateId } };
+      return {
+        summary: `completed (${event.data.reason}); best ${event.data.bestCandidateId ?? 'none'}`,
+        details: { bestCandidateId: event.data.bestCandidateId },
+      };
     case 'ExperimentResumed':
       return { summary: `resumed (${event.data.reason})`, details: { reason: event.data.reason } };
     case 'CandidatePromoted': {
       const d = event.data;
-      return { summary: `promoted from rung ${d.fromRung} to ${d.toRung}: rank ${d.rank} of ${d.rungSize}, score ${d.score} ≥ cut-off ${d.cutoff}`,
-        details: { fromRung: d.fromRung, toRung: d.toRung, score: d.score, cutoff: d.cutoff, rank: d.rank, rungSize: d.rungSize } };
+      return {
+        summary: `promoted from rung ${d.fromRung} to ${d.toRung}: rank ${d.rank} of ${d.rungSize}, score ${d.score} ≥ cut-off ${d.cutoff}`,
+        details: {
+          fromRung: d.fromRung,
+          toRung: d.toRung,
+          score: d.score,
+          cutoff: d.cutoff,
+          rank: d.rank,
+          rungSize: d.rungSize,
+        },
+      };
     }
     case 'RungClosed':
-      return { summary: `rung ${event.data.rung} closed at cut-off ${event.data.cutoff ?? 'none'}: ${event.data.promoted.length} promoted, ${event.data.cut.length} cut`, details: { ...event.data } };
+      return {
+        summary: `rung ${event.data.rung} closed at cut-off ${event.data.cutoff ?? 'none'}: ${event.data.promoted.length} promoted, ${event.data.cut.length} cut`,
+        details: { ...event.data },
+      };
     case 'TrainingRequested':
     case 'TrainingStarted':
     case 'EpochCompleted':
@@ -87,20 +132,35 @@ const describe = (e: RecordedEvent): { summary: string; details: Record<string, 
 };
 
 const step = (e: RecordedEvent, linkedBy: WhyStep['linkedBy']): WhyStep => {
-  const s: WhyStep = { position: e.position, revision: e.revision, eventId: e.id, type: e.type, actor: e.metadata.actor,
-    recordedAt: e.metadata.recordedAt, linkedBy, ...describe(e) };
+  const s: WhyStep = {
+    position: e.position,
+    revision: e.revision,
+    eventId: e.id,
+    type: e.type,
+    actor: e.metadata.actor,
+    recordedAt: e.metadata.recordedAt,
+    linkedBy,
+    ...describe(e),
+  };
   const candidateId = candidateOf(e);
   if (candidateId !== undefined) s.candidateId = candidateId;
   return s;
 };
 
 /** Builds the causation chain from already-read experiment events. NOT_FOUND when the candidate is not there. */
-export const explainCandidate = (candidateId: string, experimentId: string, events: readonly RecordedEvent[]): WhyResult => {
+export const explainCandidate = (
+  candidateId: string,
+  experimentId: string,
+  events: readonly RecordedEvent[],
+): WhyResult => {
   const own = events.filter((e) => candidateOf(e) === candidateId);
   const proposal = own.find((e) => e.type === 'CandidateProposed');
   const final = own[own.length - 1];
   if (final === undefined || proposal === undefined) {
-    throw new CosearchError('NOT_FOUND', `expected candidate ${candidateId} in experiment ${experimentId}, but no CandidateProposed names it.`);
+    throw new CosearchError(
+      'NOT_FOUND',
+      `expected candidate ${candidateId} in experiment ${experimentId}, but no CandidateProposed names it.`,
+    );
   }
   const byId = new Map(events.map((e) => [e.id, e]));
   const chain: WhyStep[] = [step(final, 'final')];
@@ -118,13 +178,18 @@ export const explainCandidate = (candidateId: string, experimentId: string, even
   const before = events.filter((e) => e.position < proposal.position);
   const priorRewards = before.flatMap((e) => {
     const ev = asExperimentEvent(e);
-    return ev?.type === 'RewardAssigned' ? [{ candidateId: ev.data.candidateId, reward: ev.data.reward, position: e.position }] : [];
+    return ev?.type === 'RewardAssigned'
+      ? [{ candidateId: ev.data.candidateId, reward: ev.data.reward, position: e.position }]
+      : [];
   });
   const completed = events.map((e) => asExperimentEvent(e)).find((e) => e?.type === 'ExperimentCompleted');
   return {
-    candidateId, experimentId,
+    candidateId,
+    experimentId,
     chosenAsBest: completed?.type === 'ExperimentCompleted' && completed.data.bestCandidateId === candidateId,
-    chain, priorRewards, priorPolicyUpdates: before.filter((e) => e.type === 'PolicyUpdated').length,
+    chain,
+    priorRewards,
+    priorPolicyUpdates: before.filter((e) => e.type === 'PolicyUpdated').length,
   };
 };
 
@@ -139,7 +204,10 @@ export const whyCandidate = async (
     const proposal = await findInAll(store, (e) => e.type === 'CandidateProposed' && candidateOf(e) === candidateId);
     experimentId = proposal === undefined ? undefined : experimentIdFromStream(proposal.streamId);
     if (experimentId === undefined) {
-      throw new CosearchError('NOT_FOUND', `expected a CandidateProposed event for candidate ${candidateId} in the store, but found none. Check the id and --store URL.`);
+      throw new CosearchError(
+        'NOT_FOUND',
+        `expected a CandidateProposed event for candidate ${candidateId} in the store, but found none. Check the id and --store URL.`,
+      );
     }
   }
   return explainCandidate(candidateId, experimentId, await readWholeStream(store, experimentStreamId(experimentId)));

@@ -32,12 +32,18 @@ const firstLine = (text: string): string => {
 /** Classifies an error by the rule above and words it in one line. */
 export const describeFailure = (error: unknown): FailureReport => {
   const message = firstLine(error instanceof Error ? error.message : String(error));
-  const code = typeof (error as { code?: unknown } | null)?.code === 'string' ? String((error as { code: string }).code) : undefined;
+  const code =
+    typeof (error as { code?: unknown } | null)?.code === 'string'
+      ? String((error as { code: string }).code)
+      : undefined;
   if (isCosearchError(error)) {
     return { exitCode: error.code === 'INTERNAL' ? 1 : 2, line: `error ${error.code}: ${message}` };
   }
   if (code !== undefined && ARCHIVE_CODES.has(code)) {
-    return { exitCode: 2, line: `error BAD_USER_INPUT: the archive is truncated or not a .tar.gz (${code}: ${message})` };
+    return {
+      exitCode: 2,
+      line: `error BAD_USER_INPUT: the archive is truncated or not a .tar.gz (${code}: ${message})`,
+    };
   }
   if (code !== undefined && INPUT_ERRNO.has(code)) return { exitCode: 2, line: `error BAD_USER_INPUT: ${message}` };
   const hint = code === undefined ? undefined : ENVIRONMENT_HINTS[code];

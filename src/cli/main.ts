@@ -11,7 +11,11 @@ const cli = yargs(hideBin(process.argv))
   .usage('$0 <command> [options]')
   .strict()
   .demandCommand(1, 'name a command; `cosearch --help` lists them')
-  .option('verbose', { type: 'boolean', global: true, describe: 'on failure, print the stack trace (and help for a bad command line)' })
+  .option('verbose', {
+    type: 'boolean',
+    global: true,
+    describe: 'on failure, print the stack trace (and help for a bad command line)',
+  })
   .help()
   .alias('h', 'help')
   .showHelpOnFail(false)

@@ -99,7 +99,10 @@ export const selectBackend = async (options: SelectBackendOptions = {}): Promise
     if (reason === undefined) return name;
     options.onFallback?.(name, reason);
   }
-  throw new CosearchError('INTERNAL', 'no tfjs backend could start: tried node, wasm and cpu. Reinstall the dependencies with npm ci.');
+  throw new CosearchError(
+    'INTERNAL',
+    'no tfjs backend could start: tried node, wasm and cpu. Reinstall the dependencies with npm ci.',
+  );
 };
 
 /**

@@ -5,10 +5,27 @@ export type { BackendName, SelectBackendOptions } from './backend.js';
 export { registerEngineKernels } from './kernels/index.js';
 
 export {
-  CIFAR10_CLASSES, cacheFilePath, channelStats, decodeDataset, defaultDataDir, fetchCifar10, fillBatch, hashSource, loadDataset, prepareData,
+  CIFAR10_CLASSES,
+  cacheFilePath,
+  channelStats,
+  decodeDataset,
+  defaultDataDir,
+  fetchCifar10,
+  fillBatch,
+  hashSource,
+  loadDataset,
+  prepareData,
   readCacheHeader,
 } from './data/index.js';
-export type { CacheHeader, Dataset, ImageSet, LoadDatasetOptions, LoadDatasetResult, PrepareDataOptions, PreparedData } from './data/index.js';
+export type {
+  CacheHeader,
+  Dataset,
+  ImageSet,
+  LoadDatasetOptions,
+  LoadDatasetResult,
+  PrepareDataOptions,
+  PreparedData,
+} from './data/index.js';
 export { buildModel } from './model.js';
 export type { BuildModelOptions, QuantModel } from './model.js';
 export { learningRateAt } from './optimizer.js';

@@ -83,10 +83,19 @@ const runKernels = (name: string, inputs: tf.NamedTensorMap, count: number): tf.
 const fusedBatchNorm = (x: tf.Tensor, bn: BatchNorm, momentum: number): tf.Tensor =>
   tf.customGrad((...args: (tf.Tensor | ((saved: tf.Tensor[]) => void))[]) => {
     const [input, gamma, beta, save] = args;
-    if (!(input instanceof tf.Tensor) || !(gamma instanceof tf.Tensor) || !(beta instanceof tf.Tensor) || typeof save !== 'function') {
+    if (
+      !(input instanceof tf.Tensor) ||
+      !(gamma instanceof tf.Tensor) ||
+      !(beta instanceof tf.Tensor) ||
+      typeof save !== 'function'
+    ) {
       throw new Error('fusedBatchNorm: expected tensors x, gamma, beta and a save function');
     }
-    const [y, mean, variance] = runKernels(BATCH_NORM_TRAIN, { x: input, gamma, beta }, 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const [y, mean, variance] = runKernels(BATCH_NORM_TRAIN, { x: input, gamma, beta }, 3) as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
     updateMovingStats(bn, mean, variance, momentum);
     save([input, gamma, mean, variance]);
     return {
@@ -101,7 +110,10 @@ const fusedBatchNorm = (x: tf.Tensor, bn: BatchNorm, momentum: number): tf.Tenso
 function applyBatchNorm(x: tf.Tensor, bn: BatchNorm, training: boolean, momentum: number): tf.Tensor {
   if (!training) return tf.batchNorm(x, bn.movingMean, bn.movingVar, bn.beta, bn.gamma, BN_EPSILON);
   if (tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) !== undefined) return fusedBatchNorm(x, bn, momentum);
-  const { mean, variance } = tf.moments(x, x.shape.slice(0, -1).map((_, i) => i));
+  const { mean, variance } = tf.moments(
+    x,
+    x.shape.slice(0, -1).map((_, i) => i),
+  );
   updateMovingStats(bn, mean, variance, momentum);
   return tf.batchNorm(x, mean, variance, bn.beta, bn.gamma, BN_EPSILON);
 }
@@ -113,45 +125,64 @@ export function buildModel(candidate: Candidate, options: BuildModelOptions = {}
   const layers: BuiltLayer[] = [];
   let shape = [candidate.input.height, candidate.input.width, candidate.input.channels];
   const last = candidate.layers.length - 1;
-  if (candidate.layers[last]?.kind !== 'dense') fail('expected the last layer of the candidate to be a dense classifier');
+  if (candidate.layers[last]?.kind !== 'dense')
+    fail('expected the last layer of the candidate to be a dense classifier');
   // Variables survive tidy; the initial-value tensors they copy from do not need to.
-  tf.tidy(() => candidate.layers.forEach((spec, i) => {
-    // tfjs treats a falsy seed as none and draws one from Math.random, so seed 0's first layer (0·1009 + 0) was not
-    // reproducible: 0 maps to −1, which no non-negative seed produces. Every other layer and seed keeps its value.
-    const layerSeed = seed * 1009 + i;
-    const init = (dims: number[], fanIn: number) => tf.variable(tf.randomNormal(dims, 0, Math.sqrt(2 / fanIn), 'float32', layerSeed === 0 ? -1 : layerSeed));
-    const hidden = i !== last;
-    const alpha = hidden && needsPactAlpha(spec) ? tf.variable(tf.scalar(PACT_ALPHA_INIT)) : undefined;
-    if (spec.kind === 'conv') {
-      const [h = 0, w = 0, c = 0] = shape;
-      if (shape.length !== 3) fail(`layer ${i}: expected convs before any dense layer`);
-      let oh = convOut(h, spec.kernelSize, spec.stride, spec.padding);
-      let ow = convOut(w, spec.kernelSize, spec.stride, spec.padding);
-      if (spec.skip && (spec.stride !== 1 || spec.padding !== 'same' || spec.filters !== c || spec.maxPool)) {
-        fail(`layer ${i}: an identity skip needs stride 1, 'same' padding, no pool and filters = input channels (${c}), but got stride ${spec.stride}, '${spec.padding}', ${spec.filters} filters`);
+  tf.tidy(() =>
+    candidate.layers.forEach((spec, i) => {
+      // tfjs treats a falsy seed as none and draws one from Math.random, so seed 0's first layer (0·1009 + 0) was not
+      // reproducible: 0 maps to −1, which no non-negative seed produces. Every other layer and seed keeps its value.
+      const layerSeed = seed * 1009 + i;
+      const init = (dims: number[], fanIn: number) =>
+        tf.variable(tf.randomNormal(dims, 0, Math.sqrt(2 / fanIn), 'float32', layerSeed === 0 ? -1 : layerSeed));
+      const hidden = i !== last;
+      const alpha = hidden && needsPactAlpha(spec) ? tf.variable(tf.scalar(PACT_ALPHA_INIT)) : undefined;
+      if (spec.kind === 'conv') {
+        const [h = 0, w = 0, c = 0] = shape;
+        if (shape.length !== 3) fail(`layer ${i}: expected convs before any dense layer`);
+        let oh = convOut(h, spec.kernelSize, spec.stride, spec.padding);
+        let ow = convOut(w, spec.kernelSize, spec.stride, spec.padding);
+        if (spec.skip && (spec.stride !== 1 || spec.padding !== 'same' || spec.filters !== c || spec.maxPool)) {
+          fail(
+            `layer ${i}: an identity skip needs stride 1, 'same' padding, no pool and filters = input channels (${c}), but got stride ${spec.stride}, '${spec.padding}', ${spec.filters} filters`,
+          );
+        }
+        if (spec.maxPool) {
+          oh = Math.floor((oh - spec.maxPool.size) / spec.maxPool.stride) + 1;
+          ow = Math.floor((ow - spec.maxPool.size) / spec.maxPool.stride) + 1;
+        }
+        if (oh < 1 || ow < 1)
+          fail(
+            `layer ${i}: the ${h}x${w} input shrinks to ${oh}x${ow}; use 'same' padding, a smaller kernel or fewer pools`,
+          );
+        const fanIn = spec.kernelSize * spec.kernelSize * c;
+        shape = [oh, ow, spec.filters];
+        layers.push({
+          spec,
+          kernel: init([spec.kernelSize, spec.kernelSize, c, spec.filters], fanIn),
+          bn: batchNorm(spec.filters),
+          ...(alpha ? { alpha } : {}),
+          outputShape: shape,
+        });
+      } else {
+        const fanIn = shape.reduce((a, b) => a * b, 1);
+        shape = [spec.units];
+        layers.push({
+          spec,
+          kernel: init([fanIn, spec.units], fanIn),
+          ...(hidden ? { bn: batchNorm(spec.units) } : { bias: tf.variable(tf.zeros([spec.units])) }),
+          ...(alpha ? { alpha } : {}),
+          outputShape: shape,
+        });
       }
-      if (spec.maxPool) {
-        oh = Math.floor((oh - spec.maxPool.size) / spec.maxPool.stride) + 1;
-        ow = Math.floor((ow - spec.maxPool.size) / spec.maxPool.stride) + 1;
-      }
-      if (oh < 1 || ow < 1) fail(`layer ${i}: the ${h}x${w} input shrinks to ${oh}x${ow}; use 'same' padding, a smaller kernel or fewer pools`);
-      const fanIn = spec.kernelSize * spec.kernelSize * c;
-      shape = [oh, ow, spec.filters];
-      layers.push({ spec, kernel: init([spec.kernelSize, spec.kernelSize, c, spec.filters], fanIn), bn: batchNorm(spec.filters), ...(alpha ? { alpha } : {}), outputShape: shape });
-    } else {
-      const fanIn = shape.reduce((a, b) => a * b, 1);
-      shape = [spec.units];
-      layers.push({
-        spec,
-        kernel: init([fanIn, spec.units], fanIn),
-        ...(hidden ? { bn: batchNorm(spec.units) } : { bias: tf.variable(tf.zeros([spec.units])) }),
-        ...(alpha ? { alpha } : {}),
-        outputShape: shape,
-      });
-    }
-  }));
+    }),
+  );
 
-  const forward = (x: tf.Tensor4D, training: boolean, observe?: (layer: number, activation: tf.Tensor) => void): tf.Tensor2D => {
+  const forward = (
+    x: tf.Tensor4D,
+    training: boolean,
+    observe?: (layer: number, activation: tf.Tensor) => void,
+  ): tf.Tensor2D => {
     let h: tf.Tensor = x;
     layers.forEach((layer, i) => {
       const { spec } = layer;
@@ -172,14 +203,25 @@ export function buildModel(candidate: Candidate, options: BuildModelOptions = {}
         y = quantizeActivations(y, spec, layer.alpha);
         observe?.(i, y);
       }
-      if (spec.kind === 'conv' && spec.maxPool) y = tf.maxPool(y as tf.Tensor4D, spec.maxPool.size, spec.maxPool.stride, 'valid');
+      if (spec.kind === 'conv' && spec.maxPool)
+        y = tf.maxPool(y as tf.Tensor4D, spec.maxPool.size, spec.maxPool.stride, 'valid');
       h = y;
     });
     return h as tf.Tensor2D;
   };
 
-  const trainable = layers.flatMap((l) => [l.kernel, ...(l.bias ? [l.bias] : []), ...(l.bn ? [l.bn.gamma, l.bn.beta] : []), ...(l.alpha ? [l.alpha] : [])]);
-  const all = layers.flatMap((l) => [l.kernel, ...(l.bias ? [l.bias] : []), ...(l.bn ? Object.values(l.bn) : []), ...(l.alpha ? [l.alpha] : [])]);
+  const trainable = layers.flatMap((l) => [
+    l.kernel,
+    ...(l.bias ? [l.bias] : []),
+    ...(l.bn ? [l.bn.gamma, l.bn.beta] : []),
+    ...(l.alpha ? [l.alpha] : []),
+  ]);
+  const all = layers.flatMap((l) => [
+    l.kernel,
+    ...(l.bias ? [l.bias] : []),
+    ...(l.bn ? Object.values(l.bn) : []),
+    ...(l.alpha ? [l.alpha] : []),
+  ]);
   return {
     forward,
     trainable,

@@ -9,7 +9,13 @@ export type LrSchedule = 'constant' | 'cosine' | 'step';
  * Learning rate at `step` of `totalSteps`: constant, cosine decay to 0, or ×0.1 at 50 % and 75 %, after a linear
  * warm-up from base/warmupSteps to base over the first `warmupSteps` steps (the schedule spans the steps after it).
  */
-export function learningRateAt(schedule: LrSchedule, base: number, step: number, totalSteps: number, warmupSteps = 0): number {
+export function learningRateAt(
+  schedule: LrSchedule,
+  base: number,
+  step: number,
+  totalSteps: number,
+  warmupSteps = 0,
+): number {
   if (step < warmupSteps) return (base * (step + 1)) / warmupSteps;
   const rest = totalSteps - warmupSteps;
   const t = rest <= 1 ? 0 : (step - warmupSteps) / rest;

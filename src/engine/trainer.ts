@@ -5,7 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { CosearchError } from '../errors.js';
 import type { Candidate } from '../space/index.js';
 import { backendLabel } from './backend.js';
-import { fillBatch, prepareData, type Dataset, type ImageSet, type Normalization, type PrepareDataOptions } from './data/index.js';
+import {
+  fillBatch,
+  prepareData,
+  type Dataset,
+  type ImageSet,
+  type Normalization,
+  type PrepareDataOptions,
+} from './data/index.js';
 import { buildModel, type QuantModel } from './model.js';
 import { createOptimizer, learningRateAt, type LrSchedule, type OptimizerName } from './optimizer.js';
 import { createRng, shuffledIndices } from './rng.js';
@@ -90,8 +97,10 @@ export interface TrainResult {
 /** Our name of the active tfjs backend. */
 export const activeBackend = (): string => (tf.getBackend() === 'tensorflow' ? 'node' : tf.getBackend());
 
-const toTensors = (batch: { x: Float32Array; y: Int32Array }, set: ImageSet, classes: number) =>
-  ({ x: tf.tensor4d(batch.x, [batch.y.length, set.height, set.width, set.channels]), y: tf.oneHot(tf.tensor1d(batch.y, 'int32'), classes) });
+const toTensors = (batch: { x: Float32Array; y: Int32Array }, set: ImageSet, classes: number) => ({
+  x: tf.tensor4d(batch.x, [batch.y.length, set.height, set.width, set.channels]),
+  y: tf.oneHot(tf.tensor1d(batch.y, 'int32'), classes),
+});
 
 /** Accuracy of the model (quantized weights and activations, moving batch-norm statistics) on a set. */
 export function evaluateAccuracy(model: QuantModel, set: ImageSet, norm: Normalization, batchSize = 256): number {
@@ -115,10 +124,16 @@ function assertFits(candidate: Candidate, data: Dataset): void {
   const { train } = data;
   const classes = candidate.layers[candidate.layers.length - 1];
   if (input.height !== train.height || input.width !== train.width || input.channels !== train.channels) {
-    throw new CosearchError('BAD_USER_INPUT', `expected images of ${input.height}x${input.width}x${input.channels} (the candidate's input), but the dataset has ${train.height}x${train.width}x${train.channels}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected images of ${input.height}x${input.width}x${input.channels} (the candidate's input), but the dataset has ${train.height}x${train.width}x${train.channels}`,
+    );
   }
   if (classes?.kind !== 'dense' || classes.units !== data.classes.length) {
-    throw new CosearchError('BAD_USER_INPUT', `expected the candidate's last dense layer to have ${data.classes.length} units (the dataset's classes), but it has ${classes?.kind === 'dense' ? classes.units : 'no dense layer'}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected the candidate's last dense layer to have ${data.classes.length} units (the dataset's classes), but it has ${classes?.kind === 'dense' ? classes.units : 'no dense layer'}`,
+    );
   }
 }
 
@@ -137,7 +152,12 @@ function assertOptions(options: TrainOptions): void {
   assertOption('maxMinutes', options.maxMinutes, (v) => Number.isFinite(v) && v > 0, 'a number of minutes > 0');
   assertOption('learningRate', options.learningRate, (v) => Number.isFinite(v) && v > 0, 'a number > 0');
   assertOption('weightDecay', options.weightDecay, (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0');
-  assertOption('warmupEpochs', options.warmupEpochs, (v) => Number.isFinite(v) && v >= 0 && v < (options.epochs ?? Infinity), 'a number of epochs ≥ 0 and below epochs');
+  assertOption(
+    'warmupEpochs',
+    options.warmupEpochs,
+    (v) => Number.isFinite(v) && v >= 0 && v < (options.epochs ?? Infinity),
+    'a number of epochs ≥ 0 and below epochs',
+  );
 }
 
 const cpuSecondsSince = (start: NodeJS.CpuUsage): number => {
@@ -146,7 +166,11 @@ const cpuSecondsSince = (start: NodeJS.CpuUsage): number => {
 };
 
 /** Trains a candidate on a decoded dataset; every tensor is disposed before it returns. */
-export async function trainCandidate(candidate: Candidate, dataset: Dataset, options: TrainOptions = {}): Promise<TrainResult> {
+export async function trainCandidate(
+  candidate: Candidate,
+  dataset: Dataset,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
   assertFits(candidate, dataset);
   assertOptions(options);
   const proxy = options.proxy ?? false;
@@ -164,7 +188,11 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
   const seed = options.seed ?? 0;
   const classes = dataset.classes.length;
   const batches = Math.floor(data.train.count / batchSize);
-  if (batches === 0) throw new CosearchError('BAD_USER_INPUT', 'expected at least one training image after the split and subset, but got none');
+  if (batches === 0)
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      'expected at least one training image after the split and subset, but got none',
+    );
   const budgetMs = options.maxMinutes === undefined ? Infinity : options.maxMinutes * 60_000;
   const warmupSteps = Math.round((options.warmupEpochs ?? 0) * batches);
 
@@ -184,7 +212,14 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
       let lr = baseLr;
       for (let b = 0; b < batches; b++) {
         if (options.signal?.aborted) throw new CosearchError('ILLEGAL_STATE', 'training was cancelled');
-        const batch = fillBatch(data.train, order, b * batchSize, batchSize, data.normalization, options.augment === false ? {} : { augment });
+        const batch = fillBatch(
+          data.train,
+          order,
+          b * batchSize,
+          batchSize,
+          data.normalization,
+          options.augment === false ? {} : { augment },
+        );
         // The schedule spans the planned epochs even under maxMinutes, so it does not depend on machine speed.
         lr = learningRateAt(schedule, baseLr, (epoch - 1) * batches + b, epochs * batches, warmupSteps);
         const stepLr = lr;
@@ -213,7 +248,9 @@ export async function trainCandidate(candidate: Candidate, dataset: Dataset, opt
         epoch,
         loss: lossSum / batches,
         trainAccuracy: correct / (batches * batchSize),
-        ...(data.validation.count > 0 ? { valAccuracy: evaluateAccuracy(model, data.validation, data.normalization) } : {}),
+        ...(data.validation.count > 0
+          ? { valAccuracy: evaluateAccuracy(model, data.validation, data.normalization) }
+          : {}),
         imagesPerSec: (batches * batchSize) / Math.max(seconds, 1e-9),
         learningRate: lr,
       };

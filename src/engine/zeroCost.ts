@@ -77,22 +77,38 @@ const naswotKernel = (candidate: Candidate, x: Float32Array, size: number, seed:
     });
     const values = kernel.dataSync();
     kernel.dispose();
-    return Array.from({ length: size }, (_, i) => Float64Array.from(values.subarray(i * size, (i + 1) * size), (v, j) => v + (i === j ? 1 : 0)));
+    return Array.from({ length: size }, (_, i) =>
+      Float64Array.from(values.subarray(i * size, (i + 1) * size), (v, j) => v + (i === j ? 1 : 0)),
+    );
   } finally {
     model.dispose();
   }
 };
 
 /** NASWOT score of a candidate on one seeded batch of `dataset`'s training split; deterministic for a seed. */
-export async function naswotScore(candidate: Candidate, dataset: Dataset, options: ZeroCostOptions = {}): Promise<ZeroCostResult> {
+export async function naswotScore(
+  candidate: Candidate,
+  dataset: Dataset,
+  options: ZeroCostOptions = {},
+): Promise<ZeroCostResult> {
   const started = performance.now();
   const seed = options.seed ?? 0;
   const data = prepareData(dataset, { ...options, seed });
   const size = Math.min(options.batchSize ?? 64, data.train.count);
-  if (size < 2) throw new CosearchError('BAD_USER_INPUT', `expected at least 2 training images for a NASWOT batch, but got ${data.train.count}`);
+  if (size < 2)
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected at least 2 training images for a NASWOT batch, but got ${data.train.count}`,
+    );
   await tf.ready();
   const order = shuffledIndices(data.train.count, createRng(seed * 7919 + 1));
   const batch = fillBatch(data.train, order, 0, size, data.normalization);
   const score = logDeterminant(naswotKernel(candidate, batch.x, size, seed));
-  return { kind: 'naswot', score, seconds: (performance.now() - started) / 1000, images: size, backend: backendLabel(activeBackend()) };
+  return {
+    kind: 'naswot',
+    score,
+    seconds: (performance.now() - started) / 1000,
+    images: size,
+    backend: backendLabel(activeBackend()),
+  };
 }

@@ -29,7 +29,10 @@ const upcasters = new Map<string, Upcaster>();
 /** Registers (or replaces) an event definition. Bump `schemaVersion` and register an upcaster for the old one. */
 export const registerEvent = (definition: EventDefinition): void => {
   if (!Number.isInteger(definition.schemaVersion) || definition.schemaVersion < 1) {
-    throw new CosearchError('BAD_USER_INPUT', `event ${definition.type} expects a schemaVersion integer >= 1, but got ${definition.schemaVersion}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `event ${definition.type} expects a schemaVersion integer >= 1, but got ${definition.schemaVersion}`,
+    );
   }
   definitions.set(definition.type, definition);
 };
@@ -72,7 +75,11 @@ const parseData = (definition: EventDefinition, data: unknown, version: number):
     'BAD_USER_INPUT',
     `event ${definition.type} (schemaVersion ${version}) has an invalid field ${field}: ${issue?.message ?? 'invalid'}${got}. ` +
       'Fix the writer so the data matches the catalog in src/events/schemas.ts.',
-    { eventType: definition.type, field, issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })) },
+    {
+      eventType: definition.type,
+      field,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
+    },
   );
 };
 
@@ -114,7 +121,11 @@ export const validateEvent = (
     version += 1;
   }
   // A newer writer's version (> current) is checked against the current schema; loose objects keep its extra fields.
-  const result: ValidatedEventResult = { type, schemaVersion: Math.max(version, from), data: parseData(definition, current, from) };
+  const result: ValidatedEventResult = {
+    type,
+    schemaVersion: Math.max(version, from),
+    data: parseData(definition, current, from),
+  };
   if (from < definition.schemaVersion) result.upcastedFrom = from;
   return result;
 };

@@ -49,7 +49,10 @@ export const timeOrderedEventId = (): string => {
   if (ms <= lastIdMs) {
     idCounter += 1;
     // 4096 ids in one millisecond: borrow the next millisecond rather than lose the order.
-    if (idCounter > 0xfff) { lastIdMs += 1; idCounter = 0; }
+    if (idCounter > 0xfff) {
+      lastIdMs += 1;
+      idCounter = 0;
+    }
     ms = lastIdMs;
   } else {
     lastIdMs = ms;
@@ -79,8 +82,20 @@ export const derivedEventId = (...parts: Array<string | number>): string => {
 };
 
 const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
-  'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingRequested', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
-  'RewardAssigned', 'PolicyUpdated', 'CandidatePromoted', 'RungClosed', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
+  'ExperimentStarted',
+  'CandidateProposed',
+  'HardwareEvaluated',
+  'TrainingRequested',
+  'TrainingStarted',
+  'EpochCompleted',
+  'CandidateTrained',
+  'RewardAssigned',
+  'PolicyUpdated',
+  'CandidatePromoted',
+  'RungClosed',
+  'ExperimentCompleted',
+  'ExperimentFailed',
+  'ExperimentCancelled',
   'ExperimentResumed',
 ]);
 
@@ -90,7 +105,11 @@ const experimentTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
  */
 export const isZeroCostScore = (data: { zeroCost?: unknown }): boolean => typeof data.zeroCost === 'string';
 
-const terminalTypes: ReadonlySet<string> = new Set<ExperimentEventType>(['ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled']);
+const terminalTypes: ReadonlySet<string> = new Set<ExperimentEventType>([
+  'ExperimentCompleted',
+  'ExperimentFailed',
+  'ExperimentCancelled',
+]);
 
 /** True for the events that end an experiment (completed, failed, cancelled): the last of its stream. */
 export const isTerminalEventType = (type: string): boolean => terminalTypes.has(type);

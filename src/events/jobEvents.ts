@@ -112,8 +112,13 @@ export interface WorkerEventData {
 export type WorkerEventType = keyof WorkerEventData;
 
 const jobDefinitions: Array<[JobEventType | WorkerEventType, z.ZodType]> = [
-  ['TrainingClaimed', TrainingClaimedData], ['LeaseRenewed', LeaseRenewedData], ['EpochReported', EpochReportedData],
-  ['TrainingReported', TrainingReportedData], ['TrainingResultRejected', TrainingResultRejectedData],
-  ['TrainingAbandoned', TrainingAbandonedData], ['WorkerStarted', WorkerStartedData], ['WorkerStopped', WorkerStoppedData],
+  ['TrainingClaimed', TrainingClaimedData],
+  ['LeaseRenewed', LeaseRenewedData],
+  ['EpochReported', EpochReportedData],
+  ['TrainingReported', TrainingReportedData],
+  ['TrainingResultRejected', TrainingResultRejectedData],
+  ['TrainingAbandoned', TrainingAbandonedData],
+  ['WorkerStarted', WorkerStartedData],
+  ['WorkerStopped', WorkerStoppedData],
 ];
 for (const [type, data] of jobDefinitions) registerEvent({ type, schemaVersion: 1, data });

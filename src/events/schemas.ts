@@ -95,7 +95,12 @@ export const TrainingRequestedData = z.looseObject({
   /** The design to train (after auto-folding). */
   candidate: looseRecord,
   /** The trainer's options: epochs, batchSize, learningRate, seed, float, final, subset, augment, warmupEpochs, weightDecay, zeroCost. */
-  options: z.looseObject({ epochs: count, batchSize: z.number().int().positive(), learningRate: z.number().positive(), seed: z.number().int() }),
+  options: z.looseObject({
+    epochs: count,
+    batchSize: z.number().int().positive(),
+    learningRate: z.number().positive(),
+    seed: z.number().int(),
+  }),
   /** Multi-fidelity rung (1 and up); absent for the proxy and final runs. */
   rung: count.optional(),
   final: z.boolean().optional(),

@@ -1,7 +1,26 @@
 // The experiment stream's domain model: its one fold (initialState / evolve), the views every reader shows (counts,
 // best candidate, Pareto front) and the one Pareto rule. Depends only on events and store types.
-export { accuracyOf, evolve, evolveInPlace, foldStream, initialState, isFeasibleTrained, isTraining, ranksAbove, scoreAt, topRungOf, trainingKind } from './state.js';
-export type { CandidateRecord, ExperimentCounts, OutstandingJob, RungRecord, SearchState, SearchStatus } from './state.js';
+export {
+  accuracyOf,
+  evolve,
+  evolveInPlace,
+  foldStream,
+  initialState,
+  isFeasibleTrained,
+  isTraining,
+  ranksAbove,
+  scoreAt,
+  topRungOf,
+  trainingKind,
+} from './state.js';
+export type {
+  CandidateRecord,
+  ExperimentCounts,
+  OutstandingJob,
+  RungRecord,
+  SearchState,
+  SearchStatus,
+} from './state.js';
 export { accuracyValueOf, bestAccuracyOf, bestOf, countsOf, paretoOf, paretoPointOf } from './views.js';
 export { byParetoOrder, dominates, paretoFront } from './pareto.js';
 export type { ParetoPoint } from './pareto.js';

@@ -13,7 +13,9 @@ export interface ParetoPoint {
 
 /** True when `a` is at least as good as `b` in every objective and better in one. */
 export const dominates = (a: ParetoPoint, b: ParetoPoint): boolean =>
-  a.accuracy >= b.accuracy && a.luts <= b.luts && a.throughputFps >= b.throughputFps &&
+  a.accuracy >= b.accuracy &&
+  a.luts <= b.luts &&
+  a.throughputFps >= b.throughputFps &&
   (a.accuracy > b.accuracy || a.luts < b.luts || a.throughputFps > b.throughputFps);
 
 const sameObjectives = (a: ParetoPoint, b: ParetoPoint): boolean =>
@@ -21,7 +23,10 @@ const sameObjectives = (a: ParetoPoint, b: ParetoPoint): boolean =>
 
 /** The front's order: accuracy desc, then LUTs asc, throughput desc, and the earlier proposal first. */
 export const byParetoOrder = (a: ParetoPoint, b: ParetoPoint): number =>
-  b.accuracy - a.accuracy || a.luts - b.luts || b.throughputFps - a.throughputFps || a.index - b.index ||
+  b.accuracy - a.accuracy ||
+  a.luts - b.luts ||
+  b.throughputFps - a.throughputFps ||
+  a.index - b.index ||
   (a.candidateId < b.candidateId ? -1 : a.candidateId > b.candidateId ? 1 : 0);
 
 /**

@@ -56,10 +56,27 @@ const candidateSnapshot = (c: CandidateRecord): CandidateSnapshot => {
 };
 
 /** The snapshot of a state (what its views need). */
-export const toSnapshot = (state: SearchState): StateSnapshot => ({ status: state.status, candidates: state.candidates.map(candidateSnapshot) });
+export const toSnapshot = (state: SearchState): StateSnapshot => ({
+  status: state.status,
+  candidates: state.candidates.map(candidateSnapshot),
+});
 
-const trainedOf = (experimentId: string, candidateId: string, r: ResultSnapshot | undefined): EventData<'CandidateTrained'> | undefined =>
-  r === undefined ? undefined : { experimentId, candidateId, accuracy: r[0], epochs: 0, trainSeconds: 0, backend: 'snapshot', ...(r[1] === undefined ? {} : { zeroCost: r[1] }) };
+const trainedOf = (
+  experimentId: string,
+  candidateId: string,
+  r: ResultSnapshot | undefined,
+): EventData<'CandidateTrained'> | undefined =>
+  r === undefined
+    ? undefined
+    : {
+        experimentId,
+        candidateId,
+        accuracy: r[0],
+        epochs: 0,
+        trainSeconds: 0,
+        backend: 'snapshot',
+        ...(r[1] === undefined ? {} : { zeroCost: r[1] }),
+      };
 
 /**
  * A state restored from a snapshot: its counts, best candidate and Pareto front are those of the state it was taken
@@ -79,13 +96,46 @@ export const fromSnapshot = (experimentId: string, snapshot: StateSnapshot): Sea
     const proxy = trainedOf(experimentId, s.id, s.p);
     const final = trainedOf(experimentId, s.id, s.F);
     const c: CandidateRecord = {
-      index: s.i, candidateId: s.id, proposedAt: 0, float: s.fl === 1, autoFold: false,
-      proposal: { experimentId, candidateId: s.id, index: s.i, candidate: {}, actions: [], logProbs: [], rng: { seed: 0, position: 0 }, controller: 'snapshot' },
-      ...(s.h === undefined ? {} : { hardware: { experimentId, candidateId: s.id, device: 'snapshot', feasible: s.h[0] === 1, luts: s.h[1], throughputFps: s.h[2], latencyMs: 0, violations: [], layers: [] } }),
-      trainingStarted: proxy !== undefined || (s.o ?? []).includes('proxy'), epochsDone: 0,
-      finalStarted: final !== undefined || (s.o ?? []).includes('final'), finalEpochsDone: 0,
-      ...(proxy === undefined ? {} : { trained: proxy }), ...(final === undefined ? {} : { finalTrained: final }),
-      promotedTo: 0, rungs, requested: new Set(), failed: s.x === 1,
+      index: s.i,
+      candidateId: s.id,
+      proposedAt: 0,
+      float: s.fl === 1,
+      autoFold: false,
+      proposal: {
+        experimentId,
+        candidateId: s.id,
+        index: s.i,
+        candidate: {},
+        actions: [],
+        logProbs: [],
+        rng: { seed: 0, position: 0 },
+        controller: 'snapshot',
+      },
+      ...(s.h === undefined
+        ? {}
+        : {
+            hardware: {
+              experimentId,
+              candidateId: s.id,
+              device: 'snapshot',
+              feasible: s.h[0] === 1,
+              luts: s.h[1],
+              throughputFps: s.h[2],
+              latencyMs: 0,
+              violations: [],
+              layers: [],
+            },
+          }),
+      trainingStarted: proxy !== undefined || (s.o ?? []).includes('proxy'),
+      epochsDone: 0,
+      finalStarted: final !== undefined || (s.o ?? []).includes('final'),
+      finalEpochsDone: 0,
+      ...(proxy === undefined ? {} : { trained: proxy }),
+      ...(final === undefined ? {} : { finalTrained: final }),
+      promotedTo: 0,
+      rungs,
+      requested: new Set(),
+      failed: s.x === 1,
     };
     state.indexOf.set(c.candidateId, state.candidates.length);
     state.candidates.push(c);

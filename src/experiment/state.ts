@@ -106,15 +106,33 @@ export interface SearchState {
   outstanding: OutstandingJob[];
 }
 
-const noCounts = (): ExperimentCounts => ({ proposed: 0, float: 0, pruned: 0, trained: 0, final: 0, training: 0, failed: 0 });
+const noCounts = (): ExperimentCounts => ({
+  proposed: 0,
+  float: 0,
+  pruned: 0,
+  trained: 0,
+  final: 0,
+  training: 0,
+  failed: 0,
+});
 
 export const initialState = (experimentId: string): SearchState => ({
-  experimentId, revision: -1, position: -1, status: 'new', candidates: [], indexOf: new Map(), counts: noCounts(), policySteps: 0,
-  rngPosition: 0, closedRungs: new Set(), outstanding: [],
+  experimentId,
+  revision: -1,
+  position: -1,
+  status: 'new',
+  candidates: [],
+  indexOf: new Map(),
+  counts: noCounts(),
+  policySteps: 0,
+  rngPosition: 0,
+  closedRungs: new Set(),
+  outstanding: [],
 });
 
 /** The id part naming a training run: 'final', 'proxy' (rung 0 or none) or `rung<r>`; event and job ids derive from it. */
-export const trainingKind = (final: boolean, rung?: number): string => (final ? 'final' : rung === undefined || rung === 0 ? 'proxy' : `rung${rung}`);
+export const trainingKind = (final: boolean, rung?: number): string =>
+  final ? 'final' : rung === undefined || rung === 0 ? 'proxy' : `rung${rung}`;
 
 /** Folds one recorded event into a new state; `state` is left as it was. */
 export const evolve = (state: SearchState, recorded: RecordedEvent): SearchState => fold(state, recorded, false);
@@ -130,11 +148,19 @@ export const foldStream = (experimentId: string, events: Iterable<RecordedEvent>
 };
 
 /** The candidate at `at`, ready to change: copied (with its collections) first unless folding in place. */
-const openCandidate = (state: SearchState, at: number, inPlace: boolean, input: SearchState): CandidateRecord | undefined => {
+const openCandidate = (
+  state: SearchState,
+  at: number,
+  inPlace: boolean,
+  input: SearchState,
+): CandidateRecord | undefined => {
   const old = state.candidates[at];
   if (old === undefined || inPlace) return old;
-  const c: CandidateRecord = { ...old,
-    rungs: old.rungs.size === 0 ? NO_RUNGS : new Map([...old.rungs].map(([k, r]) => [k, { ...r }])), requested: old.requested.size === 0 ? NO_KINDS : new Set(old.requested) };
+  const c: CandidateRecord = {
+    ...old,
+    rungs: old.rungs.size === 0 ? NO_RUNGS : new Map([...old.rungs].map(([k, r]) => [k, { ...r }])),
+    requested: old.requested.size === 0 ? NO_KINDS : new Set(old.requested),
+  };
   if (state.candidates === input.candidates) state.candidates = [...state.candidates]; // the first change of this event
   state.candidates[at] = c;
   return c;
@@ -157,15 +183,23 @@ const rungOf = (c: CandidateRecord, rung: number): RungRecord => {
   const rungs = (c.rungs === NO_RUNGS ? new Map() : c.rungs) as Map<number, RungRecord>;
   c.rungs = rungs;
   let r = rungs.get(rung);
-  if (r === undefined) { r = { started: false, epochsDone: 0 }; rungs.set(rung, r); }
+  if (r === undefined) {
+    r = { started: false, epochsDone: 0 };
+    rungs.set(rung, r);
+  }
   return r;
 };
 
 /** The candidate an event names, when it is one of the events that change a candidate. */
 const candidateIdOf = (event: ExperimentEvent): string | undefined => {
   switch (event.type) {
-    case 'HardwareEvaluated': case 'TrainingRequested': case 'TrainingStarted': case 'EpochCompleted': case 'CandidateTrained':
-    case 'CandidatePromoted': case 'RewardAssigned':
+    case 'HardwareEvaluated':
+    case 'TrainingRequested':
+    case 'TrainingStarted':
+    case 'EpochCompleted':
+    case 'CandidateTrained':
+    case 'CandidatePromoted':
+    case 'RewardAssigned':
       return event.data.candidateId;
     default:
       return undefined;
@@ -193,14 +227,32 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
   switch (event.type) {
     case 'ExperimentStarted':
       state.status = 'running';
-      state.started = { config: event.data.config, seed: event.data.seed, name: event.data.name, recordedAt: recorded.metadata.recordedAt, position: recorded.position };
+      state.started = {
+        config: event.data.config,
+        seed: event.data.seed,
+        name: event.data.name,
+        recordedAt: recorded.metadata.recordedAt,
+        position: recorded.position,
+      };
       return state;
     case 'CandidateProposed': {
       const d = event.data;
       if (state.indexOf.has(d.candidateId)) return state;
       const c: CandidateRecord = {
-        index: d.index, candidateId: d.candidateId, proposal: d, proposedAt: recorded.position, float: d.float === true, autoFold: d.autoFold === true,
-        trainingStarted: false, epochsDone: 0, finalStarted: false, finalEpochsDone: 0, promotedTo: 0, rungs: NO_RUNGS, requested: NO_KINDS, failed: false,
+        index: d.index,
+        candidateId: d.candidateId,
+        proposal: d,
+        proposedAt: recorded.position,
+        float: d.float === true,
+        autoFold: d.autoFold === true,
+        trainingStarted: false,
+        epochsDone: 0,
+        finalStarted: false,
+        finalEpochsDone: 0,
+        promotedTo: 0,
+        rungs: NO_RUNGS,
+        requested: NO_KINDS,
+        failed: false,
       };
       state.candidates = inPlace ? state.candidates : [...state.candidates];
       state.indexOf = inPlace ? state.indexOf : new Map(state.indexOf);
@@ -218,7 +270,10 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
       state.policySteps = Math.max(state.policySteps, event.data.step + 1);
       state.checkpoint = event.data.checkpoint;
       return state;
-    case 'ExperimentCompleted': state.status = 'completed'; state.completedReason = event.data.reason; return state;
+    case 'ExperimentCompleted':
+      state.status = 'completed';
+      state.completedReason = event.data.reason;
+      return state;
     case 'ExperimentFailed':
       state.status = 'failed';
       state.failure = { code: event.data.error.code, message: event.data.error.message };
@@ -231,22 +286,43 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
         settle(state, c, before, inPlace, false);
       }
       return state;
-    case 'ExperimentCancelled': state.status = 'cancelled'; state.cancelReason = event.data.reason; return state;
-    case 'ExperimentResumed': return state;
+    case 'ExperimentCancelled':
+      state.status = 'cancelled';
+      state.cancelReason = event.data.reason;
+      return state;
+    case 'ExperimentResumed':
+      return state;
     default:
       return state;
   }
 };
 
 /** Applies a candidate event to `c` (writable); true when its score or verdict may have changed. */
-const foldCandidate = (state: SearchState, c: CandidateRecord, event: ExperimentEvent, recorded: RecordedEvent): boolean => {
+const foldCandidate = (
+  state: SearchState,
+  c: CandidateRecord,
+  event: ExperimentEvent,
+  recorded: RecordedEvent,
+): boolean => {
   switch (event.type) {
-    case 'HardwareEvaluated': c.hardware = event.data; return true;
+    case 'HardwareEvaluated':
+      c.hardware = event.data;
+      return true;
     case 'TrainingRequested': {
       const d = event.data;
       c.requested = new Set([...c.requested, d.kind]);
-      state.outstanding = [...state.outstanding, { jobId: d.jobId, candidateId: c.candidateId, index: c.index, kind: d.kind,
-        final: d.final === true, ...(d.rung === undefined ? {} : { rung: d.rung }), revision: recorded.revision }];
+      state.outstanding = [
+        ...state.outstanding,
+        {
+          jobId: d.jobId,
+          candidateId: c.candidateId,
+          index: c.index,
+          kind: d.kind,
+          final: d.final === true,
+          ...(d.rung === undefined ? {} : { rung: d.rung }),
+          revision: recorded.revision,
+        },
+      ];
       return false;
     }
     case 'TrainingStarted': {
@@ -272,9 +348,14 @@ const foldCandidate = (state: SearchState, c: CandidateRecord, event: Experiment
       c.failed = false;
       return true;
     }
-    case 'CandidatePromoted': c.promotedTo = Math.max(c.promotedTo, event.data.toRung); return false;
-    case 'RewardAssigned': c.reward = event.data.reward; return false;
-    default: return false;
+    case 'CandidatePromoted':
+      c.promotedTo = Math.max(c.promotedTo, event.data.toRung);
+      return false;
+    case 'RewardAssigned':
+      c.reward = event.data.reward;
+      return false;
+    default:
+      return false;
   }
 };
 
@@ -286,7 +367,15 @@ export const isTraining = (c: CandidateRecord): boolean => {
 };
 
 /** The counted classes, one bit each in tallyBits. */
-const TALLY_KEYS = ['proposed', 'float', 'pruned', 'trained', 'final', 'training', 'failed'] as const satisfies ReadonlyArray<keyof ExperimentCounts>;
+const TALLY_KEYS = [
+  'proposed',
+  'float',
+  'pruned',
+  'trained',
+  'final',
+  'training',
+  'failed',
+] as const satisfies ReadonlyArray<keyof ExperimentCounts>;
 
 /** The classes one candidate is in, one bit each (TALLY_KEYS order); the state's counts are the sum over its candidates. */
 const tallyBits = (c: CandidateRecord): number =>
@@ -309,7 +398,10 @@ const addTally = (counts: ExperimentCounts, before: number, after: number, inPla
 
 /** Keeps `bestId` after `c`'s score or feasibility changed: a new leader takes over; a changed leader is re-found. */
 const rescoreBest = (state: SearchState, c: CandidateRecord): void => {
-  if (state.bestId === c.candidateId) { state.bestId = findBest(state.candidates)?.candidateId; return; }
+  if (state.bestId === c.candidateId) {
+    state.bestId = findBest(state.candidates)?.candidateId;
+    return;
+  }
   if (isFeasibleTrained(c) && ranksAbove(c, bestCandidateOf(state))) state.bestId = c.candidateId;
 };
 
@@ -338,7 +430,8 @@ export const recount = (state: SearchState): SearchState => {
 };
 
 /** Validation accuracy of a candidate at a rung (0: the proxy), when it finished that rung. */
-export const scoreAt = (c: CandidateRecord, rung: number): number | undefined => (rung === 0 ? c.trained?.accuracy : c.rungs.get(rung)?.trained?.accuracy);
+export const scoreAt = (c: CandidateRecord, rung: number): number | undefined =>
+  rung === 0 ? c.trained?.accuracy : c.rungs.get(rung)?.trained?.accuracy;
 
 /** The highest rung a candidate finished (0 for the proxy), or -1 when it was never trained. */
 export const topRungOf = (c: CandidateRecord): number => {
@@ -348,10 +441,12 @@ export const topRungOf = (c: CandidateRecord): number => {
 };
 
 /** A result of the search: quantized, feasible on the device, and trained (a proxy run or a zero-cost score). */
-export const isFeasibleTrained = (c: CandidateRecord): boolean => !c.float && c.hardware?.feasible === true && c.trained !== undefined;
+export const isFeasibleTrained = (c: CandidateRecord): boolean =>
+  !c.float && c.hardware?.feasible === true && c.trained !== undefined;
 
 /** A candidate's score: its final training's accuracy when there was one, else its highest rung's (or zero-cost score). */
-export const accuracyOf = (c: CandidateRecord): number | undefined => c.finalTrained?.accuracy ?? scoreAt(c, Math.max(topRungOf(c), 0));
+export const accuracyOf = (c: CandidateRecord): number | undefined =>
+  c.finalTrained?.accuracy ?? scoreAt(c, Math.max(topRungOf(c), 0));
 
 /** The one tie rule for "best": the higher score, and of equal scores the earlier proposal. */
 export const ranksAbove = (a: CandidateRecord, b: CandidateRecord | undefined): boolean => {

@@ -3,7 +3,14 @@
 // replay and the CLI all take them from here, so they cannot disagree.
 import { isZeroCostScore } from '../events/index.js';
 import { paretoFront, type ParetoPoint } from './pareto.js';
-import { accuracyOf, bestCandidateOf, isFeasibleTrained, type CandidateRecord, type ExperimentCounts, type SearchState } from './state.js';
+import {
+  accuracyOf,
+  bestCandidateOf,
+  isFeasibleTrained,
+  type CandidateRecord,
+  type ExperimentCounts,
+  type SearchState,
+} from './state.js';
 
 /** The candidate counts (kept by the fold; a copy). */
 export const countsOf = (state: SearchState): ExperimentCounts => ({ ...state.counts });
@@ -26,8 +33,13 @@ export const accuracyValueOf = (c: CandidateRecord): number | null => {
 
 /** The Pareto point of a feasible trained candidate. */
 export const paretoPointOf = (c: CandidateRecord): ParetoPoint => ({
-  candidateId: c.candidateId, index: c.index, accuracy: accuracyOf(c) ?? 0, luts: c.hardware?.luts ?? 0, throughputFps: c.hardware?.throughputFps ?? 0,
+  candidateId: c.candidateId,
+  index: c.index,
+  accuracy: accuracyOf(c) ?? 0,
+  luts: c.hardware?.luts ?? 0,
+  throughputFps: c.hardware?.throughputFps ?? 0,
 });
 
 /** The feasible trained candidates no other one beats on accuracy, LUTs and img/s (pareto.ts's rule and order). */
-export const paretoOf = (state: SearchState): ParetoPoint[] => paretoFront(state.candidates.filter(isFeasibleTrained).map(paretoPointOf));
+export const paretoOf = (state: SearchState): ParetoPoint[] =>
+  paretoFront(state.candidates.filter(isFeasibleTrained).map(paretoPointOf));

@@ -30,7 +30,10 @@ const divisorsUpTo = (n: number, divisible: boolean): number[] => {
 /** Picks the cheapest folding per layer meeting `minFps` at the device clock. Throws HardwareError on a bad target. */
 export const autoFold = (candidate: Candidate, device: DevicePreset, options: AutoFoldOptions): AutoFoldResult => {
   if (!Number.isFinite(options.minFps) || options.minFps <= 0) {
-    throw new HardwareError('BAD_USER_INPUT', `autoFold expects minFps > 0, but got ${String(options.minFps)}; pass --min-fps N`);
+    throw new HardwareError(
+      'BAD_USER_INPUT',
+      `autoFold expects minFps > 0, but got ${String(options.minFps)}; pass --min-fps N`,
+    );
   }
   const divisible = options.divisible ?? true;
   const targetCycles = (device.clockMhz * 1e6) / options.minFps;
@@ -45,11 +48,22 @@ export const autoFold = (candidate: Candidate, device: DevicePreset, options: Au
   const last = candidate.layers.length - 1;
   candidate.layers.forEach((layer, i) => {
     const outBits = i === last ? 0 : layer.activationBits;
-    let k = 0, convH = 1, convW = 1, outC: number, fanIn: number, pooled = false;
+    let k = 0,
+      convH = 1,
+      convW = 1,
+      outC: number,
+      fanIn: number,
+      pooled = false;
     if (layer.kind === 'conv') {
       k = layer.kernelSize;
-      convH = Math.max(1, layer.padding === 'same' ? Math.ceil(h / layer.stride) : Math.floor((h - k) / layer.stride) + 1);
-      convW = Math.max(1, layer.padding === 'same' ? Math.ceil(w / layer.stride) : Math.floor((w - k) / layer.stride) + 1);
+      convH = Math.max(
+        1,
+        layer.padding === 'same' ? Math.ceil(h / layer.stride) : Math.floor((h - k) / layer.stride) + 1,
+      );
+      convW = Math.max(
+        1,
+        layer.padding === 'same' ? Math.ceil(w / layer.stride) : Math.floor((w - k) / layer.stride) + 1,
+      );
       outC = layer.filters;
       fanIn = k * k * ch;
       pooled = layer.maxPool !== undefined;
@@ -66,10 +80,28 @@ export const autoFold = (candidate: Candidate, device: DevicePreset, options: Au
       const minSimd = Math.ceil(fanIn / foldsAllowed);
       const simd = simds.find((d) => d >= minSimd);
       if (simd === undefined) continue;
-      costLayer(scratch, c, k, layer.kind === 'conv' ? layer.stride : 1, w, ch, convH, convW, outC, fanIn, pooled, layer.weightBits, inBits, outBits, pe, simd);
+      costLayer(
+        scratch,
+        c,
+        k,
+        layer.kind === 'conv' ? layer.stride : 1,
+        w,
+        ch,
+        convH,
+        convW,
+        outC,
+        fanIn,
+        pooled,
+        layer.weightBits,
+        inBits,
+        outBits,
+        pe,
+        simd,
+      );
       if ((scratch[C_CYCLES] ?? Infinity) > targetCycles) continue;
       const luts = scratch[C_LUTS] ?? Infinity;
-      if (luts < best.luts || (luts === best.luts && pe * simd < best.lanes)) best = { pe, simd, luts, lanes: pe * simd };
+      if (luts < best.luts || (luts === best.luts && pe * simd < best.lanes))
+        best = { pe, simd, luts, lanes: pe * simd };
     }
     if (best.luts === Infinity) unreachable.push(i);
     layers.push({ ...layer, pe: best.pe, simd: best.simd });
@@ -85,5 +117,9 @@ export const autoFold = (candidate: Candidate, device: DevicePreset, options: Au
     }
     inBits = layer.activationBits;
   });
-  return { candidate: { input: { ...candidate.input }, layers }, reachable: unreachable.length === 0, unreachableLayers: unreachable };
+  return {
+    candidate: { input: { ...candidate.input }, layers },
+    reachable: unreachable.length === 0,
+    unreachableLayers: unreachable,
+  };
 };

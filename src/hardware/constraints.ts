@@ -32,42 +32,83 @@ export interface ConstraintCheckResult {
   violations: ConstraintViolation[];
 }
 
-export type HardwareCheckResult = HardwareResult & ConstraintCheckResult & { budget: Required<Pick<HardwareBudget, 'maxLuts' | 'minFps'>> & HardwareBudget };
+export type HardwareCheckResult = HardwareResult &
+  ConstraintCheckResult & { budget: Required<Pick<HardwareBudget, 'maxLuts' | 'minFps'>> & HardwareBudget };
 
 /** Throws HardwareError (BAD_USER_INPUT) for a negative or non-numeric budget. */
 export const assertBudget = (budget: HardwareBudget): void => {
   for (const [key, value] of Object.entries(budget)) {
     if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
-      throw new HardwareError('BAD_USER_INPUT', `budget.${key} expects a non-negative number, but got ${JSON.stringify(value)}`);
+      throw new HardwareError(
+        'BAD_USER_INPUT',
+        `budget.${key} expects a non-negative number, but got ${JSON.stringify(value)}`,
+      );
     }
   }
 };
 
 /** Checks totals against a budget. */
-export const checkConstraints = (totals: Pick<HardwareTotals, 'luts' | 'bram36' | 'throughputFps'> & { dsp?: number }, device: DevicePreset, budget: HardwareBudget = {}): ConstraintCheckResult => {
+export const checkConstraints = (
+  totals: Pick<HardwareTotals, 'luts' | 'bram36' | 'throughputFps'> & { dsp?: number },
+  device: DevicePreset,
+  budget: HardwareBudget = {},
+): ConstraintCheckResult => {
   const violations: ConstraintViolation[] = [];
   const maxLuts = budget.maxLuts ?? device.lutBudget;
-  if (totals.luts > maxLuts) violations.push({ constraint: 'luts', limit: maxLuts, actual: totals.luts, excess: totals.luts - maxLuts });
+  if (totals.luts > maxLuts)
+    violations.push({ constraint: 'luts', limit: maxLuts, actual: totals.luts, excess: totals.luts - maxLuts });
   const minFps = budget.minFps ?? 0;
-  if (totals.throughputFps < minFps) violations.push({ constraint: 'throughputFps', limit: minFps, actual: totals.throughputFps, excess: minFps - totals.throughputFps });
-  if (budget.maxBram36 !== undefined && totals.bram36 > budget.maxBram36) violations.push({ constraint: 'bram36', limit: budget.maxBram36, actual: totals.bram36, excess: totals.bram36 - budget.maxBram36 });
+  if (totals.throughputFps < minFps)
+    violations.push({
+      constraint: 'throughputFps',
+      limit: minFps,
+      actual: totals.throughputFps,
+      excess: minFps - totals.throughputFps,
+    });
+  if (budget.maxBram36 !== undefined && totals.bram36 > budget.maxBram36)
+    violations.push({
+      constraint: 'bram36',
+      limit: budget.maxBram36,
+      actual: totals.bram36,
+      excess: totals.bram36 - budget.maxBram36,
+    });
   const dsp = totals.dsp ?? 0;
-  if (budget.maxDsp !== undefined && dsp > budget.maxDsp) violations.push({ constraint: 'dsp', limit: budget.maxDsp, actual: dsp, excess: dsp - budget.maxDsp });
+  if (budget.maxDsp !== undefined && dsp > budget.maxDsp)
+    violations.push({ constraint: 'dsp', limit: budget.maxDsp, actual: dsp, excess: dsp - budget.maxDsp });
   return { feasible: violations.length === 0, violations };
 };
 
 /** Evaluates a candidate and checks it: totals, per-layer breakdown, feasibility and violations. */
-export const checkHardware = (candidate: Candidate, device: DevicePreset, budget: HardwareBudget = {}): HardwareCheckResult => {
+export const checkHardware = (
+  candidate: Candidate,
+  device: DevicePreset,
+  budget: HardwareBudget = {},
+): HardwareCheckResult => {
   assertBudget(budget);
   const result = evaluateHardware(candidate, device);
   const check = checkConstraints(result, device, budget);
-  return { ...result, ...check, budget: { ...budget, maxLuts: budget.maxLuts ?? device.lutBudget, minFps: budget.minFps ?? 0 } };
+  return {
+    ...result,
+    ...check,
+    budget: { ...budget, maxLuts: budget.maxLuts ?? device.lutBudget, minFps: budget.minFps ?? 0 },
+  };
 };
 
-const totalsScratch: HardwareTotals = { luts: 0, bram36: 0, maxCycles: 0, sumCycles: 0, bottleneckLayer: 0, throughputFps: 0 };
+const totalsScratch: HardwareTotals = {
+  luts: 0,
+  bram36: 0,
+  maxCycles: 0,
+  sumCycles: 0,
+  bottleneckLayer: 0,
+  throughputFps: 0,
+};
 
 /** Allocation-free feasibility for search loops (LUTs, fps and, when given, BRAM). */
 export const isFeasible = (candidate: Candidate, device: DevicePreset, budget: HardwareBudget = {}): boolean => {
   const t = estimateHardware(candidate, device, totalsScratch);
-  return t.luts <= (budget.maxLuts ?? device.lutBudget) && t.throughputFps >= (budget.minFps ?? 0) && (budget.maxBram36 === undefined || t.bram36 <= budget.maxBram36);
+  return (
+    t.luts <= (budget.maxLuts ?? device.lutBudget) &&
+    t.throughputFps >= (budget.minFps ?? 0) &&
+    (budget.maxBram36 === undefined || t.bram36 <= budget.maxBram36)
+  );
 };

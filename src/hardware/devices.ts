@@ -140,4 +140,9 @@ export const ZYNQ7045: DevicePreset = {
   coefficients: DEFAULT_COEFFICIENTS,
 };
 
-export const DEVICE_PRESETS: Readonly<Record<string, DevicePreset>> = { zynq7020: ZYNQ7020, '30k': LUT30K, zu3eg: ZU3EG, zc706: ZYNQ7045 };
+export const DEVICE_PRESETS: Readonly<Record<string, DevicePreset>> = {
+  zynq7020: ZYNQ7020,
+  '30k': LUT30K,
+  zu3eg: ZU3EG,
+  zc706: ZYNQ7045,
+};

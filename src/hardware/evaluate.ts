@@ -3,8 +3,25 @@
 import type { Candidate, Layer } from '../space/index.js';
 import type { DevicePreset } from './devices.js';
 import {
-  C_ACC, C_ACT, C_ADDER, C_BRAM, C_BUF, C_CTRL, C_CYCLES, C_LUTS, C_MUL, C_POOL, C_SBRAM, C_SSPILL, C_TBRAM, C_TSPILL, C_WBRAM,
-  C_WMEM, C_WSPILL, SCRATCH_SIZE, costLayer,
+  C_ACC,
+  C_ACT,
+  C_ADDER,
+  C_BRAM,
+  C_BUF,
+  C_CTRL,
+  C_CYCLES,
+  C_LUTS,
+  C_MUL,
+  C_POOL,
+  C_SBRAM,
+  C_SSPILL,
+  C_TBRAM,
+  C_TSPILL,
+  C_WBRAM,
+  C_WMEM,
+  C_WSPILL,
+  SCRATCH_SIZE,
+  costLayer,
 } from './lutModel.js';
 
 /** One layer of the breakdown. */
@@ -14,7 +31,16 @@ export interface LayerCost {
   pe: number;
   simd: number;
   luts: number;
-  lutsByPart: { multipliers: number; adderTree: number; accumulators: number; activation: number; weightMemory: number; lineBuffer: number; pool: number; control: number };
+  lutsByPart: {
+    multipliers: number;
+    adderTree: number;
+    accumulators: number;
+    activation: number;
+    weightMemory: number;
+    lineBuffer: number;
+    pool: number;
+    control: number;
+  };
   bram36: number;
   cyclesPerImage: number;
   /** This layer alone, at the device clock. */
@@ -107,8 +133,10 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
   let inBits = candidate.input.bits;
   const layers = candidate.layers;
   const last = layers.length - 1;
-  if (keepLayers && perLayer.length < layers.length * SCRATCH_SIZE) perLayer = new Float64Array(layers.length * SCRATCH_SIZE);
-  if (memories.length < layers.length * MEMS_PER_LAYER * 2) memories = new Float64Array(layers.length * MEMS_PER_LAYER * 2);
+  if (keepLayers && perLayer.length < layers.length * SCRATCH_SIZE)
+    perLayer = new Float64Array(layers.length * SCRATCH_SIZE);
+  if (memories.length < layers.length * MEMS_PER_LAYER * 2)
+    memories = new Float64Array(layers.length * MEMS_PER_LAYER * 2);
   let luts = c.shellLuts;
   let bram = 0;
   let maxCycles = 0;
@@ -125,12 +153,46 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
       const convH = oh < 1 ? 1 : oh;
       const convW = ow < 1 ? 1 : ow;
       const mp = layer.maxPool;
-      costLayer(scratch, c, k, layer.stride, w, ch, convH, convW, layer.filters, k * k * ch, mp !== undefined, layer.weightBits, inBits, outBits, layer.pe, layer.simd);
+      costLayer(
+        scratch,
+        c,
+        k,
+        layer.stride,
+        w,
+        ch,
+        convH,
+        convW,
+        layer.filters,
+        k * k * ch,
+        mp !== undefined,
+        layer.weightBits,
+        inBits,
+        outBits,
+        layer.pe,
+        layer.simd,
+      );
       h = mp ? Math.max(1, Math.floor((convH - mp.size) / mp.stride) + 1) : convH;
       w = mp ? Math.max(1, Math.floor((convW - mp.size) / mp.stride) + 1) : convW;
       ch = layer.filters;
     } else {
-      costLayer(scratch, c, 0, 1, 1, 1, 1, 1, layer.units, h * w * ch, false, layer.weightBits, inBits, outBits, layer.pe, layer.simd);
+      costLayer(
+        scratch,
+        c,
+        0,
+        1,
+        1,
+        1,
+        1,
+        1,
+        layer.units,
+        h * w * ch,
+        false,
+        layer.weightBits,
+        inBits,
+        outBits,
+        layer.pe,
+        layer.simd,
+      );
       h = 1;
       w = 1;
       ch = layer.units;
@@ -174,25 +236,50 @@ const walk = (candidate: Candidate, device: DevicePreset, out: HardwareTotals, k
 export const estimateHardware = (candidate: Candidate, device: DevicePreset, out: HardwareTotals): HardwareTotals =>
   walk(candidate, device, out, false);
 
-
-
 /** Full evaluation with the per-layer breakdown. The candidate should be valid (validateCandidate). */
 export const evaluateHardware = (candidate: Candidate, device: DevicePreset): HardwareResult => {
   const clockHz = device.clockMhz * 1e6;
-  const totals = walk(candidate, device, { luts: 0, bram36: 0, maxCycles: 0, sumCycles: 0, bottleneckLayer: 0, throughputFps: 0 }, true);
+  const totals = walk(
+    candidate,
+    device,
+    { luts: 0, bram36: 0, maxCycles: 0, sumCycles: 0, bottleneckLayer: 0, throughputFps: 0 },
+    true,
+  );
   const layers: LayerCost[] = candidate.layers.map((layer, index) => {
     const base = index * SCRATCH_SIZE;
     const v = (i: number): number => Math.round(perLayer[base + i] ?? 0);
     const cycles = perLayer[base + C_CYCLES] ?? 0;
     return {
-      index, kind: layer.kind, pe: layer.pe, simd: layer.simd, luts: v(C_LUTS),
-      lutsByPart: { multipliers: v(C_MUL), adderTree: v(C_ADDER), accumulators: v(C_ACC), activation: v(C_ACT), weightMemory: v(C_WMEM), lineBuffer: v(C_BUF), pool: v(C_POOL), control: v(C_CTRL) },
-      bram36: perLayer[base + C_BRAM] ?? 0, cyclesPerImage: cycles, maxFps: clockHz / cycles,
+      index,
+      kind: layer.kind,
+      pe: layer.pe,
+      simd: layer.simd,
+      luts: v(C_LUTS),
+      lutsByPart: {
+        multipliers: v(C_MUL),
+        adderTree: v(C_ADDER),
+        accumulators: v(C_ACC),
+        activation: v(C_ACT),
+        weightMemory: v(C_WMEM),
+        lineBuffer: v(C_BUF),
+        pool: v(C_POOL),
+        control: v(C_CTRL),
+      },
+      bram36: perLayer[base + C_BRAM] ?? 0,
+      cyclesPerImage: cycles,
+      maxFps: clockHz / cycles,
     };
   });
   return {
-    device: device.name, clockMhz: device.clockMhz, luts: totals.luts, bram36: totals.bram36, dsp: 0,
-    throughputFps: totals.throughputFps, latencyMs: (totals.sumCycles / clockHz) * 1e3, bottleneckLayer: totals.bottleneckLayer,
-    maxCycles: totals.maxCycles, layers,
+    device: device.name,
+    clockMhz: device.clockMhz,
+    luts: totals.luts,
+    bram36: totals.bram36,
+    dsp: 0,
+    throughputFps: totals.throughputFps,
+    latencyMs: (totals.sumCycles / clockHz) * 1e3,
+    bottleneckLayer: totals.bottleneckLayer,
+    maxCycles: totals.maxCycles,
+    layers,
   };
 };

@@ -41,7 +41,11 @@ export const bram36For = (depth: number, width: number): number => {
 
 /** Bits of one product: 1 for XNOR (1×1); a binary (±1) operand only flips the sign of the other, so max + 1; else w + a. */
 export const productBits = (weightBits: number, inputBits: number): number =>
-  weightBits === 1 && inputBits === 1 ? 1 : weightBits === 1 || inputBits === 1 ? Math.max(weightBits, inputBits) + 1 : weightBits + inputBits;
+  weightBits === 1 && inputBits === 1
+    ? 1
+    : weightBits === 1 || inputBits === 1
+      ? Math.max(weightBits, inputBits) + 1
+      : weightBits + inputBits;
 
 /**
  * Multiplier LUTs per lane: XNOR at 1×1; 0 when one operand is binary (±1), because the conditional negation is
@@ -49,7 +53,11 @@ export const productBits = (weightBits: number, inputBits: number): number =>
  * FGNAS line in w·a. Non-decreasing in both widths once the adder tree is counted (see costLayer).
  */
 export const multiplierLuts = (weightBits: number, inputBits: number, c: CostCoefficients): number =>
-  weightBits * inputBits === 1 ? c.xnorLuts : weightBits === 1 || inputBits === 1 ? 0 : c.mulLutsPerBitProduct * weightBits * inputBits + c.mulLutsBase;
+  weightBits * inputBits === 1
+    ? c.xnorLuts
+    : weightBits === 1 || inputBits === 1
+      ? 0
+      : c.mulLutsPerBitProduct * weightBits * inputBits + c.mulLutsBase;
 
 /** Accumulator width: product bits plus the growth of summing `fanIn` terms. */
 export const accumulatorBits = (weightBits: number, inputBits: number, fanIn: number): number =>
@@ -66,9 +74,22 @@ export const adderTreeGrowth = (s: number): number => (s < 2 ? 0 : (2 * s - ceil
  * (no threshold unit: the host takes the arg-max of the accumulators).
  */
 export const costLayer = (
-  out: Float64Array, c: CostCoefficients,
-  convK: number, convStride: number, inW: number, inC: number, convOutH: number, convOutW: number, outC: number, fanIn: number, pooled: boolean,
-  weightBits: number, inputBits: number, outBits: number, pe: number, simd: number,
+  out: Float64Array,
+  c: CostCoefficients,
+  convK: number,
+  convStride: number,
+  inW: number,
+  inC: number,
+  convOutH: number,
+  convOutW: number,
+  outC: number,
+  fanIn: number,
+  pooled: boolean,
+  weightBits: number,
+  inputBits: number,
+  outBits: number,
+  pe: number,
+  simd: number,
 ): void => {
   const p = pe < outC ? pe : outC;
   const s = simd < fanIn ? simd : fanIn;
@@ -77,9 +98,8 @@ export const costLayer = (
   const mul = p * s * multiplierLuts(weightBits, inputBits, c);
   // 1-bit products: a popcount, about one LUT per input. Otherwise a tree of s-1 adders whose width grows from the
   // product bits (mean width: adderTreeGrowth). Both are non-decreasing in the bit widths.
-  const adder = prodBits === 1
-    ? p * s * c.popcountLutsPerInput
-    : p * (s - 1) * (prodBits + adderTreeGrowth(s)) * c.adderLutsPerBit;
+  const adder =
+    prodBits === 1 ? p * s * c.popcountLutsPerInput : p * (s - 1) * (prodBits + adderTreeGrowth(s)) * c.adderLutsPerBit;
   const acc = p * accBits * c.accLutsPerBit;
   const thresholds = outBits === 0 ? 0 : Math.min((1 << outBits) - 1, c.maxParallelThresholds);
   const act = p * accBits * thresholds * c.thresholdLutsPerBit;

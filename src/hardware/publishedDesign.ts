@@ -38,12 +38,17 @@ export interface PublishedDesign {
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const fail = (where: string, expected: string, got: unknown): never => {
-  throw new HardwareError('BAD_USER_INPUT', `designs file: ${where} expects ${expected}, but got ${JSON.stringify(got)}`);
+  throw new HardwareError(
+    'BAD_USER_INPUT',
+    `designs file: ${where} expects ${expected}, but got ${JSON.stringify(got)}`,
+  );
 };
 
 const positive = (obj: Record<string, unknown>, key: string, where: string): number => {
   const v = obj[key];
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fail(`${where}.${key}`, 'a non-negative number', v);
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0
+    ? v
+    : fail(`${where}.${key}`, 'a non-negative number', v);
 };
 
 const text = (obj: Record<string, unknown>, key: string, where: string): string => {
@@ -67,16 +72,35 @@ export const parsePublishedDesigns = (json: unknown, checkCandidate: (c: unknown
     const source = (key: string): DesignSource => {
       const s = raw[key];
       if (!isRecord(s)) return fail(`${where}.${key}`, '{repo, path, commit, quote}', s);
-      return { repo: text(s, 'repo', `${where}.${key}`), path: text(s, 'path', `${where}.${key}`), commit: text(s, 'commit', `${where}.${key}`), quote: text(s, 'quote', `${where}.${key}`) };
+      return {
+        repo: text(s, 'repo', `${where}.${key}`),
+        path: text(s, 'path', `${where}.${key}`),
+        commit: text(s, 'commit', `${where}.${key}`),
+        quote: text(s, 'quote', `${where}.${key}`),
+      };
     };
     const cycles = raw.referenceMaxCycles;
-    const optional = (key: string): { [k: string]: number } => (m[key] === undefined ? {} : { [key]: positive(m, key, `${where}.measured`) });
+    const optional = (key: string): { [k: string]: number } =>
+      m[key] === undefined ? {} : { [key]: positive(m, key, `${where}.measured`) };
     return {
-      id: text(raw, 'id', where), family: text(raw, 'family', where), group: text(raw, 'group', where), device: text(raw, 'device', where),
-      clockMhz: positive(raw, 'clockMhz', where), scope, tool: text(raw, 'tool', where),
-      measured: { luts: positive(m, 'luts', `${where}.measured`), bram36: positive(m, 'bram36', `${where}.measured`), ...optional('ff'), ...optional('dsp'), ...optional('lutram') },
+      id: text(raw, 'id', where),
+      family: text(raw, 'family', where),
+      group: text(raw, 'group', where),
+      device: text(raw, 'device', where),
+      clockMhz: positive(raw, 'clockMhz', where),
+      scope,
+      tool: text(raw, 'tool', where),
+      measured: {
+        luts: positive(m, 'luts', `${where}.measured`),
+        bram36: positive(m, 'bram36', `${where}.measured`),
+        ...optional('ff'),
+        ...optional('dsp'),
+        ...optional('lutram'),
+      },
       referenceMaxCycles: cycles === null || cycles === undefined ? null : positive(raw, 'referenceMaxCycles', where),
-      utilization: source('utilization'), folding: source('folding'), candidate: checkCandidate(raw.candidate),
+      utilization: source('utilization'),
+      folding: source('folding'),
+      candidate: checkCandidate(raw.candidate),
       ...(typeof raw.notes === 'string' && raw.notes.length > 0 ? { notes: raw.notes } : {}),
     };
   });

@@ -5,14 +5,48 @@ import { asExperimentEvent, isExperimentEventType, isZeroCostScore } from '../ev
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
-import { toBooleanOrNull, toNumber, toNumberOrNull, type SqlExecutor, type SqlRow, type SqlValue } from './sqlDatabase.js';
-import type { CandidateOrderField, CandidateStatus, CandidateView, Connection, ListCandidatesOptions } from './views.js';
+import {
+  toBooleanOrNull,
+  toNumber,
+  toNumberOrNull,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlValue,
+} from './sqlDatabase.js';
+import type {
+  CandidateOrderField,
+  CandidateStatus,
+  CandidateView,
+  Connection,
+  ListCandidatesOptions,
+} from './views.js';
 
 export const CANDIDATES_TABLE = 'read_candidates';
 const COLUMNS = [
-  'id', 'experiment_id', 'idx', 'candidate', 'controller', 'log_probs', 'status', 'device', 'luts', 'throughput_fps',
-  'latency_ms', 'feasible', 'violations', 'layers', 'accuracy', 'test_accuracy', 'backend', 'train_seconds', 'curve',
-  'reward', 'reward_reason', 'proposed_at', 'updated_at', 'last_position',
+  'id',
+  'experiment_id',
+  'idx',
+  'candidate',
+  'controller',
+  'log_probs',
+  'status',
+  'device',
+  'luts',
+  'throughput_fps',
+  'latency_ms',
+  'feasible',
+  'violations',
+  'layers',
+  'accuracy',
+  'test_accuracy',
+  'backend',
+  'train_seconds',
+  'curve',
+  'reward',
+  'reward_reason',
+  'proposed_at',
+  'updated_at',
+  'last_position',
 ] as const;
 const STATUSES: readonly CandidateStatus[] = ['proposed', 'pruned', 'training', 'trained', 'failed'];
 
@@ -31,7 +65,11 @@ export type CandidateRow = Omit<CandidateView, 'candidate' | 'logProbs' | 'layer
  * Folds one candidate event into `row`: into a copy (`inPlace` false, the pure `evolveCandidate`) or into `row`
  * itself (a bulk fold, which owns its rows). One code path for both, so they cannot drift.
  */
-const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, inPlace: boolean): CandidateRow | undefined => {
+const foldCandidate = (
+  row: CandidateRow | undefined,
+  recorded: RecordedEvent,
+  inPlace: boolean,
+): CandidateRow | undefined => {
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
@@ -39,10 +77,30 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
     if (row !== undefined) return undefined;
     const d = event.data;
     return {
-      id: d.candidateId, experimentId: d.experimentId, index: d.index, candidateJson: JSON.stringify(d.candidate), controller: d.controller,
-      logProbsJson: JSON.stringify(d.logProbs), status: 'proposed', device: null, luts: null, throughputFps: null, latencyMs: null,
-      feasible: null, violationsJson: '[]', layersJson: '[]', accuracy: null, testAccuracy: null, backend: null, trainSeconds: null,
-      curve: [], reward: null, rewardReason: null, proposedAt: at, updatedAt: at, lastPosition: recorded.position,
+      id: d.candidateId,
+      experimentId: d.experimentId,
+      index: d.index,
+      candidateJson: JSON.stringify(d.candidate),
+      controller: d.controller,
+      logProbsJson: JSON.stringify(d.logProbs),
+      status: 'proposed',
+      device: null,
+      luts: null,
+      throughputFps: null,
+      latencyMs: null,
+      feasible: null,
+      violationsJson: '[]',
+      layersJson: '[]',
+      accuracy: null,
+      testAccuracy: null,
+      backend: null,
+      trainSeconds: null,
+      curve: [],
+      reward: null,
+      rewardReason: null,
+      proposedAt: at,
+      updatedAt: at,
+      lastPosition: recorded.position,
     };
   }
   if (row === undefined) return undefined;
@@ -55,7 +113,9 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
       next.throughputFps = d.throughputFps;
       next.latencyMs = d.latencyMs;
       next.feasible = d.feasible;
-      next.violationsJson = JSON.stringify(d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })));
+      next.violationsJson = JSON.stringify(
+        d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
+      );
       next.layersJson = JSON.stringify(d.layers);
       if (!d.feasible) next.status = 'pruned';
       break;
@@ -71,7 +131,13 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
       // A new array, never a push: the pure fold's copy shares `curve` with the row it came from.
       next.curve = [
         ...next.curve.filter((p) => p.epoch !== d.epoch),
-        { epoch: d.epoch, loss: d.loss, trainAccuracy: d.trainAccuracy, valAccuracy: d.valAccuracy ?? null, imagesPerSec: d.imagesPerSec },
+        {
+          epoch: d.epoch,
+          loss: d.loss,
+          trainAccuracy: d.trainAccuracy,
+          valAccuracy: d.valAccuracy ?? null,
+          imagesPerSec: d.imagesPerSec,
+        },
       ];
       break;
     }
@@ -117,7 +183,8 @@ const foldCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent, i
 export const evolveCandidate = (row: CandidateRow | undefined, recorded: RecordedEvent): CandidateRow | undefined =>
   foldCandidate(row, recorded, false);
 
-const json = <T>(value: unknown, fallback: T): T => (value === null || value === undefined ? fallback : (JSON.parse(String(value)) as T));
+const json = <T>(value: unknown, fallback: T): T =>
+  value === null || value === undefined ? fallback : (JSON.parse(String(value)) as T);
 const stringOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
 const rowFromDb = (r: SqlRow): CandidateRow => ({
@@ -160,9 +227,29 @@ export const candidateFromRow = (r: SqlRow): CandidateView => {
 };
 
 const candidateToRow = (c: CandidateRow): SqlValue[] => [
-  c.id, c.experimentId, c.index, c.candidateJson, c.controller, c.logProbsJson, c.status, c.device,
-  c.luts, c.throughputFps, c.latencyMs, c.feasible, c.violationsJson, c.layersJson, c.accuracy,
-  c.testAccuracy, c.backend, c.trainSeconds, JSON.stringify(c.curve), c.reward, c.rewardReason, c.proposedAt, c.updatedAt,
+  c.id,
+  c.experimentId,
+  c.index,
+  c.candidateJson,
+  c.controller,
+  c.logProbsJson,
+  c.status,
+  c.device,
+  c.luts,
+  c.throughputFps,
+  c.latencyMs,
+  c.feasible,
+  c.violationsJson,
+  c.layersJson,
+  c.accuracy,
+  c.testAccuracy,
+  c.backend,
+  c.trainSeconds,
+  JSON.stringify(c.curve),
+  c.reward,
+  c.rewardReason,
+  c.proposedAt,
+  c.updatedAt,
   c.lastPosition,
 ];
 
@@ -173,7 +260,9 @@ export const createCandidatesProjection = (): Projection =>
     // 2: a candidate whose training was running when its experiment failed is 'failed' (was left 'training').
     version: 2,
     table: CANDIDATES_TABLE,
-    canHandle: (event) => isExperimentEventType(event.type) && (event.type === 'ExperimentFailed' || typeof (event.data as { candidateId?: unknown }).candidateId === 'string'),
+    canHandle: (event) =>
+      isExperimentEventType(event.type) &&
+      (event.type === 'ExperimentFailed' || typeof (event.data as { candidateId?: unknown }).candidateId === 'string'),
     keyOf: (event) => {
       const id = (event.data as { candidateId?: unknown }).candidateId;
       return typeof id === 'string' ? id : undefined;
@@ -181,7 +270,10 @@ export const createCandidatesProjection = (): Projection =>
     async load(tx, keys) {
       const rows = new Map<string, CandidateRow>();
       for (const part of chunked(keys, 500)) {
-        for (const r of await tx.query(`SELECT * FROM ${CANDIDATES_TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
+        for (const r of await tx.query(
+          `SELECT * FROM ${CANDIDATES_TABLE} WHERE id IN (${placeholders(part.length)})`,
+          part,
+        )) {
           const row = rowFromDb(r);
           rows.set(row.id, row);
         }
@@ -192,9 +284,14 @@ export const createCandidatesProjection = (): Projection =>
     evolveInPlace: (row, event) => foldCandidate(row, event, true),
     fanOut: {
       handles: (event) => event.type === 'ExperimentFailed',
-      affects: (row, event) => row.status === 'training' && row.experimentId === (event.data as { experimentId?: unknown }).experimentId,
-      storedKeys: async (tx, event) => (await tx.query(`SELECT id FROM ${CANDIDATES_TABLE} WHERE experiment_id = ? AND status = 'training'`,
-        [String((event.data as { experimentId?: unknown }).experimentId)])).map((r) => String(r.id)),
+      affects: (row, event) =>
+        row.status === 'training' && row.experimentId === (event.data as { experimentId?: unknown }).experimentId,
+      storedKeys: async (tx, event) =>
+        (
+          await tx.query(`SELECT id FROM ${CANDIDATES_TABLE} WHERE experiment_id = ? AND status = 'training'`, [
+            String((event.data as { experimentId?: unknown }).experimentId),
+          ])
+        ).map((r) => String(r.id)),
     },
     save: (tx, rows) => tx.upsert(CANDIDATES_TABLE, COLUMNS, ['id'], rows.map(candidateToRow)),
     insert: (tx, rows) => tx.insertMany(CANDIDATES_TABLE, COLUMNS, rows.map(candidateToRow)),
@@ -217,7 +314,10 @@ const ORDER: Record<CandidateOrderField, { sql: string; value: (c: CandidateView
   reward: { sql: 'COALESCE(reward, -1e18)', value: (c) => c.reward ?? -1e18 },
 };
 
-const filterClauses = (experimentId: string, options: ListCandidatesOptions): { where: string[]; params: SqlValue[] } => {
+const filterClauses = (
+  experimentId: string,
+  options: ListCandidatesOptions,
+): { where: string[]; params: SqlValue[] } => {
   const where = ['experiment_id = ?'];
   const params: SqlValue[] = [experimentId];
   const filter = options.filter ?? {};
@@ -227,7 +327,10 @@ const filterClauses = (experimentId: string, options: ListCandidatesOptions): { 
   }
   if (filter.status !== undefined && filter.status !== null) {
     if (!STATUSES.includes(filter.status)) {
-      throw new CosearchError('BAD_USER_INPUT', `expected status to be one of ${STATUSES.join(', ')}, but got '${String(filter.status)}'`);
+      throw new CosearchError(
+        'BAD_USER_INPUT',
+        `expected status to be one of ${STATUSES.join(', ')}, but got '${String(filter.status)}'`,
+      );
     }
     where.push('status = ?');
     params.push(filter.status);
@@ -254,7 +357,10 @@ export const listCandidates = async (
   const direction = options.orderBy?.direction ?? 'asc';
   const order = ORDER[field];
   if (order === undefined || (direction !== 'asc' && direction !== 'desc')) {
-    throw new CosearchError('BAD_USER_INPUT', `expected orderBy {field: ${Object.keys(ORDER).join('|')}, direction: asc|desc}, but got ${JSON.stringify(options.orderBy)}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected orderBy {field: ${Object.keys(ORDER).join('|')}, direction: asc|desc}, but got ${JSON.stringify(options.orderBy)}`,
+    );
   }
   const orderKey = `${field}:${direction}`;
   const { where, params } = filterClauses(experimentId, options);

@@ -15,19 +15,32 @@ export const readCheckpoints = async (db: SqlExecutor): Promise<Map<string, Chec
   const rows = await db.query<{ name: string; version: unknown; position: unknown }>(
     'SELECT name, version, position FROM projection_checkpoints',
   );
-  return new Map(rows.map((r) => [r.name, { name: r.name, version: toNumber(r.version), position: toNumber(r.position) }]));
+  return new Map(
+    rows.map((r) => [r.name, { name: r.name, version: toNumber(r.version), position: toNumber(r.position) }]),
+  );
 };
 
 /** Creates or resets a checkpoint (used at first start and on rebuild). */
 export const resetCheckpoint = async (tx: SqlExecutor, name: string, version: number, now: string): Promise<void> => {
-  await tx.upsert('projection_checkpoints', ['name', 'version', 'position', 'updated_at'], ['name'], [[name, version, 0, now]]);
+  await tx.upsert(
+    'projection_checkpoints',
+    ['name', 'version', 'position', 'updated_at'],
+    ['name'],
+    [[name, version, 0, now]],
+  );
 };
 
 /**
  * Moves a checkpoint from `from` to `to`. Fails with CONFLICT (rolling the transaction back) when another runner
  * moved it first, so two runners on one database never apply an event twice.
  */
-export const advanceCheckpoint = async (tx: SqlExecutor, name: string, from: number, to: number, now: string): Promise<void> => {
+export const advanceCheckpoint = async (
+  tx: SqlExecutor,
+  name: string,
+  from: number,
+  to: number,
+  now: string,
+): Promise<void> => {
   const { changes } = await tx.exec(
     'UPDATE projection_checkpoints SET position = ?, updated_at = ? WHERE name = ? AND position = ?',
     [to, now, name, from],

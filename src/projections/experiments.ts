@@ -2,7 +2,18 @@
 // folded from every experiment event; plus its queries (list, get, progress). Counts and best are src/experiment's
 // views of its fold, whose snapshot the row keeps in `model` so the next batch folds on from it.
 import { CosearchError } from '../errors.js';
-import { bestAccuracyOf, bestOf, countsOf, evolve, evolveInPlace, fromSnapshot, initialState, toSnapshot, type SearchState, type StateSnapshot } from '../experiment/index.js';
+import {
+  bestAccuracyOf,
+  bestOf,
+  countsOf,
+  evolve,
+  evolveInPlace,
+  fromSnapshot,
+  initialState,
+  toSnapshot,
+  type SearchState,
+  type StateSnapshot,
+} from '../experiment/index.js';
 import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
@@ -12,8 +23,24 @@ import type { Connection, ExperimentStatus, ExperimentView, ListExperimentsOptio
 
 export const EXPERIMENTS_TABLE = 'read_experiments';
 const COLUMNS = [
-  'id', 'name', 'status', 'config', 'seed', 'proposed', 'pruned', 'trained', 'failed', 'best_candidate_id',
-  'best_accuracy', 'reason', 'error', 'started_at', 'finished_at', 'updated_at', 'last_position', 'model',
+  'id',
+  'name',
+  'status',
+  'config',
+  'seed',
+  'proposed',
+  'pruned',
+  'trained',
+  'failed',
+  'best_candidate_id',
+  'best_accuracy',
+  'reason',
+  'error',
+  'started_at',
+  'finished_at',
+  'updated_at',
+  'last_position',
+  'model',
 ] as const;
 const STATUSES: readonly ExperimentStatus[] = ['running', 'completed', 'failed', 'cancelled'];
 
@@ -36,7 +63,11 @@ const withModelViews = (row: ExperimentRow): ExperimentRow => {
 };
 
 /** Folds one experiment event into a copy of `row`, or (`inPlace`, a bulk fold) into `row` itself. */
-const foldExperiment = (row: ExperimentRow | undefined, recorded: RecordedEvent, inPlace: boolean): ExperimentRow | undefined => {
+const foldExperiment = (
+  row: ExperimentRow | undefined,
+  recorded: RecordedEvent,
+  inPlace: boolean,
+): ExperimentRow | undefined => {
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
@@ -44,9 +75,20 @@ const foldExperiment = (row: ExperimentRow | undefined, recorded: RecordedEvent,
     if (row !== undefined) return undefined; // a replayed start changes nothing
     const { experimentId, name, config, seed } = event.data;
     return withModelViews({
-      id: experimentId, name, status: 'running', config, seed, counts: { proposed: 0, pruned: 0, trained: 0, failed: 0 },
-      bestCandidateId: null, bestAccuracy: null, reason: null, error: null,
-      startedAt: at, finishedAt: null, updatedAt: at, lastPosition: recorded.position,
+      id: experimentId,
+      name,
+      status: 'running',
+      config,
+      seed,
+      counts: { proposed: 0, pruned: 0, trained: 0, failed: 0 },
+      bestCandidateId: null,
+      bestAccuracy: null,
+      reason: null,
+      error: null,
+      startedAt: at,
+      finishedAt: null,
+      updatedAt: at,
+      lastPosition: recorded.position,
       model: evolveInPlace(initialState(experimentId), recorded),
     });
   }
@@ -87,11 +129,20 @@ export const experimentFromRow = (r: SqlRow): ExperimentView => ({
   status: String(r.status) as ExperimentStatus,
   config: JSON.parse(String(r.config)) as Record<string, unknown>,
   seed: toNumber(r.seed),
-  counts: { proposed: toNumber(r.proposed), pruned: toNumber(r.pruned), trained: toNumber(r.trained), failed: toNumber(r.failed) },
-  bestCandidateId: r.best_candidate_id === null || r.best_candidate_id === undefined ? null : String(r.best_candidate_id),
+  counts: {
+    proposed: toNumber(r.proposed),
+    pruned: toNumber(r.pruned),
+    trained: toNumber(r.trained),
+    failed: toNumber(r.failed),
+  },
+  bestCandidateId:
+    r.best_candidate_id === null || r.best_candidate_id === undefined ? null : String(r.best_candidate_id),
   bestAccuracy: toNumberOrNull(r.best_accuracy),
   reason: r.reason === null || r.reason === undefined ? null : String(r.reason),
-  error: r.error === null || r.error === undefined ? null : (JSON.parse(String(r.error)) as { code: string; message: string }),
+  error:
+    r.error === null || r.error === undefined
+      ? null
+      : (JSON.parse(String(r.error)) as { code: string; message: string }),
   startedAt: String(r.started_at),
   finishedAt: r.finished_at === null || r.finished_at === undefined ? null : String(r.finished_at),
   updatedAt: String(r.updated_at),
@@ -99,9 +150,24 @@ export const experimentFromRow = (r: SqlRow): ExperimentView => ({
 });
 
 const experimentToRow = (e: ExperimentRow): SqlValue[] => [
-  e.id, e.name, e.status, JSON.stringify(e.config), e.seed, e.counts.proposed, e.counts.pruned, e.counts.trained,
-  e.counts.failed, e.bestCandidateId, e.bestAccuracy, e.reason, e.error === null ? null : JSON.stringify(e.error),
-  e.startedAt, e.finishedAt, e.updatedAt, e.lastPosition, JSON.stringify(toSnapshot(e.model)),
+  e.id,
+  e.name,
+  e.status,
+  JSON.stringify(e.config),
+  e.seed,
+  e.counts.proposed,
+  e.counts.pruned,
+  e.counts.trained,
+  e.counts.failed,
+  e.bestCandidateId,
+  e.bestAccuracy,
+  e.reason,
+  e.error === null ? null : JSON.stringify(e.error),
+  e.startedAt,
+  e.finishedAt,
+  e.updatedAt,
+  e.lastPosition,
+  JSON.stringify(toSnapshot(e.model)),
 ];
 
 /** A stored row with its model restored, for the fold to continue from. */
@@ -122,7 +188,10 @@ export const createExperimentsProjection = (): Projection =>
     async load(tx, keys) {
       const rows = new Map<string, ExperimentRow>();
       for (const part of chunked(keys, 500)) {
-        for (const r of await tx.query(`SELECT * FROM ${EXPERIMENTS_TABLE} WHERE id IN (${placeholders(part.length)})`, part)) {
+        for (const r of await tx.query(
+          `SELECT * FROM ${EXPERIMENTS_TABLE} WHERE id IN (${placeholders(part.length)})`,
+          part,
+        )) {
           const row = experimentRowFromDb(r);
           rows.set(row.id, row);
         }
@@ -141,13 +210,19 @@ export const getExperiment = async (db: SqlExecutor, id: string): Promise<Experi
 };
 
 /** Experiments, newest first (startedAt desc, id desc). */
-export const listExperiments = async (db: SqlExecutor, options: ListExperimentsOptions = {}): Promise<Connection<ExperimentView>> => {
+export const listExperiments = async (
+  db: SqlExecutor,
+  options: ListExperimentsOptions = {},
+): Promise<Connection<ExperimentView>> => {
   const first = pageSize(options.first);
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (options.status !== undefined && options.status !== null) {
     if (!STATUSES.includes(options.status)) {
-      throw new CosearchError('BAD_USER_INPUT', `expected status to be one of ${STATUSES.join(', ')}, but got '${String(options.status)}'`);
+      throw new CosearchError(
+        'BAD_USER_INPUT',
+        `expected status to be one of ${STATUSES.join(', ')}, but got '${String(options.status)}'`,
+      );
     }
     where.push('status = ?');
     params.push(options.status);

@@ -7,7 +7,12 @@ export type { ReadModelSchemaProblem } from './readModelSchema.js';
 export { defineRowProjection } from './projection.js';
 export type { BulkFold, Projection, RowProjectionDefinition } from './projection.js';
 export { createDefaultProjections, openProjections, openReadModelDatabase } from './openProjections.js';
-export type { OpenedProjections, OpenProjectionsOptions, ReadModelDatabaseOptions, ReadModelHealth } from './openProjections.js';
+export type {
+  OpenedProjections,
+  OpenProjectionsOptions,
+  ReadModelDatabaseOptions,
+  ReadModelHealth,
+} from './openProjections.js';
 export { createReadModelQueries } from './queries.js';
 export { createExperimentsProjection, getExperiment, getProgress, listExperiments } from './experiments.js';
 export { createCandidatesProjection, evolveCandidate, getCandidate, listCandidates } from './candidates.js';

@@ -5,19 +5,35 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { CosearchError } from '../errors.js';
-import { applyPostgresMigrations, applySqliteMigrations, defaultStoreUrl, migrationsDir, sqliteFileFromUrl, type EventStore } from '../store/index.js';
+import {
+  applyPostgresMigrations,
+  applySqliteMigrations,
+  defaultStoreUrl,
+  migrationsDir,
+  sqliteFileFromUrl,
+  type EventStore,
+} from '../store/index.js';
 import { createWorkersProjection } from './workers.js';
 import { createCandidatesProjection } from './candidates.js';
 import { createExperimentsProjection } from './experiments.js';
 import { createPostgresDatabase } from './postgresDatabase.js';
 import type { Projection } from './projection.js';
 import { createReadModelQueries } from './queries.js';
-import { createProjectionRunner, type ProjectionRunner, type ProjectionRunnerOptions, type ProjectionStatus } from './runner.js';
+import {
+  createProjectionRunner,
+  type ProjectionRunner,
+  type ProjectionRunnerOptions,
+  type ProjectionStatus,
+} from './runner.js';
 import type { SqlDatabase } from './sqlDatabase.js';
 import { createSqliteDatabase } from './sqliteDatabase.js';
 import type { ReadModelQueries } from './views.js';
-import { checkReadModelSchema, isReadModelMigration, repairReadModelSchema, type ReadModelSchemaProblem } from './readModelSchema.js';
-
+import {
+  checkReadModelSchema,
+  isReadModelMigration,
+  repairReadModelSchema,
+  type ReadModelSchemaProblem,
+} from './readModelSchema.js';
 
 /** Options of {@link openReadModelDatabase}. */
 export interface ReadModelDatabaseOptions {
@@ -66,14 +82,18 @@ const openMigratedDatabase = async (options: ReadModelDatabaseOptions): Promise<
     const dataDir = options.dataDir ?? (process.env.COSEARCH_DATA_DIR || './data');
     file = join(dataDir, 'read-models.db');
   } else {
-    throw new CosearchError('BAD_USER_INPUT', `expected a store URL starting with sqlite:, postgres://, kurrentdb:// or esdb://, but got '${url}'`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected a store URL starting with sqlite:, postgres://, kurrentdb:// or esdb://, but got '${url}'`,
+    );
   }
   const inMemory = file === ':memory:' || file === '';
   if (inMemory) {
     // A private in-memory database: run the files on its only connection (nothing else shares it).
     const database = createSqliteDatabase(file);
     const dir = migrationsDir('sqlite');
-    for (const name of readdirSync(dir).filter(isReadModelMigration).sort()) await database.execScript(readFileSync(join(dir, name), 'utf8'));
+    for (const name of readdirSync(dir).filter(isReadModelMigration).sort())
+      await database.execScript(readFileSync(join(dir, name), 'utf8'));
     return database;
   }
   mkdirSync(dirname(file), { recursive: true });
@@ -88,13 +108,19 @@ const openMigratedDatabase = async (options: ReadModelDatabaseOptions): Promise<
 };
 
 /** What the self-healing check found and repaired, in words for logs and `health`. */
-const describe = (problems: readonly ReadModelSchemaProblem[]): string[] => problems.map((p) => `${p.table}: ${p.problem} (${p.detail})`);
+const describe = (problems: readonly ReadModelSchemaProblem[]): string[] =>
+  problems.map((p) => `${p.table}: ${p.problem} (${p.detail})`);
 
 /** The projections of cosearch, in the order the runner applies them within a batch. */
-export const createDefaultProjections = (): Projection[] => [createExperimentsProjection(), createCandidatesProjection(), createWorkersProjection()];
+export const createDefaultProjections = (): Projection[] => [
+  createExperimentsProjection(),
+  createCandidatesProjection(),
+  createWorkersProjection(),
+];
 
 /** Options of {@link openProjections}. */
-export interface OpenProjectionsOptions extends ReadModelDatabaseOptions, Partial<Pick<ProjectionRunnerOptions, 'batchSize' | 'retryDelayMs' | 'onError'>> {
+export interface OpenProjectionsOptions
+  extends ReadModelDatabaseOptions, Partial<Pick<ProjectionRunnerOptions, 'batchSize' | 'retryDelayMs' | 'onError'>> {
   store: EventStore;
   /** @default createDefaultProjections() */
   projections?: readonly Projection[];

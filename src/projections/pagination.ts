@@ -40,7 +40,10 @@ export const decodeCursor = (cursor: string, order: string): CursorKey => {
     (typeof parsed[1] !== 'string' && typeof parsed[1] !== 'number') ||
     typeof parsed[2] !== 'string'
   ) {
-    throw new CosearchError('BAD_USER_INPUT', `expected 'after' to be a cursor returned by this query, but got '${cursor}'`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected 'after' to be a cursor returned by this query, but got '${cursor}'`,
+    );
   }
   if (parsed[0] !== order) {
     throw new CosearchError(

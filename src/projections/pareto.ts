@@ -14,6 +14,14 @@ export const paretoFront = async (db: SqlExecutor, experimentId: string): Promis
   if (front.length === 0) return [];
   const ids = front.map((p) => p.candidateId);
   const rows = await db.query(`SELECT * FROM ${CANDIDATES_TABLE} WHERE id IN (${placeholders(ids.length)})`, ids);
-  const byId = new Map(rows.map((r) => { const view = candidateFromRow(r); return [view.id, view]; }));
-  return ids.flatMap((id) => { const view = byId.get(id); return view === undefined ? [] : [view]; });
+  const byId = new Map(
+    rows.map((r) => {
+      const view = candidateFromRow(r);
+      return [view.id, view];
+    }),
+  );
+  return ids.flatMap((id) => {
+    const view = byId.get(id);
+    return view === undefined ? [] : [view];
+  });
 };

@@ -40,7 +40,8 @@ const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\
 /** One value as a field of COPY's text format: `\N` for NULL, `t`/`f`, a number's JS text, escaped text. */
 const copyField = (value: SqlValue, table: string, column: string): string => {
   if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'string') return COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch] ?? ch) : value;
+  if (typeof value === 'string')
+    return COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (ch) => COPY_ESCAPES[ch] ?? ch) : value;
   if (typeof value === 'boolean') return value ? 't' : 'f';
   if (!Number.isFinite(value)) {
     throw new CosearchError(
@@ -63,7 +64,10 @@ function* copyTextChunks(table: string, columns: readonly string[], rows: readon
   let used = 0;
   for (const row of rows) {
     if (row.length !== columns.length) {
-      throw new CosearchError('INTERNAL', `expected ${columns.length} values per row for ${table}, but got ${row.length}; give one value per column`);
+      throw new CosearchError(
+        'INTERNAL',
+        `expected ${columns.length} values per row for ${table}, but got ${row.length}; give one value per column`,
+      );
     }
     for (const [i, column] of columns.entries()) {
       const text = copyField(row[i], table, column);
@@ -99,7 +103,12 @@ abstract class PostgresExecutor implements SqlExecutor {
     return { changes: result.rowCount ?? 0 };
   }
 
-  async upsert(table: string, columns: readonly string[], keyColumns: readonly string[], rows: readonly SqlValue[][]): Promise<void> {
+  async upsert(
+    table: string,
+    columns: readonly string[],
+    keyColumns: readonly string[],
+    rows: readonly SqlValue[][],
+  ): Promise<void> {
     const chunk = maxRowsPerUpsert(columns.length);
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);

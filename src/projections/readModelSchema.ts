@@ -19,7 +19,10 @@ export interface ReadModelSchemaProblem {
 
 const migrationFiles = (dialect: 'sqlite' | 'postgres'): Array<{ name: string; sql: string }> => {
   const dir = migrationsDir(dialect);
-  return readdirSync(dir).filter(isReadModelMigration).sort().map((name) => ({ name, sql: readFileSync(join(dir, name), 'utf8') }));
+  return readdirSync(dir)
+    .filter(isReadModelMigration)
+    .sort()
+    .map((name) => ({ name, sql: readFileSync(join(dir, name), 'utf8') }));
 };
 
 let expected: Map<string, string[]> | undefined;
@@ -53,7 +56,9 @@ const columnsOf = (rows: ReadonlyArray<{ tbl: string; col: string }>): Map<strin
 
 /** Every read-model table that is missing or whose columns differ from the migrations'. Empty: all well. */
 export const checkReadModelSchema = async (db: SqlExecutor): Promise<ReadModelSchemaProblem[]> => {
-  const actual = columnsOf(await db.query<{ tbl: string; col: string }>(db.dialect === 'postgres' ? POSTGRES_COLUMNS : SQLITE_COLUMNS));
+  const actual = columnsOf(
+    await db.query<{ tbl: string; col: string }>(db.dialect === 'postgres' ? POSTGRES_COLUMNS : SQLITE_COLUMNS),
+  );
   const problems: ReadModelSchemaProblem[] = [];
   for (const [table, columns] of expectedReadModelColumns()) {
     const found = actual.get(table);
@@ -65,8 +70,14 @@ export const checkReadModelSchema = async (db: SqlExecutor): Promise<ReadModelSc
     const extra = found.filter((c) => !columns.includes(c));
     if (lacks.length > 0 || extra.length > 0) {
       problems.push({
-        table, problem: 'wrong shape',
-        detail: [lacks.length > 0 ? `lacks ${lacks.join(', ')}` : '', extra.length > 0 ? `has extra ${extra.join(', ')}` : ''].filter(Boolean).join('; '),
+        table,
+        problem: 'wrong shape',
+        detail: [
+          lacks.length > 0 ? `lacks ${lacks.join(', ')}` : '',
+          extra.length > 0 ? `has extra ${extra.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
       });
     }
   }
@@ -93,13 +104,18 @@ export const repairReadModelSchema = async (db: SqlDatabase): Promise<ReadModelS
     for (const table of expectedReadModelColumns().keys()) {
       await tx.exec(`DROP TABLE IF EXISTS ${assertIdentifier(table)}${postgres ? ' CASCADE' : ''}`);
     }
-    await tx.exec(postgres
-      ? 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())'
-      : 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+    await tx.exec(
+      postgres
+        ? 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())'
+        : 'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)',
+    );
     for (const { name, sql } of migrationFiles(db.dialect)) {
       await tx.execScript(sql);
       await tx.exec('DELETE FROM schema_migrations WHERE version = ?', [name]);
-      await tx.exec('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [name, new Date().toISOString()]);
+      await tx.exec('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)', [
+        name,
+        new Date().toISOString(),
+      ]);
     }
     return problems;
   });

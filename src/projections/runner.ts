@@ -101,7 +101,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   const batchSize = options.batchSize ?? 5000;
   const now = options.now ?? ((): string => new Date().toISOString());
   const names = new Set(projections.map((p) => p.name));
-  if (names.size !== projections.length) throw new CosearchError('BAD_USER_INPUT', 'expected unique projection names, but two share one');
+  if (names.size !== projections.length)
+    throw new CosearchError('BAD_USER_INPUT', 'expected unique projection names, but two share one');
   const checkpoints = new Map<string, number>();
   const listeners = new Set<(batch: AppliedBatch) => void>();
   const waiters = new Set<() => void>();
@@ -300,7 +301,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     async rebuild(name) {
       let selected = name === undefined ? projections : projections.filter((p) => p.name === name);
       if (selected.length === 0) {
-        throw new CosearchError('NOT_FOUND', `expected a projection named one of ${[...names].join(', ')}, but got '${name ?? ''}'`);
+        throw new CosearchError(
+          'NOT_FOUND',
+          `expected a projection named one of ${[...names].join(', ')}, but got '${name ?? ''}'`,
+        );
       }
       const wasRunning = running;
       await stop();
@@ -330,18 +334,24 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new CosearchError('ILLEGAL_STATE', `expected projections to reach position ${position} within ${timeoutMs} ms, but they are at ${minPosition()}`));
+          reject(
+            new CosearchError(
+              'ILLEGAL_STATE',
+              `expected projections to reach position ${position} within ${timeoutMs} ms, but they are at ${minPosition()}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();
       });
     },
     position: minPosition,
-    status: () => projections.map((p) => {
-      const error = errors.get(p.name) ?? null;
-      const state = rebuilding ? 'rebuilding' : error !== null ? 'failed' : running ? 'live' : 'stopped';
-      return { name: p.name, version: p.version, position: checkpoints.get(p.name) ?? 0, state, error };
-    }),
+    status: () =>
+      projections.map((p) => {
+        const error = errors.get(p.name) ?? null;
+        const state = rebuilding ? 'rebuilding' : error !== null ? 'failed' : running ? 'live' : 'stopped';
+        return { name: p.name, version: p.version, position: checkpoints.get(p.name) ?? 0, state, error };
+      }),
     onApplied(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -26,7 +26,12 @@ export interface SqlExecutor {
    * Inserts rows, or updates them where `keyColumns` already exist (`INSERT … ON CONFLICT … DO UPDATE`).
    * Every row gives a value for each of `columns`, in that order. Keys must be unique within one call.
    */
-  upsert(table: string, columns: readonly string[], keyColumns: readonly string[], rows: readonly SqlValue[][]): Promise<void>;
+  upsert(
+    table: string,
+    columns: readonly string[],
+    keyColumns: readonly string[],
+    rows: readonly SqlValue[][],
+  ): Promise<void>;
   /**
    * Inserts new rows with the fastest load each driver offers (prepared `INSERT` on SQLite, `COPY` on PostgreSQL); a
    * duplicate key fails (on PostgreSQL, as does a non-finite number, loading none of the call's rows). For bulk loads
@@ -82,7 +87,12 @@ export const assertIdentifier = (name: string): string => {
 };
 
 /** The `INSERT … VALUES (…), (…) ON CONFLICT (…) DO UPDATE SET …` text for `rowCount` rows, valid in both dialects. */
-export const upsertSql = (table: string, columns: readonly string[], keyColumns: readonly string[], rowCount: number): string => {
+export const upsertSql = (
+  table: string,
+  columns: readonly string[],
+  keyColumns: readonly string[],
+  rowCount: number,
+): string => {
   const cols = columns.map(assertIdentifier);
   const tuple = `(${cols.map(() => '?').join(', ')})`;
   const values = Array.from({ length: rowCount }, () => tuple).join(', ');
@@ -104,7 +114,8 @@ export const insertSql = (table: string, columns: readonly string[], rowCount: n
 export const toNumber = (value: unknown): number => (typeof value === 'string' ? Number(value) : Number(value ?? 0));
 
 /** Reads a nullable numeric column. */
-export const toNumberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : toNumber(value));
+export const toNumberOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : toNumber(value);
 
 /** Reads a boolean column: SQLite stores 0/1, PostgreSQL returns true/false. */
 export const toBooleanOrNull = (value: unknown): boolean | null =>

@@ -1,7 +1,15 @@
 // SqlDatabase over better-sqlite3: a writer connection (transactions, WAL) plus, for files, a second connection
 // for reads outside transactions, so API queries see only committed read-model rows.
 import Database from 'better-sqlite3';
-import { insertSql, upsertSql, type SqlDatabase, type SqlExecResult, type SqlExecutor, type SqlRow, type SqlValue } from './sqlDatabase.js';
+import {
+  insertSql,
+  upsertSql,
+  type SqlDatabase,
+  type SqlExecResult,
+  type SqlExecutor,
+  type SqlRow,
+  type SqlValue,
+} from './sqlDatabase.js';
 
 /** Options of {@link createSqliteDatabase}. */
 export interface SqliteDatabaseOptions {
@@ -50,7 +58,12 @@ class SqliteExecutor implements SqlExecutor {
     return Promise.resolve(this.execSync(sql, params));
   }
 
-  upsert(table: string, columns: readonly string[], keyColumns: readonly string[], rows: readonly SqlValue[][]): Promise<void> {
+  upsert(
+    table: string,
+    columns: readonly string[],
+    keyColumns: readonly string[],
+    rows: readonly SqlValue[][],
+  ): Promise<void> {
     const chunk = maxRowsPerUpsert(columns.length);
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);

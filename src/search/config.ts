@@ -79,7 +79,10 @@ export const HotStartParams = z.strictObject({
 });
 
 /** One named design of a panel; the space module validates `candidate` when the config is parsed. */
-export const PanelDesignConfig = z.strictObject({ name: z.string().min(1), candidate: z.record(z.string(), z.unknown()) });
+export const PanelDesignConfig = z.strictObject({
+  name: z.string().min(1),
+  candidate: z.record(z.string(), z.unknown()),
+});
 
 /**
  * A fixed panel (fidelity studies): proposes exactly `designs`, in order, then stops (`panel of N designs done`).
@@ -91,7 +94,14 @@ export const PanelParams = z.strictObject({
   childrenPerEpisode: positiveInt.default(5),
 });
 
-export const ControllerConfig = z.discriminatedUnion('kind', [RlParams, RandomParams, EvolutionParams, SeparateParams, HotStartParams, PanelParams]);
+export const ControllerConfig = z.discriminatedUnion('kind', [
+  RlParams,
+  RandomParams,
+  EvolutionParams,
+  SeparateParams,
+  HotStartParams,
+  PanelParams,
+]);
 
 /** Proxy training of every feasible candidate. */
 export const TrainingConfig = z.strictObject({
@@ -168,10 +178,16 @@ export const BudgetConfig = z.strictObject({
  * Exponents of the `weighted` objective. `luts` ≤ 0 rewards designs below the LUT budget (MnasNet uses −0.07);
  * `throughput` ≥ 0 rewards designs above the frame-rate target (it needs `device.minFps`).
  */
-export const ObjectiveWeights = z.strictObject({ luts: z.number().min(-1).max(0).default(-0.07), throughput: z.number().min(0).max(1).default(0) });
+export const ObjectiveWeights = z.strictObject({
+  luts: z.number().min(-1).max(0).default(-0.07),
+  throughput: z.number().min(0).max(1).default(0),
+});
 
 /** Reward of an infeasible design: `-(base + scale · Σ relative violation)`. */
-export const PenaltyConfig = z.strictObject({ base: z.number().nonnegative().default(0.1), scale: z.number().nonnegative().default(0.5) });
+export const PenaltyConfig = z.strictObject({
+  base: z.number().nonnegative().default(0.1),
+  scale: z.number().nonnegative().default(0.5),
+});
 
 const ExperimentConfigObject = z.strictObject({
   // Stored in ExperimentStarted and shown everywhere: bounded like the API's other strings (docs/api.md, Limits).
@@ -180,7 +196,14 @@ const ExperimentConfigObject = z.strictObject({
   dataset: DatasetConfig.default({ validationSplit: 0.1 }),
   space: SpaceConfig.default('quick'),
   device: DeviceConfig.default({ preset: 'zynq7020' }),
-  controller: ControllerConfig.default({ kind: 'rl', hiddenSize: 100, embeddingSize: 32, learningRate: 0.01, baselineDecay: 0.9, childrenPerEpisode: 5 }),
+  controller: ControllerConfig.default({
+    kind: 'rl',
+    hiddenSize: 100,
+    embeddingSize: 32,
+    learningRate: 0.01,
+    baselineDecay: 0.9,
+    childrenPerEpisode: 5,
+  }),
   training: TrainingConfig.default({ epochs: 1, batchSize: 64, learningRate: 0.001, oracle: false }),
   finalTraining: FinalTrainingConfig.default({ topK: 0, epochs: 10 }),
   budget: BudgetConfig.default({ maxCandidates: 50 }),
@@ -213,7 +236,9 @@ const zeroCostConflicts = (c: z.infer<typeof ExperimentConfigObject>): Array<{ p
     ...(c.training.oracle ? [{ path: ['training', 'oracle'], message: `the accuracy oracle ${why}` }] : []),
     ...(c.multiFidelity !== undefined ? [{ path: ['multiFidelity'], message: `multi-fidelity rungs ${why}` }] : []),
     ...(c.finalTraining.topK > 0 ? [{ path: ['finalTraining', 'topK'], message: `final training ${why}` }] : []),
-    ...(c.budget.targetAccuracy !== undefined ? [{ path: ['budget', 'targetAccuracy'], message: `a target accuracy ${why}` }] : []),
+    ...(c.budget.targetAccuracy !== undefined
+      ? [{ path: ['budget', 'targetAccuracy'], message: `a target accuracy ${why}` }]
+      : []),
   ];
 };
 
@@ -222,7 +247,11 @@ export const ExperimentConfigSchema = ExperimentConfigObject.superRefine((c, ctx
   if (c.controller.kind !== 'panel') return;
   c.controller.designs.forEach((d, i) => {
     for (const issue of candidateIssues(d.candidate)) {
-      ctx.addIssue({ code: 'custom', path: ['controller', 'designs', i, 'candidate', ...(issue.path === '' ? [] : [issue.path])], message: `design '${d.name}': ${issue.message}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['controller', 'designs', i, 'candidate', ...(issue.path === '' ? [] : [issue.path])],
+        message: `design '${d.name}': ${issue.message}`,
+      });
     }
   });
 });
@@ -258,9 +287,13 @@ export const parseExperimentConfig = (input: unknown): ExperimentConfig => {
     const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
     return `${path}: ${issue.message}, but got ${describe(valueAt(input, issue.path))}`;
   });
-  throw new CosearchError('BAD_USER_INPUT', `invalid experiment config: ${problems.join('; ')}. See docs/search.md for every field and examples/quick.json for a working config.`, {
-    issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
-  });
+  throw new CosearchError(
+    'BAD_USER_INPUT',
+    `invalid experiment config: ${problems.join('; ')}. See docs/search.md for every field and examples/quick.json for a working config.`,
+    {
+      issues: result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+    },
+  );
 };
 
 /** The candidate count each controller proposes per policy update. */

@@ -4,8 +4,23 @@
 // next proposal.
 import { resolveDevice } from '../hardware/index.js';
 import { dispatchOf, type ExperimentConfig } from './config.js';
-import { byFidelity, nextPromotion, nextRungToClose, pendingRungTraining, type Promotion, type RungClosing } from './promotion.js';
-import { accuracyOf, countsOf, isFeasibleTrained, trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from '../experiment/index.js';
+import {
+  byFidelity,
+  nextPromotion,
+  nextRungToClose,
+  pendingRungTraining,
+  type Promotion,
+  type RungClosing,
+} from './promotion.js';
+import {
+  accuracyOf,
+  countsOf,
+  isFeasibleTrained,
+  trainingKind,
+  type CandidateRecord,
+  type OutstandingJob,
+  type SearchState,
+} from '../experiment/index.js';
 
 export type SearchCommand =
   | { type: 'ProposeCandidate'; index: number }
@@ -28,14 +43,19 @@ export const stopReason = (state: SearchState, config: ExperimentConfig, nowMs: 
   const { budget } = config;
   const counts = countsOf(state);
   const target = budget.targetAccuracy;
-  if (target !== undefined && state.candidates.some((c) => isFeasibleTrained(c) && (c.trained?.accuracy ?? 0) >= target)) {
+  if (
+    target !== undefined &&
+    state.candidates.some((c) => isFeasibleTrained(c) && (c.trained?.accuracy ?? 0) >= target)
+  ) {
     return `target accuracy ${target} reached`;
   }
-  if (config.controller.kind === 'panel' && counts.proposed >= config.controller.designs.length) return `panel of ${config.controller.designs.length} designs done`;
+  if (config.controller.kind === 'panel' && counts.proposed >= config.controller.designs.length)
+    return `panel of ${config.controller.designs.length} designs done`;
   if (counts.proposed >= budget.maxCandidates) return `max candidates (${budget.maxCandidates}) reached`;
   // Proxy trainings out with the workers count too, so an episode filled while they train stays within the budget.
   const trained = counts.trained + state.outstanding.filter((j) => j.kind === 'proxy').length;
-  if (budget.maxTrained !== undefined && trained >= budget.maxTrained) return `max trained (${budget.maxTrained}) reached`;
+  if (budget.maxTrained !== undefined && trained >= budget.maxTrained)
+    return `max trained (${budget.maxTrained}) reached`;
   if (wallTimeUp(state, config, nowMs)) return `max wall time (${budget.maxWallSeconds} s) reached`;
   return undefined;
 };
@@ -51,7 +71,8 @@ const wallTimeUp = (state: SearchState, config: ExperimentConfig, nowMs: number)
  * The top-k feasible trained candidates in fidelity order: the highest rung finished first, then the accuracy
  * there (the proxy accuracy without multi-fidelity), earlier first on ties.
  */
-export const topK = (state: SearchState, k: number): CandidateRecord[] => state.candidates.filter(isFeasibleTrained).sort(byFidelity).slice(0, k);
+export const topK = (state: SearchState, k: number): CandidateRecord[] =>
+  state.candidates.filter(isFeasibleTrained).sort(byFidelity).slice(0, k);
 
 export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: number): SearchCommand => {
   if (state.status !== 'running') return { type: 'Stop', status: state.status };
@@ -66,7 +87,8 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
   // Multi-fidelity: finish a promoted candidate's rung, then promote, before the policy learns (so it learns from
   // the best fidelity reached) and before new proposals. Past the wall-time budget nothing more is promoted.
   const pending = pendingRungTraining(state);
-  if (pending !== undefined) return { type: 'TrainCandidate', candidate: pending.candidate, final: false, rung: pending.rung };
+  if (pending !== undefined)
+    return { type: 'TrainCandidate', candidate: pending.candidate, final: false, rung: pending.rung };
   return decideSettled(state, config, nowMs, () => {
     const candidate = topK(state, config.finalTraining.topK).find((c) => c.finalTrained === undefined);
     return candidate === undefined ? undefined : { type: 'TrainCandidate', candidate, final: true };
@@ -77,7 +99,12 @@ export const decideNext = (state: SearchState, config: ExperimentConfig, nowMs: 
  * Once no candidate waits for its own training or reward: a promotion, the policy update of a complete episode, the
  * next proposal, or (the search has stopped) closing the rungs, the next final training (`nextFinal`) and completion.
  */
-const decideSettled = (state: SearchState, config: ExperimentConfig, nowMs: number, nextFinalCommand: () => SearchCommand | undefined): SearchCommand => {
+const decideSettled = (
+  state: SearchState,
+  config: ExperimentConfig,
+  nowMs: number,
+  nextFinalCommand: () => SearchCommand | undefined,
+): SearchCommand => {
   const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
   if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
   const perEpisode = config.controller.childrenPerEpisode;
@@ -124,10 +151,14 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
     if (state.outstanding.every((j) => j.final)) {
       // Only final trainings out: the search has stopped, and the rest of the top k go out too.
       const final = nextFinal(state, config);
-      return final === undefined ? { type: 'AwaitTraining', job: oldest } : { type: 'RequestTraining', candidate: final, final: true };
+      return final === undefined
+        ? { type: 'AwaitTraining', job: oldest }
+        : { type: 'RequestTraining', candidate: final, final: true };
     }
-    const episodeHasRoom = Math.floor(state.candidates.length / config.controller.childrenPerEpisode) <= state.policySteps;
-    if (episodeHasRoom && stopReason(state, config, nowMs) === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
+    const episodeHasRoom =
+      Math.floor(state.candidates.length / config.controller.childrenPerEpisode) <= state.policySteps;
+    if (episodeHasRoom && stopReason(state, config, nowMs) === undefined)
+      return { type: 'ProposeCandidate', index: state.candidates.length };
     return { type: 'AwaitTraining', job: oldest };
   }
   // Every final training goes out at once; their results are folded (above) before the experiment completes.
@@ -139,10 +170,16 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
 
 /** The next top-k candidate whose final training was not requested yet. */
 const nextFinal = (state: SearchState, config: ExperimentConfig): CandidateRecord | undefined =>
-  topK(state, config.finalTraining.topK).find((c) => c.finalTrained === undefined && !c.requested.has(trainingKind(true)));
+  topK(state, config.finalTraining.topK).find(
+    (c) => c.finalTrained === undefined && !c.requested.has(trainingKind(true)),
+  );
 
 /** MnasNet-style soft objective of a feasible design: accuracy scaled by its LUT and throughput ratios to the targets. */
-const weightedReward = (accuracy: number, hw: { luts: number; throughputFps: number }, config: ExperimentConfig): { reward: number; reason: string } => {
+const weightedReward = (
+  accuracy: number,
+  hw: { luts: number; throughputFps: number },
+  config: ExperimentConfig,
+): { reward: number; reason: string } => {
   const lutBudget = config.device.maxLuts ?? resolveDevice(config.device.preset).lutBudget;
   const { luts: wLuts, throughput: wFps } = config.objectiveWeights;
   const lutFactor = Math.max(hw.luts, 1) / lutBudget;
@@ -151,7 +188,8 @@ const weightedReward = (accuracy: number, hw: { luts: number; throughputFps: num
   const reward = accuracy * lutFactor ** wLuts * fpsFactor ** wFps;
   return {
     reward,
-    reason: `weighted: accuracy ${accuracy.toFixed(4)} × (LUTs ${hw.luts}/${lutBudget})^${wLuts}` +
+    reason:
+      `weighted: accuracy ${accuracy.toFixed(4)} × (LUTs ${hw.luts}/${lutBudget})^${wLuts}` +
       (minFps === undefined ? '' : ` × (img/s ${hw.throughputFps.toFixed(0)}/${minFps})^${wFps}`),
   };
 };
@@ -160,16 +198,26 @@ const weightedReward = (accuracy: number, hw: { luts: number; throughputFps: num
  * Reward of a candidate: accuracy when feasible (or float), else a penalty growing with the relative violation.
  * `trainedAccuracy` replaces the proxy accuracy (multi-fidelity: the learning accuracy of a higher rung).
  */
-export const rewardOf = (candidate: CandidateRecord, config: ExperimentConfig, trainedAccuracy = candidate.trained?.accuracy): { reward: number; reason: string } => {
+export const rewardOf = (
+  candidate: CandidateRecord,
+  config: ExperimentConfig,
+  trainedAccuracy = candidate.trained?.accuracy,
+): { reward: number; reason: string } => {
   const hw = candidate.hardware;
-  if (candidate.float) return { reward: trainedAccuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
+  if (candidate.float)
+    return { reward: trainedAccuracy ?? 0, reason: 'float accuracy (architecture phase, hardware ignored)' };
   if (hw?.feasible === true) {
     const accuracy = trainedAccuracy ?? 0;
     const zeroCost = candidate.trained?.zeroCost;
     if (zeroCost !== undefined) return { reward: accuracy, reason: `zero-cost score (${zeroCost}), not an accuracy` };
-    return config.objective === 'weighted' ? weightedReward(accuracy, hw, config) : { reward: accuracy, reason: 'validation accuracy' };
+    return config.objective === 'weighted'
+      ? weightedReward(accuracy, hw, config)
+      : { reward: accuracy, reason: 'validation accuracy' };
   }
-  const excess = (hw?.violations ?? []).reduce((sum, v) => sum + Math.abs(v.actual - v.limit) / Math.max(Math.abs(v.limit), 1e-9), 0);
+  const excess = (hw?.violations ?? []).reduce(
+    (sum, v) => sum + Math.abs(v.actual - v.limit) / Math.max(Math.abs(v.limit), 1e-9),
+    0,
+  );
   const reward = -(config.penalty.base + config.penalty.scale * Math.min(excess, 10));
   const what = (hw?.violations ?? []).map((v) => `${v.constraint} ${v.actual.toFixed(0)} vs ${v.limit}`).join(', ');
   return { reward, reason: `infeasible, not trained: ${what || 'invalid design'}` };

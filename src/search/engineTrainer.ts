@@ -29,10 +29,15 @@ const asFloat = (candidate: Candidate): Candidate => ({
 });
 
 /** Loads the dataset and selects the tfjs backend; throws BAD_USER_INPUT (from the engine) when data is missing. */
-export const createEngineTrainer = async (config: ExperimentConfig, options: EngineTrainerOptions = {}): Promise<CandidateTrainer> => {
+export const createEngineTrainer = async (
+  config: ExperimentConfig,
+  options: EngineTrainerOptions = {},
+): Promise<CandidateTrainer> => {
   const source = options.dataPath ?? config.dataset.path;
   if (source === undefined) {
-    throw new Error('expected a dataset: set dataset.path in the config or pass --data <dir|tar.gz> (e.g. ../shared/datasets/cifar10-jpeg.tar.gz), or use --oracle');
+    throw new Error(
+      'expected a dataset: set dataset.path in the config or pass --data <dir|tar.gz> (e.g. ../shared/datasets/cifar10-jpeg.tar.gz), or use --oracle',
+    );
   }
   // Loaded lazily so oracle runs (and the API) never pay for tfjs training code.
   const { backendLabel, loadDataset, naswotScore, selectBackend, trainCandidate } = await import('../engine/index.js');
@@ -48,27 +53,57 @@ export const createEngineTrainer = async (config: ExperimentConfig, options: Eng
     trainImages: Math.min(proxySubset ?? splitImages, splitImages),
     finalTrainImages: Math.min(finalSubset ?? splitImages, splitImages),
     splitImages,
-    async train(candidate: Candidate, train: TrainOptions, onEpoch: (e: EpochReport) => Promise<void> | void): Promise<TrainResult> {
+    async train(
+      candidate: Candidate,
+      train: TrainOptions,
+      onEpoch: (e: EpochReport) => Promise<void> | void,
+    ): Promise<TrainResult> {
       const final = train.final === true;
       // The subset is always passed: the engine's proxy mode would otherwise default to 5,000 images, not "all".
-      const subset = (final ? finalSubset : train.subset ?? proxySubset) ?? splitImages;
+      const subset = (final ? finalSubset : (train.subset ?? proxySubset)) ?? splitImages;
       if (train.zeroCost !== undefined) {
         // One batch of the proxy's training images at the proxy's batch size; no epoch, so no onEpoch.
-        const s = await naswotScore(candidate, d, { seed: train.seed, batchSize: train.batchSize, validationFraction, subset });
+        const s = await naswotScore(candidate, d, {
+          seed: train.seed,
+          batchSize: train.batchSize,
+          validationFraction,
+          subset,
+        });
         return { accuracy: s.score, zeroCost: s.kind, epochs: 0, trainSeconds: s.seconds, backend: s.backend };
       }
-      const result = await (options.runTraining ?? trainCandidate)(train.float === true ? asFloat(candidate) : candidate, d, {
-        epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, seed: train.seed,
-        validationFraction, subset,
-        ...(train.augment === undefined ? {} : { augment: train.augment }),
-        ...(train.warmupEpochs === undefined ? {} : { warmupEpochs: train.warmupEpochs }),
-        ...(train.weightDecay === undefined ? {} : { weightDecay: train.weightDecay }),
-        // A proxy run validates on at most 1,000 images; a final run on the whole validation split, and is tested.
-        ...(final ? { evaluateTest: true } : { proxy: true }),
-        ...(train.signal === undefined ? {} : { signal: train.signal }),
-        onEpoch: (p) => onEpoch({ epoch: p.epoch, loss: p.loss, trainAccuracy: p.trainAccuracy, imagesPerSec: p.imagesPerSec, ...(p.valAccuracy === undefined ? {} : { valAccuracy: p.valAccuracy }) }),
-      });
-      return { accuracy: result.accuracy, epochs: result.epochs, trainSeconds: result.trainSeconds, backend: result.backend, ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }) };
+      const result = await (options.runTraining ?? trainCandidate)(
+        train.float === true ? asFloat(candidate) : candidate,
+        d,
+        {
+          epochs: train.epochs,
+          batchSize: train.batchSize,
+          learningRate: train.learningRate,
+          seed: train.seed,
+          validationFraction,
+          subset,
+          ...(train.augment === undefined ? {} : { augment: train.augment }),
+          ...(train.warmupEpochs === undefined ? {} : { warmupEpochs: train.warmupEpochs }),
+          ...(train.weightDecay === undefined ? {} : { weightDecay: train.weightDecay }),
+          // A proxy run validates on at most 1,000 images; a final run on the whole validation split, and is tested.
+          ...(final ? { evaluateTest: true } : { proxy: true }),
+          ...(train.signal === undefined ? {} : { signal: train.signal }),
+          onEpoch: (p) =>
+            onEpoch({
+              epoch: p.epoch,
+              loss: p.loss,
+              trainAccuracy: p.trainAccuracy,
+              imagesPerSec: p.imagesPerSec,
+              ...(p.valAccuracy === undefined ? {} : { valAccuracy: p.valAccuracy }),
+            }),
+        },
+      );
+      return {
+        accuracy: result.accuracy,
+        epochs: result.epochs,
+        trainSeconds: result.trainSeconds,
+        backend: result.backend,
+        ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
+      };
     },
   };
 };

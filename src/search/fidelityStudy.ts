@@ -48,19 +48,37 @@ export const StudyConfigSchema = z.strictObject({
     extras: z.array(z.string().min(1)).default([]),
   }),
   /** Defaults of every training fidelity. */
-  training: z.strictObject({
-    batchSize: positiveInt.default(64),
-    learningRate: z.number().positive().default(0.01),
-    warmupEpochs: z.number().nonnegative().optional(),
-    weightDecay: z.number().nonnegative().optional(),
-    augment: z.boolean().optional(),
-  }).default({ batchSize: 64, learningRate: 0.01 }),
+  training: z
+    .strictObject({
+      batchSize: positiveInt.default(64),
+      learningRate: z.number().positive().default(0.01),
+      warmupEpochs: z.number().nonnegative().optional(),
+      weightDecay: z.number().nonnegative().optional(),
+      augment: z.boolean().optional(),
+    })
+    .default({ batchSize: 64, learningRate: 0.01 }),
   /** Cheapest first; the last is the reference (the final recipe) every other fidelity is ranked against. */
-  fidelities: z.array(FidelityConfig).min(2).superRefine((list, ctx) => {
-    const names = new Set<string>();
-    list.forEach((f, i) => { if (names.has(f.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `expected distinct fidelity names, but '${f.name}' repeats` }); names.add(f.name); });
-    if (list[list.length - 1]?.zeroCost !== undefined) ctx.addIssue({ code: 'custom', path: [list.length - 1], message: 'expected the last (reference) fidelity to be a training, not a zero-cost score' });
-  }),
+  fidelities: z
+    .array(FidelityConfig)
+    .min(2)
+    .superRefine((list, ctx) => {
+      const names = new Set<string>();
+      list.forEach((f, i) => {
+        if (names.has(f.name))
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'name'],
+            message: `expected distinct fidelity names, but '${f.name}' repeats`,
+          });
+        names.add(f.name);
+      });
+      if (list[list.length - 1]?.zeroCost !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [list.length - 1],
+          message: 'expected the last (reference) fidelity to be a training, not a zero-cost score',
+        });
+    }),
 });
 
 export type StudyConfig = z.infer<typeof StudyConfigSchema>;
@@ -70,37 +88,65 @@ export type FidelitySpec = z.infer<typeof FidelityConfig>;
 export const parseStudyConfig = (input: unknown): StudyConfig => {
   const result = StudyConfigSchema.safeParse(input);
   if (result.success) return result.data;
-  const problems = result.error.issues.slice(0, 10).map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(study)'}: ${i.message}`);
-  throw new CosearchError('BAD_USER_INPUT', `invalid study config: ${problems.join('; ')}. See docs/search.md (Fidelity studies) and examples/fidelity-tiny.json.`);
+  const problems = result.error.issues
+    .slice(0, 10)
+    .map((i) => `${i.path.length > 0 ? i.path.map(String).join('.') : '(study)'}: ${i.message}`);
+  throw new CosearchError(
+    'BAD_USER_INPUT',
+    `invalid study config: ${problems.join('; ')}. See docs/search.md (Fidelity studies) and examples/fidelity-tiny.json.`,
+  );
 };
 
 /** The experiment id of one fidelity of a study (of one shard of its panel: `<id>-<fidelity>-shard<k>of<n>`). */
-export const fidelityExperimentId = (study: StudyConfig, fidelity: FidelitySpec, shard?: Shard): string => `${study.id}-${fidelity.name}${shardSuffix(shard)}`;
+export const fidelityExperimentId = (study: StudyConfig, fidelity: FidelitySpec, shard?: Shard): string =>
+  `${study.id}-${fidelity.name}${shardSuffix(shard)}`;
 
 /** Every experiment id of one fidelity: one, or one per shard when the panel is split `shards` ways. */
 export const fidelityExperimentIds = (study: StudyConfig, fidelity: FidelitySpec, shards = 1): string[] =>
-  shards <= 1 ? [fidelityExperimentId(study, fidelity)] : Array.from({ length: shards }, (_, i) => fidelityExperimentId(study, fidelity, { index: i + 1, count: shards }));
+  shards <= 1
+    ? [fidelityExperimentId(study, fidelity)]
+    : Array.from({ length: shards }, (_, i) => fidelityExperimentId(study, fidelity, { index: i + 1, count: shards }));
 
 /** The study's panel: `panel.count` sampled designs, then the feasible extras (named by the caller). */
-export const studyPanel = (study: StudyConfig, extras: ReadonlyArray<{ name: string; candidate: Candidate }>): PanelDesign[] => {
+export const studyPanel = (
+  study: StudyConfig,
+  extras: ReadonlyArray<{ name: string; candidate: Candidate }>,
+): PanelDesign[] => {
   const probe = parseExperimentConfig({ space: study.space, device: study.device });
-  return [...feasiblePanel(probe, { count: study.panel.count, seed: study.panel.seed }).designs, ...feasibleExtras(probe, extras)];
+  return [
+    ...feasiblePanel(probe, { count: study.panel.count, seed: study.panel.seed }).designs,
+    ...feasibleExtras(probe, extras),
+  ];
 };
 
 /** The experiment config (input) of one fidelity: a panel experiment over `designs` with that fidelity's training. */
-export const fidelityExperimentConfig = (study: StudyConfig, fidelity: FidelitySpec, designs: readonly PanelDesign[], shard?: Shard): unknown => {
+export const fidelityExperimentConfig = (
+  study: StudyConfig,
+  fidelity: FidelitySpec,
+  designs: readonly PanelDesign[],
+  shard?: Shard,
+): unknown => {
   const t = study.training;
-  const pick = <K extends 'learningRate' | 'warmupEpochs' | 'weightDecay' | 'augment'>(key: K): Record<string, unknown> => {
+  const pick = <K extends 'learningRate' | 'warmupEpochs' | 'weightDecay' | 'augment'>(
+    key: K,
+  ): Record<string, unknown> => {
     const value = fidelity[key] ?? t[key];
     return value === undefined ? {} : { [key]: value };
   };
   return {
-    name: `${study.name}: ${fidelity.name}${shard === undefined || shard.count <= 1 ? '' : ` [shard ${shard.index}/${shard.count}]`}`, seed: study.seed,
+    name: `${study.name}: ${fidelity.name}${shard === undefined || shard.count <= 1 ? '' : ` [shard ${shard.index}/${shard.count}]`}`,
+    seed: study.seed,
     dataset: { ...study.dataset, ...(fidelity.subset === undefined ? {} : { subset: fidelity.subset }) },
-    space: study.space, device: study.device,
+    space: study.space,
+    device: study.device,
     controller: { kind: 'panel', designs: designs.map((d) => ({ name: d.name, candidate: { ...d.candidate } })) },
     training: {
-      epochs: fidelity.epochs ?? 1, batchSize: t.batchSize, ...pick('learningRate'), ...pick('warmupEpochs'), ...pick('weightDecay'), ...pick('augment'),
+      epochs: fidelity.epochs ?? 1,
+      batchSize: t.batchSize,
+      ...pick('learningRate'),
+      ...pick('warmupEpochs'),
+      ...pick('weightDecay'),
+      ...pick('augment'),
       ...(fidelity.zeroCost === undefined ? {} : { zeroCost: fidelity.zeroCost }),
     },
     budget: { maxCandidates: designs.length },
@@ -136,15 +182,27 @@ export const runStudy = async (options: RunStudyOptions): Promise<string[]> => {
     const experimentId = fidelityExperimentId(study, fidelity, options.shard);
     ids.push(experimentId);
     const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
-    const config = parseExperimentConfig(existing[0]?.data !== undefined ? (existing[0].data as { config: unknown }).config : fidelityExperimentConfig(study, fidelity, options.designs, options.shard));
+    const config = parseExperimentConfig(
+      existing[0]?.data !== undefined
+        ? (existing[0].data as { config: unknown }).config
+        : fidelityExperimentConfig(study, fidelity, options.designs, options.shard),
+    );
     if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: options.actor ?? 'system' });
     options.onFidelity?.({ fidelity, experimentId });
     const summary = await runExperiment({
-      store, experimentId, trainer: await options.trainer(config), hardware: options.hardware,
-      ...(options.actor === undefined ? {} : { actor: options.actor }), ...(options.signal === undefined ? {} : { signal: options.signal }),
+      store,
+      experimentId,
+      trainer: await options.trainer(config),
+      hardware: options.hardware,
+      ...(options.actor === undefined ? {} : { actor: options.actor }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     options.onFidelity?.({ fidelity, experimentId, summary });
-    if (summary.status === 'failed') throw new CosearchError('ILLEGAL_STATE', `fidelity '${fidelity.name}' (experiment ${experimentId}) failed; see its ExperimentFailed event (cosearch why) and re-run the study to resume`);
+    if (summary.status === 'failed')
+      throw new CosearchError(
+        'ILLEGAL_STATE',
+        `fidelity '${fidelity.name}' (experiment ${experimentId}) failed; see its ExperimentFailed event (cosearch why) and re-run the study to resume`,
+      );
   }
   return ids;
 };

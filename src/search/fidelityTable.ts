@@ -57,22 +57,35 @@ interface ExperimentScores {
 export const readExperimentScores = async (store: EventStore, experimentId: string): Promise<ExperimentScores> => {
   const events = await store.readStream(experimentStreamId(experimentId));
   const designOf = new Map<string, string>();
-  const out: ExperimentScores = { name: experimentId, status: events.length === 0 ? 'missing' : 'running', epochs: 0, trainImages: 0, byDesign: new Map() };
+  const out: ExperimentScores = {
+    name: experimentId,
+    status: events.length === 0 ? 'missing' : 'running',
+    epochs: 0,
+    trainImages: 0,
+    byDesign: new Map(),
+  };
   for (const recorded of events) {
     const event = asExperimentEvent(recorded);
     if (event === undefined) continue;
     const data = event.data as Record<string, unknown>;
     const isProxy = data.rung === undefined && data.final !== true;
     switch (event.type) {
-      case 'ExperimentStarted': out.name = event.data.name; break;
-      case 'CandidateProposed': designOf.set(event.data.candidateId, canonicalJson(event.data.candidate)); break;
+      case 'ExperimentStarted':
+        out.name = event.data.name;
+        break;
+      case 'CandidateProposed':
+        designOf.set(event.data.candidateId, canonicalJson(event.data.candidate));
+        break;
       case 'HardwareEvaluated': {
         const folded = data.foldedCandidate;
         if (typeof folded === 'object' && folded !== null) designOf.set(event.data.candidateId, canonicalJson(folded));
         break;
       }
       case 'TrainingStarted':
-        if (isProxy) { out.epochs = event.data.epochs; out.trainImages = event.data.trainImages; }
+        if (isProxy) {
+          out.epochs = event.data.epochs;
+          out.trainImages = event.data.trainImages;
+        }
         break;
       case 'CandidateTrained': {
         const design = designOf.get(event.data.candidateId);
@@ -81,10 +94,17 @@ export const readExperimentScores = async (store: EventStore, experimentId: stri
         out.byDesign.set(design, { score: event.data.accuracy, trainSeconds: event.data.trainSeconds });
         break;
       }
-      case 'ExperimentCompleted': out.status = 'completed'; break;
-      case 'ExperimentFailed': out.status = 'failed'; break;
-      case 'ExperimentCancelled': out.status = 'cancelled'; break;
-      default: break;
+      case 'ExperimentCompleted':
+        out.status = 'completed';
+        break;
+      case 'ExperimentFailed':
+        out.status = 'failed';
+        break;
+      case 'ExperimentCancelled':
+        out.status = 'cancelled';
+        break;
+      default:
+        break;
     }
   }
   return out;
@@ -106,12 +126,17 @@ const pooledStatus = (statuses: ReadonlyArray<FidelityRow['status']>): FidelityR
 const readFidelityScores = async (store: EventStore, experimentIds: readonly string[]): Promise<ExperimentScores> => {
   const parts = await Promise.all(experimentIds.map((id) => readExperimentScores(store, id)));
   const [first] = parts;
-  if (first === undefined || parts.length === 1) return first ?? { name: '', status: 'missing', epochs: 0, trainImages: 0, byDesign: new Map() };
+  if (first === undefined || parts.length === 1)
+    return first ?? { name: '', status: 'missing', epochs: 0, trainImages: 0, byDesign: new Map() };
   const started = parts.find((p) => p.status !== 'missing') ?? first;
   const zeroCost = parts.find((p) => p.zeroCost !== undefined)?.zeroCost;
   return {
-    name: started.name.replace(SHARD_TAG, ''), status: pooledStatus(parts.map((p) => p.status)), epochs: started.epochs, trainImages: started.trainImages,
-    ...(zeroCost === undefined ? {} : { zeroCost }), byDesign: new Map(parts.flatMap((p) => [...p.byDesign])),
+    name: started.name.replace(SHARD_TAG, ''),
+    status: pooledStatus(parts.map((p) => p.status)),
+    epochs: started.epochs,
+    trainImages: started.trainImages,
+    ...(zeroCost === undefined ? {} : { zeroCost }),
+    byDesign: new Map(parts.flatMap((p) => [...p.byDesign])),
   };
 };
 
@@ -121,16 +146,27 @@ const readFidelityScores = async (store: EventStore, experimentIds: readonly str
  * reference's training seconds over the same designs. A fidelity given as several experiments (the shards of its
  * panel) pools their designs.
  */
-export const fidelityTable = async (store: EventStore, fidelities: readonly FidelityExperiments[]): Promise<FidelityTable> => {
+export const fidelityTable = async (
+  store: EventStore,
+  fidelities: readonly FidelityExperiments[],
+): Promise<FidelityTable> => {
   const groups = fidelities.map((f): readonly string[] => (typeof f === 'string' ? [f] : f));
   const refIds = groups[groups.length - 1];
   const reference = refIds?.[0];
-  if (refIds === undefined || reference === undefined) throw new CosearchError('BAD_USER_INPUT', 'expected at least one experiment id (the reference fidelity last), but got none');
+  if (refIds === undefined || reference === undefined)
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      'expected at least one experiment id (the reference fidelity last), but got none',
+    );
   const ref = await readFidelityScores(store, refIds);
   const rows: FidelityRow[] = [];
   for (const ids of groups) {
     const experimentId = ids[0];
-    if (experimentId === undefined) throw new CosearchError('BAD_USER_INPUT', 'expected each fidelity to name at least one experiment, but one names none');
+    if (experimentId === undefined)
+      throw new CosearchError(
+        'BAD_USER_INPUT',
+        'expected each fidelity to name at least one experiment, but one names none',
+      );
     const e = ids === refIds ? ref : await readFidelityScores(store, ids);
     const x: number[] = [];
     const y: number[] = [];
@@ -145,9 +181,18 @@ export const fidelityTable = async (store: EventStore, fidelities: readonly Fide
       refSeconds += r.trainSeconds;
     }
     rows.push({
-      experimentId, experimentIds: [...ids], name: e.name, ...(e.zeroCost === undefined ? {} : { zeroCost: e.zeroCost }), epochs: e.epochs, trainImages: e.trainImages,
-      pairs: x.length, spearman: x.length < 2 ? null : spearmanRho(x, y), kendallTauB: x.length < 2 ? null : kendallTauB(x, y),
-      trainSeconds: seconds, costFraction: refSeconds > 0 ? seconds / refSeconds : null, status: e.status,
+      experimentId,
+      experimentIds: [...ids],
+      name: e.name,
+      ...(e.zeroCost === undefined ? {} : { zeroCost: e.zeroCost }),
+      epochs: e.epochs,
+      trainImages: e.trainImages,
+      pairs: x.length,
+      spearman: x.length < 2 ? null : spearmanRho(x, y),
+      kendallTauB: x.length < 2 ? null : kendallTauB(x, y),
+      trainSeconds: seconds,
+      costFraction: refSeconds > 0 ? seconds / refSeconds : null,
+      status: e.status,
     });
   }
   return { reference, rows };
@@ -159,10 +204,20 @@ const fixed = (v: number | null, digits: number): string => (v === null ? '–' 
 export const formatFidelityTable = (table: FidelityTable): string => {
   const header = ['fidelity', 'kind', 'designs', 'spearman ρ', 'kendall τ-b', 'train s', 'cost vs ref', 'status'];
   const body = table.rows.map((r) => [
-    r.name, r.zeroCost ?? `${r.epochs} ep × ${r.trainImages} img`, String(r.pairs), fixed(r.spearman, 3), fixed(r.kendallTauB, 3),
-    r.trainSeconds.toFixed(1), r.costFraction === null ? '–' : `${(r.costFraction * 100).toFixed(2)} %`, r.status,
+    r.name,
+    r.zeroCost ?? `${r.epochs} ep × ${r.trainImages} img`,
+    String(r.pairs),
+    fixed(r.spearman, 3),
+    fixed(r.kendallTauB, 3),
+    r.trainSeconds.toFixed(1),
+    r.costFraction === null ? '–' : `${(r.costFraction * 100).toFixed(2)} %`,
+    r.status,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]?.length ?? 0)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...body.map(line)].join('\n');
 };

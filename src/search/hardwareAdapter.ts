@@ -18,12 +18,28 @@ export const createHardwareEvaluator = (config: ExperimentConfig): HardwareEvalu
     evaluate(candidate: Candidate, options: { autoFold: boolean }): HardwareReport {
       validateCandidate(candidate);
       // Without a throughput target the cheapest folding is PE = SIMD = 1, which is what decode produced.
-      const folded = options.autoFold && budget.minFps !== undefined ? autoFold(candidate, device, { minFps: budget.minFps }).candidate : candidate;
+      const folded =
+        options.autoFold && budget.minFps !== undefined
+          ? autoFold(candidate, device, { minFps: budget.minFps }).candidate
+          : candidate;
       const r = checkHardware(folded, device, budget);
       return {
-        device: r.device, luts: r.luts, throughputFps: r.throughputFps, latencyMs: r.latencyMs, feasible: r.feasible,
+        device: r.device,
+        luts: r.luts,
+        throughputFps: r.throughputFps,
+        latencyMs: r.latencyMs,
+        feasible: r.feasible,
         violations: r.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
-        layers: r.layers.map((l) => ({ index: l.index, kind: l.kind, pe: l.pe, simd: l.simd, luts: l.luts, bram36: l.bram36, cyclesPerImage: l.cyclesPerImage, maxFps: l.maxFps })),
+        layers: r.layers.map((l) => ({
+          index: l.index,
+          kind: l.kind,
+          pe: l.pe,
+          simd: l.simd,
+          luts: l.luts,
+          bram36: l.bram36,
+          cyclesPerImage: l.cyclesPerImage,
+          maxFps: l.maxFps,
+        })),
         candidate: folded,
       };
     },

@@ -9,11 +9,16 @@ import type { SearchState } from '../experiment/index.js';
 import { readModelZoo } from './zoo.js';
 
 export const zooMembers = async (
-  store: EventStore, state: SearchState, config: ExperimentConfig, space: SearchActionSpace, hardware: HardwareEvaluator,
+  store: EventStore,
+  state: SearchState,
+  config: ExperimentConfig,
+  space: SearchActionSpace,
+  hardware: HardwareEvaluator,
 ): Promise<Member[]> => {
   if (config.controller.kind !== 'hotstart' || state.started === undefined) return [];
   const zoo = await readModelZoo(store, {
-    beforePosition: state.started.position, excludeExperiment: state.experimentId,
+    beforePosition: state.started.position,
+    excludeExperiment: state.experimentId,
     ...(config.controller.fromExperiments === undefined ? {} : { experiments: config.controller.fromExperiments }),
   });
   const members: Member[] = [];

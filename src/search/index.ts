@@ -2,7 +2,17 @@
 // the accuracy oracle, the model zoo and the Pareto front.
 export { dispatchOf, parseExperimentConfig, withDefaultDispatch, ExperimentConfigSchema } from './config.js';
 export type { ExperimentConfig, ExperimentConfigInput, ControllerParams, MultiFidelity } from './config.js';
-export type { CandidateTrainer, EpochReport, HardwareEvaluator, HardwareReport, JobView, TrainingDispatcher, TrainOptions, TrainResult, Violation } from './ports.js';
+export type {
+  CandidateTrainer,
+  EpochReport,
+  HardwareEvaluator,
+  HardwareReport,
+  JobView,
+  TrainingDispatcher,
+  TrainOptions,
+  TrainResult,
+  Violation,
+} from './ports.js';
 export type { Controller, ChildResult, LearnResult, Proposal, ProposeContext } from './controllers/controller.js';
 export { createController, policySeed } from './controllers/factory.js';
 export { createRandomController } from './controllers/random.js';
@@ -14,9 +24,28 @@ export { createSeparateController } from './controllers/separate.js';
 export { createPolicy } from './controllers/policy.js';
 export type { PolicyCheckpoint } from './controllers/policy.js';
 // The experiment stream's fold and views live in src/experiment; re-exported for the search's callers.
-export { initialState, evolve, evolveInPlace, foldStream, accuracyOf, bestOf, countsOf, paretoOf, scoreAt, topRungOf } from '../experiment/index.js';
+export {
+  initialState,
+  evolve,
+  evolveInPlace,
+  foldStream,
+  accuracyOf,
+  bestOf,
+  countsOf,
+  paretoOf,
+  scoreAt,
+  topRungOf,
+} from '../experiment/index.js';
 export type { SearchState, CandidateRecord, ExperimentCounts, RungRecord, SearchStatus } from '../experiment/index.js';
-export { byFidelity, keptOf, learningAccuracy, nextPromotion, nextRungToClose, pendingRungTraining, rungStandings } from './promotion.js';
+export {
+  byFidelity,
+  keptOf,
+  learningAccuracy,
+  nextPromotion,
+  nextRungToClose,
+  pendingRungTraining,
+  rungStandings,
+} from './promotion.js';
 export type { Promotion, RungClosing } from './promotion.js';
 export { feasibleExtras, feasiblePanel } from './panel.js';
 export type { FeasiblePanelOptions, PanelDesign } from './panel.js';
@@ -40,7 +69,15 @@ export { createHardwareEvaluator } from './hardwareAdapter.js';
 export { createEngineTrainer } from './engineTrainer.js';
 export type { EngineTrainerOptions } from './engineTrainer.js';
 export { averageRanks, kendallTauB, spearmanRho } from './rankCorrelation.js';
-export { fidelityExperimentConfig, fidelityExperimentId, fidelityExperimentIds, parseStudyConfig, runStudy, studyPanel, StudyConfigSchema } from './fidelityStudy.js';
+export {
+  fidelityExperimentConfig,
+  fidelityExperimentId,
+  fidelityExperimentIds,
+  parseStudyConfig,
+  runStudy,
+  studyPanel,
+  StudyConfigSchema,
+} from './fidelityStudy.js';
 export type { FidelitySpec, RunStudyOptions, StudyConfig } from './fidelityStudy.js';
 export { fidelityTable, formatFidelityTable, readExperimentScores } from './fidelityTable.js';
 export type { FidelityExperiments, FidelityRow, FidelityTable } from './fidelityTable.js';

@@ -17,7 +17,9 @@ export const oracleMacs = (candidate: Candidate): number => {
   for (const layer of candidate.layers) {
     if (layer.kind === 'conv') {
       const out = (n: number): number =>
-        layer.padding === 'same' ? Math.ceil(n / layer.stride) : Math.max(1, Math.floor((n - layer.kernelSize) / layer.stride) + 1);
+        layer.padding === 'same'
+          ? Math.ceil(n / layer.stride)
+          : Math.max(1, Math.floor((n - layer.kernelSize) / layer.stride) + 1);
       const oh = out(h);
       const ow = out(w);
       macs += oh * ow * layer.filters * layer.kernelSize * layer.kernelSize * c;
@@ -41,11 +43,13 @@ export const oracleMacs = (candidate: Candidate): number => {
 export const oracleAccuracy = (candidate: Candidate, options: { float?: boolean } = {}): number => {
   const convs = candidate.layers.filter((l) => l.kind === 'conv').length;
   const capacity = sigmoid((Math.log10(Math.max(oracleMacs(candidate), 1)) - 6.5) * 1.3);
-  const depth = 0.04 * Math.min(convs, 10) / 10;
+  const depth = (0.04 * Math.min(convs, 10)) / 10;
   const float = 0.4 + 0.5 * capacity + depth;
   if (options.float === true) return Math.min(0.95, Math.max(0.1, float));
   const layers = candidate.layers.length;
-  const penalty = candidate.layers.reduce((sum, l) => sum + bitPenalty(l.weightBits) + bitPenalty(l.activationBits), 0) / Math.max(layers, 1);
+  const penalty =
+    candidate.layers.reduce((sum, l) => sum + bitPenalty(l.weightBits) + bitPenalty(l.activationBits), 0) /
+    Math.max(layers, 1);
   return Math.min(0.95, Math.max(0.1, float - 1.5 * penalty));
 };
 
@@ -61,10 +65,15 @@ export interface OracleTrainerOptions {
 export const createOracleTrainer = (options: OracleTrainerOptions = {}): CandidateTrainer => ({
   backend: 'oracle',
   trainImages: options.trainImages ?? 1000,
-  async train(candidate: Candidate, train: TrainOptions, onEpoch: (epoch: EpochReport) => Promise<void> | void): Promise<TrainResult> {
+  async train(
+    candidate: Candidate,
+    train: TrainOptions,
+    onEpoch: (epoch: EpochReport) => Promise<void> | void,
+  ): Promise<TrainResult> {
     const accuracy = oracleAccuracy(candidate, { float: train.float === true });
     for (let epoch = 1; epoch <= train.epochs; epoch++) {
-      if (options.epochDelayMs !== undefined && options.epochDelayMs > 0) await new Promise((r) => setTimeout(r, options.epochDelayMs));
+      if (options.epochDelayMs !== undefined && options.epochDelayMs > 0)
+        await new Promise((r) => setTimeout(r, options.epochDelayMs));
       if (train.signal?.aborted === true) throw train.signal.reason;
       // Accuracy approaches its final value epoch by epoch so progress bars and projections see a curve.
       const valAccuracy = 0.1 + (accuracy - 0.1) * (epoch / train.epochs);

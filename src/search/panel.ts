@@ -29,7 +29,10 @@ export interface FeasiblePanelOptions {
  * Samples `count` distinct feasible designs of `config.space` under `config.device` (uniform over the action space,
  * seeded), in draw order. Throws when the draws run out first; `draws` says how many it took.
  */
-export const feasiblePanel = (config: ExperimentConfig, options: FeasiblePanelOptions): { designs: PanelDesign[]; draws: number } => {
+export const feasiblePanel = (
+  config: ExperimentConfig,
+  options: FeasiblePanelOptions,
+): { designs: PanelDesign[]; draws: number } => {
   const space = resolveSpace(config.space);
   const actions = createActionSpace(space);
   const hardware = createHardwareEvaluator(config);
@@ -39,24 +42,41 @@ export const feasiblePanel = (config: ExperimentConfig, options: FeasiblePanelOp
   const maxDraws = options.maxDraws ?? 100_000;
   let draws = 0;
   while (designs.length < options.count) {
-    if (draws >= maxDraws) throw new Error(`expected ${options.count} feasible designs of space '${space.name}' in ${maxDraws} draws, but found ${designs.length}; loosen device.maxLuts / device.minFps`);
+    if (draws >= maxDraws)
+      throw new Error(
+        `expected ${options.count} feasible designs of space '${space.name}' in ${maxDraws} draws, but found ${designs.length}; loosen device.maxLuts / device.minFps`,
+      );
     draws += 1;
     const candidate = actions.decode(actions.dims.map((d) => rng.nextInt(d.size)));
     let report;
-    try { report = hardware.evaluate(candidate, { autoFold: actions.autoFold }); } catch { continue; }
+    try {
+      report = hardware.evaluate(candidate, { autoFold: actions.autoFold });
+    } catch {
+      continue;
+    }
     const hash = candidateHash(report.candidate);
     if (!report.feasible || seen.has(hash)) continue;
     seen.add(hash);
-    designs.push({ name: `sample-${designs.length}`, candidate: report.candidate, luts: report.luts, throughputFps: report.throughputFps });
+    designs.push({
+      name: `sample-${designs.length}`,
+      candidate: report.candidate,
+      luts: report.luts,
+      throughputFps: report.throughputFps,
+    });
   }
   return { designs, draws };
 };
 
 /** Evaluates named extra designs (e.g. examples/candidates) under the config's device, auto-folded; keeps the feasible ones. */
-export const feasibleExtras = (config: ExperimentConfig, extras: ReadonlyArray<{ name: string; candidate: Candidate }>): PanelDesign[] => {
+export const feasibleExtras = (
+  config: ExperimentConfig,
+  extras: ReadonlyArray<{ name: string; candidate: Candidate }>,
+): PanelDesign[] => {
   const hardware = createHardwareEvaluator(config);
   return extras.flatMap(({ name, candidate }) => {
     const report = hardware.evaluate(candidate, { autoFold: true });
-    return report.feasible ? [{ name, candidate: report.candidate, luts: report.luts, throughputFps: report.throughputFps }] : [];
+    return report.feasible
+      ? [{ name, candidate: report.candidate, luts: report.luts, throughputFps: report.throughputFps }]
+      : [];
   });
 };

@@ -82,7 +82,11 @@ export interface CandidateTrainer {
   readonly finalTrainImages?: number;
   /** Images of the whole training split (after the validation split), the most any `subset` can use. @default unknown */
   readonly splitImages?: number;
-  train(candidate: Candidate, options: TrainOptions, onEpoch: (epoch: EpochReport) => Promise<void> | void): Promise<TrainResult>;
+  train(
+    candidate: Candidate,
+    options: TrainOptions,
+    onEpoch: (epoch: EpochReport) => Promise<void> | void,
+  ): Promise<TrainResult>;
 }
 
 /** A requested training as its job stream shows it (dispatch 'workers'). */

@@ -22,10 +22,17 @@ const competes = (c: CandidateRecord): boolean => c.float || c.hardware?.feasibl
  * The candidates finished at `rung` that compete with each other, best first (ties: earlier index first), each
  * with its score.
  */
-export const rungStandings = (state: SearchState, rung: number, float: boolean): Array<{ candidate: CandidateRecord; score: number }> =>
+export const rungStandings = (
+  state: SearchState,
+  rung: number,
+  float: boolean,
+): Array<{ candidate: CandidateRecord; score: number }> =>
   state.candidates
     .filter((c) => competes(c) && c.float === float)
-    .flatMap((c) => { const score = scoreAt(c, rung); return score === undefined ? [] : [{ candidate: c, score }]; })
+    .flatMap((c) => {
+      const score = scoreAt(c, rung);
+      return score === undefined ? [] : [{ candidate: c, score }];
+    })
     .sort((a, b) => b.score - a.score || a.candidate.index - b.candidate.index);
 
 /** How many of a rung's `size` finished candidates it keeps: floor(size / η). */
@@ -46,7 +53,15 @@ export const nextPromotion = (state: SearchState, config: ExperimentConfig): Pro
       for (let k = 0; k < kept && cutoff !== undefined; k++) {
         const entry = standings[k];
         if (entry !== undefined && entry.candidate.promotedTo <= rung) {
-          return { candidate: entry.candidate, fromRung: rung, toRung: rung + 1, score: entry.score, cutoff, rank: k + 1, rungSize: standings.length };
+          return {
+            candidate: entry.candidate,
+            fromRung: rung,
+            toRung: rung + 1,
+            score: entry.score,
+            cutoff,
+            rank: k + 1,
+            rungSize: standings.length,
+          };
         }
       }
     }
@@ -104,7 +119,10 @@ export const byFidelity = (a: CandidateRecord, b: CandidateRecord): number => {
  * both). So a candidate promoted to a longer run earns more than its proxy score exactly when it gained more
  * than the average promoted candidate did. Returns the rung it came from.
  */
-export const learningAccuracy = (state: SearchState, c: CandidateRecord): { accuracy: number | undefined; rung: number } => {
+export const learningAccuracy = (
+  state: SearchState,
+  c: CandidateRecord,
+): { accuracy: number | undefined; rung: number } => {
   const rung = topRungOf(c);
   if (rung <= 0) return { accuracy: c.trained?.accuracy, rung: 0 };
   const gains = state.candidates.flatMap((o) => {

@@ -16,7 +16,8 @@ export const averageRanks = (values: readonly number[]): number[] => {
 };
 
 const assertPaired = (x: readonly number[], y: readonly number[]): void => {
-  if (x.length !== y.length) throw new Error(`expected two samples of the same length, but got ${x.length} and ${y.length}`);
+  if (x.length !== y.length)
+    throw new Error(`expected two samples of the same length, but got ${x.length} and ${y.length}`);
   if ([...x, ...y].some((v) => !Number.isFinite(v))) throw new Error('expected finite values in both samples');
 };
 

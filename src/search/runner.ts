@@ -1,6 +1,13 @@
 // The search runner: follows the store's experiment streams and runs every started-but-unfinished experiment,
 // one at a time, resuming from its log. `cosearch serve` and `cosearch search` start one.
-import { asExperimentEvent, derivedEventId, experimentIdFromStream, experimentStreamId, isTerminalEventType, newEvent } from '../events/index.js';
+import {
+  asExperimentEvent,
+  derivedEventId,
+  experimentIdFromStream,
+  experimentStreamId,
+  isTerminalEventType,
+  newEvent,
+} from '../events/index.js';
 import type { EventStore, Subscription } from '../store/index.js';
 import { dispatchOf, parseExperimentConfig, type ExperimentConfig } from './config.js';
 import { createHardwareEvaluator } from './hardwareAdapter.js';
@@ -66,9 +73,13 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
           throw error;
         }
         const summary = await runExperiment({
-          store, experimentId, signal: abort.signal, actor: options.actor ?? 'system',
+          store,
+          experimentId,
+          signal: abort.signal,
+          actor: options.actor ?? 'system',
           hardware: options.hardware ?? createHardwareEvaluator,
-          ...(trainer === undefined ? {} : { trainer }), ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+          ...(trainer === undefined ? {} : { trainer }),
+          ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
         });
         options.onFinished?.(experimentId, summary);
       } catch (error) {
@@ -84,7 +95,8 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
       const experimentId = experimentIdFromStream(recorded.streamId);
       const event = asExperimentEvent(recorded);
       if (experimentId === undefined || event === undefined) continue;
-      if (event.type === 'ExperimentStarted' && !finished.has(experimentId) && !queue.includes(experimentId)) queue.push(experimentId);
+      if (event.type === 'ExperimentStarted' && !finished.has(experimentId) && !queue.includes(experimentId))
+        queue.push(experimentId);
       if (event.type === 'ExperimentResumed' && !queue.includes(experimentId)) {
         // A run of this process that stopped without a terminal event (a thrown step) is picked up again.
         finished.delete(experimentId);
@@ -121,11 +133,23 @@ const configOf = async (store: EventStore, experimentId: string): Promise<Experi
   return parseExperimentConfig((first?.data as { config?: unknown } | undefined)?.config);
 };
 
-const failBeforeStart = async (store: EventStore, experimentId: string, error: unknown, actor: string): Promise<void> => {
-  const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : 'BAD_USER_INPUT';
+const failBeforeStart = async (
+  store: EventStore,
+  experimentId: string,
+  error: unknown,
+  actor: string,
+): Promise<void> => {
+  const code =
+    typeof (error as { code?: unknown }).code === 'string'
+      ? String((error as { code: string }).code)
+      : 'BAD_USER_INPUT';
   const message = error instanceof Error ? error.message : String(error);
-  const event = newEvent('ExperimentFailed', { experimentId, error: { code, message } }, { correlationId: experimentId, actor },
-    { id: derivedEventId(experimentId, 'ExperimentFailed') });
+  const event = newEvent(
+    'ExperimentFailed',
+    { experimentId, error: { code, message } },
+    { correlationId: experimentId, actor },
+    { id: derivedEventId(experimentId, 'ExperimentFailed') },
+  );
   await store.append(experimentStreamId(experimentId), [event], 'any');
 };
 

@@ -8,6 +8,9 @@ export const resolveSpace = (space: string | Record<string, unknown>): SearchSpa
     return resolveSearchSpace(space);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new CosearchError('BAD_USER_INPUT', `invalid config.space: ${message}. Presets: ${Object.keys(SPACE_PRESETS).join(', ')}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `invalid config.space: ${message}. Presets: ${Object.keys(SPACE_PRESETS).join(', ')}`,
+    );
   }
 };

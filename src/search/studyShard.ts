@@ -16,13 +16,17 @@ export const parseShard = (text: string): Shard => {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (match === null || count < 1 || index < 1 || index > count) {
-    throw new CosearchError('BAD_USER_INPUT', `expected a shard as k/n with 1 ≤ k ≤ n (for example --shard 1/2), but got '${text}'`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected a shard as k/n with 1 ≤ k ≤ n (for example --shard 1/2), but got '${text}'`,
+    );
   }
   return { index, count };
 };
 
 /** The id suffix of a shard's experiments: empty for the whole panel. */
-export const shardSuffix = (shard: Shard | undefined): string => (shard === undefined || shard.count <= 1 ? '' : `-shard${shard.index}of${shard.count}`);
+export const shardSuffix = (shard: Shard | undefined): string =>
+  shard === undefined || shard.count <= 1 ? '' : `-shard${shard.index}of${shard.count}`;
 
 /**
  * The designs of one shard. Designs go, most MACs first (panel order among equals), to the shard with the fewest

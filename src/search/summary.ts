@@ -1,6 +1,14 @@
 // The result of a search as the CLI and the API show it: best feasible candidate, counts and the Pareto front.
 import type { ExperimentConfig } from './config.js';
-import { accuracyOf, bestOf, countsOf, paretoOf, type ExperimentCounts, type ParetoPoint, type SearchState } from '../experiment/index.js';
+import {
+  accuracyOf,
+  bestOf,
+  countsOf,
+  paretoOf,
+  type ExperimentCounts,
+  type ParetoPoint,
+  type SearchState,
+} from '../experiment/index.js';
 
 export interface BestCandidate {
   candidateId: string;
@@ -30,11 +38,17 @@ export const summarize = (state: SearchState, config: ExperimentConfig): SearchS
   return {
     experimentId: state.experimentId,
     status: state.status,
-    best: best === undefined ? null : {
-      candidateId: best.candidateId, index: best.index, accuracy: accuracyOf(best) ?? 0, luts: best.hardware?.luts ?? 0,
-      throughputFps: best.hardware?.throughputFps ?? 0,
-      candidate: folded === undefined ? best.proposal.candidate : { ...folded },
-    },
+    best:
+      best === undefined
+        ? null
+        : {
+            candidateId: best.candidateId,
+            index: best.index,
+            accuracy: accuracyOf(best) ?? 0,
+            luts: best.hardware?.luts ?? 0,
+            throughputFps: best.hardware?.throughputFps ?? 0,
+            candidate: folded === undefined ? best.proposal.candidate : { ...folded },
+          },
     ...countsOf(state),
     paretoFront: paretoOf(state),
     controller: config.controller.kind,

@@ -55,7 +55,8 @@ export const readModelZoo = async (store: EventStore, options: ReadModelZooOptio
   const zoo: ZooEntry[] = [];
   for (const [candidateId, acc] of accuracy) {
     const known = candidates.get(candidateId);
-    if (known !== undefined && !known.float) zoo.push({ experimentId: known.experimentId, candidateId, candidate: known.candidate, accuracy: acc });
+    if (known !== undefined && !known.float)
+      zoo.push({ experimentId: known.experimentId, candidateId, candidate: known.candidate, accuracy: acc });
   }
   return zoo.sort((a, b) => b.accuracy - a.accuracy || a.candidateId.localeCompare(b.candidateId));
 };

@@ -36,16 +36,26 @@ interface Slot {
 
 const quantSlots = (space: SearchSpace): Array<[string, readonly number[]]> =>
   space.quant.mode === 'bits'
-    ? [['weightBits', space.quant.weightBits], ['activationBits', space.quant.activationBits]]
-    : [['weightIntBits', space.quant.weightIntBits], ['weightFracBits', space.quant.weightFracBits],
-       ['activationIntBits', space.quant.activationIntBits], ['activationFracBits', space.quant.activationFracBits]];
+    ? [
+        ['weightBits', space.quant.weightBits],
+        ['activationBits', space.quant.activationBits],
+      ]
+    : [
+        ['weightIntBits', space.quant.weightIntBits],
+        ['weightFracBits', space.quant.weightFracBits],
+        ['activationIntBits', space.quant.activationIntBits],
+        ['activationFracBits', space.quant.activationFracBits],
+      ];
 
 const buildSlots = (space: SearchSpace): Slot[] => {
   const slots: Slot[] = [];
   const add = (layer: number, prefix: string, kind: string, values: readonly unknown[]): void => {
     slots.push({ dim: { name: `${prefix}.${kind}`, kind, size: values.length }, layer, values });
   };
-  const depths = Array.from({ length: space.convLayers.max - space.convLayers.min + 1 }, (_, i) => space.convLayers.min + i);
+  const depths = Array.from(
+    { length: space.convLayers.max - space.convLayers.min + 1 },
+    (_, i) => space.convLayers.min + i,
+  );
   add(-1, 'network', 'depth', depths);
   const perLayer = (layer: number, prefix: string, arch: Array<[string, readonly unknown[]]>): void => {
     for (const [kind, values] of arch) add(layer, prefix, kind, values);
@@ -57,7 +67,14 @@ const buildSlots = (space: SearchSpace): Slot[] => {
   };
   const c = space.conv;
   for (let i = 0; i < space.convLayers.max; i++) {
-    perLayer(i, `layers[${i}]`, [['filters', c.filters], ['kernelSize', c.kernelSize], ['stride', c.stride], ['padding', c.padding], ['maxPool', c.maxPool], ['skip', c.skip]]);
+    perLayer(i, `layers[${i}]`, [
+      ['filters', c.filters],
+      ['kernelSize', c.kernelSize],
+      ['stride', c.stride],
+      ['padding', c.padding],
+      ['maxPool', c.maxPool],
+      ['skip', c.skip],
+    ]);
   }
   for (let k = 0; k <= space.hiddenDense.count; k++) {
     const hidden = k < space.hiddenDense.count;
@@ -69,10 +86,16 @@ const buildSlots = (space: SearchSpace): Slot[] => {
 
 /** The smallest allowed value ≥ `min` when `value` is below it (the largest allowed when none reaches it). */
 const atLeast = (allowed: readonly number[], value: number, min: number): number =>
-  value >= min ? value : [...allowed].sort((a, b) => a - b).find((b) => b >= min) ?? Math.max(...allowed);
+  value >= min ? value : ([...allowed].sort((a, b) => a - b).find((b) => b >= min) ?? Math.max(...allowed));
 
 /** A fixed-point format raised to at least `min` total bits: fraction bits first, then integer bits. */
-const fixedAtLeast = (intBits: readonly number[], fracBits: readonly number[], int: number, frac: number, min: number): { bits: number; intBits: number } => {
+const fixedAtLeast = (
+  intBits: readonly number[],
+  fracBits: readonly number[],
+  int: number,
+  frac: number,
+  min: number,
+): { bits: number; intBits: number } => {
   if (int + frac >= min) return { bits: int + frac, intBits: int };
   const raisedFrac = [...fracBits].sort((a, b) => a - b).find((f) => f >= frac && int + f >= min);
   if (raisedFrac !== undefined) return { bits: int + raisedFrac, intBits: int };
@@ -87,27 +110,54 @@ export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
   const classifierLayer = space.convLayers.max + space.hiddenDense.count;
   const dims = slots.map((s) => s.dim);
   const slotIndex = new Map<string, number>();
-  slots.forEach((s, i) => { if (!slotIndex.has(`${s.layer}:${s.dim.kind}`)) slotIndex.set(`${s.layer}:${s.dim.kind}`, i); });
+  slots.forEach((s, i) => {
+    if (!slotIndex.has(`${s.layer}:${s.dim.kind}`)) slotIndex.set(`${s.layer}:${s.dim.kind}`, i);
+  });
   const depthOf = (actions: readonly number[]): number => space.convLayers.min + (actions[0] ?? 0);
-  const pick = (values: readonly unknown[], index: number | undefined): unknown => values[Math.min(index ?? 0, values.length - 1)];
+  const pick = (values: readonly unknown[], index: number | undefined): unknown =>
+    values[Math.min(index ?? 0, values.length - 1)];
   const valueOf = (actions: readonly number[], layer: number, kind: string, fallback: readonly unknown[]): unknown => {
     const at = slotIndex.get(`${layer}:${kind}`);
     return at === undefined ? fallback[0] : pick(slots[at]?.values ?? fallback, actions[at]);
   };
   const quantOf = (actions: readonly number[], layer: number): LayerQuant & LayerFolding => {
     const v = (kind: string, values: readonly number[]): number => Number(valueOf(actions, layer, kind, values));
-    const fold: LayerFolding = space.folding.mode === 'searched'
-      ? { pe: v('pe', space.folding.pe), simd: v('simd', space.folding.simd) } : { pe: 1, simd: 1 };
+    const fold: LayerFolding =
+      space.folding.mode === 'searched'
+        ? { pe: v('pe', space.folding.pe), simd: v('simd', space.folding.simd) }
+        : { pe: 1, simd: 1 };
     const hidden = layer !== classifierLayer;
     const minW = rules?.minWeightBits ?? 1;
     const minA = hidden ? (rules?.minActivationBits ?? 1) : 1;
     if (space.quant.mode === 'bits') {
-      return { weightBits: atLeast(space.quant.weightBits, v('weightBits', space.quant.weightBits), minW), activationBits: atLeast(space.quant.activationBits, v('activationBits', space.quant.activationBits), minA), ...fold };
+      return {
+        weightBits: atLeast(space.quant.weightBits, v('weightBits', space.quant.weightBits), minW),
+        activationBits: atLeast(space.quant.activationBits, v('activationBits', space.quant.activationBits), minA),
+        ...fold,
+      };
     }
     const q = space.quant;
-    const weights = fixedAtLeast(q.weightIntBits, q.weightFracBits, v('weightIntBits', q.weightIntBits), v('weightFracBits', q.weightFracBits), minW);
-    const activations = fixedAtLeast(q.activationIntBits, q.activationFracBits, v('activationIntBits', q.activationIntBits), v('activationFracBits', q.activationFracBits), minA);
-    return { weightBits: weights.bits, activationBits: activations.bits, weightIntBits: weights.intBits, activationIntBits: activations.intBits, ...fold };
+    const weights = fixedAtLeast(
+      q.weightIntBits,
+      q.weightFracBits,
+      v('weightIntBits', q.weightIntBits),
+      v('weightFracBits', q.weightFracBits),
+      minW,
+    );
+    const activations = fixedAtLeast(
+      q.activationIntBits,
+      q.activationFracBits,
+      v('activationIntBits', q.activationIntBits),
+      v('activationFracBits', q.activationFracBits),
+      minA,
+    );
+    return {
+      weightBits: weights.bits,
+      activationBits: activations.bits,
+      weightIntBits: weights.intBits,
+      activationIntBits: activations.intBits,
+      ...fold,
+    };
   };
   const decode = (actions: readonly number[]): Candidate => {
     const depth = depthOf(actions);
@@ -118,31 +168,54 @@ export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
       const c = space.conv;
       let pool = valueOf(actions, i, 'maxPool', c.maxPool) as ConvLayer['maxPool'] | null;
       const layer: ConvLayer = {
-        kind: 'conv', filters: Number(valueOf(actions, i, 'filters', c.filters)), kernelSize: Number(valueOf(actions, i, 'kernelSize', c.kernelSize)),
-        stride: Number(valueOf(actions, i, 'stride', c.stride)), padding: valueOf(actions, i, 'padding', c.padding) as ConvLayer['padding'], ...quantOf(actions, i),
+        kind: 'conv',
+        filters: Number(valueOf(actions, i, 'filters', c.filters)),
+        kernelSize: Number(valueOf(actions, i, 'kernelSize', c.kernelSize)),
+        stride: Number(valueOf(actions, i, 'stride', c.stride)),
+        padding: valueOf(actions, i, 'padding', c.padding) as ConvLayer['padding'],
+        ...quantOf(actions, i),
       };
       // Design rules: repair rather than reject, so every controller's proposal is a sane net.
-      if (layer.stride > 1 && !allowsDownsampling(rules, map.downsamplings, convOutputSize(map.size, layer.kernelSize, layer.stride, layer.padding))) layer.stride = 1;
+      if (
+        layer.stride > 1 &&
+        !allowsDownsampling(
+          rules,
+          map.downsamplings,
+          convOutputSize(map.size, layer.kernelSize, layer.stride, layer.padding),
+        )
+      )
+        layer.stride = 1;
       if (rules?.kernelCoversStride === true && layer.kernelSize < layer.stride) {
         const covering = c.kernelSize.filter((k) => k >= layer.stride).sort((a, b) => a - b)[0];
-        if (covering === undefined) layer.stride = 1; else layer.kernelSize = covering;
+        if (covering === undefined) layer.stride = 1;
+        else layer.kernelSize = covering;
       }
       map.size = convOutputSize(map.size, layer.kernelSize, layer.stride, layer.padding);
       if (layer.stride > 1) map.downsamplings += 1;
       if (pool != null && pool.stride > 1) {
-        if (allowsDownsampling(rules, map.downsamplings, poolOutputSize(map.size, pool.size, pool.stride))) map.downsamplings += 1;
+        if (allowsDownsampling(rules, map.downsamplings, poolOutputSize(map.size, pool.size, pool.stride)))
+          map.downsamplings += 1;
         else pool = null;
       }
       if (pool != null) map.size = poolOutputSize(map.size, pool.size, pool.stride);
       if (pool !== null && pool !== undefined) layer.maxPool = { ...pool };
       // A skip that cannot add (shape mismatch) is dropped rather than producing an invalid candidate.
-      if (valueOf(actions, i, 'skip', c.skip) === true && layer.stride === 1 && layer.padding === 'same' && layer.filters === channels && pool == null) layer.skip = true;
+      if (
+        valueOf(actions, i, 'skip', c.skip) === true &&
+        layer.stride === 1 &&
+        layer.padding === 'same' &&
+        layer.filters === channels &&
+        pool == null
+      )
+        layer.skip = true;
       channels = layer.filters;
       layers.push(layer);
     }
     for (let k = 0; k <= space.hiddenDense.count; k++) {
       const hidden = k < space.hiddenDense.count;
-      const units = hidden ? Number(valueOf(actions, space.convLayers.max + k, 'units', space.hiddenDense.units)) : space.classes;
+      const units = hidden
+        ? Number(valueOf(actions, space.convLayers.max + k, 'units', space.hiddenDense.units))
+        : space.classes;
       const dense: DenseLayer = { kind: 'dense', units, ...quantOf(actions, space.convLayers.max + k) };
       layers.push(dense);
     }
@@ -156,8 +229,16 @@ export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
     let best = 0;
     let bestDistance = Infinity;
     values.forEach((v, i) => {
-      const d = typeof v === 'number' && typeof target === 'number' ? Math.abs(v - target) : JSON.stringify(v ?? null) === JSON.stringify(target ?? null) ? 0 : 1;
-      if (d < bestDistance) { bestDistance = d; best = i; }
+      const d =
+        typeof v === 'number' && typeof target === 'number'
+          ? Math.abs(v - target)
+          : JSON.stringify(v ?? null) === JSON.stringify(target ?? null)
+            ? 0
+            : 1;
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = i;
+      }
     });
     return best;
   };
@@ -166,11 +247,15 @@ export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
     const denses = candidate.layers.filter((l): l is DenseLayer => l.kind === 'dense');
     return slots.map((s) => {
       if (s.dim.kind === 'depth') return nearest(s.values, convs.length);
-      const layer = s.layer < space.convLayers.max ? convs[s.layer] ?? convs[convs.length - 1] : denses[s.layer - space.convLayers.max];
+      const layer =
+        s.layer < space.convLayers.max
+          ? (convs[s.layer] ?? convs[convs.length - 1])
+          : denses[s.layer - space.convLayers.max];
       if (layer === undefined) return 0;
       const record: Record<string, unknown> = Object.fromEntries(Object.entries(layer));
       if (s.dim.kind === 'weightFracBits') return nearest(s.values, layer.weightBits - (layer.weightIntBits ?? 1));
-      if (s.dim.kind === 'activationFracBits') return nearest(s.values, layer.activationBits - (layer.activationIntBits ?? 1));
+      if (s.dim.kind === 'activationFracBits')
+        return nearest(s.values, layer.activationBits - (layer.activationIntBits ?? 1));
       if (s.dim.kind === 'maxPool') return nearest(s.values, record.maxPool ?? null);
       if (s.dim.kind === 'skip') return nearest(s.values, record.skip === true);
       return nearest(s.values, record[s.dim.kind]);
@@ -187,8 +272,20 @@ export const createActionSpace = (space: SearchSpace): SearchActionSpace => {
       const fromTop = slot.dim.kind.endsWith('IntBits') ? 0 : level;
       return Math.max(0, slot.dim.size - 1 - fromTop);
     });
-  const architectureDims = slots.map((s) => !quantKinds.has(s.dim.kind) && s.dim.kind !== 'pe' && s.dim.kind !== 'simd');
-  return { spaceName: space.name, dims, decode, usedDims, autoFold: space.folding.mode === 'auto', encode, quantLevels, withUniformQuant, architectureDims };
+  const architectureDims = slots.map(
+    (s) => !quantKinds.has(s.dim.kind) && s.dim.kind !== 'pe' && s.dim.kind !== 'simd',
+  );
+  return {
+    spaceName: space.name,
+    dims,
+    decode,
+    usedDims,
+    autoFold: space.folding.mode === 'auto',
+    encode,
+    quantLevels,
+    withUniformQuant,
+    architectureDims,
+  };
 };
 
 /** What the controllers and baselines need beyond the loop's ActionSpace. */

@@ -33,7 +33,8 @@ const downsamplingsOf = (layer: Pick<ConvLayer, 'stride' | 'maxPool'>): number =
 
 /** Whether one more downsampling is allowed, given those so far and the map size it would produce. */
 export const allowsDownsampling = (rules: DesignRules | undefined, done: number, nextSize: number): boolean =>
-  (rules?.maxDownsamplings === undefined || done < rules.maxDownsamplings) && (rules?.minFeatureMap === undefined || nextSize >= rules.minFeatureMap);
+  (rules?.maxDownsamplings === undefined || done < rules.maxDownsamplings) &&
+  (rules?.minFeatureMap === undefined || nextSize >= rules.minFeatureMap);
 
 /**
  * Pushes one issue per broken rule of a candidate's conv layers; `mapAfter[i]` is the smaller side of conv i's
@@ -42,7 +43,10 @@ export const allowsDownsampling = (rules: DesignRules | undefined, done: number,
 export const collectRuleIssues = (
   rules: DesignRules,
   spaceName: string,
-  layers: ReadonlyArray<{ index: number; layer: ConvLayer | { kind: 'dense'; weightBits: number; activationBits: number } }>,
+  layers: ReadonlyArray<{
+    index: number;
+    layer: ConvLayer | { kind: 'dense'; weightBits: number; activationBits: number };
+  }>,
   mapAfter: readonly number[],
   issues: SpaceIssue[],
 ): void => {
@@ -50,25 +54,48 @@ export const collectRuleIssues = (
   let lastConv = -1;
   layers.forEach(({ index, layer }, k) => {
     if (rules.minWeightBits !== undefined && layer.weightBits < rules.minWeightBits) {
-      issues.push({ path: `layers[${index}].weightBits`, layer: index, field: 'weightBits', message: `space '${spaceName}' expects at least ${rules.minWeightBits} weight bits, but got ${layer.weightBits}` });
+      issues.push({
+        path: `layers[${index}].weightBits`,
+        layer: index,
+        field: 'weightBits',
+        message: `space '${spaceName}' expects at least ${rules.minWeightBits} weight bits, but got ${layer.weightBits}`,
+      });
     }
     const hidden = k < layers.length - 1;
     if (hidden && rules.minActivationBits !== undefined && layer.activationBits < rules.minActivationBits) {
-      issues.push({ path: `layers[${index}].activationBits`, layer: index, field: 'activationBits', message: `space '${spaceName}' expects at least ${rules.minActivationBits} activation bits, but got ${layer.activationBits}` });
+      issues.push({
+        path: `layers[${index}].activationBits`,
+        layer: index,
+        field: 'activationBits',
+        message: `space '${spaceName}' expects at least ${rules.minActivationBits} activation bits, but got ${layer.activationBits}`,
+      });
     }
     if (layer.kind !== 'conv') return;
     lastConv = k;
     downsamplings += downsamplingsOf(layer);
     if (rules.kernelCoversStride === true && layer.kernelSize < layer.stride) {
-      issues.push({ path: `layers[${index}].kernelSize`, layer: index, field: 'kernelSize', message: `space '${spaceName}' expects a strided conv's kernel to cover its stride, but got a ${layer.kernelSize}x${layer.kernelSize} kernel at stride ${layer.stride}; use kernelSize >= ${layer.stride}` });
+      issues.push({
+        path: `layers[${index}].kernelSize`,
+        layer: index,
+        field: 'kernelSize',
+        message: `space '${spaceName}' expects a strided conv's kernel to cover its stride, but got a ${layer.kernelSize}x${layer.kernelSize} kernel at stride ${layer.stride}; use kernelSize >= ${layer.stride}`,
+      });
     }
   });
   if (rules.maxDownsamplings !== undefined && downsamplings > rules.maxDownsamplings) {
-    issues.push({ path: 'layers', field: 'stride', message: `space '${spaceName}' expects at most ${rules.maxDownsamplings} downsamplings (strided convs and pools), but got ${downsamplings}` });
+    issues.push({
+      path: 'layers',
+      field: 'stride',
+      message: `space '${spaceName}' expects at most ${rules.maxDownsamplings} downsamplings (strided convs and pools), but got ${downsamplings}`,
+    });
   }
   const finalMap = lastConv >= 0 ? mapAfter[lastConv] : undefined;
   if (rules.minFeatureMap !== undefined && finalMap !== undefined && finalMap < rules.minFeatureMap) {
-    issues.push({ path: 'layers', field: 'stride', message: `space '${spaceName}' expects the classifier to see at least a ${rules.minFeatureMap}x${rules.minFeatureMap} map, but the last conv outputs ${finalMap}x${finalMap}; use fewer strided convs or pools` });
+    issues.push({
+      path: 'layers',
+      field: 'stride',
+      message: `space '${spaceName}' expects the classifier to see at least a ${rules.minFeatureMap}x${rules.minFeatureMap} map, but the last conv outputs ${finalMap}x${finalMap}; use fewer strided convs or pools`,
+    });
   }
 };
 
@@ -77,13 +104,27 @@ export const parseDesignRules = (raw: Record<string, unknown>, issues: SpaceIssu
   const rules: DesignRules = {};
   const known = ['maxDownsamplings', 'minFeatureMap', 'kernelCoversStride', 'minWeightBits', 'minActivationBits'];
   for (const key of Object.keys(raw)) {
-    if (!known.includes(key)) issues.push({ path: `rules.${key}`, field: key, allowed: known, message: `is not a design rule; expected one of ${known.join(', ')}` });
+    if (!known.includes(key))
+      issues.push({
+        path: `rules.${key}`,
+        field: key,
+        allowed: known,
+        message: `is not a design rule; expected one of ${known.join(', ')}`,
+      });
   }
-  const int = (key: 'maxDownsamplings' | 'minFeatureMap' | 'minWeightBits' | 'minActivationBits', min: number, max: number): void => {
+  const int = (
+    key: 'maxDownsamplings' | 'minFeatureMap' | 'minWeightBits' | 'minActivationBits',
+    min: number,
+    max: number,
+  ): void => {
     const v = raw[key];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      issues.push({ path: `rules.${key}`, field: key, message: `expects an integer from ${min} to ${max}, but got ${JSON.stringify(v)}` });
+      issues.push({
+        path: `rules.${key}`,
+        field: key,
+        message: `expects an integer from ${min} to ${max}, but got ${JSON.stringify(v)}`,
+      });
       return;
     }
     rules[key] = v;
@@ -94,7 +135,12 @@ export const parseDesignRules = (raw: Record<string, unknown>, issues: SpaceIssu
   int('minActivationBits', 1, 16);
   const covers = raw.kernelCoversStride;
   if (covers !== undefined) {
-    if (typeof covers !== 'boolean') issues.push({ path: 'rules.kernelCoversStride', field: 'kernelCoversStride', message: `expects true or false, but got ${JSON.stringify(covers)}` });
+    if (typeof covers !== 'boolean')
+      issues.push({
+        path: 'rules.kernelCoversStride',
+        field: 'kernelCoversStride',
+        message: `expects true or false, but got ${JSON.stringify(covers)}`,
+      });
     else rules.kernelCoversStride = covers;
   }
   return rules;

@@ -14,4 +14,5 @@ export const canonicalJson = (value: unknown): string => {
 };
 
 /** Hex sha256 of the candidate's canonical JSON. Pure computation: no I/O. */
-export const candidateHash = (candidate: Candidate): string => createHash('sha256').update(canonicalJson(candidate)).digest('hex');
+export const candidateHash = (candidate: Candidate): string =>
+  createHash('sha256').update(canonicalJson(candidate)).digest('hex');

@@ -45,7 +45,8 @@ export const createRng = (seedOrState: number | RngState): Rng => {
   };
   const next = (): number => nextUint32() / 4294967296;
   const nextInt = (n: number): number => {
-    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`nextInt expects a positive integer, but got ${String(n)}`);
+    if (!Number.isInteger(n) || n <= 0)
+      throw new RangeError(`nextInt expects a positive integer, but got ${String(n)}`);
     return Math.floor(next() * n);
   };
   return {

@@ -22,5 +22,7 @@ export const sampleCandidate = (space: SearchSpace, rng: Rng, maxTries = 100): C
     const candidate = actions.decode(drawActions(actions, rng));
     if (candidateIssues(candidate, space).length === 0) return candidate;
   }
-  throw new SpaceError(`space '${space.name}' gave no valid candidate in ${maxTries} draws; allow fewer layers, 'same' padding or fewer pools`);
+  throw new SpaceError(
+    `space '${space.name}' gave no valid candidate in ${maxTries} draws; allow fewer layers, 'same' padding or fewer pools`,
+  );
 };

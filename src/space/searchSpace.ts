@@ -59,9 +59,22 @@ export const QNAS_SPACE: SearchSpace = {
   input: CIFAR10_INPUT,
   classes: 10,
   convLayers: { min: 6, max: 14 },
-  conv: { filters: [24, 36, 48, 64], kernelSize: [1, 3, 5, 7], stride: [1, 2], padding: ['same'], maxPool: [null], skip: [false] },
+  conv: {
+    filters: [24, 36, 48, 64],
+    kernelSize: [1, 3, 5, 7],
+    stride: [1, 2],
+    padding: ['same'],
+    maxPool: [null],
+    skip: [false],
+  },
   hiddenDense: { count: 0, units: [] },
-  quant: { mode: 'fixed', weightIntBits: [1, 2, 3], weightFracBits: range(0, 6), activationIntBits: [1, 2, 3], activationFracBits: range(0, 6) },
+  quant: {
+    mode: 'fixed',
+    weightIntBits: [1, 2, 3],
+    weightFracBits: range(0, 6),
+    activationIntBits: [1, 2, 3],
+    activationFracBits: range(0, 6),
+  },
   folding: { mode: 'searched', pe: [1, 2, 4, 8, 16], simd: [1, 2, 4, 8, 16] },
 };
 
@@ -78,13 +91,20 @@ export const QNAS_AUTO_SPACE: SearchSpace = {
  * "Why sampled designs did not learn"): unconstrained samples shrink 32 px to 1–2 px with 1x1 stride-2 convs
  * and 1-bit layers, and score near chance after the proxy.
  */
-export const QNAS_RULES: DesignRules = { maxDownsamplings: 3, minFeatureMap: 4, kernelCoversStride: true, minWeightBits: 2, minActivationBits: 2 };
+export const QNAS_RULES: DesignRules = {
+  maxDownsamplings: 3,
+  minFeatureMap: 4,
+  kernelCoversStride: true,
+  minWeightBits: 2,
+  minActivationBits: 2,
+};
 
 /** The QNAS space under the designer's rules (QNAS_RULES), folding searched. */
 export const QNAS_CONSTRAINED_SPACE: SearchSpace = {
   ...QNAS_SPACE,
   name: 'qnas-constrained',
-  description: 'QNAS space with design rules: at most 3 downsamplings, a classifier map of at least 4x4, kernels that cover their stride, at least 2 bits',
+  description:
+    'QNAS space with design rules: at most 3 downsamplings, a classifier map of at least 4x4, kernels that cover their stride, at least 2 bits',
   rules: QNAS_RULES,
 };
 
@@ -100,7 +120,12 @@ export const QNAS_CONSTRAINED_AUTO_SPACE: SearchSpace = {
  * The rules a designer states for a pooled (VGG/CNV-style) CIFAR-10 net: at most three 2x2 pools, so the
  * classifier sees at least 4x4, and at least 2 bits everywhere.
  */
-export const POOLED_RULES: DesignRules = { maxDownsamplings: 3, minFeatureMap: 4, minWeightBits: 2, minActivationBits: 2 };
+export const POOLED_RULES: DesignRules = {
+  maxDownsamplings: 3,
+  minFeatureMap: 4,
+  minWeightBits: 2,
+  minActivationBits: 2,
+};
 
 /**
  * A VGG/CNV-style CIFAR-10 space, the family the hand-made designs in examples/candidates come from: 3-6 convs
@@ -110,11 +135,19 @@ export const POOLED_RULES: DesignRules = { maxDownsamplings: 3, minFeatureMap: 4
  */
 export const POOLED_AUTO_SPACE: SearchSpace = {
   name: 'pooled-auto',
-  description: 'VGG/CNV-style space: 3-6 convs of 3x3 or 5x5, 32-128 filters, optional 2x2 max pools, 2-8-bit, auto-folded, under design rules',
+  description:
+    'VGG/CNV-style space: 3-6 convs of 3x3 or 5x5, 32-128 filters, optional 2x2 max pools, 2-8-bit, auto-folded, under design rules',
   input: CIFAR10_INPUT,
   classes: 10,
   convLayers: { min: 3, max: 6 },
-  conv: { filters: [32, 48, 64, 96, 128], kernelSize: [3, 5], stride: [1], padding: ['same'], maxPool: [null, { size: 2, stride: 2 }], skip: [false] },
+  conv: {
+    filters: [32, 48, 64, 96, 128],
+    kernelSize: [3, 5],
+    stride: [1],
+    padding: ['same'],
+    maxPool: [null, { size: 2, stride: 2 }],
+    skip: [false],
+  },
   hiddenDense: { count: 0, units: [] },
   quant: { mode: 'bits', weightBits: [2, 3, 4, 5, 6, 8], activationBits: [2, 3, 4, 5, 6, 8] },
   folding: { mode: 'auto' },
@@ -128,7 +161,14 @@ export const QUICK_SPACE: SearchSpace = {
   input: CIFAR10_INPUT,
   classes: 10,
   convLayers: { min: 2, max: 4 },
-  conv: { filters: [16, 32, 64], kernelSize: [3], stride: [1], padding: ['same'], maxPool: [null, { size: 2, stride: 2 }], skip: [false] },
+  conv: {
+    filters: [16, 32, 64],
+    kernelSize: [3],
+    stride: [1],
+    padding: ['same'],
+    maxPool: [null, { size: 2, stride: 2 }],
+    skip: [false],
+  },
   hiddenDense: { count: 0, units: [] },
   quant: { mode: 'bits', weightBits: [2, 4, 8], activationBits: [2, 4, 8] },
   folding: { mode: 'auto' },
@@ -141,7 +181,14 @@ export const FINN_SPACE: SearchSpace = {
   input: CIFAR10_INPUT,
   classes: 10,
   convLayers: { min: 4, max: 6 },
-  conv: { filters: [32, 64, 128, 256], kernelSize: [3], stride: [1], padding: ['same', 'valid'], maxPool: [null, { size: 2, stride: 2 }], skip: [false] },
+  conv: {
+    filters: [32, 64, 128, 256],
+    kernelSize: [3],
+    stride: [1],
+    padding: ['same', 'valid'],
+    maxPool: [null, { size: 2, stride: 2 }],
+    skip: [false],
+  },
   hiddenDense: { count: 2, units: [128, 256, 512] },
   quant: { mode: 'bits', weightBits: [1, 2, 4, 8], activationBits: [1, 2, 4, 8] },
   folding: { mode: 'searched', pe: [1, 2, 4, 8, 16, 32], simd: [1, 2, 4, 8, 16, 32] },
@@ -166,4 +213,5 @@ export const allowedWeightBits = (quant: QuantSpace): number[] =>
 export const allowedActivationBits = (quant: QuantSpace): number[] =>
   quant.mode === 'bits' ? quant.activationBits : sumsOf(quant.activationIntBits, quant.activationFracBits);
 
-const sumsOf = (a: number[], b: number[]): number[] => [...new Set(a.flatMap((x) => b.map((y) => x + y)))].sort((x, y) => x - y);
+const sumsOf = (a: number[], b: number[]): number[] =>
+  [...new Set(a.flatMap((x) => b.map((y) => x + y)))].sort((x, y) => x - y);

@@ -33,7 +33,11 @@ const fail = (message: string, details?: Record<string, unknown>): never => {
 };
 
 /** Checks arguments and validates every event's data against the catalog. Throws before any write. */
-export const prepareEvents = (streamId: string, events: readonly EventToAppend[], expected: ExpectedRevision): PreparedEvent[] => {
+export const prepareEvents = (
+  streamId: string,
+  events: readonly EventToAppend[],
+  expected: ExpectedRevision,
+): PreparedEvent[] => {
   if (typeof streamId !== 'string' || streamId.length === 0 || streamId.startsWith('$')) {
     fail(`expected a non-empty stream id not starting with '$', but got ${JSON.stringify(streamId)}`);
   }
@@ -43,19 +47,28 @@ export const prepareEvents = (streamId: string, events: readonly EventToAppend[]
   if (!Array.isArray(events)) fail(`expected an array of events to append to '${streamId}', but got ${typeof events}`);
   const seen = new Set<string>();
   return events.map((event, index) => {
-    if (typeof event.id !== 'string' || event.id.length === 0) fail(`expected events[${index}].id to be a non-empty string (a UUID), but got ${JSON.stringify(event.id)}`);
+    if (typeof event.id !== 'string' || event.id.length === 0)
+      fail(`expected events[${index}].id to be a non-empty string (a UUID), but got ${JSON.stringify(event.id)}`);
     if (seen.has(event.id)) fail(`expected unique event ids in one append, but '${event.id}' appears twice`);
     seen.add(event.id);
     const metadata = event.metadata as Partial<EventToAppend['metadata']> | undefined;
     if (typeof metadata?.correlationId !== 'string' || typeof metadata.actor !== 'string') {
-      fail(`expected events[${index}] (${event.type}) metadata with string correlationId and actor, but got ${JSON.stringify(metadata)}`);
+      fail(
+        `expected events[${index}] (${event.type}) metadata with string correlationId and actor, but got ${JSON.stringify(metadata)}`,
+      );
     }
     if (metadata?.causationId !== undefined && typeof metadata.causationId !== 'string') {
-      fail(`expected events[${index}].metadata.causationId to be a string when present, but got ${typeof metadata.causationId}`);
+      fail(
+        `expected events[${index}].metadata.causationId to be a string when present, but got ${typeof metadata.causationId}`,
+      );
     }
     const validated = validateEvent(event.type, event.data);
     return {
-      id: event.id, type: event.type, schemaVersion: validated.schemaVersion, data: validated.data, dataJson: canonicalJson(validated.data),
+      id: event.id,
+      type: event.type,
+      schemaVersion: validated.schemaVersion,
+      data: validated.data,
+      dataJson: canonicalJson(validated.data),
       metadataInput: { ...event.metadata },
     };
   });
@@ -66,27 +79,52 @@ export const prepareEvents = (streamId: string, events: readonly EventToAppend[]
  * all) is written directly in sorted key order; anything else goes through canonicalJson. Both give the same text
  * (test/store/appendPreparation.test.ts); the direct path saves object spreads that cost more than the hash.
  */
-const metadataJsonWithoutHash = (input: Record<string, unknown>, schemaVersion: number, recordedAt: string, prevHash: string): string => {
+const metadataJsonWithoutHash = (
+  input: Record<string, unknown>,
+  schemaVersion: number,
+  recordedAt: string,
+  prevHash: string,
+): string => {
   for (const key in input) {
     if (key !== 'correlationId' && key !== 'actor' && key !== 'causationId') {
-      return canonicalJson({ ...input, correlationId: String(input.correlationId), actor: String(input.actor), schemaVersion, recordedAt, prevHash });
+      return canonicalJson({
+        ...input,
+        correlationId: String(input.correlationId),
+        actor: String(input.actor),
+        schemaVersion,
+        recordedAt,
+        prevHash,
+      });
     }
   }
   const causation = input.causationId === undefined ? '' : `,"causationId":${JSON.stringify(input.causationId)}`;
-  return `{"actor":${JSON.stringify(String(input.actor))}${causation},"correlationId":${JSON.stringify(String(input.correlationId))},` +
-    `"prevHash":${JSON.stringify(prevHash)},"recordedAt":${JSON.stringify(recordedAt)},"schemaVersion":${schemaVersion}}`;
+  return (
+    `{"actor":${JSON.stringify(String(input.actor))}${causation},"correlationId":${JSON.stringify(String(input.correlationId))},` +
+    `"prevHash":${JSON.stringify(prevHash)},"recordedAt":${JSON.stringify(recordedAt)},"schemaVersion":${schemaVersion}}`
+  );
 };
 
 /** Places prepared events after `lastRevision` (-1: new stream) and chains their hashes from `prevHash`. */
-export const chainEvents = (prepared: readonly PreparedEvent[], lastRevision: number, prevHash: string, recordedAt: string): ChainedEvent[] => {
+export const chainEvents = (
+  prepared: readonly PreparedEvent[],
+  lastRevision: number,
+  prevHash: string,
+  recordedAt: string,
+): ChainedEvent[] => {
   let previous = prevHash;
   return prepared.map((event, index) => {
     const metadataJson = metadataJsonWithoutHash(event.metadataInput, event.schemaVersion, recordedAt, previous);
     const hash = hashCanonicalEvent(previous, event.id, event.type, event.schemaVersion, event.dataJson, metadataJson);
     previous = hash;
     return {
-      id: event.id, type: event.type, revision: lastRevision + 1 + index, schemaVersion: event.schemaVersion, data: event.data,
-      dataJson: event.dataJson, metadataJson: `${metadataJson.slice(0, -1)},"hash":"${hash}"}`, hash,
+      id: event.id,
+      type: event.type,
+      revision: lastRevision + 1 + index,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      dataJson: event.dataJson,
+      metadataJson: `${metadataJson.slice(0, -1)},"hash":"${hash}"}`,
+      hash,
     };
   });
 };

@@ -42,7 +42,10 @@ const without = (connectionString: string, key: string): { url: string; value: s
 };
 
 /** Opens the store a URL names (migrations are applied on open). @default url defaultStoreUrl() */
-export const createEventStore = async (url: string = defaultStoreUrl(), options: CreateEventStoreOptions = {}): Promise<EventStore> => {
+export const createEventStore = async (
+  url: string = defaultStoreUrl(),
+  options: CreateEventStoreOptions = {},
+): Promise<EventStore> => {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   const shared = {
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),

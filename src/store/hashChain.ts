@@ -54,13 +54,24 @@ export interface HashInput {
  * parts escape theirs). Append calls this directly with the canonical text it also stores.
  */
 export const hashCanonicalEvent = (
-  prevHash: string, id: string, type: string, schemaVersion: number, dataJson: string, metadataJsonWithoutHash: string,
-): string => hash('sha256', `${prevHash}\n${id}\n${type}\n${schemaVersion}\n${dataJson}\n${metadataJsonWithoutHash}`, 'hex');
+  prevHash: string,
+  id: string,
+  type: string,
+  schemaVersion: number,
+  dataJson: string,
+  metadataJsonWithoutHash: string,
+): string =>
+  hash('sha256', `${prevHash}\n${id}\n${type}\n${schemaVersion}\n${dataJson}\n${metadataJsonWithoutHash}`, 'hex');
 
 /** sha256 hex of one event (see hashCanonicalEvent); audit and verifyHashChain recompute hashes with it. */
 export const computeEventHash = (input: HashInput): string =>
   hashCanonicalEvent(
-    input.metadata.prevHash, input.id, input.type, input.metadata.schemaVersion, canonicalJson(input.data), canonicalJson(input.metadata),
+    input.metadata.prevHash,
+    input.id,
+    input.type,
+    input.metadata.schemaVersion,
+    canonicalJson(input.data),
+    canonicalJson(input.metadata),
   );
 
 /**
@@ -86,8 +97,12 @@ export const verifyHashChain = (events: readonly RecordedEvent[]): HashChainProb
   let prevHash = '';
   for (const event of events) {
     const { hash, upcastedFrom, ...rest } = event.metadata;
-    if (rest.prevHash !== prevHash) problems.push({ revision: event.revision, eventId: event.id, problem: 'broken link' });
-    if (upcastedFrom === undefined && computeEventHash({ id: event.id, type: event.type, data: event.data, metadata: rest }) !== hash) {
+    if (rest.prevHash !== prevHash)
+      problems.push({ revision: event.revision, eventId: event.id, problem: 'broken link' });
+    if (
+      upcastedFrom === undefined &&
+      computeEventHash({ id: event.id, type: event.type, data: event.data, metadata: rest }) !== hash
+    ) {
       problems.push({ revision: event.revision, eventId: event.id, problem: 'hash mismatch' });
     }
     prevHash = hash;

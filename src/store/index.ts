@@ -1,8 +1,20 @@
 // Public surface of the event store: the interface, the three backends, URL selection, errors, the hash chain
 // and the migration runner (also used for read-model migrations).
 export type {
-  AppendResult, EventMetadata, EventMetadataInput, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions,
-  RecordedEvent, SubscribeOptions, Subscription, AnchorReader, StreamAnchor, PositionSeal,
+  AppendResult,
+  EventMetadata,
+  EventMetadataInput,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+  AnchorReader,
+  StreamAnchor,
+  PositionSeal,
 } from './eventStore.js';
 export { createEventStore, defaultStoreUrl, sqliteFileFromUrl } from './createEventStore.js';
 export type { CreateEventStoreOptions } from './createEventStore.js';

@@ -1,15 +1,40 @@
 // The KurrentDB/EventStoreDB backend via @kurrent/kurrentdb-client. The server owns positions, revisions and
 // concurrency; this adapter adds catalog validation, the hash chain and the store's idempotency rule.
 import {
-  BACKWARDS, END, FORWARDS, jsonEvent, KurrentDBClient, NO_STREAM, START, excludeSystemEvents, streamNameFilter,
-  type AllStreamResolvedEvent, type Position, type ResolvedEvent,
+  BACKWARDS,
+  END,
+  FORWARDS,
+  jsonEvent,
+  KurrentDBClient,
+  NO_STREAM,
+  START,
+  excludeSystemEvents,
+  streamNameFilter,
+  type AllStreamResolvedEvent,
+  type Position,
+  type ResolvedEvent,
 } from '@kurrent/kurrentdb-client';
 import { CosearchError } from '../errors.js';
-import { chainEvents, decodeRow, idempotentResult, prepareEvents, readValidationMode, type ReadValidation } from './appendPreparation.js';
+import {
+  chainEvents,
+  decodeRow,
+  idempotentResult,
+  prepareEvents,
+  readValidationMode,
+  type ReadValidation,
+} from './appendPreparation.js';
 import { assertExpectedRevision, WrongExpectedRevisionError } from './errors.js';
 import type {
-  AppendResult, EventMetadata, EventStore, EventToAppend, ExpectedRevision, ReadAllOptions, ReadStreamOptions, RecordedEvent,
-  SubscribeOptions, Subscription,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
 } from './eventStore.js';
 
 /** Options of the KurrentDB backend. */
@@ -24,9 +49,13 @@ export interface KurrentDbEventStoreOptions {
 type AnyResolved = ResolvedEvent | AllStreamResolvedEvent;
 
 const isNotFound = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && /not.?found/i.test(String((error as { type?: unknown }).type ?? (error as Error).message));
+  typeof error === 'object' &&
+  error !== null &&
+  /not.?found/i.test(String((error as { type?: unknown }).type ?? (error as Error).message));
 const isWrongVersion = (error: unknown): boolean =>
-  typeof error === 'object' && error !== null && /wrong.?expected/i.test(String((error as { type?: unknown }).type ?? (error as Error).message));
+  typeof error === 'object' &&
+  error !== null &&
+  /wrong.?expected/i.test(String((error as { type?: unknown }).type ?? (error as Error).message));
 
 // $all positions are the server's commit positions: increasing, not contiguous. Numbers are exact below 2^53 bytes.
 const toPosition = (position: Position | undefined, commitPosition: bigint | undefined): number =>
@@ -48,7 +77,10 @@ export class KurrentDbEventStore implements EventStore {
     const prepared = prepareEvents(streamId, events, expectedRevision);
     // The chain needs the previous hash, so even 'any' appends at the revision just read, retrying on a race.
     for (let attempt = 0; ; attempt += 1) {
-      const recent = await this.readStream(streamId, { direction: 'backwards', maxCount: Math.max(prepared.length, 1) * 2 + 10 });
+      const recent = await this.readStream(streamId, {
+        direction: 'backwards',
+        maxCount: Math.max(prepared.length, 1) * 2 + 10,
+      });
       const ids = new Set(prepared.map((event) => event.id));
       const existing = recent.filter((event) => ids.has(event.id)).map((event) => ({ ...event }));
       const idempotent = idempotentResult(streamId, prepared.length, existing);
@@ -61,13 +93,24 @@ export class KurrentDbEventStore implements EventStore {
       try {
         const result = await this.client.appendToStream(
           streamId,
-          chained.map((event) => jsonEvent({ id: event.id, type: event.type, data: event.data as Record<string, unknown>, metadata: JSON.parse(event.metadataJson) as Record<string, unknown> })),
+          chained.map((event) =>
+            jsonEvent({
+              id: event.id,
+              type: event.type,
+              data: event.data as Record<string, unknown>,
+              metadata: JSON.parse(event.metadataJson) as Record<string, unknown>,
+            }),
+          ),
           { streamState: lastRevision < 0 ? NO_STREAM : BigInt(lastRevision) },
         );
-        return { nextExpectedRevision: Number(result.nextExpectedRevision), position: toPosition(result.position, undefined) };
+        return {
+          nextExpectedRevision: Number(result.nextExpectedRevision),
+          position: toPosition(result.position, undefined),
+        };
       } catch (error) {
         if (!isWrongVersion(error)) throw error;
-        if (expectedRevision !== 'any' || attempt >= 5) throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
+        if (expectedRevision !== 'any' || attempt >= 5)
+          throw new WrongExpectedRevisionError(streamId, expectedRevision, 'no_stream');
       }
     }
   }
@@ -99,9 +142,17 @@ export class KurrentDbEventStore implements EventStore {
     const maxCount = options.maxCount ?? 1000;
     const out: RecordedEvent[] = [];
     const from = backwards
-      ? (options.before === undefined ? END : { commit: BigInt(before), prepare: BigInt(before) })
-      : (after === 0 ? START : { commit: BigInt(after), prepare: BigInt(after) });
-    const events = this.client.readAll({ direction: backwards ? BACKWARDS : FORWARDS, fromPosition: from, filter: excludeSystemEvents() });
+      ? options.before === undefined
+        ? END
+        : { commit: BigInt(before), prepare: BigInt(before) }
+      : after === 0
+        ? START
+        : { commit: BigInt(after), prepare: BigInt(after) };
+    const events = this.client.readAll({
+      direction: backwards ? BACKWARDS : FORWARDS,
+      fromPosition: from,
+      filter: excludeSystemEvents(),
+    });
     for await (const resolved of events) {
       const event = this.decode(resolved);
       if (event === undefined || event.position <= after || event.position >= before) continue;
@@ -115,7 +166,10 @@ export class KurrentDbEventStore implements EventStore {
     const after = options.after ?? 0;
     const subscription = this.client.subscribeToAll({
       fromPosition: after === 0 ? START : { commit: BigInt(after), prepare: BigInt(after) },
-      filter: options.streamPrefix === undefined ? excludeSystemEvents() : streamNameFilter({ prefixes: [options.streamPrefix] }),
+      filter:
+        options.streamPrefix === undefined
+          ? excludeSystemEvents()
+          : streamNameFilter({ prefixes: [options.streamPrefix] }),
     });
     const decode = (resolved: AnyResolved): RecordedEvent | undefined => this.decode(resolved);
     async function* follow(): AsyncGenerator<RecordedEvent> {
@@ -142,12 +196,20 @@ export class KurrentDbEventStore implements EventStore {
     if (event === undefined || !event.isJson || event.type.startsWith('$')) return undefined;
     const metadata = event.metadata as EventMetadata | undefined;
     if (metadata === undefined || typeof metadata.hash !== 'string') {
-      throw new CosearchError('ILLEGAL_STATE', `expected cosearch metadata (hash, prevHash) on event ${event.id} of '${event.streamId}', but found none`);
+      throw new CosearchError(
+        'ILLEGAL_STATE',
+        `expected cosearch metadata (hash, prevHash) on event ${event.id} of '${event.streamId}', but found none`,
+      );
     }
     return decodeRow(
       {
-        id: event.id, streamId: event.streamId, revision: Number(event.revision),
-        position: toPosition(event.position, resolved.commitPosition), type: event.type, data: event.data, metadata,
+        id: event.id,
+        streamId: event.streamId,
+        revision: Number(event.revision),
+        position: toPosition(event.position, resolved.commitPosition),
+        type: event.type,
+        data: event.data,
+        metadata,
       },
       this.readValidation,
     );

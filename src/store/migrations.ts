@@ -35,9 +35,15 @@ export const migrationsDir = (dialect: 'sqlite' | 'postgres'): string => {
 };
 
 /** Applies pending SQL files of `dir` to a better-sqlite3 database. Safe with several processes opening at once. */
-export const applySqliteMigrations = (db: BetterSqlite3.Database, dir: string, options: MigrationOptions = {}): MigrationResult => {
+export const applySqliteMigrations = (
+  db: BetterSqlite3.Database,
+  dir: string,
+  options: MigrationOptions = {},
+): MigrationResult => {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-  const isApplied = db.prepare<[string], { version: string }>('SELECT version FROM schema_migrations WHERE version = ?');
+  const isApplied = db.prepare<[string], { version: string }>(
+    'SELECT version FROM schema_migrations WHERE version = ?',
+  );
   const record = db.prepare<[string, string]>('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)');
   const applied: string[] = [];
   for (const file of listFiles(dir, options.filter)) {
@@ -73,8 +79,12 @@ export const applyPostgresMigrations = async (
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
       await client.query(`SET search_path TO ${quoteIdent(options.schema)}`);
     }
-    await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())');
-    const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version));
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    );
+    const done = new Set(
+      (await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((row) => row.version),
+    );
     for (const file of listFiles(dir, options.filter)) {
       if (done.has(file)) continue;
       await client.query('BEGIN');

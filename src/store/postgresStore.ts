@@ -2,12 +2,30 @@
 // one transaction-scoped advisory lock (see ORDERING below). Subscribers wake on LISTEN/NOTIFY and also poll.
 import pg from 'pg';
 import { CosearchError } from '../errors.js';
-import { chainEvents, decodeRow, idempotentResult, prepareEvents, readValidationMode, type ReadValidation } from './appendPreparation.js';
+import {
+  chainEvents,
+  decodeRow,
+  idempotentResult,
+  prepareEvents,
+  readValidationMode,
+  type ReadValidation,
+} from './appendPreparation.js';
 import { assertExpectedRevision } from './errors.js';
 import { sealPosition } from './hashChain.js';
 import type {
-  AnchorReader, AppendResult, EventMetadata, EventStore, EventToAppend, ExpectedRevision, PositionSeal, ReadAllOptions, ReadStreamOptions,
-  RecordedEvent, StreamAnchor, SubscribeOptions, Subscription,
+  AnchorReader,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  PositionSeal,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamAnchor,
+  SubscribeOptions,
+  Subscription,
 } from './eventStore.js';
 import { applyPostgresMigrations, migrationsDir } from './migrations.js';
 import { createPollingSubscription, Wakeup } from './pollingSubscription.js';
@@ -28,7 +46,15 @@ export interface PostgresEventStoreOptions {
 }
 
 /** A row in COLUMNS order, read with rowMode 'array' (arrays are cheaper to build than objects); bigints as text. */
-type Row = [position: string, id: string, streamId: string, revision: string, type: string, data: unknown, metadata: EventMetadata];
+type Row = [
+  position: string,
+  id: string,
+  streamId: string,
+  revision: string,
+  type: string,
+  data: unknown,
+  metadata: EventMetadata,
+];
 
 interface Probe {
   head: string;
@@ -77,7 +103,6 @@ const INSERT_SQL = `
     ON CONFLICT (stream_id) DO UPDATE SET revision = EXCLUDED.revision, hash = EXCLUDED.hash, position = EXCLUDED.position, seal = EXCLUDED.seal)
   SELECT pg_notify($10, max(position)::text) FROM inserted`;
 
-
 export class PostgresEventStore implements EventStore, AnchorReader {
   readonly kind = 'postgres';
   /** The pg pool (search_path set to the schema), for read models that live in the same database. */
@@ -95,13 +120,20 @@ export class PostgresEventStore implements EventStore, AnchorReader {
   private constructor(connectionString: string, options: PostgresEventStoreOptions) {
     this.schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]{0,50}$/.test(this.schema)) {
-      throw new CosearchError('BAD_USER_INPUT', `expected a schema name of lower-case letters, digits and '_', but got '${this.schema}'`);
+      throw new CosearchError(
+        'BAD_USER_INPUT',
+        `expected a schema name of lower-case letters, digits and '_', but got '${this.schema}'`,
+      );
     }
     this.options = options;
     this.connectionString = connectionString;
     this.readValidation = readValidationMode(options.validateOnRead);
     this.channel = `cosearch_events_${this.schema}`;
-    this.pool = new pg.Pool({ connectionString, max: options.poolSize ?? 10, options: `-c search_path=${this.schema}` });
+    this.pool = new pg.Pool({
+      connectionString,
+      max: options.poolSize ?? 10,
+      options: `-c search_path=${this.schema}`,
+    });
     // An idle client's error (server restart) must not crash the process; the next query reconnects.
     this.pool.on('error', () => undefined);
   }
@@ -111,7 +143,10 @@ export class PostgresEventStore implements EventStore, AnchorReader {
     const store = new PostgresEventStore(connectionString, options);
     const client = await store.pool.connect();
     try {
-      await applyPostgresMigrations(client, migrationsDir('postgres'), { schema: store.schema, filter: (name) => /^\d+_events/.test(name) });
+      await applyPostgresMigrations(client, migrationsDir('postgres'), {
+        schema: store.schema,
+        filter: (name) => /^\d+_events/.test(name),
+      });
     } finally {
       client.release();
     }
@@ -125,8 +160,13 @@ export class PostgresEventStore implements EventStore, AnchorReader {
       // Literal key: the schema name is checked to be [a-z0-9_], and one round trip saves ~0.1 ms per append.
       await client.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('cosearch-append:${this.schema}'))`);
       const probe = (await client.query<Probe>(PROBE_SQL, [streamId, prepared.map((event) => event.id)])).rows[0];
-      if (probe === undefined) throw new CosearchError('INTERNAL', 'expected one row from the append probe, but got none');
-      const idempotent = idempotentResult(streamId, prepared.length, (probe.existing ?? []).map((row) => ({ ...row, position: Number(row.position) })));
+      if (probe === undefined)
+        throw new CosearchError('INTERNAL', 'expected one row from the append probe, but got none');
+      const idempotent = idempotentResult(
+        streamId,
+        prepared.length,
+        (probe.existing ?? []).map((row) => ({ ...row, position: Number(row.position) })),
+      );
       const lastRevision = probe.last_revision === null ? -1 : Number(probe.last_revision);
       if (idempotent === undefined) assertExpectedRevision(streamId, expectedRevision, lastRevision);
       if (idempotent !== undefined || prepared.length === 0) {
@@ -139,10 +179,21 @@ export class PostgresEventStore implements EventStore, AnchorReader {
       const seals = chained.map((e, i) => (seal = sealPosition(seal, head + i + 1, e.hash)));
       const last = chained[chained.length - 1];
       await client.query(INSERT_SQL, [
-        probe.head, streamId, lastRevision,
-        chained.map((e) => e.id), chained.map((e) => e.type), chained.map((e) => e.schemaVersion),
-        chained.map((e) => e.dataJson), chained.map((e) => e.metadataJson), chained.map((e) => e.hash),
-        this.channel, seals, last?.revision, last?.hash, head + chained.length, seal,
+        probe.head,
+        streamId,
+        lastRevision,
+        chained.map((e) => e.id),
+        chained.map((e) => e.type),
+        chained.map((e) => e.schemaVersion),
+        chained.map((e) => e.dataJson),
+        chained.map((e) => e.metadataJson),
+        chained.map((e) => e.hash),
+        this.channel,
+        seals,
+        last?.revision,
+        last?.hash,
+        head + chained.length,
+        seal,
       ]);
       await client.query('COMMIT');
       this.wakeup.wake();
@@ -196,20 +247,28 @@ export class PostgresEventStore implements EventStore, AnchorReader {
   }
 
   async headPosition(): Promise<number> {
-    const result = await this.pool.query<{ head: string }>('SELECT coalesce(max(position), 0)::text AS head FROM events');
+    const result = await this.pool.query<{ head: string }>(
+      'SELECT coalesce(max(position), 0)::text AS head FROM events',
+    );
     return Number(result.rows[0]?.head ?? 0);
   }
 
   async readAnchor(streamId: string): Promise<StreamAnchor | undefined> {
     const result = await this.pool.query<{ revision: string; hash: string; position: string; seal: string | null }>(
-      'SELECT revision::text, hash, position::text, seal FROM stream_heads WHERE stream_id = $1', [streamId]);
+      'SELECT revision::text, hash, position::text, seal FROM stream_heads WHERE stream_id = $1',
+      [streamId],
+    );
     const row = result.rows[0];
-    return row === undefined ? undefined : { streamId, revision: Number(row.revision), hash: row.hash, position: Number(row.position), seal: row.seal };
+    return row === undefined
+      ? undefined
+      : { streamId, revision: Number(row.revision), hash: row.hash, position: Number(row.position), seal: row.seal };
   }
 
   async readSeals(streamId: string): Promise<PositionSeal[]> {
     const result = await this.pool.query<[string, string, string | null]>({
-      text: 'SELECT revision::text, position::text, seal FROM events WHERE stream_id = $1 ORDER BY revision ASC', values: [streamId], rowMode: 'array',
+      text: 'SELECT revision::text, position::text, seal FROM events WHERE stream_id = $1 ORDER BY revision ASC',
+      values: [streamId],
+      rowMode: 'array',
     });
     return result.rows.map((row) => ({ revision: Number(row[0]), position: Number(row[1]), seal: row[2] }));
   }
@@ -237,7 +296,15 @@ export class PostgresEventStore implements EventStore, AnchorReader {
 
   private decode(row: Row): RecordedEvent {
     return decodeRow(
-      { id: row[1], streamId: row[2], revision: Number(row[3]), position: Number(row[0]), type: row[4], data: row[5], metadata: row[6] },
+      {
+        id: row[1],
+        streamId: row[2],
+        revision: Number(row[3]),
+        position: Number(row[0]),
+        type: row[4],
+        data: row[5],
+        metadata: row[6],
+      },
       this.readValidation,
     );
   }

@@ -4,12 +4,29 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { CosearchError } from '../errors.js';
-import { chainEvents, decodeRow, idempotentResult, prepareEvents, readValidationMode, type ReadValidation } from './appendPreparation.js';
+import {
+  chainEvents,
+  decodeRow,
+  idempotentResult,
+  prepareEvents,
+  readValidationMode,
+  type ReadValidation,
+} from './appendPreparation.js';
 import { assertExpectedRevision } from './errors.js';
 import { sealPosition } from './hashChain.js';
 import type {
-  AnchorReader, AppendResult, EventStore, EventToAppend, ExpectedRevision, PositionSeal, ReadAllOptions, ReadStreamOptions, RecordedEvent, StreamAnchor,
-  SubscribeOptions, Subscription,
+  AnchorReader,
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  PositionSeal,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamAnchor,
+  SubscribeOptions,
+  Subscription,
 } from './eventStore.js';
 import { applySqliteMigrations, migrationsDir } from './migrations.js';
 import { createPollingSubscription, Wakeup } from './pollingSubscription.js';
@@ -28,7 +45,15 @@ export interface SqliteEventStoreOptions {
 }
 
 /** A row read with better-sqlite3's raw mode, in COLUMNS order: arrays are cheaper to build than objects. */
-type Row = [position: number, id: string, streamId: string | null, revision: number, type: string, data: string, metadata: string];
+type Row = [
+  position: number,
+  id: string,
+  streamId: string | null,
+  revision: number,
+  type: string,
+  data: string,
+  metadata: string,
+];
 
 // Local appends wake subscribers of every store open on the same file in this process at once; other
 // processes' appends are found by the poll.
@@ -58,8 +83,11 @@ export class SqliteEventStore implements EventStore, AnchorReader {
     } catch (error) {
       this.db.close();
       // better-sqlite3 says only "file is not a database": name the file and what to do.
-      throw new CosearchError('INTERNAL', `cannot open the SQLite store ${this.file}: ${(error as Error).message} ` +
-        `(${String((error as { code?: unknown }).code ?? 'SQLITE_ERROR')}). Point --store or COSEARCH_STORE at a cosearch store, or move the file away to start a new one.`);
+      throw new CosearchError(
+        'INTERNAL',
+        `cannot open the SQLite store ${this.file}: ${(error as Error).message} ` +
+          `(${String((error as { code?: unknown }).code ?? 'SQLITE_ERROR')}). Point --store or COSEARCH_STORE at a cosearch store, or move the file away to start a new one.`,
+      );
     }
     // NORMAL in WAL mode is durable across process crashes (SIGKILL); only an OS crash can lose the last commits.
     this.db.pragma('synchronous = NORMAL');
@@ -78,33 +106,54 @@ export class SqliteEventStore implements EventStore, AnchorReader {
     this.wakeup = shared.wakeup;
     this.stmt = {
       byId: this.db.prepare<[string], { id: string; stream_id: string; revision: number; position: number }>(
-        'SELECT id, stream_id, revision, position FROM events WHERE id = ?'),
+        'SELECT id, stream_id, revision, position FROM events WHERE id = ?',
+      ),
       // The head is the anchor or the last stored event, whichever is later: after a truncation the anchor is
       // ahead, and new events then continue after it, leaving the gap visible to audit instead of papering over it.
-      streamHead: this.db.prepare<[string, string], { revision: number; hash: string; position: number; seal: string | null }>(
+      streamHead: this.db.prepare<
+        [string, string],
+        { revision: number; hash: string; position: number; seal: string | null }
+      >(
         `SELECT revision, hash, position, seal FROM (
            SELECT revision, hash, position, seal, 0 AS pri FROM stream_heads WHERE stream_id = ?
            UNION ALL
            SELECT * FROM (SELECT revision, hash, position, seal, 1 AS pri FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1))
-         ORDER BY revision DESC, pri ASC LIMIT 1`),
+         ORDER BY revision DESC, pri ASC LIMIT 1`,
+      ),
       lastPosition: this.db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'"),
       insert: this.db.prepare<[number, string, string, number, string, number, string, string, string, string]>(
-        'INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+        'INSERT INTO events (position, id, stream_id, revision, type, schema_version, data, metadata, hash, seal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       anchor: this.db.prepare<[string, number, string, number, string]>(
         `INSERT INTO stream_heads (stream_id, revision, hash, position, seal) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash, position = excluded.position, seal = excluded.seal`),
+         ON CONFLICT (stream_id) DO UPDATE SET revision = excluded.revision, hash = excluded.hash, position = excluded.position, seal = excluded.seal`,
+      ),
       readAnchor: this.db.prepare<[string], { revision: number; hash: string; position: number; seal: string | null }>(
-        'SELECT revision, hash, position, seal FROM stream_heads WHERE stream_id = ?'),
+        'SELECT revision, hash, position, seal FROM stream_heads WHERE stream_id = ?',
+      ),
       readSeals: this.db.prepare<[string], { revision: number; position: number; seal: string | null }>(
-        'SELECT revision, position, seal FROM events WHERE stream_id = ? ORDER BY revision ASC'),
-      forwards: this.db.prepare<[string, number, number], Row>(
-        `SELECT ${STREAM_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(),
-      backwards: this.db.prepare<[string, number, number], Row>(
-        `SELECT ${STREAM_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
-      allForwards: this.db.prepare<[number, number, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position ASC LIMIT ?`).raw(),
-      allBackwards: this.db.prepare<[number, number, number], Row>(
-        `SELECT ${COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position DESC LIMIT ?`).raw(),
+        'SELECT revision, position, seal FROM events WHERE stream_id = ? ORDER BY revision ASC',
+      ),
+      forwards: this.db
+        .prepare<[string, number, number], Row>(
+          `SELECT ${STREAM_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
+        )
+        .raw(),
+      backwards: this.db
+        .prepare<[string, number, number], Row>(
+          `SELECT ${STREAM_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
+        )
+        .raw(),
+      allForwards: this.db
+        .prepare<[number, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position ASC LIMIT ?`,
+        )
+        .raw(),
+      allBackwards: this.db
+        .prepare<[number, number, number], Row>(
+          `SELECT ${COLUMNS} FROM events WHERE position > ? AND position < ? ORDER BY position DESC LIMIT ?`,
+        )
+        .raw(),
       head: this.db.prepare<[], { head: number }>('SELECT coalesce(max(position), 0) AS head FROM events'),
     };
   }
@@ -119,7 +168,8 @@ export class SqliteEventStore implements EventStore, AnchorReader {
         const existing = [];
         for (const event of prepared) {
           const row = this.stmt.byId.get(event.id);
-          if (row !== undefined) existing.push({ id: row.id, streamId: row.stream_id, revision: row.revision, position: row.position });
+          if (row !== undefined)
+            existing.push({ id: row.id, streamId: row.stream_id, revision: row.revision, position: row.position });
         }
         const idempotent = idempotentResult(streamId, prepared.length, existing);
         if (idempotent !== undefined) return { result: idempotent, wrote: false };
@@ -127,7 +177,8 @@ export class SqliteEventStore implements EventStore, AnchorReader {
       const head = this.stmt.streamHead.get(streamId, streamId);
       const lastRevision = head?.revision ?? -1;
       assertExpectedRevision(streamId, expectedRevision, lastRevision);
-      if (prepared.length === 0) return { result: { nextExpectedRevision: lastRevision, position: head?.position ?? 0 }, wrote: false };
+      if (prepared.length === 0)
+        return { result: { nextExpectedRevision: lastRevision, position: head?.position ?? 0 }, wrote: false };
       // AUTOINCREMENT never reuses a position, and under the write lock the next one is sqlite_sequence + 1: knowing
       // it before the insert lets the seal be written with the row.
       let position = this.stmt.lastPosition.get()?.seq ?? 0;
@@ -137,7 +188,16 @@ export class SqliteEventStore implements EventStore, AnchorReader {
         position += 1;
         seal = sealPosition(seal, position, event.hash);
         this.stmt.insert.run(
-          position, event.id, streamId, event.revision, event.type, event.schemaVersion, event.dataJson, event.metadataJson, event.hash, seal,
+          position,
+          event.id,
+          streamId,
+          event.revision,
+          event.type,
+          event.schemaVersion,
+          event.dataJson,
+          event.metadataJson,
+          event.hash,
+          seal,
         );
         last = event;
       }
@@ -150,8 +210,12 @@ export class SqliteEventStore implements EventStore, AnchorReader {
       outcome = write.immediate();
     } catch (error) {
       if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new CosearchError('CONFLICT', `expected either none or all event ids of the batch to be stored in '${streamId}', but some ` +
-          'already are (in this or another stream). Retry an append with exactly the same batch, or use fresh ids.', { streamId });
+        throw new CosearchError(
+          'CONFLICT',
+          `expected either none or all event ids of the batch to be stored in '${streamId}', but some ` +
+            'already are (in this or another stream). Retry an append with exactly the same batch, or use fresh ids.',
+          { streamId },
+        );
       }
       throw error;
     }
@@ -162,9 +226,10 @@ export class SqliteEventStore implements EventStore, AnchorReader {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const limit = options.maxCount ?? -1;
-    const rows = options.direction === 'backwards'
-      ? this.stmt.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
-      : this.stmt.forwards.all(streamId, options.fromRevision ?? 0, limit);
+    const rows =
+      options.direction === 'backwards'
+        ? this.stmt.backwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.stmt.forwards.all(streamId, options.fromRevision ?? 0, limit);
     return rows.map((row) => this.decode(row, streamId));
   }
 
@@ -212,7 +277,15 @@ export class SqliteEventStore implements EventStore, AnchorReader {
 
   private decode(row: Row, streamId = row[2] ?? ''): RecordedEvent {
     return decodeRow(
-      { id: row[1], streamId, revision: row[3], position: row[0], type: row[4], data: JSON.parse(row[5]), metadata: JSON.parse(row[6]) },
+      {
+        id: row[1],
+        streamId,
+        revision: row[3],
+        position: row[0],
+        type: row[4],
+        data: JSON.parse(row[5]),
+        metadata: JSON.parse(row[6]),
+      },
       this.readValidation,
     );
   }

@@ -5,7 +5,11 @@ import { createClient, type Client } from 'graphql-ws';
 const TOKEN_KEY = 'cosearch.token';
 
 export class GraphQLRequestError extends Error {
-  constructor(message: string, readonly code: string, readonly field?: string) {
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly field?: string,
+  ) {
     super(message);
   }
 }
@@ -18,7 +22,10 @@ export const setToken = (value: string | null): void => {
   client = undefined;
 };
 
-interface GraphQLError { message: string; extensions?: { code?: string; field?: string } }
+interface GraphQLError {
+  message: string;
+  extensions?: { code?: string; field?: string };
+}
 
 /** One query or mutation; throws GraphQLRequestError with the first error's code. */
 export const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
@@ -30,7 +37,8 @@ export const gql = async <T>(query: string, variables: Record<string, unknown> =
   });
   const body = (await response.json()) as { data?: T; errors?: GraphQLError[] };
   const first = body.errors?.[0];
-  if (first !== undefined) throw new GraphQLRequestError(first.message, first.extensions?.code ?? 'INTERNAL', first.extensions?.field);
+  if (first !== undefined)
+    throw new GraphQLRequestError(first.message, first.extensions?.code ?? 'INTERNAL', first.extensions?.field);
   return body.data as T;
 };
 
@@ -38,7 +46,10 @@ let client: Client | undefined;
 const socket = (): Client => {
   client ??= createClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
-    connectionParams: () => { const t = token(); return t === null ? {} : { authToken: t }; },
+    connectionParams: () => {
+      const t = token();
+      return t === null ? {} : { authToken: t };
+    },
     // A server restart closes the socket: reconnect for ever, with graphql-ws's backoff.
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
@@ -51,12 +62,27 @@ const socket = (): Client => {
  * Follows a subscription. After a reconnect graphql-ws sends the subscription again with its first variables, so
  * the server replays from that cursor; `onNext` sees each position once because the caller skips what it has seen.
  */
-export const subscribe = <T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void, onError: (error: Error) => void): (() => void) =>
-  socket().subscribe<T>({ query, variables }, {
-    next: (result) => {
-      if (result.errors !== undefined && result.errors.length > 0) onError(new GraphQLRequestError(result.errors[0]?.message ?? 'error', String(result.errors[0]?.extensions?.code ?? 'INTERNAL')));
-      else if (result.data !== undefined && result.data !== null) onNext(result.data as T);
+export const subscribe = <T>(
+  query: string,
+  variables: Record<string, unknown>,
+  onNext: (data: T) => void,
+  onError: (error: Error) => void,
+): (() => void) =>
+  socket().subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        if (result.errors !== undefined && result.errors.length > 0)
+          onError(
+            new GraphQLRequestError(
+              result.errors[0]?.message ?? 'error',
+              String(result.errors[0]?.extensions?.code ?? 'INTERNAL'),
+            ),
+          );
+        else if (result.data !== undefined && result.data !== null) onNext(result.data as T);
+      },
+      error: (error) =>
+        onError(error instanceof Error ? error : new Error(String((error as { reason?: string }).reason ?? error))),
+      complete: () => undefined,
     },
-    error: (error) => onError(error instanceof Error ? error : new Error(String((error as { reason?: string }).reason ?? error))),
-    complete: () => undefined,
-  });
+  );

@@ -56,7 +56,15 @@ export interface ExperimentModel {
 }
 
 export const createModel = (id: string): ExperimentModel => ({
-  id, name: id, status: 'RUNNING', points: new Map(), best: [], decisions: [], position: 0, cursor: null, training: [],
+  id,
+  name: id,
+  status: 'RUNNING',
+  points: new Map(),
+  best: [],
+  decisions: [],
+  position: 0,
+  cursor: null,
+  training: [],
 });
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -79,7 +87,10 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
   const short = (id: string | undefined): string => (id === undefined ? '?' : `#${model.points.get(id)?.index ?? '?'}`);
   switch (e.type) {
     case 'ExperimentStarted': {
-      const config = (d.config ?? {}) as { device?: { maxLuts?: unknown; minFps?: unknown }; budget?: { maxCandidates?: unknown } };
+      const config = (d.config ?? {}) as {
+        device?: { maxLuts?: unknown; minFps?: unknown };
+        budget?: { maxCandidates?: unknown };
+      };
       model.name = str(d.name) ?? model.id;
       model.startedAt = e.metadata.recordedAt;
       const maxLuts = num(config.device?.maxLuts);
@@ -93,7 +104,13 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
     }
     case 'CandidateProposed': {
       const id = candidateId ?? `?${e.position}`;
-      model.points.set(id, { id, index: num(d.index) ?? model.points.size, status: 'proposed', float: d.float === true, epochs: [] });
+      model.points.set(id, {
+        id,
+        index: num(d.index) ?? model.points.size,
+        status: 'proposed',
+        float: d.float === true,
+        epochs: [],
+      });
       decide(model, e, `proposed #${String(d.index)}${str(d.note) === undefined ? '' : ` (${String(d.note)})`}`);
       return true;
     }
@@ -105,7 +122,13 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
         if (fps !== undefined) point.throughputFps = fps;
         point.feasible = d.feasible === true;
         if (!point.feasible && !point.float) point.status = 'pruned';
-        decide(model, e, point.feasible ? `${short(candidateId)} fits: ${Math.round(luts ?? 0)} LUTs, ${Math.round(fps ?? 0)} img/s` : `${short(candidateId)} pruned: ${Math.round(luts ?? 0)} LUTs, ${Math.round(fps ?? 0)} img/s`);
+        decide(
+          model,
+          e,
+          point.feasible
+            ? `${short(candidateId)} fits: ${Math.round(luts ?? 0)} LUTs, ${Math.round(fps ?? 0)} img/s`
+            : `${short(candidateId)} pruned: ${Math.round(luts ?? 0)} LUTs, ${Math.round(fps ?? 0)} img/s`,
+        );
       }
       return true;
     case 'TrainingRequested':
@@ -121,7 +144,12 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
       }
       return true;
     case 'EpochCompleted':
-      point?.epochs.push({ epoch: num(d.epoch) ?? 0, loss: num(d.loss) ?? 0, trainAccuracy: num(d.trainAccuracy) ?? 0, ...(num(d.valAccuracy) === undefined ? {} : { valAccuracy: num(d.valAccuracy) as number }) });
+      point?.epochs.push({
+        epoch: num(d.epoch) ?? 0,
+        loss: num(d.loss) ?? 0,
+        trainAccuracy: num(d.trainAccuracy) ?? 0,
+        ...(num(d.valAccuracy) === undefined ? {} : { valAccuracy: num(d.valAccuracy) as number }),
+      });
       return true;
     case 'CandidateTrained': {
       if (point === undefined) return true;
@@ -136,14 +164,22 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
         const last = model.best[model.best.length - 1]?.[1] ?? -1;
         if (accuracy > last) model.best.push([Date.parse(e.metadata.recordedAt), accuracy]);
       }
-      decide(model, e, `${short(candidateId)} trained${d.final === true ? ' (final)' : num(d.rung) === undefined ? '' : ` (rung ${String(d.rung)})`}: ${accuracy === undefined ? `score ${String(d.accuracy)}` : pct(accuracy)}${str(d.workerId) === undefined ? '' : ` by ${String(d.workerId)}`}`);
+      decide(
+        model,
+        e,
+        `${short(candidateId)} trained${d.final === true ? ' (final)' : num(d.rung) === undefined ? '' : ` (rung ${String(d.rung)})`}: ${accuracy === undefined ? `score ${String(d.accuracy)}` : pct(accuracy)}${str(d.workerId) === undefined ? '' : ` by ${String(d.workerId)}`}`,
+      );
       return true;
     }
     case 'RewardAssigned':
       decide(model, e, `${short(candidateId)} reward ${(num(d.reward) ?? 0).toFixed(3)}: ${str(d.reason) ?? ''}`);
       return true;
     case 'CandidatePromoted':
-      decide(model, e, `${short(candidateId)} promoted to rung ${String(d.toRung)} (rank ${String(d.rank)} of ${String(d.rungSize)})`);
+      decide(
+        model,
+        e,
+        `${short(candidateId)} promoted to rung ${String(d.toRung)} (rank ${String(d.rank)} of ${String(d.rungSize)})`,
+      );
       return true;
     case 'PolicyUpdated':
       decide(model, e, `policy step ${String(d.step)}, baseline ${(num(d.baseline) ?? 0).toFixed(3)}`);
@@ -151,10 +187,15 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
     case 'ExperimentCompleted':
     case 'ExperimentFailed':
     case 'ExperimentCancelled':
-      model.status = e.type === 'ExperimentCompleted' ? 'COMPLETED' : e.type === 'ExperimentFailed' ? 'FAILED' : 'CANCELLED';
+      model.status =
+        e.type === 'ExperimentCompleted' ? 'COMPLETED' : e.type === 'ExperimentFailed' ? 'FAILED' : 'CANCELLED';
       model.finishedAt = e.metadata.recordedAt;
       model.training = [];
-      decide(model, e, `${e.type.replace('Experiment', '').toLowerCase()}: ${str(d.reason) ?? str((d.error as { message?: unknown } | undefined)?.message) ?? ''}`);
+      decide(
+        model,
+        e,
+        `${e.type.replace('Experiment', '').toLowerCase()}: ${str(d.reason) ?? str((d.error as { message?: unknown } | undefined)?.message) ?? ''}`,
+      );
       return true;
     case 'ExperimentResumed':
       model.status = 'RUNNING';
@@ -165,4 +206,3 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
       return true;
   }
 };
-

@@ -1,6 +1,8 @@
 // The dashboard's number formats: percentages, integers and durations. Pure, no DOM.
-export const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`);
-export const int = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+export const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)} %`;
+export const int = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : Math.round(v).toLocaleString('en-US');
 
 /** "3 min 20 s" from seconds. */
 export const duration = (seconds: number): string => {

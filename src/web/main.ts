@@ -15,15 +15,24 @@ const route = async (): Promise<void> => {
   cleanup?.();
   cleanup = undefined;
   const [path = ''] = location.hash.replace(/^#/, '').split('?');
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = path
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   try {
     if (parts[0] === 'experiment' && parts[1] !== undefined) cleanup = renderExperiment(app, parts[1]);
     else if (parts[0] === 'candidate' && parts[1] !== undefined) await renderCandidate(app, parts[1]);
     else cleanup = await renderList(app);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    app.replaceChildren(h('p', { class: 'error', role: 'alert' }, `${code ?? 'ERROR'}: ${error instanceof Error ? error.message : String(error)}`),
-      ...(code === 'UNAUTHENTICATED' ? [h('p', {}, 'Sign in with an API token above.')] : []));
+    app.replaceChildren(
+      h(
+        'p',
+        { class: 'error', role: 'alert' },
+        `${code ?? 'ERROR'}: ${error instanceof Error ? error.message : String(error)}`,
+      ),
+      ...(code === 'UNAUTHENTICATED' ? [h('p', {}, 'Sign in with an API token above.')] : []),
+    );
   }
 };
 
@@ -44,6 +53,9 @@ document.getElementById('token-form')?.addEventListener('submit', (event) => {
   input.value = '';
   void showCaller().then(route);
 });
-document.getElementById('sign-out')?.addEventListener('click', () => { setToken(null); void showCaller().then(route); });
+document.getElementById('sign-out')?.addEventListener('click', () => {
+  setToken(null);
+  void showCaller().then(route);
+});
 window.addEventListener('hashchange', () => void route());
 void showCaller().then(route);

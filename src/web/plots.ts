@@ -7,7 +7,12 @@ type Series = uPlot.Series;
 
 /** A series drawn as markers only (no line). Shapes differ by size and fill, so the legend reads without colour. */
 const markers = (label: string, stroke: string, fill: string, size: number): Series => ({
-  label, stroke, fill, width: 0, paths: () => null, points: { show: true, size, stroke, fill, width: 2 },
+  label,
+  stroke,
+  fill,
+  width: 0,
+  paths: () => null,
+  points: { show: true, size, stroke, fill, width: 2 },
 });
 
 export interface ScatterInput {
@@ -18,12 +23,20 @@ export interface ScatterInput {
 }
 
 /** The data of the scatter: x = LUTs ascending (uPlot's x must not decrease), one y array per series, and the ids. */
-export const scatterData = ({ points, paretoIds, minFps }: ScatterInput): { data: uPlot.AlignedData; ids: string[] } => {
-  const shown = points.filter((p) => p.luts !== undefined && !p.float && (p.status === 'pruned' || p.accuracy !== undefined))
+export const scatterData = ({
+  points,
+  paretoIds,
+  minFps,
+}: ScatterInput): { data: uPlot.AlignedData; ids: string[] } => {
+  const shown = points
+    .filter((p) => p.luts !== undefined && !p.float && (p.status === 'pruned' || p.accuracy !== undefined))
     .sort((a, b) => (a.luts ?? 0) - (b.luts ?? 0) || a.index - b.index);
   const fast = minFps === undefined ? Infinity : 1.5 * minFps;
   const xs = shown.map((p) => p.luts ?? 0);
-  const pick = (test: (p: Point) => boolean, value: (p: Point) => number = (p) => p.accuracy ?? 0): Array<number | null> => shown.map((p) => (test(p) ? value(p) : null));
+  const pick = (
+    test: (p: Point) => boolean,
+    value: (p: Point) => number = (p) => p.accuracy ?? 0,
+  ): Array<number | null> => shown.map((p) => (test(p) ? value(p) : null));
   return {
     ids: shown.map((p) => p.id),
     data: [
@@ -32,7 +45,10 @@ export const scatterData = ({ points, paretoIds, minFps }: ScatterInput): { data
       pick((p) => p.accuracy !== undefined && (p.throughputFps ?? 0) < fast),
       pick((p) => paretoIds.has(p.id)),
       // Pruned designs were never trained: they sit on the floor of the plot, apart from the trained ones.
-      pick((p) => p.status === 'pruned', () => 0),
+      pick(
+        (p) => p.status === 'pruned',
+        () => 0,
+      ),
     ],
   };
 };
@@ -50,10 +66,14 @@ export const createScatter = (el: HTMLElement, width: number, onPick: (id: strin
   let budget: number | undefined;
   let xMax = 1;
   const opts: uPlot.Options = {
-    width, height: 320,
+    width,
+    height: 320,
     // The x range always reaches past the LUT budget line, whatever the points.
     scales: { x: { time: false, range: () => [0, xMax] }, y: { range: [0, 1] } },
-    axes: [{ label: 'LUTs' }, { label: 'validation accuracy', values: (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)} %`) }],
+    axes: [
+      { label: 'LUTs' },
+      { label: 'validation accuracy', values: (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)} %`) },
+    ],
     series: [
       { label: 'LUTs' },
       markers('trained, img/s ≥ 1.5× required (large dot)', '#1b7837', '#1b7837', 8),
@@ -63,22 +83,24 @@ export const createScatter = (el: HTMLElement, width: number, onPick: (id: strin
     ],
     cursor: { drag: { x: false, y: false } },
     hooks: {
-      draw: [(u) => {
-        if (budget === undefined) return;
-        const x = u.valToPos(budget, 'x', true);
-        const { ctx } = u;
-        ctx.save();
-        ctx.strokeStyle = '#b2182b';
-        ctx.setLineDash([6, 4]);
-        ctx.lineWidth = 2;
-        ctx.beginPath();
-        ctx.moveTo(x, u.bbox.top);
-        ctx.lineTo(x, u.bbox.top + u.bbox.height);
-        ctx.stroke();
-        ctx.fillStyle = '#b2182b';
-        ctx.fillText(`LUT budget ${Math.round(budget)}`, x + 4, u.bbox.top + 12);
-        ctx.restore();
-      }],
+      draw: [
+        (u) => {
+          if (budget === undefined) return;
+          const x = u.valToPos(budget, 'x', true);
+          const { ctx } = u;
+          ctx.save();
+          ctx.strokeStyle = '#b2182b';
+          ctx.setLineDash([6, 4]);
+          ctx.lineWidth = 2;
+          ctx.beginPath();
+          ctx.moveTo(x, u.bbox.top);
+          ctx.lineTo(x, u.bbox.top + u.bbox.height);
+          ctx.stroke();
+          ctx.fillStyle = '#b2182b';
+          ctx.fillText(`LUT budget ${Math.round(budget)}`, x + 4, u.bbox.top + 12);
+          ctx.restore();
+        },
+      ],
     },
   };
   const plot = new uPlot(opts, [[], [], [], [], []], el);
@@ -105,12 +127,25 @@ export const createScatter = (el: HTMLElement, width: number, onPick: (id: strin
 /** A line chart of [x, y] pairs (time in seconds, or epochs); `percent` formats y as a percentage. */
 export const createLine = (el: HTMLElement, width: number, labels: { x: string; series: string[] }, time: boolean) => {
   const colors = ['#2166ac', '#b2182b', '#1b7837'];
-  const plot = new uPlot({
-    width, height: 200,
-    scales: { x: { time }, y: { range: [0, 1] } },
-    axes: [{ label: labels.x }, { values: (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)} %`) }],
-    series: [{ label: labels.x }, ...labels.series.map((label, i) => ({ label, stroke: colors[i % colors.length] ?? '#000', width: 2, points: { show: true, size: 5 } }))],
-  }, [[], ...labels.series.map(() => [])], el);
+  const plot = new uPlot(
+    {
+      width,
+      height: 200,
+      scales: { x: { time }, y: { range: [0, 1] } },
+      axes: [{ label: labels.x }, { values: (_u, ticks) => ticks.map((t) => `${Math.round(t * 100)} %`) }],
+      series: [
+        { label: labels.x },
+        ...labels.series.map((label, i) => ({
+          label,
+          stroke: colors[i % colors.length] ?? '#000',
+          width: 2,
+          points: { show: true, size: 5 },
+        })),
+      ],
+    },
+    [[], ...labels.series.map(() => [])],
+    el,
+  );
   return {
     update: (data: uPlot.AlignedData) => plot.setData(data),
     resize: (w: number) => plot.setSize({ width: w, height: 200 }),

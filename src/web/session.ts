@@ -2,7 +2,10 @@
 // signed out). Views show action buttons only to operators and admins.
 import { gql } from './api.js';
 
-export interface Caller { subject: string; role: 'viewer' | 'operator' | 'admin' }
+export interface Caller {
+  subject: string;
+  role: 'viewer' | 'operator' | 'admin';
+}
 
 let caller: Caller | null = null;
 

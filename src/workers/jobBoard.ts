@@ -49,7 +49,14 @@ export const evolveBoard = (board: JobBoard, recorded: RecordedEvent): JobBoard 
       if (board.ended.has(experimentId)) return board;
       const job = board.early.get(jobId) ?? initialJobState(jobId);
       board.early.delete(jobId);
-      board.open.set(jobId, { jobId, experimentId, position: recorded.position, request: event.data, cost: jobCost(event.data), job });
+      board.open.set(jobId, {
+        jobId,
+        experimentId,
+        position: recorded.position,
+        request: event.data,
+        cost: jobCost(event.data),
+        job,
+      });
       return board;
     }
     case 'CandidateTrained':
@@ -74,14 +81,21 @@ export const evolveBoard = (board: JobBoard, recorded: RecordedEvent): JobBoard 
  * request first; within one, the costliest job goes first (longest-processing-time order), so the last job of an
  * episode is a short one and fewer workers sit idle waiting for it. The loop folds results in request order anyway.
  */
-export const nextClaimable = (board: JobBoard, nowMs: number, skips: ReadonlySet<string> = new Set()): BoardJob | undefined => {
-  const claimable = [...board.open.values()].filter((job) => !skips.has(job.experimentId) && isClaimable(job.job, nowMs));
+export const nextClaimable = (
+  board: JobBoard,
+  nowMs: number,
+  skips: ReadonlySet<string> = new Set(),
+): BoardJob | undefined => {
+  const claimable = [...board.open.values()].filter(
+    (job) => !skips.has(job.experimentId) && isClaimable(job.job, nowMs),
+  );
   let oldest: BoardJob | undefined;
   for (const job of claimable) if (oldest === undefined || job.position < oldest.position) oldest = job;
   let best: BoardJob | undefined;
   for (const job of claimable) {
     if (job.experimentId !== oldest?.experimentId) continue;
-    if (best === undefined || job.cost > best.cost || (job.cost === best.cost && job.position < best.position)) best = job;
+    if (best === undefined || job.cost > best.cost || (job.cost === best.cost && job.position < best.position))
+      best = job;
   }
   return best;
 };

@@ -41,7 +41,13 @@ export interface JobState {
   updatedAt?: string;
 }
 
-export const initialJobState = (jobId: string): JobState => ({ jobId, revision: -1, attempts: 0, epochs: [], rejected: 0 });
+export const initialJobState = (jobId: string): JobState => ({
+  jobId,
+  revision: -1,
+  attempts: 0,
+  epochs: [],
+  rejected: 0,
+});
 
 const holds = (state: JobState, data: { workerId: string; attempt: number }): boolean =>
   state.claim !== undefined && state.claim.workerId === data.workerId && state.claim.attempt === data.attempt;
@@ -55,8 +61,15 @@ export const evolveJob = (state: JobState, recorded: RecordedEvent): JobState =>
     case 'TrainingClaimed': {
       const d = recorded.data as JobEventData['TrainingClaimed'];
       state.attempts = Math.max(state.attempts, d.attempt);
-      state.claim = { workerId: d.workerId, host: d.host, attempt: d.attempt, backend: d.backend, trainImages: d.trainImages,
-        claimedAt: recorded.metadata.recordedAt, leaseExpiresMs: Date.parse(d.leaseExpiresAt) };
+      state.claim = {
+        workerId: d.workerId,
+        host: d.host,
+        attempt: d.attempt,
+        backend: d.backend,
+        trainImages: d.trainImages,
+        claimedAt: recorded.metadata.recordedAt,
+        leaseExpiresMs: Date.parse(d.leaseExpiresAt),
+      };
       state.epochs = [];
       delete state.abandoned;
       return state;
@@ -68,14 +81,21 @@ export const evolveJob = (state: JobState, recorded: RecordedEvent): JobState =>
       state.claim.leaseExpiresMs = Date.parse(d.leaseExpiresAt);
       if (type === 'EpochReported') {
         const e = d as JobEventData['EpochReported'];
-        state.epochs.push({ epoch: e.epoch, loss: e.loss, trainAccuracy: e.trainAccuracy, imagesPerSec: e.imagesPerSec, ...(e.valAccuracy === undefined ? {} : { valAccuracy: e.valAccuracy }) });
+        state.epochs.push({
+          epoch: e.epoch,
+          loss: e.loss,
+          trainAccuracy: e.trainAccuracy,
+          imagesPerSec: e.imagesPerSec,
+          ...(e.valAccuracy === undefined ? {} : { valAccuracy: e.valAccuracy }),
+        });
       }
       return state;
     }
     case 'TrainingReported': {
       const d = recorded.data as JobEventData['TrainingReported'];
       // Workers append at the revision they hold, so a stale report cannot land; the fold still refuses one.
-      if (state.result === undefined && holds(state, d)) state.result = { ...d, recordedAt: recorded.metadata.recordedAt };
+      if (state.result === undefined && holds(state, d))
+        state.result = { ...d, recordedAt: recorded.metadata.recordedAt };
       else state.rejected += 1;
       return state;
     }
@@ -93,7 +113,8 @@ export const evolveJob = (state: JobState, recorded: RecordedEvent): JobState =>
 };
 
 /** Folds a whole job stream. */
-export const foldJob = (jobId: string, events: readonly RecordedEvent[]): JobState => events.reduce(evolveJob, initialJobState(jobId));
+export const foldJob = (jobId: string, events: readonly RecordedEvent[]): JobState =>
+  events.reduce(evolveJob, initialJobState(jobId));
 
 /** The training failed on its worker (not a lost lease): nobody claims it again. */
 export const isJobFailed = (state: JobState): boolean => state.abandoned !== undefined && !state.abandoned.retryable;

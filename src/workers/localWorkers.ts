@@ -31,24 +31,42 @@ export interface LocalWorkers {
 /** The compiled CLI entry (dist/src/cli/main.js). */
 const cliEntry = (): string => compiledEntry(import.meta.url, 'cli/main.js', 'CLI');
 
-const exited = (child: ChildProcess): Promise<void> => new Promise((done) => {
-  if (child.exitCode !== null || child.signalCode !== null) done();
-  else child.once('exit', () => done());
-});
+const exited = (child: ChildProcess): Promise<void> =>
+  new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) done();
+    else child.once('exit', () => done());
+  });
 
 /** Starts `count` worker processes named `<host>-<pid>-w<k>`. */
 export const startLocalWorkers = (options: LocalWorkersOptions): LocalWorkers => {
   if (options.storeUrl.includes(':memory:')) {
-    throw new CosearchError('BAD_USER_INPUT', `expected a store other processes can open, but got '${options.storeUrl}'; use a sqlite file or postgres:// URL, or --workers 0 --dispatch local`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected a store other processes can open, but got '${options.storeUrl}'; use a sqlite file or postgres:// URL, or --workers 0 --dispatch local`,
+    );
   }
   const entry = cliEntry();
   const children: Array<{ id: string; child: ChildProcess }> = [];
   let stopping = false;
   for (let k = 1; k <= options.count; k++) {
     const id = `${hostname()}-${process.pid}-w${k}`;
-    const child = spawn(process.execPath, [entry, 'worker', '--store', options.storeUrl, '--id', id, '--threads', String(options.threads ?? 1), ...(options.args ?? [])], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        entry,
+        'worker',
+        '--store',
+        options.storeUrl,
+        '--id',
+        id,
+        '--threads',
+        String(options.threads ?? 1),
+        ...(options.args ?? []),
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const last: string[] = [];
     for (const stream of [child.stdout, child.stderr]) {
       let rest = '';
@@ -64,7 +82,9 @@ export const startLocalWorkers = (options: LocalWorkersOptions): LocalWorkers =>
         }
       });
     }
-    child.once('exit', (code) => { if (!stopping) options.onExit?.(id, code, [...last]); });
+    child.once('exit', (code) => {
+      if (!stopping) options.onExit?.(id, code, [...last]);
+    });
     children.push({ id, child });
   }
   return {
@@ -72,7 +92,9 @@ export const startLocalWorkers = (options: LocalWorkersOptions): LocalWorkers =>
     async stop(graceMs = 10_000) {
       stopping = true;
       for (const { child } of children) if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => { for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL'); }, graceMs);
+      const timer = setTimeout(() => {
+        for (const { child } of children) if (child.exitCode === null) child.kill('SIGKILL');
+      }, graceMs);
       await Promise.all(children.map(({ child }) => exited(child)));
       clearTimeout(timer);
     },

@@ -8,7 +8,18 @@ import { evolveJob, initialJobState, isJobDone, isJobFailed, type JobEpoch, type
 export interface DispatchedJobView {
   claim?: { workerId: string; host: string; attempt: number; backend: string; trainImages: number };
   epochs: JobEpoch[];
-  result?: { workerId: string; attempt: number; result: { accuracy: number; testAccuracy?: number; zeroCost?: string; epochs: number; trainSeconds: number; backend: string } };
+  result?: {
+    workerId: string;
+    attempt: number;
+    result: {
+      accuracy: number;
+      testAccuracy?: number;
+      zeroCost?: string;
+      epochs: number;
+      trainSeconds: number;
+      backend: string;
+    };
+  };
   failure?: { workerId: string; code: string; message: string };
 }
 
@@ -44,10 +55,23 @@ export const createStoreDispatcher = (store: EventStore, options: StoreDispatche
   return {
     pollMs: options.pollMs ?? 1000,
     waitForChange(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-      if (!closed) following ??= follow().catch(() => undefined).finally(() => { following = undefined; });
+      if (!closed)
+        following ??= follow()
+          .catch(() => undefined)
+          .finally(() => {
+            following = undefined;
+          });
       return new Promise((resolve) => {
-        if (signal?.aborted === true) { resolve(); return; }
-        const done = (): void => { clearTimeout(timer); waiters.delete(done); signal?.removeEventListener('abort', done); resolve(); };
+        if (signal?.aborted === true) {
+          resolve();
+          return;
+        }
+        const done = (): void => {
+          clearTimeout(timer);
+          waiters.delete(done);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
         const timer = setTimeout(done, timeoutMs);
         waiters.add(done);
         signal?.addEventListener('abort', done, { once: true });
@@ -62,7 +86,8 @@ export const createStoreDispatcher = (store: EventStore, options: StoreDispatche
     async inspect(jobId: string): Promise<DispatchedJobView> {
       const state = jobs.get(jobId) ?? initialJobState(jobId);
       jobs.set(jobId, state);
-      for (const event of await store.readStream(jobStreamId(jobId), { fromRevision: state.revision + 1 })) evolveJob(state, event);
+      for (const event of await store.readStream(jobStreamId(jobId), { fromRevision: state.revision + 1 }))
+        evolveJob(state, event);
       // A finished job is folded by the loop once: forget it (asked again, it is read from the start).
       if (isJobDone(state)) jobs.delete(jobId);
       return viewOf(state);
@@ -74,13 +99,35 @@ const viewOf = (state: JobState): DispatchedJobView => {
   const { claim, result, abandoned } = state;
   return {
     epochs: state.epochs,
-    ...(claim === undefined ? {} : { claim: { workerId: claim.workerId, host: claim.host, attempt: claim.attempt, backend: claim.backend, trainImages: claim.trainImages } }),
-    ...(result === undefined ? {} : {
-      result: { workerId: result.workerId, attempt: result.attempt, result: {
-        accuracy: result.accuracy, epochs: result.epochs, trainSeconds: result.trainSeconds, backend: result.backend,
-        ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }), ...(result.zeroCost === undefined ? {} : { zeroCost: result.zeroCost }),
-      } },
-    }),
-    ...(isJobFailed(state) && abandoned !== undefined ? { failure: { workerId: abandoned.workerId, code: abandoned.error.code, message: abandoned.error.message } } : {}),
+    ...(claim === undefined
+      ? {}
+      : {
+          claim: {
+            workerId: claim.workerId,
+            host: claim.host,
+            attempt: claim.attempt,
+            backend: claim.backend,
+            trainImages: claim.trainImages,
+          },
+        }),
+    ...(result === undefined
+      ? {}
+      : {
+          result: {
+            workerId: result.workerId,
+            attempt: result.attempt,
+            result: {
+              accuracy: result.accuracy,
+              epochs: result.epochs,
+              trainSeconds: result.trainSeconds,
+              backend: result.backend,
+              ...(result.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
+              ...(result.zeroCost === undefined ? {} : { zeroCost: result.zeroCost }),
+            },
+          },
+        }),
+    ...(isJobFailed(state) && abandoned !== undefined
+      ? { failure: { workerId: abandoned.workerId, code: abandoned.error.code, message: abandoned.error.message } }
+      : {}),
   };
 };

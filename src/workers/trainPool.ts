@@ -6,7 +6,15 @@ import { compiledEntry } from '../compiledEntry.js';
 import type { BackendName, Dataset, EpochProgress, ImageSet, TrainResult } from '../engine/index.js';
 import { CosearchError, type ErrorCode } from '../errors.js';
 import type { Candidate } from '../space/index.js';
-import type { FromWorker, SharedDataset, SharedImageSet, ToWorker, WorkerInit, WorkerMemory, WorkerTrainOptions } from './protocol.js';
+import type {
+  FromWorker,
+  SharedDataset,
+  SharedImageSet,
+  ToWorker,
+  WorkerInit,
+  WorkerMemory,
+  WorkerTrainOptions,
+} from './protocol.js';
 
 export interface TrainPoolOptions {
   /** The dataset every worker trains on (copied once into shared memory). */
@@ -53,13 +61,17 @@ export function defaultWorkerCount(env: NodeJS.ProcessEnv = process.env): number
   if (raw === undefined || raw === '') return availableParallelism();
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) {
-    throw new CosearchError('BAD_USER_INPUT', `COSEARCH_WORKERS expects a positive integer, but got '${raw}'; unset it for one worker per core`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `COSEARCH_WORKERS expects a positive integer, but got '${raw}'; unset it for one worker per core`,
+    );
   }
   return n;
 }
 
 /** dist/src/workers/trainWorker.js, found from this module whether it runs from src/ (tests) or dist/. */
-export const resolveWorkerScript = (): string => compiledEntry(import.meta.url, 'workers/trainWorker.js', 'training worker');
+export const resolveWorkerScript = (): string =>
+  compiledEntry(import.meta.url, 'workers/trainWorker.js', 'training worker');
 
 const share = (set: ImageSet): SharedImageSet => {
   const images = new SharedArrayBuffer(set.images.length);
@@ -90,7 +102,13 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
   const size = options.workers ?? defaultWorkerCount();
   const script = options.workerScript ?? resolveWorkerScript();
   const { dataset } = options;
-  const shared: SharedDataset = { name: dataset.name, classes: [...dataset.classes], sourceHash: dataset.sourceHash, train: share(dataset.train), test: share(dataset.test) };
+  const shared: SharedDataset = {
+    name: dataset.name,
+    classes: [...dataset.classes],
+    sourceHash: dataset.sourceHash,
+    train: share(dataset.train),
+    test: share(dataset.test),
+  };
   const queue: Task[] = [];
   const slots: Slot[] = [];
   const readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
@@ -111,13 +129,23 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
       if (!task) return;
       slot.task = task;
       task.hooks.onStart?.({ workerId: slot.workerId, backend: slot.backend });
-      const message: ToWorker = { type: 'train', taskId: task.taskId, candidate: task.candidate, options: task.options };
+      const message: ToWorker = {
+        type: 'train',
+        taskId: task.taskId,
+        candidate: task.candidate,
+        options: task.options,
+      };
       slot.worker.postMessage(message);
     }
   };
 
   const spawn = (workerId: number): Slot => {
-    const init: WorkerInit = { workerId, dataset: shared, gcAfterEach: options.gcAfterEach ?? false, ...(options.backend ? { backend: options.backend } : {}) };
+    const init: WorkerInit = {
+      workerId,
+      dataset: shared,
+      gcAfterEach: options.gcAfterEach ?? false,
+      ...(options.backend ? { backend: options.backend } : {}),
+    };
     const slot: Slot = { workerId, worker: new Worker(script, { workerData: init }), ready: false, backend: '' };
     slot.worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') {
@@ -148,7 +176,10 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
       // A worker that crashed after starting is replaced; one that never started would fail again, so stop.
       if (!closed && slot.ready) slots.push(spawn(workerId));
       if (!slot.ready) {
-        const error = new CosearchError('INTERNAL', `training worker ${workerId} could not start (${script}): ${lastError}`);
+        const error = new CosearchError(
+          'INTERNAL',
+          `training worker ${workerId} could not start (${script}): ${lastError}`,
+        );
         for (const waiter of readyWaiters.splice(0)) waiter.reject(error);
       }
       if (slots.length === 0) failQueue();
@@ -159,11 +190,21 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
 
   return {
     size,
-    ready: () => (allReady() ? Promise.resolve() : new Promise<void>((resolveReady, reject) => void readyWaiters.push({ resolve: resolveReady, reject }))),
+    ready: () =>
+      allReady()
+        ? Promise.resolve()
+        : new Promise<void>((resolveReady, reject) => void readyWaiters.push({ resolve: resolveReady, reject })),
     train: (candidate, trainOptions = {}, hooks = {}) =>
       new Promise<PoolTrainResult>((resolvePromise, reject) => {
         if (closed) throw new CosearchError('ILLEGAL_STATE', 'the training pool is closed; create a new one');
-        const task: Task = { taskId: nextTaskId++, candidate, options: trainOptions, hooks, resolve: resolvePromise, reject };
+        const task: Task = {
+          taskId: nextTaskId++,
+          candidate,
+          options: trainOptions,
+          hooks,
+          resolve: resolvePromise,
+          reject,
+        };
         hooks.signal?.addEventListener('abort', () => {
           const queued = queue.indexOf(task);
           if (queued >= 0) {
@@ -180,8 +221,10 @@ export function createTrainPool(options: TrainPoolOptions): TrainPool {
       }),
     close: async () => {
       closed = true;
-      for (const waiter of readyWaiters.splice(0)) waiter.reject(new CosearchError('ILLEGAL_STATE', 'the training pool was closed'));
-      for (const task of queue.splice(0)) task.reject(new CosearchError('ILLEGAL_STATE', 'the training pool was closed'));
+      for (const waiter of readyWaiters.splice(0))
+        waiter.reject(new CosearchError('ILLEGAL_STATE', 'the training pool was closed'));
+      for (const task of queue.splice(0))
+        task.reject(new CosearchError('ILLEGAL_STATE', 'the training pool was closed'));
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
   };

@@ -54,7 +54,12 @@ port.on('message', (message: ToWorker) => {
     } catch (error) {
       const code = isCosearchError(error) ? error.code : 'INTERNAL';
       const text = error instanceof Error ? error.message : String(error);
-      send({ type: 'failed', taskId: message.taskId, error: { code, message: text }, memory: measureWorkerMemory(tensorsBefore, gc) });
+      send({
+        type: 'failed',
+        taskId: message.taskId,
+        error: { code, message: text },
+        memory: measureWorkerMemory(tensorsBefore, gc),
+      });
     } finally {
       running.delete(message.taskId);
     }

@@ -5,11 +5,25 @@ import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CosearchError } from '../errors.js';
 import {
-  jobStreamId, timeOrderedEventId, workerStreamId, type EventData, type JobEventData, type JobEventType, type WorkerEventData, type WorkerEventType,
+  jobStreamId,
+  timeOrderedEventId,
+  workerStreamId,
+  type EventData,
+  type JobEventData,
+  type JobEventType,
+  type WorkerEventData,
+  type WorkerEventType,
 } from '../events/index.js';
 import { isWrongExpectedRevisionError, type EventStore } from '../store/index.js';
 import type { Candidate } from '../space/index.js';
-import { createJobBoard, evolveBoard, nextClaimable, nextLeaseExpiry, type BoardJob, type JobBoard } from './jobBoard.js';
+import {
+  createJobBoard,
+  evolveBoard,
+  nextClaimable,
+  nextLeaseExpiry,
+  type BoardJob,
+  type JobBoard,
+} from './jobBoard.js';
 import { foldJob, isClaimable, isHeldBy, type JobEpoch, type JobState } from './jobState.js';
 
 /** What a worker trains with: the loop's trainer port, seen from the job's recorded options. */
@@ -17,7 +31,11 @@ export interface JobTrainer {
   readonly backend: string;
   /** Training images of a run with these options (recorded in the claim, mirrored into TrainingStarted). */
   trainImagesFor(options: JobOptions): number;
-  train(candidate: Candidate, options: JobOptions & { signal: AbortSignal }, onEpoch: (epoch: JobEpoch) => Promise<void>): Promise<JobResult>;
+  train(
+    candidate: Candidate,
+    options: JobOptions & { signal: AbortSignal },
+    onEpoch: (epoch: JobEpoch) => Promise<void>,
+  ): Promise<JobResult>;
 }
 
 /** The trainer options a TrainingRequested carries (epochs, batchSize, learningRate, seed, final, subset, …). */
@@ -70,7 +88,8 @@ export interface WorkerResult {
 class LeaseLost extends Error {}
 
 /** Sleeps `ms`, or less when `signal` aborts (Node's abortable timer; the abort is not an error here). */
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> => delay(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal === undefined ? {} : { signal }).catch(() => undefined);
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -110,7 +129,10 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
         if (now() - failingSince > giveUpMs) {
           lostStore = true;
           stop.abort(new Error('lost the store'));
-          throw new CosearchError('INTERNAL', `worker ${workerId} lost the store: ${what} failed for ${Math.round(giveUpMs / 1000)} s (last: ${messageOf(error)})`);
+          throw new CosearchError(
+            'INTERNAL',
+            `worker ${workerId} lost the store: ${what} failed for ${Math.round(giveUpMs / 1000)} s (last: ${messageOf(error)})`,
+          );
         }
         if (attempt === 1) log(`store call failed (${what}): ${messageOf(error)}; retrying`);
         await sleep(Math.min(100 * 2 ** Math.min(attempt, 5), 2000));
@@ -119,7 +141,12 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
   };
 
   const appendWorker = async <T extends WorkerEventType>(type: T, data: WorkerEventData[T]): Promise<void> => {
-    const event = { id: timeOrderedEventId(), type, data, metadata: { correlationId: workerId, actor: `worker:${workerId}` } };
+    const event = {
+      id: timeOrderedEventId(),
+      type,
+      data,
+      metadata: { correlationId: workerId, actor: `worker:${workerId}` },
+    };
     await withStore(type, () => store.append(workerStreamId(workerId), [event], 'any'));
   };
 
@@ -146,14 +173,21 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
   const configOf = async (experimentId: string): Promise<Record<string, unknown>> => {
     const cached = configs.get(experimentId);
     if (cached !== undefined) return cached;
-    const [first] = await withStore('read config', () => store.readStream(`experiment-${experimentId}`, { maxCount: 1 }));
+    const [first] = await withStore('read config', () =>
+      store.readStream(`experiment-${experimentId}`, { maxCount: 1 }),
+    );
     const config = (first?.data as { config?: Record<string, unknown> } | undefined)?.config;
-    if (config === undefined) throw new CosearchError('NOT_FOUND', `expected experiment ${experimentId} to start with ExperimentStarted, but its stream is empty`);
+    if (config === undefined)
+      throw new CosearchError(
+        'NOT_FOUND',
+        `expected experiment ${experimentId} to start with ExperimentStarted, but its stream is empty`,
+      );
     configs.set(experimentId, config);
     return config;
   };
 
-  const readJob = async (jobId: string): Promise<JobState> => foldJob(jobId, await withStore('read job', () => store.readStream(jobStreamId(jobId))));
+  const readJob = async (jobId: string): Promise<JobState> =>
+    foldJob(jobId, await withStore('read job', () => store.readStream(jobStreamId(jobId))));
 
   /** The job-stream writer of one claim: appends at the revision it holds; a conflict re-reads and re-checks the lease. */
   const createJobWriter = (jobId: string, attempt: number, revision: number) => {
@@ -161,7 +195,12 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     let queue: Promise<unknown> = Promise.resolve();
     const write = <T extends JobEventType>(type: T, data: JobEventData[T]): Promise<void> => {
       // One id per write: a retry after a lost reply (the append committed) is then a no-op, never a second event.
-      const event = { id: timeOrderedEventId(), type, data, metadata: { correlationId: jobId, actor: `worker:${workerId}` } };
+      const event = {
+        id: timeOrderedEventId(),
+        type,
+        data,
+        metadata: { correlationId: jobId, actor: `worker:${workerId}` },
+      };
       const next = queue.then(async () => {
         for (;;) {
           try {
@@ -171,7 +210,10 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
           } catch (error) {
             if (!isWrongExpectedRevisionError(error)) throw error;
             const state = await readJob(jobId);
-            if (!isHeldBy(state, workerId, attempt)) throw new LeaseLost(`job ${jobId} was claimed by ${state.claim?.workerId ?? 'nobody'} (attempt ${state.claim?.attempt ?? 0})`);
+            if (!isHeldBy(state, workerId, attempt))
+              throw new LeaseLost(
+                `job ${jobId} was claimed by ${state.claim?.workerId ?? 'nobody'} (attempt ${state.claim?.attempt ?? 0})`,
+              );
             at = state.revision;
           }
         }
@@ -201,12 +243,23 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     const attempt = fresh.attempts + 1;
     const holder = { jobId, workerId, attempt };
     const claim = {
-      id: timeOrderedEventId(), type: 'TrainingClaimed',
-      data: { ...holder, experimentId, candidateId: request.candidateId, host, leaseExpiresAt: leaseUntil(), backend: trainer.backend, trainImages: trainer.trainImagesFor(request.options) } satisfies JobEventData['TrainingClaimed'],
+      id: timeOrderedEventId(),
+      type: 'TrainingClaimed',
+      data: {
+        ...holder,
+        experimentId,
+        candidateId: request.candidateId,
+        host,
+        leaseExpiresAt: leaseUntil(),
+        backend: trainer.backend,
+        trainImages: trainer.trainImagesFor(request.options),
+      } satisfies JobEventData['TrainingClaimed'],
       metadata: { correlationId: jobId, actor: `worker:${workerId}` },
     };
     try {
-      const claimed = await withStore('claim', () => store.append(jobStreamId(jobId), [claim], fresh.revision < 0 ? 'no_stream' : fresh.revision));
+      const claimed = await withStore('claim', () =>
+        store.append(jobStreamId(jobId), [claim], fresh.revision < 0 ? 'no_stream' : fresh.revision),
+      );
       log(`claimed ${jobId} (attempt ${attempt})`);
       const writer = createJobWriter(jobId, attempt, claimed.nextExpectedRevision);
       await train(entry, trainer, writer.write, holder);
@@ -217,12 +270,21 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     return true;
   };
 
-  const train = async (entry: BoardJob, trainer: JobTrainer, write: ReturnType<typeof createJobWriter>['write'], holder: { jobId: string; workerId: string; attempt: number }): Promise<void> => {
+  const train = async (
+    entry: BoardJob,
+    trainer: JobTrainer,
+    write: ReturnType<typeof createJobWriter>['write'],
+    holder: { jobId: string; workerId: string; attempt: number },
+  ): Promise<void> => {
     const { jobId, experimentId, request } = entry;
     const abort = new AbortController();
     let lost: LeaseLost | undefined;
     const onLost = (error: unknown): void => {
-      if (error instanceof LeaseLost) { lost = error; abort.abort(error); return; }
+      if (error instanceof LeaseLost) {
+        lost = error;
+        abort.abort(error);
+        return;
+      }
       abort.abort(error);
     };
     const heartbeat = setInterval(() => {
@@ -232,9 +294,13 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
     const onStop = (): void => abort.abort(new Error('worker stopping'));
     stop.signal.addEventListener('abort', onStop, { once: true });
     try {
-      const outcome = await trainer.train(request.candidate as object as Candidate, { ...request.options, signal: abort.signal }, async (epoch) => {
-        await write('EpochReported', { ...holder, leaseExpiresAt: leaseUntil(), ...epoch }).catch(onLost);
-      });
+      const outcome = await trainer.train(
+        request.candidate as object as Candidate,
+        { ...request.options, signal: abort.signal },
+        async (epoch) => {
+          await write('EpochReported', { ...holder, leaseExpiresAt: leaseUntil(), ...epoch }).catch(onLost);
+        },
+      );
       clearInterval(heartbeat);
       const reported = { ...holder, ...outcome };
       try {
@@ -246,20 +312,35 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
         if (!(error instanceof LeaseLost)) throw error;
         result.rejected += 1;
         log(`lost ${jobId} before reporting (${error.message}); its result is recorded as rejected`);
-        const rejected = { id: timeOrderedEventId(), type: 'TrainingResultRejected',
-          data: { ...reported, reason: `lease lost: ${error.message}` } satisfies JobEventData['TrainingResultRejected'],
-          metadata: { correlationId: jobId, actor: `worker:${workerId}` } };
+        const rejected = {
+          id: timeOrderedEventId(),
+          type: 'TrainingResultRejected',
+          data: {
+            ...reported,
+            reason: `lease lost: ${error.message}`,
+          } satisfies JobEventData['TrainingResultRejected'],
+          metadata: { correlationId: jobId, actor: `worker:${workerId}` },
+        };
         await withStore('reject', () => store.append(jobStreamId(jobId), [rejected], 'any'));
       }
     } catch (error) {
       clearInterval(heartbeat);
-      if (lost !== undefined) { log(`lost ${jobId}: ${lost.message}`); return; }
-      if (board.ended.has(experimentId)) { log(`dropped ${jobId}: experiment ${experimentId} ended`); return; }
+      if (lost !== undefined) {
+        log(`lost ${jobId}: ${lost.message}`);
+        return;
+      }
+      if (board.ended.has(experimentId)) {
+        log(`dropped ${jobId}: experiment ${experimentId} ended`);
+        return;
+      }
       // Stopping, or cut off from the store: hand the job back so another worker can claim it at once.
       const retryable = stop.signal.aborted;
-      const code = typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : 'INTERNAL';
+      const code =
+        typeof (error as { code?: unknown }).code === 'string' ? String((error as { code: string }).code) : 'INTERNAL';
       log(`${retryable ? 'handing back' : 'training failed for'} ${jobId}: ${messageOf(error)}`);
-      await write('TrainingAbandoned', { ...holder, retryable, error: { code, message: messageOf(error) } }).catch(() => undefined);
+      await write('TrainingAbandoned', { ...holder, retryable, error: { code, message: messageOf(error) } }).catch(
+        () => undefined,
+      );
     } finally {
       clearInterval(heartbeat);
       stop.signal.removeEventListener('abort', onStop);
@@ -277,7 +358,11 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
         const waitMs = Math.max(20, Math.min(1000, expiry === undefined ? 1000 : expiry - now() + 5));
         // Woken by the next board event, the stop signal, or the time the next lease runs out.
         await new Promise<void>((resolve) => {
-          const done = (): void => { clearTimeout(timer); stop.signal.removeEventListener('abort', done); resolve(); };
+          const done = (): void => {
+            clearTimeout(timer);
+            stop.signal.removeEventListener('abort', done);
+            resolve();
+          };
           const timer = setTimeout(done, waitMs);
           wake = done;
           stop.signal.addEventListener('abort', done, { once: true });
@@ -293,14 +378,17 @@ export const runWorker = async (options: WorkerOptions): Promise<WorkerResult> =
         await sleep(500, stop.signal);
       }
     }
-    if (options.maxJobs !== undefined && result.trained >= options.maxJobs) result.reason = `max jobs (${options.maxJobs}) reported`;
+    if (options.maxJobs !== undefined && result.trained >= options.maxJobs)
+      result.reason = `max jobs (${options.maxJobs}) reported`;
   } finally {
     if (lostStore) result.reason = 'lost the store';
     stop.abort(new Error('worker stopped'));
     await following;
     options.signal?.removeEventListener('abort', onOuter);
     if (!lostStore) {
-      await appendWorker('WorkerStopped', { workerId, reason: result.reason, trained: result.trained }).catch(() => undefined);
+      await appendWorker('WorkerStopped', { workerId, reason: result.reason, trained: result.trained }).catch(
+        () => undefined,
+      );
     }
   }
   return result;

@@ -29,7 +29,13 @@ export function measureWorkerMemory(tensorsBefore: number, gc?: () => void): Wor
   const usage = process.memoryUsage();
   const wasm = wasmMemoryBytes();
   return {
-    tensorsBefore, numTensors, numBytes, heapUsedBytes: usage.heapUsed, externalBytes: usage.external, rssBytes: usage.rss, afterGc: gc !== undefined,
+    tensorsBefore,
+    numTensors,
+    numBytes,
+    heapUsedBytes: usage.heapUsed,
+    externalBytes: usage.external,
+    rssBytes: usage.rss,
+    afterGc: gc !== undefined,
     ...(wasm === undefined ? {} : { wasmMemoryBytes: wasm }),
   };
 }

@@ -1,6 +1,14 @@
 // Pure tests of token parsing, hashing, authentication and the role ladder.
 import { describe, expect, it } from 'vitest';
-import { assertRole, bearerToken, createAuthenticator, createToken, hashToken, isLoopback, parseTokens } from '../../src/api/auth.js';
+import {
+  assertRole,
+  bearerToken,
+  createAuthenticator,
+  createToken,
+  hashToken,
+  isLoopback,
+  parseTokens,
+} from '../../src/api/auth.js';
 
 describe('tokens', () => {
   const sha = hashToken('secret');
@@ -8,7 +16,9 @@ describe('tokens', () => {
   it('parses lines, commas and JSON arrays of subject:role:sha256', () => {
     expect(parseTokens(`# ops\nalice:operator:${sha}\n\nbob:viewer:${sha}`, 'file')).toHaveLength(2);
     expect(parseTokens(`alice:admin:${sha},bob:viewer:${sha}`, 'env')).toHaveLength(2);
-    expect(parseTokens(JSON.stringify([{ subject: 'alice', role: 'viewer', sha256: sha }]), 'json')).toEqual([{ subject: 'alice', role: 'viewer', sha256: sha }]);
+    expect(parseTokens(JSON.stringify([{ subject: 'alice', role: 'viewer', sha256: sha }]), 'json')).toEqual([
+      { subject: 'alice', role: 'viewer', sha256: sha },
+    ]);
   });
 
   it('rejects an unknown role and a token stored in plain text with BAD_USER_INPUT', () => {
@@ -23,7 +33,10 @@ describe('tokens', () => {
   });
 
   it('authenticates known tokens, rejects unknown ones, and treats no token as anonymous', () => {
-    const authenticate = createAuthenticator({ tokens: [{ subject: 'alice', role: 'operator', sha256: sha }], open: false });
+    const authenticate = createAuthenticator({
+      tokens: [{ subject: 'alice', role: 'operator', sha256: sha }],
+      open: false,
+    });
     expect(authenticate('secret')).toEqual({ subject: 'alice', role: 'operator' });
     expect(authenticate(undefined)).toBeNull();
     expect(() => authenticate('guess')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
@@ -37,7 +50,9 @@ describe('tokens', () => {
 
   it('orders roles viewer < operator < admin', () => {
     expect(() => assertRole(null, 'viewer')).toThrow(expect.objectContaining({ code: 'UNAUTHENTICATED' }));
-    expect(() => assertRole({ subject: 'v', role: 'viewer' }, 'operator')).toThrow(expect.objectContaining({ code: 'FORBIDDEN' }));
+    expect(() => assertRole({ subject: 'v', role: 'viewer' }, 'operator')).toThrow(
+      expect.objectContaining({ code: 'FORBIDDEN' }),
+    );
     expect(assertRole({ subject: 'a', role: 'admin' }, 'operator')).toEqual({ subject: 'a', role: 'admin' });
   });
 

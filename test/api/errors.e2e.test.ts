@@ -19,10 +19,15 @@ describe('bad input', () => {
     await h.close();
   });
 
-  const codeOf = (result: { errors?: Array<{ extensions?: Record<string, unknown> }> }): unknown => result.errors?.[0]?.extensions?.['code'];
+  const codeOf = (result: { errors?: Array<{ extensions?: Record<string, unknown> }> }): unknown =>
+    result.errors?.[0]?.extensions?.['code'];
 
   it('rejects a wrongly typed variable with BAD_USER_INPUT', async () => {
-    const result = await h.gql('query ($first: Int) { events(first: $first) { edges { cursor } } }', { first: 'ten' }, TOKENS.viewer);
+    const result = await h.gql(
+      'query ($first: Int) { events(first: $first) { edges { cursor } } }',
+      { first: 'ten' },
+      TOKENS.viewer,
+    );
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
   });
 
@@ -39,7 +44,11 @@ describe('bad input', () => {
   });
 
   it('answers NOT_FOUND for an unknown experiment', async () => {
-    const result = await h.gql('mutation { cancelExperiment(id: "no-such-experiment") { id } }', undefined, TOKENS.operator);
+    const result = await h.gql(
+      'mutation { cancelExperiment(id: "no-such-experiment") { id } }',
+      undefined,
+      TOKENS.operator,
+    );
     expect(codeOf(result)).toBe('NOT_FOUND');
   });
 
@@ -60,7 +69,11 @@ describe('bad input', () => {
   });
 
   it('answers FORBIDDEN for an operator rebuilding a projection', async () => {
-    const result = await h.gql('mutation { rebuildProjection(name: "experiments") { name } }', undefined, TOKENS.operator);
+    const result = await h.gql(
+      'mutation { rebuildProjection(name: "experiments") { name } }',
+      undefined,
+      TOKENS.operator,
+    );
     expect(codeOf(result)).toBe('FORBIDDEN');
   });
 
@@ -71,12 +84,20 @@ describe('bad input', () => {
     const deep = await h.gql('{ events { edges { node { metadata { actor } } } } }', undefined, TOKENS.viewer);
     expect(codeOf(deep)).toBe('BAD_USER_INPUT');
     expect(deep.errors?.[0]?.message).toContain('5 levels deep');
-    const viaFragment = await h.gql('fragment M on EventRecord { metadata { actor } } { events { edges { node { ...M } } } }', undefined, TOKENS.viewer);
+    const viaFragment = await h.gql(
+      'fragment M on EventRecord { metadata { actor } } { events { edges { node { ...M } } } }',
+      undefined,
+      TOKENS.viewer,
+    );
     expect(codeOf(viaFragment)).toBe('BAD_USER_INPUT');
   });
 
   it('rejects a query over the complexity limit with BAD_USER_INPUT', async () => {
-    const result = await h.gql('{ a: events(first: 100) { edges { node { id type data cursor revision position streamId } } } b: events(first: 100) { edges { node { id type data cursor revision position streamId } } } }', undefined, TOKENS.viewer);
+    const result = await h.gql(
+      '{ a: events(first: 100) { edges { node { id type data cursor revision position streamId } } } b: events(first: 100) { edges { node { id type data cursor revision position streamId } } } }',
+      undefined,
+      TOKENS.viewer,
+    );
     expect(codeOf(result)).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.message).toContain('costs');
   });
@@ -92,11 +113,20 @@ describe('bad input', () => {
 
   it('ends a subscription to an unknown experiment with NOT_FOUND', async () => {
     const failure = take(h.wsClient(TOKENS.viewer), 'subscription { experimentEvents(id: "nope") { cursor } }', {}, 1);
-    await expect(failure).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })] });
+    await expect(failure).rejects.toMatchObject({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })],
+    });
   });
 
   it('ends a subscription without a token with UNAUTHENTICATED', async () => {
-    const failure = take(h.wsClient(), 'subscription ($id: ID!) { experimentEvents(id: $id) { cursor } }', { id: experimentId }, 1);
-    await expect(failure).rejects.toMatchObject({ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] });
+    const failure = take(
+      h.wsClient(),
+      'subscription ($id: ID!) { experimentEvents(id: $id) { cursor } }',
+      { id: experimentId },
+      1,
+    );
+    await expect(failure).rejects.toMatchObject({
+      errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })],
+    });
   });
 });

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createApiServer, createReadThreads, hashToken, parseConfigMinimal, type ApiServer, type ApiServerOptions, type TokenEntry } from '../../src/api/index.js';
+import {
+  createApiServer,
+  createReadThreads,
+  hashToken,
+  parseConfigMinimal,
+  type ApiServer,
+  type ApiServerOptions,
+  type TokenEntry,
+} from '../../src/api/index.js';
 import { createHardwareService } from '../../src/api/hardwareAdapter.js';
 import { createReadModelsAdapter } from '../../src/api/readModelsAdapter.js';
 import { openProjections, type OpenedProjections } from '../../src/projections/index.js';
@@ -44,7 +52,10 @@ export interface HarnessOptions {
   readThreads?: number;
 }
 
-export const startHarness = async (options: Partial<ApiServerOptions> = {}, { withReadModels = false, readThreads }: HarnessOptions = {}): Promise<Harness> => {
+export const startHarness = async (
+  options: Partial<ApiServerOptions> = {},
+  { withReadModels = false, readThreads }: HarnessOptions = {},
+): Promise<Harness> => {
   const dir = await mkdtemp(join(tmpdir(), 'cosearch-api-'));
   const storeUrl = `sqlite:${join(dir, 'cosearch.db')}`;
   const store = await createEventStore(storeUrl);
@@ -53,19 +64,34 @@ export const startHarness = async (options: Partial<ApiServerOptions> = {}, { wi
     projections = await openProjections({ store, storeUrl, dataDir: dir, retryDelayMs: 20 });
     await projections.runner.start();
   }
-  const wired = projections === undefined ? {} : {
-    readModels: createReadModelsAdapter(projections.queries, (name) => projections.runner.rebuild(name), () => projections.status()),
-    hardware: createHardwareService(),
-  };
-  const threaded = readThreads === undefined ? {} : { streamReads: createReadThreads({ storeUrl, threads: readThreads }) };
-  const server = await createApiServer({ store, port: 0, tokens: entries, parseConfig: parseConfigMinimal, log: () => undefined, ...wired, ...threaded, ...options }).catch(
-    async (error: unknown) => {
-      await projections?.close();
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-      throw error;
-    },
-  );
+  const wired =
+    projections === undefined
+      ? {}
+      : {
+          readModels: createReadModelsAdapter(
+            projections.queries,
+            (name) => projections.runner.rebuild(name),
+            () => projections.status(),
+          ),
+          hardware: createHardwareService(),
+        };
+  const threaded =
+    readThreads === undefined ? {} : { streamReads: createReadThreads({ storeUrl, threads: readThreads }) };
+  const server = await createApiServer({
+    store,
+    port: 0,
+    tokens: entries,
+    parseConfig: parseConfigMinimal,
+    log: () => undefined,
+    ...wired,
+    ...threaded,
+    ...options,
+  }).catch(async (error: unknown) => {
+    await projections?.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  });
   const clients: Client[] = [];
   return {
     server,
@@ -104,7 +130,13 @@ export const startHarness = async (options: Partial<ApiServerOptions> = {}, { wi
 };
 
 /** Collects `count` results of a subscription, or fails after `timeoutMs`. */
-export const take = <T>(client: Client, query: string, variables: Record<string, unknown>, count: number, timeoutMs = 5000): Promise<T[]> =>
+export const take = <T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+  count: number,
+  timeoutMs = 5000,
+): Promise<T[]> =>
   new Promise((resolve, reject) => {
     const results: T[] = [];
     const timer = setTimeout(() => {

@@ -14,21 +14,38 @@ describe('a dropped read-model table', () => {
     await appendTrainedCandidate(h.store, experimentId, 0, 0.6, 20_000);
     await h.caughtUp();
   });
-  afterAll(async () => { await h.close(); });
+  afterAll(async () => {
+    await h.close();
+  });
 
   const health = '{ health { status problems projections { name state position lag } } }';
   const candidates = 'query ($id: ID!) { candidates(experimentId: $id) { totalCount } }';
 
   it('is reported by health as degraded, then recreated and refolded by rebuildProjection', async () => {
     const before = await h.gql(health);
-    expect(before.data?.['health']).toMatchObject({ status: 'ok', problems: [], projections: [{ name: 'experiments', state: 'live', lag: 0 }, { name: 'candidates', state: 'live', lag: 0 }, { name: 'workers', state: 'live', lag: 0 }] });
+    expect(before.data?.['health']).toMatchObject({
+      status: 'ok',
+      problems: [],
+      projections: [
+        { name: 'experiments', state: 'live', lag: 0 },
+        { name: 'candidates', state: 'live', lag: 0 },
+        { name: 'workers', state: 'live', lag: 0 },
+      ],
+    });
     if (!(h.store instanceof SqliteEventStore)) throw new Error('expected the SQLite harness');
     h.store.db.exec('DROP TABLE read_candidates');
 
     const broken = await h.gql(health);
-    expect(broken.data?.['health']).toMatchObject({ status: 'degraded', problems: ['read_candidates: missing (no such table)'] });
+    expect(broken.data?.['health']).toMatchObject({
+      status: 'degraded',
+      problems: ['read_candidates: missing (no such table)'],
+    });
 
-    const rebuilt = await h.gql('mutation { rebuildProjection(name: "candidates") { name position } }', {}, TOKENS.admin);
+    const rebuilt = await h.gql(
+      'mutation { rebuildProjection(name: "candidates") { name position } }',
+      {},
+      TOKENS.admin,
+    );
     expect(rebuilt.errors).toBeUndefined();
     const answer = await h.gql(candidates, { id: experimentId }, TOKENS.viewer);
     expect(answer.errors).toBeUndefined();

@@ -25,9 +25,15 @@ const sqliteBackend = async (): Promise<Backend> => {
   const url = `sqlite:${join(dir, 'events.db')}`;
   const store = await createEventStore(url);
   return {
-    url, store,
-    sql: async (text, params) => { (store as SqliteEventStore).db.prepare(text).run(...params); },
-    dispose: async () => { await store.close(); await rm(dir, { recursive: true, force: true }); },
+    url,
+    store,
+    sql: async (text, params) => {
+      (store as SqliteEventStore).db.prepare(text).run(...params);
+    },
+    dispose: async () => {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
   };
 };
 
@@ -38,13 +44,27 @@ const postgresBackend = async (): Promise<Backend> => {
   const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
   await client.connect();
   return {
-    url, store,
-    sql: async (text, params) => { let n = 0; await client.query(text.replace(/\?/g, () => `$${(n += 1)}`), params); },
-    dispose: async () => { await store.close(); await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`); await client.end(); },
+    url,
+    store,
+    sql: async (text, params) => {
+      let n = 0;
+      await client.query(
+        text.replace(/\?/g, () => `$${(n += 1)}`),
+        params,
+      );
+    },
+    dispose: async () => {
+      await store.close();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    },
   };
 };
 
-describe.each([['SQLite', sqliteBackend], ['PostgreSQL', postgresBackend]] as const)('read threads on %s', (_name, open) => {
+describe.each([
+  ['SQLite', sqliteBackend],
+  ['PostgreSQL', postgresBackend],
+] as const)('read threads on %s', (_name, open) => {
   const experimentId = '7a3c9e10-2b4d-4f6a-8c1e-3d5f7a9b0c21';
   let backend: Backend;
   let threads: StreamReads;
@@ -69,7 +89,10 @@ describe.each([['SQLite', sqliteBackend], ['PostgreSQL', postgresBackend]] as co
 
     const position = (await backend.store.readStream(`experiment-${experimentId}`))[700]?.position ?? 0;
     for (const until of [undefined, { position }]) {
-      const [replayed, replayedInline] = await Promise.all([threads.asOf(experimentId, until), inline.asOf(experimentId, until)]);
+      const [replayed, replayedInline] = await Promise.all([
+        threads.asOf(experimentId, until),
+        inline.asOf(experimentId, until),
+      ]);
       expect(replayed).toEqual(replayedInline);
     }
     expect((await threads.asOf(experimentId, { position })).asOf.position).toBe(position);
@@ -98,10 +121,16 @@ describe('read threads that fail', () => {
   it('fail the read of a thread that dies with INTERNAL, and refuse reads once closed', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cosearch-read-threads-'));
     const script = join(dir, 'dies.mjs');
-    await writeFile(script, "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n");
+    await writeFile(
+      script,
+      "import { parentPort } from 'node:worker_threads';\nparentPort.on('message', () => process.exit(7));\n",
+    );
     const threads = createReadThreads({ storeUrl: `sqlite:${join(dir, 'x.db')}`, threads: 1, script });
     try {
-      await expect(threads.audit('a', {})).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('exit code 7') });
+      await expect(threads.audit('a', {})).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('exit code 7'),
+      });
       // The dead thread was dropped: the next read gets a new one (which dies the same way).
       await expect(threads.asOf('a', undefined)).rejects.toMatchObject({ code: 'INTERNAL' });
       await threads.close();
@@ -121,11 +150,19 @@ describe('a server with read threads', () => {
       const experimentId = '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d';
       const { streamId, events } = syntheticExperiment({ experimentId, candidates: 20 });
       await h.store.append(streamId, events, 'no_stream');
-      const result = await h.gql(`query ($id: ID!) { auditExperiment(id: $id) { verified events head }
-        experimentAsOf(id: $id) { status counts { proposed trained } timeline { points } } }`, { id: experimentId }, TOKENS.viewer);
+      const result = await h.gql(
+        `query ($id: ID!) { auditExperiment(id: $id) { verified events head }
+        experimentAsOf(id: $id) { status counts { proposed trained } timeline { points } } }`,
+        { id: experimentId },
+        TOKENS.viewer,
+      );
       expect(result.errors).toBeUndefined();
       expect(result.data?.['auditExperiment']).toMatchObject({ verified: true, events: events.length });
-      expect(result.data?.['experimentAsOf']).toMatchObject({ status: 'completed', counts: { proposed: 20 }, timeline: { points: 20 } });
+      expect(result.data?.['experimentAsOf']).toMatchObject({
+        status: 'completed',
+        counts: { proposed: 20 },
+        timeline: { points: 20 },
+      });
       const missing = await h.gql('{ auditExperiment(id: "nope") { verified } }', {}, TOKENS.viewer);
       expect(missing.errors?.[0]?.extensions?.['code']).toBe('NOT_FOUND');
     } finally {

@@ -40,7 +40,11 @@ describe('the API over HTTP', () => {
     const first = await h.gql(cancel, { id }, TOKENS.admin);
     expect(first.data?.['cancelExperiment']).toEqual({ id, status: 'CANCELLED' });
     const events = await h.store.readStream(experimentStreamId(id));
-    expect(events.at(-1)).toMatchObject({ type: 'ExperimentCancelled', data: { reason: 'enough' }, metadata: { actor: 'ada' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExperimentCancelled',
+      data: { reason: 'enough' },
+      metadata: { actor: 'ada' },
+    });
     const second = await h.gql(cancel, { id }, TOKENS.admin);
     expect(second.errors?.[0]?.extensions?.['code']).toBe('ILLEGAL_STATE');
     expect(await h.store.readStream(experimentStreamId(id))).toHaveLength(2);
@@ -49,12 +53,17 @@ describe('the API over HTTP', () => {
   it('resumes an unfinished experiment by appending ExperimentResumed with the actor, and refuses an ended one', async () => {
     const id = await startExperimentDirectly(h.store);
     await appendCandidate(h.store, id, 0);
-    const resume = 'mutation ($id: ID!, $reason: String) { resumeExperiment(id: $id, reason: $reason) { id status proposed pruned } }';
+    const resume =
+      'mutation ($id: ID!, $reason: String) { resumeExperiment(id: $id, reason: $reason) { id status proposed pruned } }';
     const result = await h.gql(resume, { id, reason: 'worker restarted' }, TOKENS.operator);
     expect(result.data?.['resumeExperiment']).toEqual({ id, status: 'RUNNING', proposed: 1, pruned: 1 });
     const events = await h.store.readStream(experimentStreamId(id));
     expect(events).toHaveLength(5);
-    expect(events.at(-1)).toMatchObject({ type: 'ExperimentResumed', data: { experimentId: id, reason: 'worker restarted' }, metadata: { correlationId: id } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'ExperimentResumed',
+      data: { experimentId: id, reason: 'worker restarted' },
+      metadata: { correlationId: id },
+    });
     expect(events.at(-1)?.metadata.actor).toBe('otto');
 
     await h.gql('mutation ($id: ID!) { cancelExperiment(id: $id) { id } }', { id }, TOKENS.admin);
@@ -67,9 +76,13 @@ describe('the API over HTTP', () => {
     const id = await startExperimentDirectly(h.store);
     await appendCandidate(h.store, id, 0);
     await appendCandidate(h.store, id, 1);
-    const query = 'query ($id: ID!, $after: String) { events(experimentId: $id, first: 4, after: $after) { edges { cursor node { type revision metadata { actor } } } pageInfo { hasNextPage endCursor } } }';
+    const query =
+      'query ($id: ID!, $after: String) { events(experimentId: $id, first: 4, after: $after) { edges { cursor node { type revision metadata { actor } } } pageInfo { hasNextPage endCursor } } }';
     const page1 = await h.gql(query, { id }, TOKENS.viewer);
-    const events1 = page1.data?.['events'] as { edges: Array<{ node: { revision: number } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    const events1 = page1.data?.['events'] as {
+      edges: Array<{ node: { revision: number } }>;
+      pageInfo: { hasNextPage: boolean; endCursor: string };
+    };
     expect(events1.edges.map((edge) => edge.node.revision)).toEqual([0, 1, 2, 3]);
     expect(events1.pageInfo.hasNextPage).toBe(true);
     const page2 = await h.gql(query, { id, after: events1.pageInfo.endCursor }, TOKENS.viewer);
@@ -107,15 +120,21 @@ describe('an unconfigured server', () => {
       expect(guessed.status).toBe(401);
       expect(guessed.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
       const basic = await fetch(h.server.url, {
-        method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Basic YWRtaW46YWRtaW4=' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Basic YWRtaW46YWRtaW4=' },
         body: JSON.stringify({ query: '{ health { status } }' }),
       });
       expect(basic.status).toBe(401);
       expect(await h.store.readAll()).toEqual([]);
       const closed = await new Promise<number>((resolve) => {
-        h.wsClient('any-guess').subscribe({ query: '{ health { status } }' }, {
-          next: () => resolve(0), error: (error) => resolve((error as { code?: number }).code ?? -1), complete: () => resolve(0),
-        });
+        h.wsClient('any-guess').subscribe(
+          { query: '{ health { status } }' },
+          {
+            next: () => resolve(0),
+            error: (error) => resolve((error as { code?: number }).code ?? -1),
+            complete: () => resolve(0),
+          },
+        );
       });
       expect(closed).toBe(4403);
     } finally {

@@ -5,7 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticExperiment } from '../../src/audit/index.js';
 import { startHarness, TOKENS, type Harness } from './harness.js';
 
-const ids = ['6e1f0a2c-7d3b-4c1e-9a6f-0b8d2e4c6a11', '6e1f0a2c-7d3b-4c1e-9a6f-0b8d2e4c6a12', '6e1f0a2c-7d3b-4c1e-9a6f-0b8d2e4c6a13'];
+const ids = [
+  '6e1f0a2c-7d3b-4c1e-9a6f-0b8d2e4c6a11',
+  '6e1f0a2c-7d3b-4c1e-9a6f-0b8d2e4c6a12',
+  '6e1f0a2c-7d3b-4c1e-9a6f-0b8d2e4c6a13',
+];
 
 describe('cost and concurrency of stream-reading fields', () => {
   let h: Harness;
@@ -16,10 +20,14 @@ describe('cost and concurrency of stream-reading fields', () => {
       await h.store.append(streamId, events, 'no_stream');
     }
   });
-  afterAll(async () => { await h.close(); });
+  afterAll(async () => {
+    await h.close();
+  });
 
   it('refuses forty auditExperiment aliases in one query as too complex with BAD_USER_INPUT', async () => {
-    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: auditExperiment(id: "${ids[0]}") { verified }`).join(' ');
+    const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: auditExperiment(id: "${ids[0]}") { verified }`).join(
+      ' ',
+    );
     const result = await h.gql(`{ ${aliases} }`, {}, TOKENS.viewer);
     expect(result.status).toBe(400);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'complexity' });
@@ -27,7 +35,10 @@ describe('cost and concurrency of stream-reading fields', () => {
   });
 
   it('answers four aliases of one experiment from one read, with the same result', async () => {
-    const aliases = Array.from({ length: 4 }, (_, i) => `a${i}: auditExperiment(id: "${ids[0]}") { verified events head }`).join(' ');
+    const aliases = Array.from(
+      { length: 4 },
+      (_, i) => `a${i}: auditExperiment(id: "${ids[0]}") { verified events head }`,
+    ).join(' ');
     const result = await h.gql(`{ ${aliases} }`, {}, TOKENS.viewer);
     expect(result.errors).toBeUndefined();
     const values = Object.values(result.data ?? {});

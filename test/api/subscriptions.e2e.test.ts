@@ -4,8 +4,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appendCandidate, startExperimentDirectly } from './fixtures.js';
 import { startHarness, take, TOKENS, type Harness } from './harness.js';
 
-const EVENTS = 'subscription ($id: ID!, $after: String) { experimentEvents(id: $id, after: $after) { cursor revision type } }';
-const PROGRESS = 'subscription ($id: ID!, $after: String) { experimentProgress(id: $id, after: $after) { cursor eventType proposed pruned status } }';
+const EVENTS =
+  'subscription ($id: ID!, $after: String) { experimentEvents(id: $id, after: $after) { cursor revision type } }';
+const PROGRESS =
+  'subscription ($id: ID!, $after: String) { experimentProgress(id: $id, after: $after) { cursor eventType proposed pruned status } }';
 
 interface EventResult {
   experimentEvents: { cursor: string; revision: number; type: string };
@@ -57,12 +59,9 @@ describe('subscriptions over graphql-ws', () => {
     const id = await startExperimentDirectly(h.store);
     await appendCandidate(h.store, id, 0);
     await appendCandidate(h.store, id, 1);
-    const results = await take<{ experimentProgress: { eventType: string; proposed: number; pruned: number; status: string } }>(
-      h.wsClient(TOKENS.viewer),
-      PROGRESS,
-      { id, after: '4' },
-      3,
-    );
+    const results = await take<{
+      experimentProgress: { eventType: string; proposed: number; pruned: number; status: string };
+    }>(h.wsClient(TOKENS.viewer), PROGRESS, { id, after: '4' }, 3);
     expect(results.map((r) => r.experimentProgress)).toEqual([
       expect.objectContaining({ eventType: 'CandidateProposed', proposed: 2, pruned: 1, status: 'RUNNING' }),
       expect.objectContaining({ eventType: 'HardwareEvaluated', proposed: 2, pruned: 2 }),

@@ -24,7 +24,9 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
     await fx.store.append(streamId, events.slice(10), 9);
     stored = await fx.store.readStream(streamId);
   });
-  afterEach(async () => { await fx.dispose(); });
+  afterEach(async () => {
+    await fx.dispose();
+  });
 
   it('reports a finished experiment whose last six events were deleted as truncated', async () => {
     const tail = stored.slice(-6);
@@ -50,7 +52,7 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
     expect(result.faults.map((f) => f.eventId).sort()).toEqual([a.id, b.id].sort());
   });
 
-  it('names an event moved to another stream\'s position, where positions still increase', async () => {
+  it("names an event moved to another stream's position, where positions still increase", async () => {
     const other = await fx.store.readStream(`experiment-${otherId}`);
     const victim = stored[9];
     const target = other[0];
@@ -60,7 +62,9 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
     await fx.sql('UPDATE events SET position = ? WHERE id = ?', [target.position, victim.id]);
     await fx.sql('UPDATE events SET position = ? WHERE id = ?', [victim.position, target.id]);
     const result = await auditExperiment(fx.store, experimentId);
-    expect(result.faults).toEqual([expect.objectContaining({ kind: 'moved', eventId: victim.id, position: target.position })]);
+    expect(result.faults).toEqual([
+      expect.objectContaining({ kind: 'moved', eventId: victim.id, position: target.position }),
+    ]);
   });
 
   it('catches a truncation whose anchor was rewritten too, with the head saved from an earlier audit', async () => {
@@ -70,8 +74,10 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
     const newLast = stored[stored.length - 4];
     if (newLast === undefined) throw new Error('fixture too short');
     for (const e of tail) await fx.sql('DELETE FROM events WHERE id = ?', [e.id]);
-    await fx.sql('UPDATE stream_heads SET revision = ?, hash = ?, position = ?, seal = (SELECT seal FROM events WHERE id = ?) WHERE stream_id = ?',
-      [newLast.revision, newLast.metadata.hash, newLast.position, newLast.id, `experiment-${experimentId}`]);
+    await fx.sql(
+      'UPDATE stream_heads SET revision = ?, hash = ?, position = ?, seal = (SELECT seal FROM events WHERE id = ?) WHERE stream_id = ?',
+      [newLast.revision, newLast.metadata.hash, newLast.position, newLast.id, `experiment-${experimentId}`],
+    );
     expect((await auditExperiment(fx.store, experimentId)).verified).toBe(true);
     const result = await auditExperiment(fx.store, experimentId, { expectHead: receipt ?? '' });
     expect(result.verified).toBe(false);
@@ -81,7 +87,11 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
   it('accepts a saved head that the stream has since grown past, and says where it was found', async () => {
     const receipt = (await auditExperiment(fx.store, experimentId)).head ?? '';
     const streamId = `experiment-${experimentId}`;
-    await fx.store.append(streamId, [newEvent('ExperimentResumed', { experimentId, reason: 'test' }, { correlationId: experimentId, actor: 'test' })], 'any');
+    await fx.store.append(
+      streamId,
+      [newEvent('ExperimentResumed', { experimentId, reason: 'test' }, { correlationId: experimentId, actor: 'test' })],
+      'any',
+    );
     const result = await auditExperiment(fx.store, experimentId, { expectHead: receipt });
     expect(result.verified).toBe(true);
     expect(result.expectedHeadRevision).toBe(stored.length - 1);
@@ -91,7 +101,11 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
     const tail = stored.slice(-2);
     for (const e of tail) await fx.sql('DELETE FROM events WHERE id = ?', [e.id]);
     const streamId = `experiment-${experimentId}`;
-    await fx.store.append(streamId, [newEvent('ExperimentResumed', { experimentId, reason: 'test' }, { correlationId: experimentId, actor: 'test' })], 'any');
+    await fx.store.append(
+      streamId,
+      [newEvent('ExperimentResumed', { experimentId, reason: 'test' }, { correlationId: experimentId, actor: 'test' })],
+      'any',
+    );
     const result = await auditExperiment(fx.store, experimentId);
     expect(result.verified).toBe(false);
     expect(result.faults).toEqual([expect.objectContaining({ kind: 'missing', revision: stored.length - 2 })]);
@@ -110,9 +124,17 @@ describe.each(backends)('anchored audit on %s', (_name, open) => {
     await fx.sql("DELETE FROM schema_migrations WHERE version = '0002_events_anchors.sql'");
     const reopened = await fx.reopen();
     const before = await auditExperiment(reopened, experimentId);
-    expect(before).toMatchObject({ verified: true, events: stored.length, unsealedEvents: stored.length, head: stored.at(-1)?.metadata.hash });
-    await reopened.append(`experiment-${experimentId}`,
-      [newEvent('ExperimentResumed', { experimentId, reason: 'test' }, { correlationId: experimentId, actor: 'test' })], stored.length - 1);
+    expect(before).toMatchObject({
+      verified: true,
+      events: stored.length,
+      unsealedEvents: stored.length,
+      head: stored.at(-1)?.metadata.hash,
+    });
+    await reopened.append(
+      `experiment-${experimentId}`,
+      [newEvent('ExperimentResumed', { experimentId, reason: 'test' }, { correlationId: experimentId, actor: 'test' })],
+      stored.length - 1,
+    );
     const after = await auditExperiment(reopened, experimentId);
     expect(after).toMatchObject({ verified: true, events: stored.length + 1, unsealedEvents: stored.length });
     for (const e of stored.slice(-2)) await fx.sql('DELETE FROM events WHERE id = ?', [e.id]);

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tar from 'tar';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { auditExperiment, exportExperiment, importBundle, replayExperiment, syntheticExperiment } from '../../src/audit/index.js';
+import {
+  auditExperiment,
+  exportExperiment,
+  importBundle,
+  replayExperiment,
+  syntheticExperiment,
+} from '../../src/audit/index.js';
 import type { TamperableStore } from './storeFixtures.js';
 import { postgresFixture, sqliteFixture } from './storeFixtures.js';
 
@@ -30,7 +36,10 @@ describe('export and import bundles', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it.each([['SQLite', sqliteFixture], ['PostgreSQL', postgresFixture]])(
+  it.each([
+    ['SQLite', sqliteFixture],
+    ['PostgreSQL', postgresFixture],
+  ])(
     'imports an exported experiment into a fresh %s store where audit passes and replay matches',
     async (_name, open) => {
       const exported = await exportExperiment(source.store, experimentId, bundle, { key: 'k1' });
@@ -41,14 +50,19 @@ describe('export and import bundles', () => {
       const audit = await auditExperiment(target.store, experimentId);
       expect(audit.faults).toEqual([]);
       expect(audit.verified).toBe(true);
-      const [before, after] = await Promise.all([replayExperiment(source.store, experimentId), replayExperiment(target.store, experimentId)]);
+      const [before, after] = await Promise.all([
+        replayExperiment(source.store, experimentId),
+        replayExperiment(target.store, experimentId),
+      ]);
       expect(after.counts).toEqual(before.counts);
       expect(after.asOf.recordedAt).toBe(before.asOf.recordedAt);
       expect(after.leaderboard.map((c) => c.candidateId)).toEqual(before.leaderboard.map((c) => c.candidateId));
       const original = await source.store.readStream(`experiment-${experimentId}`);
       const imported = await target.store.readStream(`experiment-${experimentId}`);
       expect(imported.map((e) => e.id)).toEqual(original.map((e) => e.id));
-      expect(imported.map((e) => (e.metadata as { imported?: { hash: string } }).imported?.hash)).toEqual(original.map((e) => e.metadata.hash));
+      expect(imported.map((e) => (e.metadata as { imported?: { hash: string } }).imported?.hash)).toEqual(
+        original.map((e) => e.metadata.hash),
+      );
     },
   );
 

@@ -17,7 +17,9 @@ describe.each(backends)('audit on %s', (_name, open) => {
     await fx.store.append(streamId, events, 'no_stream');
     stored = await fx.store.readStream(streamId);
   });
-  afterEach(async () => { await fx.dispose(); });
+  afterEach(async () => {
+    await fx.dispose();
+  });
 
   const at = (revision: number): RecordedEvent => {
     const e = stored[revision];
@@ -41,7 +43,12 @@ describe.each(backends)('audit on %s', (_name, open) => {
     const result = await auditExperiment(fx.store, experimentId);
     expect(result.verified).toBe(false);
     expect(result.faults).toHaveLength(1);
-    expect(result.faults[0]).toMatchObject({ kind: 'edited', position: victim.position, revision: 2, eventId: victim.id });
+    expect(result.faults[0]).toMatchObject({
+      kind: 'edited',
+      position: victim.position,
+      revision: 2,
+      eventId: victim.id,
+    });
   });
 
   it('names the gap when an event is deleted', async () => {

@@ -8,10 +8,24 @@ const chain = (n: number): RecordedEvent[] => {
   const out: RecordedEvent[] = [];
   let prevHash = '';
   for (let i = 0; i < n; i += 1) {
-    const metadata = { correlationId: 'x', actor: 'test', schemaVersion: 1, recordedAt: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`, prevHash };
+    const metadata = {
+      correlationId: 'x',
+      actor: 'test',
+      schemaVersion: 1,
+      recordedAt: `2026-01-01T00:00:${String(i).padStart(2, '0')}Z`,
+      prevHash,
+    };
     const data = { i };
     const hash = computeEventHash({ id: `e${i}`, type: 'T', data, metadata });
-    out.push({ id: `e${i}`, streamId: 's', revision: i, position: 100 + i, type: 'T', data, metadata: { ...metadata, hash } });
+    out.push({
+      id: `e${i}`,
+      streamId: 's',
+      revision: i,
+      position: 100 + i,
+      type: 'T',
+      data,
+      metadata: { ...metadata, hash },
+    });
     prevHash = hash;
   }
   return out;
@@ -21,7 +35,12 @@ describe('auditEvents', () => {
   it('verifies an intact chain and reports its first and last hash', () => {
     const events = chain(5);
     const result = auditEvents('s', events);
-    expect(result).toMatchObject({ verified: true, events: 5, firstHash: events[0]?.metadata.hash, lastHash: events[4]?.metadata.hash });
+    expect(result).toMatchObject({
+      verified: true,
+      events: 5,
+      firstHash: events[0]?.metadata.hash,
+      lastHash: events[4]?.metadata.hash,
+    });
   });
 
   it('reports three deleted events in a row as one gap naming the absent revisions', () => {
@@ -47,7 +66,10 @@ describe('auditEvents', () => {
 
   it('reports an event moved three places later as reordered', () => {
     const events = chain(6);
-    const moved = [events[0], events[2], events[3], events[4], events[1], events[5]].map((e, i) => ({ ...(e as RecordedEvent), revision: i }));
+    const moved = [events[0], events[2], events[3], events[4], events[1], events[5]].map((e, i) => ({
+      ...(e as RecordedEvent),
+      revision: i,
+    }));
     const faults = auditEvents('s', moved).faults;
     expect(faults.every((f) => f.kind === 'reordered')).toBe(true);
     expect(faults.map((f) => f.eventId)).toContain('e1');

@@ -1,7 +1,12 @@
 // Replay (read-only, --until), "why this candidate" and re-scoring against a real SQLite file.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  parseReplayUntil, readOnlyStore, replayExperiment, rescoreExperiment, syntheticExperiment, whyCandidate,
+  parseReplayUntil,
+  readOnlyStore,
+  replayExperiment,
+  rescoreExperiment,
+  syntheticExperiment,
+  whyCandidate,
 } from '../../src/audit/index.js';
 import type { RescoreEvaluator } from '../../src/audit/index.js';
 import { dominates } from '../../src/experiment/index.js';
@@ -22,15 +27,30 @@ describe('replay, why and rescore', () => {
     await fx.store.append(streamId, events, 'no_stream');
     stored = await fx.store.readStream(streamId);
   });
-  afterEach(async () => { await fx.dispose(); });
+  afterEach(async () => {
+    await fx.dispose();
+  });
 
   it('rebuilds counts, leaderboard, Pareto front and timeline from the events alone', async () => {
     const result = await replayExperiment(readOnlyStore(fx.store), experimentId);
     expect(result.status).toBe('completed');
-    expect(result.counts).toMatchObject({ events: stored.length, proposed: 20, pruned: 5, trained: 15, rewarded: 20, policyUpdates: 4 });
+    expect(result.counts).toMatchObject({
+      events: stored.length,
+      proposed: 20,
+      pruned: 5,
+      trained: 15,
+      rewarded: 20,
+      policyUpdates: 4,
+    });
     expect(result.leaderboard[0]?.accuracy).toBe(result.bestAccuracy);
     // The front: exactly the feasible trained candidates that no other one dominates (accuracy, LUTs, img/s).
-    const point = (c: (typeof result.candidates)[number]) => ({ candidateId: c.candidateId, index: c.index, accuracy: c.accuracy ?? 0, luts: c.luts ?? 0, throughputFps: c.throughputFps ?? 0 });
+    const point = (c: (typeof result.candidates)[number]) => ({
+      candidateId: c.candidateId,
+      index: c.index,
+      accuracy: c.accuracy ?? 0,
+      luts: c.luts ?? 0,
+      throughputFps: c.throughputFps ?? 0,
+    });
     const trained = result.candidates.filter((c) => c.status === 'trained' && c.feasible === true).map(point);
     const onFront = new Set(result.paretoFront.map((c) => c.candidateId));
     expect(onFront.size).toBeGreaterThan(0);
@@ -69,7 +89,9 @@ describe('replay, why and rescore', () => {
     expect(types[types.length - 1]).toBe('ExperimentStarted');
     expect(types).toContain('CandidateProposed');
     expect(types).toContain('PolicyUpdated');
-    const proposal = result.chain.find((s) => s.type === 'CandidateProposed' && s.candidateId === `${experimentId.slice(0, 8)}-c7`);
+    const proposal = result.chain.find(
+      (s) => s.type === 'CandidateProposed' && s.candidateId === `${experimentId.slice(0, 8)}-c7`,
+    );
     expect(proposal?.details.logProbs).toHaveLength(3);
     expect(result.chain.every((s, i) => i === 0 || s.linkedBy === 'causation')).toBe(true);
     expect(result.priorRewards).toHaveLength(7);
@@ -79,17 +101,31 @@ describe('replay, why and rescore', () => {
     const evaluate: RescoreEvaluator = (candidate, constraints) => {
       const luts = Number(candidate.size) * 1000;
       const feasible = constraints.maxLuts === undefined || luts <= constraints.maxLuts;
-      return { luts, throughputFps: 1000, latencyMs: 1, feasible,
-        violations: feasible ? [] : [{ constraint: 'maxLuts', limit: constraints.maxLuts ?? 0, actual: luts }] };
+      return {
+        luts,
+        throughputFps: 1000,
+        latencyMs: 1,
+        feasible,
+        violations: feasible ? [] : [{ constraint: 'maxLuts', limit: constraints.maxLuts ?? 0, actual: luts }],
+      };
     };
     const head = await fx.store.headPosition();
-    const result = await rescoreExperiment(fx.store, experimentId, { device: 'test', maxLuts: 10_000 }, { evaluate, rescoringId: 'r1' });
+    const result = await rescoreExperiment(
+      fx.store,
+      experimentId,
+      { device: 'test', maxLuts: 10_000 },
+      { evaluate, rescoringId: 'r1' },
+    );
     expect(result.candidates).toHaveLength(15);
     expect(result.feasible.every((c) => c.luts <= 10_000)).toBe(true);
     const bestExpected = [...result.feasible].sort((a, b) => b.accuracy - a.accuracy)[0];
     expect(result.best?.candidateId).toBe(bestExpected?.candidateId);
     const recorded = await fx.store.readStream('rescoring-r1');
-    expect(recorded.map((e) => e.type)).toEqual(['RescoreStarted', ...result.candidates.map(() => 'CandidateRescored'), 'RescoreCompleted']);
+    expect(recorded.map((e) => e.type)).toEqual([
+      'RescoreStarted',
+      ...result.candidates.map(() => 'CandidateRescored'),
+      'RescoreCompleted',
+    ]);
     expect(await fx.store.readStream(streamId)).toEqual(stored);
     expect(await fx.store.headPosition()).toBe(head + recorded.length);
   });

@@ -24,8 +24,14 @@ export const sqliteFixture = async (): Promise<TamperableStore> => {
   const opened: EventStore[] = [];
   return {
     store,
-    sql: async (text, params = []) => { store.db.prepare(text).run(...params); },
-    reopen: async () => { const again = new SqliteEventStore(join(dir, 'events.db')); opened.push(again); return again; },
+    sql: async (text, params = []) => {
+      store.db.prepare(text).run(...params);
+    },
+    reopen: async () => {
+      const again = new SqliteEventStore(join(dir, 'events.db'));
+      opened.push(again);
+      return again;
+    },
     dispose: async () => {
       for (const again of opened) await again.close();
       await store.close();
@@ -42,10 +48,17 @@ export const postgresFixture = async (): Promise<TamperableStore> => {
   const opened: EventStore[] = [];
   return {
     store,
-    reopen: async () => { const again = await PostgresEventStore.open(PG_URL, { schema }); opened.push(again); return again; },
+    reopen: async () => {
+      const again = await PostgresEventStore.open(PG_URL, { schema });
+      opened.push(again);
+      return again;
+    },
     sql: async (text, params = []) => {
       let n = 0;
-      await client.query(text.replace(/\?/g, () => `$${(n += 1)}`), params);
+      await client.query(
+        text.replace(/\?/g, () => `$${(n += 1)}`),
+        params,
+      );
     },
     dispose: async () => {
       for (const again of opened) await again.close();

@@ -3,9 +3,21 @@ import type { Candidate, ConvLayer, DenseLayer } from '../../src/space/candidate
 
 const q8 = { weightBits: 8, activationBits: 8, pe: 1, simd: 1 };
 
-export const conv = (filters: number, extra: Partial<ConvLayer> = {}): ConvLayer =>
-  ({ kind: 'conv', filters, kernelSize: 3, stride: 1, padding: 'same', ...q8, ...extra });
-export const dense = (units: number, extra: Partial<DenseLayer> = {}): DenseLayer => ({ kind: 'dense', units, ...q8, ...extra });
+export const conv = (filters: number, extra: Partial<ConvLayer> = {}): ConvLayer => ({
+  kind: 'conv',
+  filters,
+  kernelSize: 3,
+  stride: 1,
+  padding: 'same',
+  ...q8,
+  ...extra,
+});
+export const dense = (units: number, extra: Partial<DenseLayer> = {}): DenseLayer => ({
+  kind: 'dense',
+  units,
+  ...q8,
+  ...extra,
+});
 
 export const tinyInput = { height: 8, width: 8, channels: 3, bits: 8 };
 

@@ -12,10 +12,19 @@ export function colourSet(count: number, seed: number): ImageSet {
     labels[n] = label;
     for (let p = 0; p < 64; p++) {
       const noise = () => rng.nextInt(120);
-      images.set([noise() + (label === 0 ? 100 : 40), noise() + 60, noise() + (label === 0 ? 40 : 100)], n * 192 + p * 3);
+      images.set(
+        [noise() + (label === 0 ? 100 : 40), noise() + 60, noise() + (label === 0 ? 40 : 100)],
+        n * 192 + p * 3,
+      );
     }
   }
   return { images, labels, count, ...{ height: 8, width: 8, channels: 3 } };
 }
 
-export const colourDataset: Dataset = { name: 'colour', classes: ['red', 'blue'], train: colourSet(320, 1), test: colourSet(64, 2), sourceHash: 'c' };
+export const colourDataset: Dataset = {
+  name: 'colour',
+  classes: ['red', 'blue'],
+  train: colourSet(320, 1),
+  test: colourSet(64, 2),
+  sourceHash: 'c',
+};

@@ -15,16 +15,44 @@ const cifar = { height: 32, width: 32, channels: 3, bits: 8 };
 describe('buildModel', () => {
   it.each<[string, Candidate, number[][]]>([
     ['a pooled conv with a skip', tinyCandidate, [[4, 4, 8], [4, 4, 8], [2]]],
-    ['strided and valid convs', { input: cifar, layers: [conv(16, { stride: 2 }), conv(32, { padding: 'valid', kernelSize: 5 }), dense(10)] }, [[16, 16, 16], [12, 12, 32], [10]]],
-    ['a CNV-like stack with pools and three dense layers', {
-      input: cifar,
-      layers: [conv(8, { padding: 'valid' }), conv(8, { padding: 'valid', maxPool: { size: 2, stride: 2 } }), conv(16, { padding: 'valid' }), dense(32), dense(32, { weightBits: 2, activationBits: 2 }), dense(10)],
-    }, [[30, 30, 8], [14, 14, 8], [12, 12, 16], [32], [32], [10]]],
-    ['binary and fixed-point layers', { input: tinyInput, layers: [conv(4, { weightBits: 1, activationBits: 1 }), conv(4, { weightBits: 4, weightIntBits: 1, activationBits: 4, activationIntBits: 2 }), dense(3)] }, [[8, 8, 4], [8, 8, 4], [3]]],
+    [
+      'strided and valid convs',
+      { input: cifar, layers: [conv(16, { stride: 2 }), conv(32, { padding: 'valid', kernelSize: 5 }), dense(10)] },
+      [[16, 16, 16], [12, 12, 32], [10]],
+    ],
+    [
+      'a CNV-like stack with pools and three dense layers',
+      {
+        input: cifar,
+        layers: [
+          conv(8, { padding: 'valid' }),
+          conv(8, { padding: 'valid', maxPool: { size: 2, stride: 2 } }),
+          conv(16, { padding: 'valid' }),
+          dense(32),
+          dense(32, { weightBits: 2, activationBits: 2 }),
+          dense(10),
+        ],
+      },
+      [[30, 30, 8], [14, 14, 8], [12, 12, 16], [32], [32], [10]],
+    ],
+    [
+      'binary and fixed-point layers',
+      {
+        input: tinyInput,
+        layers: [
+          conv(4, { weightBits: 1, activationBits: 1 }),
+          conv(4, { weightBits: 4, weightIntBits: 1, activationBits: 4, activationIntBits: 2 }),
+          dense(3),
+        ],
+      },
+      [[8, 8, 4], [8, 8, 4], [3]],
+    ],
   ])('builds %s with the declared layer shapes and runs a forward pass', (_name, candidate, shapes) => {
     const model = buildModel(candidate);
     expect(model.layerShapes).toEqual(shapes);
-    const out = tf.tidy(() => model.forward(tf.zeros([2, candidate.input.height, candidate.input.width, 3]), false).shape);
+    const out = tf.tidy(
+      () => model.forward(tf.zeros([2, candidate.input.height, candidate.input.width, 3]), false).shape,
+    );
     expect(out).toEqual([2, shapes[shapes.length - 1]?.[0]]);
     model.dispose();
   });
@@ -47,7 +75,11 @@ describe('buildModel', () => {
   });
 
   it('rejects a skip whose shapes do not match and a net that shrinks below 1x1 with BAD_USER_INPUT', () => {
-    expect(() => buildModel({ input: tinyInput, layers: [conv(4, { skip: true }), dense(2)] })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
-    expect(() => buildModel({ input: tinyInput, layers: [conv(4, { padding: 'valid', kernelSize: 9 }), dense(2)] })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => buildModel({ input: tinyInput, layers: [conv(4, { skip: true }), dense(2)] })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    );
+    expect(() =>
+      buildModel({ input: tinyInput, layers: [conv(4, { padding: 'valid', kernelSize: 9 }), dense(2)] }),
+    ).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
   });
 });

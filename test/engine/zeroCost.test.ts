@@ -14,7 +14,10 @@ beforeAll(async () => {
 
 const wide: Candidate = { input: tinyInput, layers: [conv(16), conv(16, { skip: true }), dense(2)] };
 /** One filter whose stride-8 kernel shrinks the 8x8 image to a single unit: one bit of code per image. */
-const degenerate: Candidate = { input: tinyInput, layers: [conv(1, { kernelSize: 8, stride: 8, padding: 'valid' }), dense(2)] };
+const degenerate: Candidate = {
+  input: tinyInput,
+  layers: [conv(1, { kernelSize: 8, stride: 8, padding: 'valid' }), dense(2)],
+};
 
 describe('logDeterminant', () => {
   it('equals the log of a hand-computed determinant', () => {

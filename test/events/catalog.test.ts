@@ -19,8 +19,17 @@ const started = { experimentId: 'e1', name: 'first', config: { lutBudget: 30000 
 describe('event catalog', () => {
   it('registers the eleven events of the first catalog at schema version 1', () => {
     for (const type of [
-      'ExperimentStarted', 'CandidateProposed', 'HardwareEvaluated', 'TrainingStarted', 'EpochCompleted', 'CandidateTrained',
-      'RewardAssigned', 'PolicyUpdated', 'ExperimentCompleted', 'ExperimentFailed', 'ExperimentCancelled',
+      'ExperimentStarted',
+      'CandidateProposed',
+      'HardwareEvaluated',
+      'TrainingStarted',
+      'EpochCompleted',
+      'CandidateTrained',
+      'RewardAssigned',
+      'PolicyUpdated',
+      'ExperimentCompleted',
+      'ExperimentFailed',
+      'ExperimentCancelled',
     ]) {
       expect(eventCatalog.currentVersion(type)).toBe(1);
     }
@@ -37,21 +46,35 @@ describe('event catalog', () => {
     try {
       validateEvent('ExperimentStarted', { ...started, seed: 'x' });
     } catch (error) {
-      expect(error).toMatchObject({ code: 'BAD_USER_INPUT', details: { eventType: 'ExperimentStarted', field: 'data.seed' } });
+      expect(error).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { eventType: 'ExperimentStarted', field: 'data.seed' },
+      });
     }
   });
 
   it('names nested fields such as violations[0].limit', () => {
     const data = {
-      experimentId: 'e', candidateId: 'c', device: 'zcu102', luts: 10, throughputFps: 5, latencyMs: 1, feasible: false,
-      violations: [{ constraint: 'luts', limit: 'big', actual: 3 }], layers: [],
+      experimentId: 'e',
+      candidateId: 'c',
+      device: 'zcu102',
+      luts: 10,
+      throughputFps: 5,
+      latencyMs: 1,
+      feasible: false,
+      violations: [{ constraint: 'luts', limit: 'big', actual: 3 }],
+      layers: [],
     };
     expect(() => validateEvent('HardwareEvaluated', data)).toThrow(/data\.violations\.0\.limit/);
   });
 
   it('rejects an unknown event type on append and lets it pass on read', () => {
     expect(() => validateEvent('Nope', {})).toThrow(/expected an event type from the catalog/);
-    expect(validateEvent('Nope', { a: 1 }, 3, { allowUnknown: true })).toEqual({ type: 'Nope', schemaVersion: 3, data: { a: 1 } });
+    expect(validateEvent('Nope', { a: 1 }, 3, { allowUnknown: true })).toEqual({
+      type: 'Nope',
+      schemaVersion: 3,
+      data: { a: 1 },
+    });
   });
 
   it('upcasts old versions through the registered chain', () => {
@@ -59,7 +82,10 @@ describe('event catalog', () => {
     registerUpcaster('TestRenamed', 1, (data) => ({ total: (data as { sum: number }).sum }));
     registerUpcaster('TestRenamed', 2, (data) => ({ ...(data as object), unit: 'luts' }));
     expect(validateEvent('TestRenamed', { sum: 4 }, 1)).toEqual({
-      type: 'TestRenamed', schemaVersion: 3, data: { total: 4, unit: 'luts' }, upcastedFrom: 1,
+      type: 'TestRenamed',
+      schemaVersion: 3,
+      data: { total: 4, unit: 'luts' },
+      upcastedFrom: 1,
     });
   });
 
@@ -93,11 +119,16 @@ describe('event helpers', () => {
   it('gives new events time-ordered version-7 ids that increase strictly, also within one millisecond', () => {
     const before = Date.now();
     const ids = Array.from({ length: 5000 }, () => timeOrderedEventId());
-    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(
+      true,
+    );
     expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true);
     expect(new Set(ids.map((id) => id.slice(19))).size).toBe(5000);
     expect(parseInt(ids[0]!.slice(0, 8) + ids[0]!.slice(9, 13), 16)).toBeGreaterThanOrEqual(before);
-    expect(newEvent('ExperimentCancelled', { experimentId: 'e1', reason: 'user' }, { correlationId: 'e1', actor: 'cli' }).id > ids[4999]!).toBe(true);
+    expect(
+      newEvent('ExperimentCancelled', { experimentId: 'e1', reason: 'user' }, { correlationId: 'e1', actor: 'cli' })
+        .id > ids[4999]!,
+    ).toBe(true);
   });
 
   it('views a recorded event as the discriminated union', () => {

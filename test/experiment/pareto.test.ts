@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dominates, paretoFront, type ParetoPoint } from '../../src/experiment/index.js';
 
-const at = (index: number, accuracy: number, luts: number, throughputFps: number): ParetoPoint => ({ candidateId: `c${index}`, index, accuracy, luts, throughputFps });
+const at = (index: number, accuracy: number, luts: number, throughputFps: number): ParetoPoint => ({
+  candidateId: `c${index}`,
+  index,
+  accuracy,
+  luts,
+  throughputFps,
+});
 
 describe('paretoFront', () => {
   it('keeps points that trade accuracy, LUTs and throughput against each other and drops dominated ones', () => {
@@ -24,11 +30,16 @@ describe('paretoFront', () => {
   });
 
   it('matches a brute-force front on random points, ties included', () => {
-    const point = fc.record({ accuracy: fc.integer({ min: 0, max: 5 }), luts: fc.integer({ min: 0, max: 5 }), throughputFps: fc.integer({ min: 0, max: 5 }) });
+    const point = fc.record({
+      accuracy: fc.integer({ min: 0, max: 5 }),
+      luts: fc.integer({ min: 0, max: 5 }),
+      throughputFps: fc.integer({ min: 0, max: 5 }),
+    });
     fc.assert(
       fc.property(fc.array(point, { maxLength: 40 }), (raw) => {
         const points = raw.map((p, i) => ({ ...p, candidateId: `c${i}`, index: i }));
-        const same = (a: ParetoPoint, b: ParetoPoint) => a.accuracy === b.accuracy && a.luts === b.luts && a.throughputFps === b.throughputFps;
+        const same = (a: ParetoPoint, b: ParetoPoint) =>
+          a.accuracy === b.accuracy && a.luts === b.luts && a.throughputFps === b.throughputFps;
         const brute = points.filter((p) => !points.some((o) => dominates(o, p) || (same(o, p) && o.index < p.index)));
         const front = paretoFront(points);
         expect(front.map((p) => p.candidateId).sort()).toEqual(brute.map((p) => p.candidateId).sort());

@@ -2,41 +2,74 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  autoFold, checkHardware, estimateHardware, evaluateHardware, isFeasible, LUT30K, resolveDevice, ZYNQ7020, type HardwareTotals,
+  autoFold,
+  checkHardware,
+  estimateHardware,
+  evaluateHardware,
+  isFeasible,
+  LUT30K,
+  resolveDevice,
+  ZYNQ7020,
+  type HardwareTotals,
 } from '../../src/hardware/index.js';
-import { createRng, FINN_SPACE, QNAS_AUTO_SPACE, QNAS_SPACE, QUICK_SPACE, sampleCandidate, type Candidate } from '../../src/space/index.js';
+import {
+  createRng,
+  FINN_SPACE,
+  QNAS_AUTO_SPACE,
+  QNAS_SPACE,
+  QUICK_SPACE,
+  sampleCandidate,
+  type Candidate,
+} from '../../src/space/index.js';
 
-const totals = (): HardwareTotals => ({ luts: 0, bram36: 0, maxCycles: 0, sumCycles: 0, bottleneckLayer: 0, throughputFps: 0 });
+const totals = (): HardwareTotals => ({
+  luts: 0,
+  bram36: 0,
+  maxCycles: 0,
+  sumCycles: 0,
+  bottleneckLayer: 0,
+  throughputFps: 0,
+});
 const seed = fc.integer({ min: 0, max: 2 ** 32 - 1 });
 const spaces = [QNAS_SPACE, FINN_SPACE, QUICK_SPACE];
 
 describe('FPGA model properties', () => {
   it('never costs fewer LUTs when any layer gets more weight or activation bits', () => {
-    fc.assert(fc.property(seed, fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 8 }), (s, pick, weights, extra) => {
-      for (const space of spaces) {
-        const c = sampleCandidate(space, createRng(s));
-        const more: Candidate = structuredClone(c);
-        const layer = more.layers[pick % more.layers.length];
-        if (!layer) return;
-        if (weights) layer.weightBits = Math.min(16, layer.weightBits + extra);
-        else layer.activationBits = Math.min(16, layer.activationBits + extra);
-        expect(estimateHardware(more, ZYNQ7020, totals()).luts).toBeGreaterThanOrEqual(estimateHardware(c, ZYNQ7020, totals()).luts);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(seed, fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 8 }), (s, pick, weights, extra) => {
+        for (const space of spaces) {
+          const c = sampleCandidate(space, createRng(s));
+          const more: Candidate = structuredClone(c);
+          const layer = more.layers[pick % more.layers.length];
+          if (!layer) return;
+          if (weights) layer.weightBits = Math.min(16, layer.weightBits + extra);
+          else layer.activationBits = Math.min(16, layer.activationBits + extra);
+          expect(estimateHardware(more, ZYNQ7020, totals()).luts).toBeGreaterThanOrEqual(
+            estimateHardware(c, ZYNQ7020, totals()).luts,
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('never lowers throughput when any layer gets more PE or SIMD', () => {
-    fc.assert(fc.property(seed, fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 64 }), (s, pick, pe, extra) => {
-      for (const space of spaces) {
-        const c = sampleCandidate(space, createRng(s));
-        const more: Candidate = structuredClone(c);
-        const layer = more.layers[pick % more.layers.length];
-        if (!layer) return;
-        if (pe) layer.pe += extra;
-        else layer.simd += extra;
-        expect(estimateHardware(more, ZYNQ7020, totals()).throughputFps).toBeGreaterThanOrEqual(estimateHardware(c, ZYNQ7020, totals()).throughputFps);
-      }
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(seed, fc.nat(), fc.boolean(), fc.integer({ min: 1, max: 64 }), (s, pick, pe, extra) => {
+        for (const space of spaces) {
+          const c = sampleCandidate(space, createRng(s));
+          const more: Candidate = structuredClone(c);
+          const layer = more.layers[pick % more.layers.length];
+          if (!layer) return;
+          if (pe) layer.pe += extra;
+          else layer.simd += extra;
+          expect(estimateHardware(more, ZYNQ7020, totals()).throughputFps).toBeGreaterThanOrEqual(
+            estimateHardware(c, ZYNQ7020, totals()).throughputFps,
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('gives the same totals in the fast path and the full breakdown, and the parts sum to the layer LUTs', () => {
@@ -54,7 +87,10 @@ describe('FPGA model properties', () => {
 
   it('makes a 1x1-bit (XNOR) lane cheaper than an 8x8-bit lane', () => {
     const c = sampleCandidate(QUICK_SPACE, createRng(2));
-    const bits = (b: number): Candidate => ({ ...c, layers: c.layers.map((l) => ({ ...l, weightBits: b, activationBits: b, pe: 4, simd: 4 })) });
+    const bits = (b: number): Candidate => ({
+      ...c,
+      layers: c.layers.map((l) => ({ ...l, weightBits: b, activationBits: b, pe: 4, simd: 4 })),
+    });
     expect(evaluateHardware(bits(1), ZYNQ7020).luts).toBeLessThan(evaluateHardware(bits(8), ZYNQ7020).luts);
   });
 });
@@ -63,7 +99,17 @@ describe('block RAM', () => {
   const conv = (stride: number): Candidate => ({
     input: { height: 32, width: 32, channels: 3, bits: 8 },
     layers: [
-      { kind: 'conv', filters: 16, kernelSize: 3, stride, padding: 'same', weightBits: 4, activationBits: 4, pe: 16, simd: 3 },
+      {
+        kind: 'conv',
+        filters: 16,
+        kernelSize: 3,
+        stride,
+        padding: 'same',
+        weightBits: 4,
+        activationBits: 4,
+        pe: 16,
+        simd: 3,
+      },
       { kind: 'dense', units: 10, weightBits: 4, activationBits: 4, pe: 10, simd: 64 },
     ],
   });
@@ -74,7 +120,10 @@ describe('block RAM', () => {
     // stride 1: 4 blocks of 32 words × 24 bits; stride 2: 3 blocks of 64 words. Each fits one RAMB18 (half a tile).
     expect(evaluateHardware(conv(1), noFifo).layers[0]?.bram36).toBe(2);
     expect(evaluateHardware(conv(2), noFifo).layers[0]?.bram36).toBe(1.5);
-    expect(evaluateHardware(conv(1), ZYNQ7020).layers[0]?.bram36).toBeCloseTo(2 + ZYNQ7020.coefficients.layerFifoBram36, 9);
+    expect(evaluateHardware(conv(1), ZYNQ7020).layers[0]?.bram36).toBeCloseTo(
+      2 + ZYNQ7020.coefficients.layerFifoBram36,
+      9,
+    );
   });
 
   it('spills the memories cheapest as LUTRAM first when the device is full, and never lowers LUTs as BRAM shrinks', () => {
@@ -87,7 +136,9 @@ describe('block RAM', () => {
       expect(t.bram36).toBe(budget);
       expect(t.luts).toBeGreaterThanOrEqual(previous);
       // Never more than a full tile's 576 LUTs for each BRAM36 moved: shallow memories cost less.
-      expect(t.luts - demand.luts).toBeLessThanOrEqual(Math.ceil((demand.bram36 - budget) * ZYNQ7020.coefficients.lutsPerSpilledBram36) + 1);
+      expect(t.luts - demand.luts).toBeLessThanOrEqual(
+        Math.ceil((demand.bram36 - budget) * ZYNQ7020.coefficients.lutsPerSpilledBram36) + 1,
+      );
       previous = t.luts;
     }
     // The first tiles moved are cheaper than full ones: this design has shallow window buffers in block RAM.
@@ -117,7 +168,9 @@ describe('constraint check', () => {
 
   it('rejects an unknown device and a negative budget with BAD_USER_INPUT', () => {
     expect(() => resolveDevice('virtex')).toThrow(/zynq7020, 30k, zu3eg, zc706/);
-    expect(() => checkHardware(small, ZYNQ7020, { maxLuts: -1 })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => checkHardware(small, ZYNQ7020, { maxLuts: -1 })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    );
   });
 });
 

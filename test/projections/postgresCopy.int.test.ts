@@ -32,7 +32,8 @@ interface CopyRow {
   ratio: number | null;
 }
 
-const readRows = (db: SqlDatabase): Promise<CopyRow[]> => db.query<CopyRow & Record<string, unknown>>('SELECT * FROM copy_rows ORDER BY id');
+const readRows = (db: SqlDatabase): Promise<CopyRow[]> =>
+  db.query<CopyRow & Record<string, unknown>>('SELECT * FROM copy_rows ORDER BY id');
 
 describe('PostgreSQL insertMany (COPY)', () => {
   let db: SqlDatabase;
@@ -50,13 +51,33 @@ describe('PostgreSQL insertMany (COPY)', () => {
 
   it('round-trips tabs, newlines, backslashes, quotes, unicode, NULLs, booleans, numbers and large JSON exactly', async () => {
     const bigJson = JSON.stringify({
-      layers: Array.from({ length: 400 }, (_, i) => ({ name: `conv${i}`, luts: i * 37, note: 'tab\there\\ "q" \u00e9\u{1F600}' })),
+      layers: Array.from({ length: 400 }, (_, i) => ({
+        name: `conv${i}`,
+        luts: i * 37,
+        note: 'tab\there\\ "q" \u00e9\u{1F600}',
+      })),
     });
     const rows: SqlValue[][] = [
       ['a', 'tab\tnew\nline\rcr\r\nboth', '{"k":"v\\n"}', true, 0, 0, 0.1],
       ['b', 'back\\slash \\N \\t \\\\ end\\', null, false, -2147483648, Number.MAX_SAFE_INTEGER, -1e-300],
-      ['c', `quotes ' " \` and ; -- comment`, bigJson, null, 2147483647, -Number.MAX_SAFE_INTEGER, 1.7976931348623157e308],
-      ['d', 'unicode: \u00e9\u00df\u4e2d\u6587 \u{1F600}\u{10FFFF} \u{1D11E} \u200b zero-width', '', undefined, null, null, null],
+      [
+        'c',
+        `quotes ' " \` and ; -- comment`,
+        bigJson,
+        null,
+        2147483647,
+        -Number.MAX_SAFE_INTEGER,
+        1.7976931348623157e308,
+      ],
+      [
+        'd',
+        'unicode: \u00e9\u00df\u4e2d\u6587 \u{1F600}\u{10FFFF} \u{1D11E} \u200b zero-width',
+        '',
+        undefined,
+        null,
+        null,
+        null,
+      ],
       ['e', '', '\\N', true, 42, 1_700_000_000_000, 5e-324],
       ['f', null, 'ends with newline\n', false, 7, 9_007_199_254_740_991, 0.30000000000000004],
       ['g', '\\', '\t', true, -0, 1, 123456.789e10],
@@ -78,12 +99,30 @@ describe('PostgreSQL insertMany (COPY)', () => {
   });
 
   it('loads thousands of rows of a few kilobytes each inside a transaction, over several chunks', async () => {
-    const doc = JSON.stringify({ curve: Array.from({ length: 120 }, (_, epoch) => ({ epoch, accuracy: epoch / 121 })) });
-    const rows: SqlValue[][] = Array.from({ length: 3000 }, (_, i) => [`r${String(i).padStart(5, '0')}`, `label\t${i}`, doc, i % 2 === 0, i, i * 1000, i / 7]);
+    const doc = JSON.stringify({
+      curve: Array.from({ length: 120 }, (_, epoch) => ({ epoch, accuracy: epoch / 121 })),
+    });
+    const rows: SqlValue[][] = Array.from({ length: 3000 }, (_, i) => [
+      `r${String(i).padStart(5, '0')}`,
+      `label\t${i}`,
+      doc,
+      i % 2 === 0,
+      i,
+      i * 1000,
+      i / 7,
+    ]);
     await db.transaction((tx) => tx.insertMany('copy_rows', COLUMNS, rows));
     const got = await readRows(db);
     expect(got).toHaveLength(3000);
-    expect(got[1234]).toEqual({ id: 'r01234', label: 'label\t1234', doc, flag: true, count: 1234, big: '1234000', ratio: 1234 / 7 });
+    expect(got[1234]).toEqual({
+      id: 'r01234',
+      label: 'label\t1234',
+      doc,
+      flag: true,
+      count: 1234,
+      big: '1234000',
+      ratio: 1234 / 7,
+    });
   });
 
   it('rejects a duplicate key and rolls the whole transaction back: no partial rows', async () => {
@@ -105,7 +144,15 @@ describe('PostgreSQL insertMany (COPY)', () => {
   it.each([Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
     'rejects the non-finite number %s with a CosearchError naming the column, and writes nothing',
     async (bad) => {
-      const rows: SqlValue[][] = Array.from({ length: 2000 }, (_, i) => [`n${i}`, 'x'.repeat(200), null, null, null, null, i]);
+      const rows: SqlValue[][] = Array.from({ length: 2000 }, (_, i) => [
+        `n${i}`,
+        'x'.repeat(200),
+        null,
+        null,
+        null,
+        null,
+        i,
+      ]);
       rows.push(['bad', null, null, null, null, null, bad]);
       await expect(db.transaction((tx) => tx.insertMany('copy_rows', COLUMNS, rows))).rejects.toMatchObject({
         code: 'INTERNAL',
@@ -118,7 +165,12 @@ describe('PostgreSQL insertMany (COPY)', () => {
   );
 
   it('rejects a row with the wrong number of values before writing any row', async () => {
-    await expect(db.insertMany('copy_rows', COLUMNS, [['a', null, null, null, null, null, null], ['b', null]])).rejects.toMatchObject({
+    await expect(
+      db.insertMany('copy_rows', COLUMNS, [
+        ['a', null, null, null, null, null, null],
+        ['b', null],
+      ]),
+    ).rejects.toMatchObject({
       code: 'INTERNAL',
       message: expect.stringMatching(/expected 7 values per row for copy_rows, but got 2/),
     });
@@ -127,7 +179,9 @@ describe('PostgreSQL insertMany (COPY)', () => {
 
   it('rejects table and column names that are not plain identifiers', async () => {
     await expect(db.insertMany('copy_rows; drop table x', COLUMNS, [])).rejects.toThrow(/SQL identifier/);
-    await expect(db.insertMany('copy_rows; drop table x', COLUMNS, [['a', null, null, null, null, null, null]])).rejects.toThrow(/SQL identifier/);
+    await expect(
+      db.insertMany('copy_rows; drop table x', COLUMNS, [['a', null, null, null, null, null, null]]),
+    ).rejects.toThrow(/SQL identifier/);
     await expect(db.insertMany('copy_rows', ['id', 'label"'], [['a', 'b']])).rejects.toThrow(/SQL identifier/);
   });
 
@@ -138,7 +192,9 @@ describe('PostgreSQL insertMany (COPY)', () => {
     try {
       await otherDb.execScript(TABLE_SQL);
       await db.insertMany('copy_rows', COLUMNS, [['mine', null, null, null, null, null, null]]);
-      await otherDb.transaction((tx) => tx.insertMany('copy_rows', COLUMNS, [['theirs', null, null, null, null, null, null]]));
+      await otherDb.transaction((tx) =>
+        tx.insertMany('copy_rows', COLUMNS, [['theirs', null, null, null, null, null, null]]),
+      );
       expect((await readRows(db)).map((r) => r.id)).toEqual(['mine']);
       expect((await readRows(otherDb)).map((r) => r.id)).toEqual(['theirs']);
     } finally {

@@ -43,8 +43,13 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
   beforeAll(async () => {
     backend = await open();
     await appendExperiment(backend.store, 'e1', plans);
-    for (let i = 0; i < 7; i += 1) await appendExperiment(backend.store, `x${i}`, plans.slice(0, 1), i % 2 === 0 ? 'completed' : 'running');
-    await createProjectionRunner({ store: backend.store, db: backend.db, projections: createDefaultProjections() }).catchUp();
+    for (let i = 0; i < 7; i += 1)
+      await appendExperiment(backend.store, `x${i}`, plans.slice(0, 1), i % 2 === 0 ? 'completed' : 'running');
+    await createProjectionRunner({
+      store: backend.store,
+      db: backend.db,
+      projections: createDefaultProjections(),
+    }).catchUp();
     q = createReadModelQueries(backend.db);
     all = (await q.listCandidates('e1', { first: 100 })).edges.map((e) => e.node);
   });
@@ -54,10 +59,20 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
 
   it('returns exactly the non-dominated trained feasible candidates as the Pareto front', async () => {
     const eligible = all.filter((c) => c.status === 'trained' && c.feasible === true);
-    const point = (c: CandidateView) => ({ candidateId: c.id, index: c.index, accuracy: c.accuracy ?? 0, luts: c.luts ?? 0, throughputFps: c.throughputFps ?? 0 });
+    const point = (c: CandidateView) => ({
+      candidateId: c.id,
+      index: c.index,
+      accuracy: c.accuracy ?? 0,
+      luts: c.luts ?? 0,
+      throughputFps: c.throughputFps ?? 0,
+    });
     // Of identical points (the plans repeat figures) only the earliest proposal is on the front.
-    const same = (a: CandidateView, b: CandidateView) => a.accuracy === b.accuracy && a.luts === b.luts && a.throughputFps === b.throughputFps;
-    const expected = eligible.filter((c) => !eligible.some((o) => dominates(point(o), point(c)) || (same(o, c) && o.index < c.index))).map((c) => c.id).sort();
+    const same = (a: CandidateView, b: CandidateView) =>
+      a.accuracy === b.accuracy && a.luts === b.luts && a.throughputFps === b.throughputFps;
+    const expected = eligible
+      .filter((c) => !eligible.some((o) => dominates(point(o), point(c)) || (same(o, c) && o.index < c.index)))
+      .map((c) => c.id)
+      .sort();
     const front = await q.paretoFront('e1');
     expect(front.map((c) => c.id).sort()).toEqual(expected);
     expect(front.length).toBeGreaterThan(0);
@@ -66,19 +81,32 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
   });
 
   it.each([
-    ['accuracy', 'desc'], ['accuracy', 'asc'], ['luts', 'asc'], ['throughputFps', 'desc'], ['index', 'asc'], ['reward', 'desc'],
+    ['accuracy', 'desc'],
+    ['accuracy', 'asc'],
+    ['luts', 'asc'],
+    ['throughputFps', 'desc'],
+    ['index', 'asc'],
+    ['reward', 'desc'],
   ] as const)('pages through every candidate ordered by %s %s without gaps or repeats', async (field, direction) => {
     const paged = await pageThrough(q, { orderBy: { field, direction } });
     expect(paged.map((c) => c.id).sort()).toEqual(all.map((c) => c.id).sort());
-    const key = (c: CandidateView): number => ({ accuracy: c.accuracy, luts: c.luts, throughputFps: c.throughputFps, index: c.index, reward: c.reward })[field] ?? -1e18;
+    const key = (c: CandidateView): number =>
+      ({ accuracy: c.accuracy, luts: c.luts, throughputFps: c.throughputFps, index: c.index, reward: c.reward })[
+        field
+      ] ?? -1e18;
     const keys = paged.map(key);
     const sorted = [...keys].sort((a, b) => (direction === 'asc' ? a - b : b - a));
     expect(keys).toEqual(sorted);
   });
 
   it('filters candidates and counts the matches independently of the page', async () => {
-    const page = await q.listCandidates('e1', { filter: { feasible: true, minAccuracy: 0.6, maxLuts: 18_000 }, first: 2 });
-    const expected = all.filter((c) => c.feasible === true && (c.accuracy ?? -1) >= 0.6 && (c.luts ?? Infinity) <= 18_000);
+    const page = await q.listCandidates('e1', {
+      filter: { feasible: true, minAccuracy: 0.6, maxLuts: 18_000 },
+      first: 2,
+    });
+    const expected = all.filter(
+      (c) => c.feasible === true && (c.accuracy ?? -1) >= 0.6 && (c.luts ?? Infinity) <= 18_000,
+    );
     expect(page.totalCount).toBe(expected.length);
     expect(page.edges).toHaveLength(Math.min(2, expected.length));
     expect(page.pageInfo.hasNextPage).toBe(expected.length > 2);
@@ -117,11 +145,18 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
         insertMany: (table, columns, rows) => db.insertMany(table, columns, rows),
         execScript: (sql) => db.execScript(sql),
       };
-      await listCandidates(recording, 'e1', { first: 3, orderBy: { field, direction: 'desc' }, after: first.pageInfo.endCursor });
+      await listCandidates(recording, 'e1', {
+        first: 3,
+        orderBy: { field, direction: 'desc' },
+        after: first.pageInfo.endCursor,
+      });
       const page = sent.find((s) => s.sql.includes('ORDER BY'));
       if (page === undefined) throw new Error('expected listCandidates to send an ORDER BY query');
       const plan = await db.transaction(async (tx) => {
-        if (tx.dialect === 'sqlite') return (await tx.query(`EXPLAIN QUERY PLAN ${page.sql}`, page.params)).map((r) => String(r.detail)).join('\n');
+        if (tx.dialect === 'sqlite')
+          return (await tx.query(`EXPLAIN QUERY PLAN ${page.sql}`, page.params))
+            .map((r) => String(r.detail))
+            .join('\n');
         await tx.exec('SET LOCAL enable_seqscan = off'); // 30 rows: without this the planner rightly prefers a scan
         return (await tx.query(`EXPLAIN ${page.sql}`, page.params)).map((r) => String(r['QUERY PLAN'])).join('\n');
       });
@@ -129,7 +164,11 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
       expect(plan).toContain(index);
       expect(plan).not.toMatch(/TEMP B-TREE|Sort/);
       // The index range starts at the cursor: SQLite names the bound, PostgreSQL puts it in the index condition.
-      expect(plan).toMatch(db.dialect === 'sqlite' ? /experiment_id=\? AND (<expr>|idx)<\?/ : /Index Cond: .*experiment_id = .* AND .*(COALESCE\(|idx <=)/);
+      expect(plan).toMatch(
+        db.dialect === 'sqlite'
+          ? /experiment_id=\? AND (<expr>|idx)<\?/
+          : /Index Cond: .*experiment_id = .* AND .*(COALESCE\(|idx <=)/,
+      );
     },
   );
 
@@ -138,6 +177,8 @@ describe.each(backends)('read-model queries on %s', (_name, open) => {
     await expect(q.listExperiments({ first: -1 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     await expect(q.listCandidates('e1', { after: 'garbage' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     const byAccuracy = await q.listCandidates('e1', { first: 1, orderBy: { field: 'accuracy', direction: 'desc' } });
-    await expect(q.listCandidates('e1', { after: byAccuracy.pageInfo.endCursor })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(q.listCandidates('e1', { after: byAccuracy.pageInfo.endCursor })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+    });
   });
 });

@@ -2,7 +2,14 @@
 // read-model table is recreated from the migrations and refolded from the log, on open and in rebuild, and the
 // runner's status says which projection failed meanwhile.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkReadModelSchema, createReadModelQueries, openProjections, openReadModelDatabase, repairReadModelSchema, type OpenedProjections } from '../../src/projections/index.js';
+import {
+  checkReadModelSchema,
+  createReadModelQueries,
+  openProjections,
+  openReadModelDatabase,
+  repairReadModelSchema,
+  type OpenedProjections,
+} from '../../src/projections/index.js';
 import { appendExperiment, backends, type Backend } from './fixtures.js';
 
 describe.each(backends)('read-model tables on %s', (_name, open) => {
@@ -16,7 +23,10 @@ describe.each(backends)('read-model tables on %s', (_name, open) => {
 
   beforeEach(async () => {
     backend = await open();
-    await appendExperiment(backend.store, 'e1', [{ luts: 1, throughputFps: 1, accuracy: 0.5 }, { luts: 2, throughputFps: 2 }]);
+    await appendExperiment(backend.store, 'e1', [
+      { luts: 1, throughputFps: 1, accuracy: 0.5 },
+      { luts: 2, throughputFps: 2 },
+    ]);
   });
   afterEach(async () => {
     for (const p of opened.splice(0)) await p.close();
@@ -33,7 +43,9 @@ describe.each(backends)('read-model tables on %s', (_name, open) => {
     await first.close();
     opened.splice(0);
     await backend.db.exec('DROP TABLE read_candidates');
-    expect(await checkReadModelSchema(backend.db)).toEqual([{ table: 'read_candidates', problem: 'missing', detail: 'no such table' }]);
+    expect(await checkReadModelSchema(backend.db)).toEqual([
+      { table: 'read_candidates', problem: 'missing', detail: 'no such table' },
+    ]);
     const second = await start();
     await second.runner.catchUp();
     expect((await createReadModelQueries(second.db).getCandidate('e1-c0'))?.accuracy).toBe(0.5);
@@ -43,18 +55,23 @@ describe.each(backends)('read-model tables on %s', (_name, open) => {
   // On PostgreSQL the repairs of several connections truly overlap (the advisory lock serializes them). A SQLite file
   // cannot be raced from one process: better-sqlite3 blocks the thread while another connection holds the write
   // lock; across processes the repair's BEGIN IMMEDIATE serializes them the same way.
-  it.runIf(_name === 'PostgreSQL')('is repaired once when several processes find the damage at the same time (serve and search on one store)', async () => {
-    const others = await Promise.all([1, 2, 3].map(() => openReadModelDatabase({ storeUrl: backend.url })));
-    await backend.db.exec('DROP TABLE read_candidates');
-    try {
-      const repaired = await Promise.all([backend.db, ...others].map((db) => repairReadModelSchema(db)));
-      // Exactly one of them found and mended the damage; the others, serialized behind it, found nothing left to do.
-      expect(repaired.filter((problems) => problems.length > 0)).toEqual([[{ table: 'read_candidates', problem: 'missing', detail: 'no such table' }]]);
-      expect(await checkReadModelSchema(backend.db)).toEqual([]);
-    } finally {
-      for (const db of others) await db.close();
-    }
-  });
+  it.runIf(_name === 'PostgreSQL')(
+    'is repaired once when several processes find the damage at the same time (serve and search on one store)',
+    async () => {
+      const others = await Promise.all([1, 2, 3].map(() => openReadModelDatabase({ storeUrl: backend.url })));
+      await backend.db.exec('DROP TABLE read_candidates');
+      try {
+        const repaired = await Promise.all([backend.db, ...others].map((db) => repairReadModelSchema(db)));
+        // Exactly one of them found and mended the damage; the others, serialized behind it, found nothing left to do.
+        expect(repaired.filter((problems) => problems.length > 0)).toEqual([
+          [{ table: 'read_candidates', problem: 'missing', detail: 'no such table' }],
+        ]);
+        expect(await checkReadModelSchema(backend.db)).toEqual([]);
+      } finally {
+        for (const db of others) await db.close();
+      }
+    },
+  );
 
   it('reports a wrong-shaped table in status, then recreates it in rebuild and refolds every projection', async () => {
     const projections = await start();
@@ -63,7 +80,14 @@ describe.each(backends)('read-model tables on %s', (_name, open) => {
     await backend.db.exec('ALTER TABLE read_candidates DROP COLUMN reward_reason');
     expect((await projections.status()).problems).toEqual(['read_candidates: wrong shape (lacks reward_reason)']);
     await projections.runner.rebuild('experiments');
-    expect(await projections.status()).toMatchObject({ problems: [], projections: [{ name: 'experiments', state: 'live' }, { name: 'candidates', state: 'live' }, { name: 'workers', state: 'live' }] });
+    expect(await projections.status()).toMatchObject({
+      problems: [],
+      projections: [
+        { name: 'experiments', state: 'live' },
+        { name: 'candidates', state: 'live' },
+        { name: 'workers', state: 'live' },
+      ],
+    });
     expect((await projections.queries.getCandidate('e1-c1'))?.index).toBe(1);
     expect((await projections.queries.getExperiment('e1'))?.counts.proposed).toBe(2);
   });

@@ -38,22 +38,52 @@ describe.each(backends)('projections on %s', (_name, open) => {
     const q = createReadModelQueries(db);
     const e1 = await q.getExperiment('e1');
     expect(e1).toMatchObject({
-      name: 'exp e1', status: 'completed', seed: 7, config: { lutBudget: 30_000 }, reason: 'budget',
-      counts: { proposed: 4, pruned: 1, trained: 2, failed: 0 }, bestCandidateId: 'e1-c2', bestAccuracy: 0.8, lastPosition: head,
+      name: 'exp e1',
+      status: 'completed',
+      seed: 7,
+      config: { lutBudget: 30_000 },
+      reason: 'budget',
+      counts: { proposed: 4, pruned: 1, trained: 2, failed: 0 },
+      bestCandidateId: 'e1-c2',
+      bestAccuracy: 0.8,
+      lastPosition: head,
     });
     expect(e1?.finishedAt).not.toBeNull();
     expect((await q.getExperiment('e2'))?.status).toBe('cancelled');
     const c2 = await q.getCandidate('e1-c2');
     expect(c2).toMatchObject({
-      experimentId: 'e1', index: 2, status: 'trained', luts: 25_000, throughputFps: 1200, latencyMs: 1.5, feasible: true,
-      accuracy: 0.8, testAccuracy: 0.79, reward: 0.8, controller: 'random', logProbs: [-0.5], candidate: { layers: [2] },
-      layers: [{ name: 'conv0', luts: 25_000 }], backend: 'cpu', trainSeconds: 2,
+      experimentId: 'e1',
+      index: 2,
+      status: 'trained',
+      luts: 25_000,
+      throughputFps: 1200,
+      latencyMs: 1.5,
+      feasible: true,
+      accuracy: 0.8,
+      testAccuracy: 0.79,
+      reward: 0.8,
+      controller: 'random',
+      logProbs: [-0.5],
+      candidate: { layers: [2] },
+      layers: [{ name: 'conv0', luts: 25_000 }],
+      backend: 'cpu',
+      trainSeconds: 2,
     });
     expect(c2?.curve.map((p) => p.epoch)).toEqual([0, 1, 2]);
     const pruned = await q.getCandidate('e1-c1');
-    expect(pruned).toMatchObject({ status: 'pruned', feasible: false, accuracy: null, violations: [{ constraint: 'lutBudget', limit: 30_000, actual: 45_000 }] });
+    expect(pruned).toMatchObject({
+      status: 'pruned',
+      feasible: false,
+      accuracy: null,
+      violations: [{ constraint: 'lutBudget', limit: 30_000, actual: 45_000 }],
+    });
     expect((await q.getCandidate('e1-c3'))?.status).toBe('proposed');
-    expect(await q.getProgress('e1')).toMatchObject({ experimentId: 'e1', status: 'completed', bestCandidateId: 'e1-c2', lastPosition: head });
+    expect(await q.getProgress('e1')).toMatchObject({
+      experimentId: 'e1',
+      status: 'completed',
+      bestCandidateId: 'e1-c2',
+      lastPosition: head,
+    });
     expect(await q.getExperiment('nope')).toBeNull();
     expect(await q.getProgress('nope')).toBeNull();
   });
@@ -73,12 +103,19 @@ describe.each(backends)('projections on %s', (_name, open) => {
         if (calls === 3) throw new Error('simulated crash');
       },
     };
-    const first = createProjectionRunner({ store, db, projections: [{ ...createExperimentsProjection(), createBulkFold: undefined }, crashing], batchSize: 5 });
+    const first = createProjectionRunner({
+      store,
+      db,
+      projections: [{ ...createExperimentsProjection(), createBulkFold: undefined }, crashing],
+      batchSize: 5,
+    });
     await expect(first.catchUp()).rejects.toThrow('simulated crash');
     const after = await readCheckpoints(db);
     expect(after.get('candidates')?.position).toBe(10);
     expect(after.get('experiments')?.position).toBe(10);
-    const rows = await db.query<{ id: string; last_position: unknown }>('SELECT id, last_position FROM read_candidates');
+    const rows = await db.query<{ id: string; last_position: unknown }>(
+      'SELECT id, last_position FROM read_candidates',
+    );
     expect(rows.every((r) => Number(r.last_position) <= 10)).toBe(true);
 
     const resumed = createProjectionRunner({ store, db, projections: createDefaultProjections(), batchSize: 5 });
@@ -119,7 +156,12 @@ describe.each(backends)('projections on %s', (_name, open) => {
     for (let round = 0; round < 3; round += 1) {
       for (const [i, ending] of endings.entries()) {
         const id = `e${i}-${round}`;
-        await appendExperiment(store, id, plans.map((p, j) => ({ ...p, luts: p.luts + 7 * j + round, epochs: 1 + ((i + j) % 3) })), ending);
+        await appendExperiment(
+          store,
+          id,
+          plans.map((p, j) => ({ ...p, luts: p.luts + 7 * j + round, epochs: 1 + ((i + j) % 3) })),
+          ending,
+        );
       }
     }
     const batched = createDefaultProjections().map((p): Projection => ({ ...p, createBulkFold: undefined }));
@@ -132,11 +174,22 @@ describe.each(backends)('projections on %s', (_name, open) => {
     expect(await bulk.rebuild()).toBe(await store.headPosition());
     expect(await tables()).toEqual(eventByEvent);
     // Past its row limit a bulk fold writes what it holds and the batched catch-up finishes: same rows again.
-    const limited = createProjectionRunner({ store, db, projections: createDefaultProjections(), bulkPageSize: 7, bulkMaxRows: 5, batchSize: 3 });
+    const limited = createProjectionRunner({
+      store,
+      db,
+      projections: createDefaultProjections(),
+      bulkPageSize: 7,
+      bulkMaxRows: 5,
+      batchSize: 3,
+    });
     await limited.rebuild();
     expect(await tables()).toEqual(eventByEvent);
     const checkpoints = await readCheckpoints(db);
-    expect([...checkpoints.values()].map((c) => c.position)).toEqual([await store.headPosition(), await store.headPosition(), await store.headPosition()]);
+    expect([...checkpoints.values()].map((c) => c.position)).toEqual([
+      await store.headPosition(),
+      await store.headPosition(),
+      await store.headPosition(),
+    ]);
   });
 
   it('leaves tables and checkpoints untouched when a bulk write fails, and the next catch-up applies every event once', async () => {
@@ -160,7 +213,9 @@ describe.each(backends)('projections on %s', (_name, open) => {
         };
       },
     };
-    await expect(createProjectionRunner({ store, db, projections: [failing, createCandidatesProjection()] }).catchUp()).rejects.toThrow('simulated crash');
+    await expect(
+      createProjectionRunner({ store, db, projections: [failing, createCandidatesProjection()] }).catchUp(),
+    ).rejects.toThrow('simulated crash');
     expect([...(await readCheckpoints(db)).values()].map((c) => c.position)).toEqual([0, 0]);
     expect(await dumpTable(db, 'read_experiments')).toEqual([]);
     expect(await dumpTable(db, 'read_candidates')).toEqual([]);
@@ -176,7 +231,9 @@ describe.each(backends)('projections on %s', (_name, open) => {
     const runner = createProjectionRunner({ store, db, projections: createDefaultProjections() });
     const seen: number[] = [];
     const bulk: number[] = [];
-    runner.onApplied((batch) => (batch.events.length === 0 ? bulk.push(batch.position) : seen.push(...batch.events.map((e) => e.position))));
+    runner.onApplied((batch) =>
+      batch.events.length === 0 ? bulk.push(batch.position) : seen.push(...batch.events.map((e) => e.position)),
+    );
     await runner.start();
     try {
       // The events already stored are folded in bulk (one empty batch at their head), then live batches follow.
@@ -196,7 +253,8 @@ describe.each(backends)('projections on %s', (_name, open) => {
 
   it('start() folds an existing log in bulk into the rows of a batched catch-up; a stop mid-fold writes nothing', async () => {
     const { store, db } = backend;
-    for (const id of ['e1', 'e2', 'e3']) await appendExperiment(store, id, plans, id === 'e3' ? 'running' : 'completed');
+    for (const id of ['e1', 'e2', 'e3'])
+      await appendExperiment(store, id, plans, id === 'e3' ? 'running' : 'completed');
     const head = await store.headPosition();
     const batched = createDefaultProjections().map((p): Projection => ({ ...p, createBulkFold: undefined }));
     await createProjectionRunner({ store, db, projections: batched, batchSize: 4 }).catchUp();
@@ -205,7 +263,12 @@ describe.each(backends)('projections on %s', (_name, open) => {
 
     // A version bump empties the tables; stopped right after start, while the bulk fold reads its first page, the
     // runner writes no rows and leaves the checkpoints at 0.
-    const emptied = createProjectionRunner({ store, db, projections: createDefaultProjections().map((p) => ({ ...p, version: p.version + 1 })), bulkPageSize: 2 });
+    const emptied = createProjectionRunner({
+      store,
+      db,
+      projections: createDefaultProjections().map((p) => ({ ...p, version: p.version + 1 })),
+      bulkPageSize: 2,
+    });
     await emptied.start();
     await emptied.stop();
     expect([...(await readCheckpoints(db)).values()].map((c) => c.position)).toEqual([0, 0, 0]);

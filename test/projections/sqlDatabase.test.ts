@@ -5,8 +5,8 @@ import { insertSql, upsertSql } from '../../src/projections/sqlDatabase.js';
 
 describe('SQL dialect helpers', () => {
   it('numbers ? placeholders for PostgreSQL but leaves ? inside quotes alone', () => {
-    expect(toPostgresPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND \"c?\" IN (?, ?)")).toBe(
-      "SELECT * FROM t WHERE a = $1 AND b = '?' AND \"c?\" IN ($2, $3)",
+    expect(toPostgresPlaceholders('SELECT * FROM t WHERE a = ? AND b = \'?\' AND "c?" IN (?, ?)')).toBe(
+      'SELECT * FROM t WHERE a = $1 AND b = \'?\' AND "c?" IN ($2, $3)',
     );
   });
 

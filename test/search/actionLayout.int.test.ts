@@ -9,7 +9,8 @@ import { openStore, quickConfig, runOracle, tempStoreUrl } from './fixtures/harn
 import { PINNED } from './fixtures/pinnedActions.js';
 
 const sha256 = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
-const example = (name: string): Candidate => JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}`, import.meta.url), 'utf8')) as Candidate;
+const example = (name: string): Candidate =>
+  JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}`, import.meta.url), 'utf8')) as Candidate;
 const examples = ['finn-cnv-w1a1.json', 'reference-8bit.json', 'small-8bit.json'].map(example);
 
 describe('recorded action layout', () => {
@@ -20,13 +21,24 @@ describe('recorded action layout', () => {
       expect(sha256(space.dims)).toBe(pinned.dimsDigest);
       expect(space.architectureDims.map((b) => (b ? '1' : '0')).join('')).toBe(pinned.architectureDims);
       expect(examples.map((c) => space.encode(c))).toEqual(pinned.encode);
-      expect([0, 1, 2].map((level) => space.withUniformQuant(space.dims.map(() => 0), level))).toEqual(pinned.uniform);
+      expect(
+        [0, 1, 2].map((level) =>
+          space.withUniformQuant(
+            space.dims.map(() => 0),
+            level,
+          ),
+        ),
+      ).toEqual(pinned.uniform);
     });
 
     for (const kind of ['rl', 'random', 'evolution', 'separate'] as const) {
       it(`proposes the recorded action vectors for seed 7 in the ${preset} space (${kind})`, async () => {
         const store = await openStore(tempStoreUrl());
-        await runOracle(store, 'pin', quickConfig({ space: preset, controller: { kind } as never, budget: { maxCandidates: 8 } }));
+        await runOracle(
+          store,
+          'pin',
+          quickConfig({ space: preset, controller: { kind } as never, budget: { maxCandidates: 8 } }),
+        );
         const proposed = (await store.readStream('experiment-pin'))
           .filter((e) => e.type === 'CandidateProposed')
           .map((e) => e.data as { actions: number[]; logProbs: number[]; candidate: unknown });

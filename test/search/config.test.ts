@@ -6,7 +6,13 @@ import { readFileSync } from 'node:fs';
 describe('parseExperimentConfig', () => {
   it('fills the FNAS/QNAS controller defaults when only the kind is given', () => {
     const config = parseExperimentConfig({ controller: { kind: 'rl' } });
-    expect(config.controller).toMatchObject({ kind: 'rl', hiddenSize: 100, learningRate: 0.01, baselineDecay: 0.9, childrenPerEpisode: 5 });
+    expect(config.controller).toMatchObject({
+      kind: 'rl',
+      hiddenSize: 100,
+      learningRate: 0.01,
+      baselineDecay: 0.9,
+      childrenPerEpisode: 5,
+    });
     expect(config.space).toBe('quick');
     expect(config.budget.maxCandidates).toBe(50);
   });

@@ -20,7 +20,9 @@ describe('controllers', () => {
     for (let i = 0; i < 50; i++) {
       const actions = space.dims.map((d) => rng.nextInt(d.size));
       expect(() => validateCandidate(space.decode(actions))).not.toThrow();
-      expect(space.encode(space.decode(actions)).filter((_, j) => space.usedDims(actions)[j])).toEqual(actions.filter((_, j) => space.usedDims(actions)[j]));
+      expect(space.encode(space.decode(actions)).filter((_, j) => space.usedDims(actions)[j])).toEqual(
+        actions.filter((_, j) => space.usedDims(actions)[j]),
+      );
     }
   });
 
@@ -38,11 +40,16 @@ describe('controllers', () => {
     const rng = createRng(9);
     const children = [];
     for (let i = 0; i < 5; i++) children.push((await a.propose({ index: i, rng })).actions);
-    const learned = await a.learn(children.map((actions, i) => ({ candidateId: `c${i}`, index: i, actions, reward: i / 5, feasible: true })), 0);
+    const learned = await a.learn(
+      children.map((actions, i) => ({ candidateId: `c${i}`, index: i, actions, reward: i / 5, feasible: true })),
+      0,
+    );
     const b = createRlController(space, { ...options, seed: 99 });
     await b.restore(JSON.parse(JSON.stringify(learned.checkpoint)));
     const next = rng.state();
-    expect((await b.propose({ index: 5, rng: createRng(next) })).actions).toEqual((await a.propose({ index: 5, rng: createRng(next) })).actions);
+    expect((await b.propose({ index: 5, rng: createRng(next) })).actions).toEqual(
+      (await a.propose({ index: 5, rng: createRng(next) })).actions,
+    );
     a.dispose();
     b.dispose();
   });
@@ -56,7 +63,13 @@ describe('controllers', () => {
     const good = sampled[0]?.actions ?? [];
     const before = await policy.logProb(good);
     for (let step = 0; step < 5; step++) {
-      await policy.update(sampled.map((s, i) => ({ actions: s.actions, used: s.actions.map(() => true), advantage: i === 0 ? 0.8 : -0.2 })));
+      await policy.update(
+        sampled.map((s, i) => ({
+          actions: s.actions,
+          used: s.actions.map(() => true),
+          advantage: i === 0 ? 0.8 : -0.2,
+        })),
+      );
     }
     expect(await policy.logProb(good)).toBeGreaterThan(before + 0.5);
     expect(oracleAccuracy(space.decode(good))).toBeGreaterThan(0.1);

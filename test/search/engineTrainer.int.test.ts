@@ -23,7 +23,9 @@ afterAll(async () => {
 });
 
 const trainerFor = (overrides: Partial<ExperimentConfigInput>) =>
-  createEngineTrainer(parseExperimentConfig({ dataset: { path: data, validationSplit: 0.1 }, ...overrides }), { dataDir: join(root, 'cache') });
+  createEngineTrainer(parseExperimentConfig({ dataset: { path: data, validationSplit: 0.1 }, ...overrides }), {
+    dataDir: join(root, 'cache'),
+  });
 
 const run = { epochs: 1, batchSize: 16, learningRate: 0.01, seed: 3 };
 

@@ -27,7 +27,9 @@ describe('final training', () => {
         return oracle.train(candidate, options, onEpoch);
       },
     };
-    await startExperiment(store, quickConfig({ budget: { maxCandidates: 8 }, finalTraining: { topK: 2, epochs: 3 } }), { experimentId: 'fin' });
+    await startExperiment(store, quickConfig({ budget: { maxCandidates: 8 }, finalTraining: { topK: 2, epochs: 3 } }), {
+      experimentId: 'fin',
+    });
     await runExperiment({ store, experimentId: 'fin', trainer, hardware: fakeHardwareFor });
     const log = await store.readStream('experiment-fin');
     const started = log.filter((e) => e.type === 'TrainingStarted').map((e) => e.data as Started);
@@ -38,15 +40,22 @@ describe('final training', () => {
     expect(proxies.length).toBeGreaterThan(2);
     for (const s of proxies) expect(s).toMatchObject({ trainImages: 900, epochs: 2 });
     // The trainer saw `final` exactly on the final runs, after every proxy run.
-    expect(calls.filter((c) => c.final)).toEqual([{ epochs: 3, final: true }, { epochs: 3, final: true }]);
+    expect(calls.filter((c) => c.final)).toEqual([
+      { epochs: 3, final: true },
+      { epochs: 3, final: true },
+    ]);
     expect(calls.slice(-2).every((c) => c.final)).toBe(true);
     const trained = log.filter((e) => e.type === 'CandidateTrained' && (e.data as { final?: boolean }).final === true);
-    expect(trained.map((e) => (e.data as { candidateId: string }).candidateId)).toEqual(finals.map((s) => s.candidateId));
+    expect(trained.map((e) => (e.data as { candidateId: string }).candidateId)).toEqual(
+      finals.map((s) => s.candidateId),
+    );
 
     const rerun = await rerunExperiment(store, 'fin', { rerunExperimentId: 'fin-again' });
     expect(rerun.firstDivergence).toBeNull();
     expect(rerun.identical).toBe(true);
-    const again = (await store.readStream('experiment-fin-again')).filter((e) => e.type === 'TrainingStarted').map((e) => e.data as Started);
+    const again = (await store.readStream('experiment-fin-again'))
+      .filter((e) => e.type === 'TrainingStarted')
+      .map((e) => e.data as Started);
     expect(again.map((s) => s.trainImages)).toEqual(started.map((s) => s.trainImages));
     await store.close();
   });
@@ -63,16 +72,41 @@ describe('final training', () => {
         return oracle.train(candidate, options, onEpoch);
       },
     };
-    await startExperiment(store, quickConfig({
-      budget: { maxCandidates: 5 }, training: { epochs: 2, oracle: true, learningRate: 0.02, augment: false, warmupEpochs: 0.5, weightDecay: 1e-4 },
-      finalTraining: { topK: 1, epochs: 4, learningRate: 0.05, warmupEpochs: 1 },
-    }), { experimentId: 'recipe' });
+    await startExperiment(
+      store,
+      quickConfig({
+        budget: { maxCandidates: 5 },
+        training: { epochs: 2, oracle: true, learningRate: 0.02, augment: false, warmupEpochs: 0.5, weightDecay: 1e-4 },
+        finalTraining: { topK: 1, epochs: 4, learningRate: 0.05, warmupEpochs: 1 },
+      }),
+      { experimentId: 'recipe' },
+    );
     await runExperiment({ store, experimentId: 'recipe', trainer, hardware: fakeHardwareFor });
     const finals = seen.filter((r) => r.final === true);
-    expect(finals).toEqual([{ epochs: 4, batchSize: 64, learningRate: 0.05, augment: false, warmupEpochs: 1, weightDecay: 1e-4, float: false, final: true }]);
+    expect(finals).toEqual([
+      {
+        epochs: 4,
+        batchSize: 64,
+        learningRate: 0.05,
+        augment: false,
+        warmupEpochs: 1,
+        weightDecay: 1e-4,
+        float: false,
+        final: true,
+      },
+    ]);
     const proxies = seen.filter((r) => r.final !== true);
     expect(proxies.length).toBeGreaterThan(0);
-    for (const r of proxies) expect(r).toEqual({ epochs: 2, batchSize: 64, learningRate: 0.02, augment: false, warmupEpochs: 0.5, weightDecay: 1e-4, float: false });
+    for (const r of proxies)
+      expect(r).toEqual({
+        epochs: 2,
+        batchSize: 64,
+        learningRate: 0.02,
+        augment: false,
+        warmupEpochs: 0.5,
+        weightDecay: 1e-4,
+        float: false,
+      });
     await store.close();
   });
 });

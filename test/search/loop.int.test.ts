@@ -1,12 +1,20 @@
 // The event-sourced loop on a real SQLite file with the accuracy oracle: determinism, event order, pruning,
 // stop rules and cancel.
 import { describe, expect, it } from 'vitest';
-import { createOracleTrainer, runExperiment, startExperiment, summarize, type HardwareEvaluator } from '../../src/search/index.js';
+import {
+  createOracleTrainer,
+  runExperiment,
+  startExperiment,
+  summarize,
+  type HardwareEvaluator,
+} from '../../src/search/index.js';
 import { SpaceError } from '../../src/space/index.js';
 import { decisions, fakeHardwareFor, openStore, quickConfig, runOracle, tempStoreUrl } from './fixtures/harness.js';
 
 const proposals = (events: { type: string; data: unknown }[]) =>
-  events.filter((e) => e.type === 'CandidateProposed').map((e) => JSON.stringify((e.data as { actions: number[] }).actions));
+  events
+    .filter((e) => e.type === 'CandidateProposed')
+    .map((e) => JSON.stringify((e.data as { actions: number[] }).actions));
 
 describe('search loop', () => {
   for (const kind of ['rl', 'random', 'evolution', 'separate'] as const) {
@@ -29,15 +37,25 @@ describe('search loop', () => {
     const a = await openStore(tempStoreUrl());
     await runOracle(a, 'one', quickConfig({ seed: 1 }));
     await runOracle(a, 'two', quickConfig({ seed: 2 }));
-    expect(proposals(await a.readStream('experiment-one'))).not.toEqual(proposals(await a.readStream('experiment-two')));
+    expect(proposals(await a.readStream('experiment-one'))).not.toEqual(
+      proposals(await a.readStream('experiment-two')),
+    );
     await a.close();
   });
 
   it('never trains an infeasible candidate and gives it a negative reward', async () => {
     const store = await openStore(tempStoreUrl());
-    const summary = await runOracle(store, 'tight', quickConfig({ device: { preset: 'fake', maxLuts: 3000, minFps: 3000 }, budget: { maxCandidates: 15 } }));
+    const summary = await runOracle(
+      store,
+      'tight',
+      quickConfig({ device: { preset: 'fake', maxLuts: 3000, minFps: 3000 }, budget: { maxCandidates: 15 } }),
+    );
     const log = await store.readStream('experiment-tight');
-    const infeasible = new Set(log.filter((e) => e.type === 'HardwareEvaluated' && !(e.data as { feasible: boolean }).feasible).map((e) => (e.data as { candidateId: string }).candidateId));
+    const infeasible = new Set(
+      log
+        .filter((e) => e.type === 'HardwareEvaluated' && !(e.data as { feasible: boolean }).feasible)
+        .map((e) => (e.data as { candidateId: string }).candidateId),
+    );
     expect(infeasible.size).toBeGreaterThan(0);
     expect(summary.pruned).toBe(infeasible.size);
     for (const e of log) {
@@ -51,11 +69,20 @@ describe('search loop', () => {
   });
 
   /** The fake hardware model, except that its third evaluation throws `error`. */
-  const throwingOnThird = (error: Error) => (config: Parameters<typeof fakeHardwareFor>[0]): HardwareEvaluator => {
-    const inner = fakeHardwareFor(config);
-    let calls = 0;
-    return { device: inner.device, evaluate: (c, o) => { calls += 1; if (calls === 3) throw error; return inner.evaluate(c, o); } };
-  };
+  const throwingOnThird =
+    (error: Error) =>
+    (config: Parameters<typeof fakeHardwareFor>[0]): HardwareEvaluator => {
+      const inner = fakeHardwareFor(config);
+      let calls = 0;
+      return {
+        device: inner.device,
+        evaluate: (c, o) => {
+          calls += 1;
+          if (calls === 3) throw error;
+          return inner.evaluate(c, o);
+        },
+      };
+    };
   const runWith = async (id: string, hardware: ReturnType<typeof throwingOnThird>) => {
     const store = await openStore(tempStoreUrl());
     await startExperiment(store, quickConfig({ budget: { maxCandidates: 6 } }), { experimentId: id });
@@ -66,18 +93,30 @@ describe('search loop', () => {
   };
 
   it('fails the experiment, with the error, when the hardware model has a bug, instead of pruning the design', async () => {
-    const log = await runWith('hwbug', throwingOnThird(new TypeError("Cannot read properties of undefined (reading 'pe')")));
+    const log = await runWith(
+      'hwbug',
+      throwingOnThird(new TypeError("Cannot read properties of undefined (reading 'pe')")),
+    );
     const last = log.at(-1);
     expect(last?.type).toBe('ExperimentFailed');
-    expect((last?.data as { error: { code: string; message: string } }).error).toEqual({ code: 'INTERNAL', message: "Cannot read properties of undefined (reading 'pe')" });
+    expect((last?.data as { error: { code: string; message: string } }).error).toEqual({
+      code: 'INTERNAL',
+      message: "Cannot read properties of undefined (reading 'pe')",
+    });
     // Two designs were evaluated; the third never got a HardwareEvaluated, feasible or not.
     expect(log.filter((e) => e.type === 'HardwareEvaluated')).toHaveLength(2);
   });
 
   it('prunes, as an infeasible "valid design" violation, a design the space rejects', async () => {
-    const log = await runWith('spacebad', throwingOnThird(new SpaceError('invalid candidate: layers[3].filters: the feature map collapses to 0 px')));
+    const log = await runWith(
+      'spacebad',
+      throwingOnThird(new SpaceError('invalid candidate: layers[3].filters: the feature map collapses to 0 px')),
+    );
     expect(log.at(-1)?.type).toBe('ExperimentCompleted');
-    const third = log.filter((e) => e.type === 'HardwareEvaluated')[2]?.data as { feasible: boolean; violations: { constraint: string }[] };
+    const third = log.filter((e) => e.type === 'HardwareEvaluated')[2]?.data as {
+      feasible: boolean;
+      violations: { constraint: string }[];
+    };
     expect(third.feasible).toBe(false);
     expect(third.violations.map((v) => v.constraint)).toEqual(['valid design']);
   });
@@ -104,7 +143,11 @@ describe('search loop', () => {
 
   it('stops at the target accuracy', async () => {
     const store = await openStore(tempStoreUrl());
-    const summary = await runOracle(store, 'target', quickConfig({ controller: { kind: 'random' }, budget: { maxCandidates: 40, targetAccuracy: 0.5 } }));
+    const summary = await runOracle(
+      store,
+      'target',
+      quickConfig({ controller: { kind: 'random' }, budget: { maxCandidates: 40, targetAccuracy: 0.5 } }),
+    );
     expect(summary.proposed).toBeLessThan(40);
     const done = (await store.readStream('experiment-target')).at(-1);
     expect((done?.data as { reason: string }).reason).toMatch(/target accuracy/);
@@ -117,7 +160,18 @@ describe('search loop', () => {
     const config = quickConfig({ budget: { maxCandidates: 30 } });
     const { startExperiment } = await import('../../src/search/index.js');
     await startExperiment(store, config, { experimentId: 'cancel2' });
-    await store.append('experiment-cancel2', [{ id: 'c2-cancel', type: 'ExperimentCancelled', data: { experimentId: 'cancel2', reason: 'user' }, metadata: { correlationId: 'cancel2', actor: 'test' } }], 'any');
+    await store.append(
+      'experiment-cancel2',
+      [
+        {
+          id: 'c2-cancel',
+          type: 'ExperimentCancelled',
+          data: { experimentId: 'cancel2', reason: 'user' },
+          metadata: { correlationId: 'cancel2', actor: 'test' },
+        },
+      ],
+      'any',
+    );
     const summary = await runOracle(store, 'cancel2', config);
     expect(summary.status).toBe('cancelled');
     expect(summary.proposed).toBe(0);

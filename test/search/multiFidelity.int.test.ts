@@ -16,9 +16,18 @@ const runAsha = async (kind: Parameters<typeof ashaConfig>[0], seed = 7): Promis
   await store.close();
   return log;
 };
-const dataOf = <T>(log: readonly RecordedEvent[], type: string): T[] => log.filter((e) => e.type === type).map((e) => e.data as T);
+const dataOf = <T>(log: readonly RecordedEvent[], type: string): T[] =>
+  log.filter((e) => e.type === type).map((e) => e.data as T);
 
-interface Promoted { candidateId: string; fromRung: number; toRung: number; score: number; cutoff: number; rank: number; rungSize: number }
+interface Promoted {
+  candidateId: string;
+  fromRung: number;
+  toRung: number;
+  score: number;
+  cutoff: number;
+  rank: number;
+  rungSize: number;
+}
 
 describe('multi-fidelity search', () => {
   for (const kind of ['rl', 'random', 'evolution', 'hotstart', 'separate'] as const) {
@@ -30,19 +39,32 @@ describe('multi-fidelity search', () => {
       for (const p of promotions) {
         expect(p.rank).toBeLessThanOrEqual(Math.floor(p.rungSize / 2));
         expect(p.score).toBeGreaterThanOrEqual(p.cutoff);
-        const trained = dataOf<{ candidateId: string; rung?: number; epochs: number }>(log, 'CandidateTrained').filter((t) => t.candidateId === p.candidateId && t.rung === p.toRung);
+        const trained = dataOf<{ candidateId: string; rung?: number; epochs: number }>(log, 'CandidateTrained').filter(
+          (t) => t.candidateId === p.candidateId && t.rung === p.toRung,
+        );
         expect(trained).toHaveLength(1);
         expect(trained[0]?.epochs).toBe(p.toRung === 1 ? 4 : 6);
       }
-      const started = dataOf<{ rung?: number; trainImages: number }>(log, 'TrainingStarted').filter((t) => t.rung === 2);
+      const started = dataOf<{ rung?: number; trainImages: number }>(log, 'TrainingStarted').filter(
+        (t) => t.rung === 2,
+      );
       expect(started.every((t) => t.trainImages === 2000)).toBe(true);
       const closed = dataOf<{ rung: number; promoted: string[]; cut: string[] }>(log, 'RungClosed');
       expect(closed.map((c) => c.rung)).toEqual([0, 1]);
-      expect([...(closed[0]?.promoted ?? [])].sort()).toEqual(promotions.filter((p) => p.fromRung === 0).map((p) => p.candidateId).sort());
+      expect([...(closed[0]?.promoted ?? [])].sort()).toEqual(
+        promotions
+          .filter((p) => p.fromRung === 0)
+          .map((p) => p.candidateId)
+          .sort(),
+      );
       const updates = dataOf<{ rewards?: Array<{ rung: number }> }>(log, 'PolicyUpdated');
       expect(updates.every((u) => Array.isArray(u.rewards))).toBe(true);
       const completed = dataOf<{ trained: number }>(log, 'ExperimentCompleted')[0];
-      expect(completed?.trained).toBe(dataOf<{ rung?: number; final?: boolean }>(log, 'CandidateTrained').filter((t) => t.rung === undefined && t.final !== true).length);
+      expect(completed?.trained).toBe(
+        dataOf<{ rung?: number; final?: boolean }>(log, 'CandidateTrained').filter(
+          (t) => t.rung === undefined && t.final !== true,
+        ).length,
+      );
       expect(decisions(await runAsha(kind))).toEqual(decisions(log));
     }, 60_000);
   }
@@ -63,8 +85,16 @@ const runChild = (url: string, killWhen?: (log: RecordedEvent[]) => boolean): Pr
     const proc = spawn(process.execPath, [child, url, 'mf', '15', 'asha'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     let matched = false;
-    proc.stderr.on('data', (d) => { err += String(d); });
-    proc.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve(matched) : code === 0 ? resolve(false) : reject(new Error(`child exited ${code}: ${err}`))));
+    proc.stderr.on('data', (d) => {
+      err += String(d);
+    });
+    proc.on('exit', (code, signal) =>
+      signal === 'SIGKILL'
+        ? resolve(matched)
+        : code === 0
+          ? resolve(false)
+          : reject(new Error(`child exited ${code}: ${err}`)),
+    );
     if (killWhen !== undefined) {
       void (async () => {
         const store = await openStore(url);
@@ -80,10 +110,21 @@ const runChild = (url: string, killWhen?: (log: RecordedEvent[]) => boolean): Pr
   });
 
 /** True while some rung training has started and logged an epoch but not finished. */
-const midRung = (rung: number) => (log: RecordedEvent[]): boolean => {
-  const trained = new Set(log.filter((e) => e.type === 'CandidateTrained' && (e.data as { rung?: number }).rung === rung).map((e) => (e.data as { candidateId: string }).candidateId));
-  return log.some((e) => e.type === 'EpochCompleted' && (e.data as { rung?: number }).rung === rung && !trained.has((e.data as { candidateId: string }).candidateId));
-};
+const midRung =
+  (rung: number) =>
+  (log: RecordedEvent[]): boolean => {
+    const trained = new Set(
+      log
+        .filter((e) => e.type === 'CandidateTrained' && (e.data as { rung?: number }).rung === rung)
+        .map((e) => (e.data as { candidateId: string }).candidateId),
+    );
+    return log.some(
+      (e) =>
+        e.type === 'EpochCompleted' &&
+        (e.data as { rung?: number }).rung === rung &&
+        !trained.has((e.data as { candidateId: string }).candidateId),
+    );
+  };
 
 describe.skipIf(!existsSync(child))('multi-fidelity resume after SIGKILL', () => {
   it('resumes in the middle of a rung and ends with exactly the decisions of an uninterrupted run', async () => {

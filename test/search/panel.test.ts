@@ -6,7 +6,10 @@ import { createHardwareEvaluator } from '../../src/search/hardwareAdapter.js';
 import { candidateHash, type Candidate } from '../../src/space/index.js';
 import { readFileSync } from 'node:fs';
 
-const config = parseExperimentConfig({ space: 'qnas-constrained-auto', device: { preset: '30k', maxLuts: 30000, minFps: 1293 } });
+const config = parseExperimentConfig({
+  space: 'qnas-constrained-auto',
+  device: { preset: '30k', maxLuts: 30000, minFps: 1293 },
+});
 
 describe('feasible panel', () => {
   it('draws the same distinct feasible designs for the same seed, and others for another seed', () => {
@@ -24,20 +27,38 @@ describe('feasible panel', () => {
       expect(d.throughputFps).toBeGreaterThanOrEqual(1293);
     }
     expect(new Set(a.designs.map((d) => candidateHash(d.candidate))).size).toBe(6);
-    expect(a.designs.map((d) => d.name)).toEqual(['sample-0', 'sample-1', 'sample-2', 'sample-3', 'sample-4', 'sample-5']);
+    expect(a.designs.map((d) => d.name)).toEqual([
+      'sample-0',
+      'sample-1',
+      'sample-2',
+      'sample-3',
+      'sample-4',
+      'sample-5',
+    ]);
   });
 
   it('says how many draws it tried when the budget admits too few designs', () => {
-    const tight = parseExperimentConfig({ space: 'qnas-constrained-auto', device: { preset: '30k', maxLuts: 100, minFps: 1293 } });
-    expect(() => feasiblePanel(tight, { count: 1, seed: 1, maxDraws: 200 })).toThrow(/expected 1 feasible designs of space 'qnas-constrained-auto' in 200 draws, but found 0; loosen device.maxLuts/);
+    const tight = parseExperimentConfig({
+      space: 'qnas-constrained-auto',
+      device: { preset: '30k', maxLuts: 100, minFps: 1293 },
+    });
+    expect(() => feasiblePanel(tight, { count: 1, seed: 1, maxDraws: 200 })).toThrow(
+      /expected 1 feasible designs of space 'qnas-constrained-auto' in 200 draws, but found 0; loosen device.maxLuts/,
+    );
   });
 
   it('keeps the feasible extra designs auto-folded and drops the infeasible ones', () => {
-    const read = (name: string): Candidate => JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}.json`, import.meta.url), 'utf8')) as Candidate;
-    const extras = feasibleExtras(config, [{ name: 'reference-4bit', candidate: read('reference-4bit') }, { name: 'reference-8bit', candidate: read('reference-8bit') }]);
+    const read = (name: string): Candidate =>
+      JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}.json`, import.meta.url), 'utf8')) as Candidate;
+    const extras = feasibleExtras(config, [
+      { name: 'reference-4bit', candidate: read('reference-4bit') },
+      { name: 'reference-8bit', candidate: read('reference-8bit') },
+    ]);
     expect(extras.map((e) => e.name)).toContain('reference-4bit');
     for (const e of extras) expect(e.luts).toBeLessThanOrEqual(30000);
-    const all = ['reference-4bit', 'reference-8bit'].map((name) => createHardwareEvaluator(config).evaluate(read(name), { autoFold: true }));
+    const all = ['reference-4bit', 'reference-8bit'].map((name) =>
+      createHardwareEvaluator(config).evaluate(read(name), { autoFold: true }),
+    );
     expect(extras).toHaveLength(all.filter((r) => r.feasible).length);
   });
 });

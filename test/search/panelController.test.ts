@@ -9,10 +9,14 @@ import { initialState } from '../../src/experiment/index.js';
 import { resolveSpace } from '../../src/search/spaces.js';
 import { createActionSpace, createRng, type Candidate } from '../../src/space/index.js';
 
-const read = (name: string): Candidate => JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}.json`, import.meta.url), 'utf8')) as Candidate;
+const read = (name: string): Candidate =>
+  JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}.json`, import.meta.url), 'utf8')) as Candidate;
 const space = createActionSpace(resolveSpace('quick'));
 const inSpace = space.decode(space.dims.map((d) => d.size - 1));
-const designs = [{ name: 'reference-4bit', candidate: read('reference-4bit') }, { name: 'top-of-quick', candidate: inSpace }];
+const designs = [
+  { name: 'reference-4bit', candidate: read('reference-4bit') },
+  { name: 'top-of-quick', candidate: inSpace },
+];
 const config = parseExperimentConfig({ space: 'quick', controller: { kind: 'panel', designs } });
 
 describe('panel controller', () => {
@@ -35,29 +39,43 @@ describe('panel controller', () => {
     const b = createController(config, space);
     await b.restore(learned.checkpoint);
     expect(await b.propose({ index: 1, rng: createRng(9) })).toEqual(await a.propose({ index: 1, rng: createRng(1) }));
-    expect((await b.learn([{ candidateId: 'c1', index: 1, actions: [], reward: 0.4, feasible: true }], 1)).baseline).toBeCloseTo(0.4, 12);
+    expect(
+      (await b.learn([{ candidateId: 'c1', index: 1, actions: [], reward: 0.4, feasible: true }], 1)).baseline,
+    ).toBeCloseTo(0.4, 12);
   });
 
   it('refuses to propose past the end of the panel', async () => {
-    await expect(createController(config, space).propose({ index: 2, rng: createRng(1) })).rejects.toThrow(/at most 2 proposals from a panel of 2 designs/);
+    await expect(createController(config, space).propose({ index: 2, rng: createRng(1) })).rejects.toThrow(
+      /at most 2 proposals from a panel of 2 designs/,
+    );
   });
 
   it('stops the experiment once every design is proposed, before budget.maxCandidates', () => {
     const state = initialState('e');
     state.status = 'running';
     expect(decideNext(state, config, 0)).toEqual({ type: 'ProposeCandidate', index: 0 });
-    const done = { ...state, counts: { ...state.counts, proposed: 2, pruned: 2 }, candidates: [0, 1].map((index) => ({ index, hardware: { feasible: false }, reward: -0.1 })) } as never;
+    const done = {
+      ...state,
+      counts: { ...state.counts, proposed: 2, pruned: 2 },
+      candidates: [0, 1].map((index) => ({ index, hardware: { feasible: false }, reward: -0.1 })),
+    } as never;
     expect(decideNext(done, config, 0)).toEqual({ type: 'CompleteExperiment', reason: 'panel of 2 designs done' });
   });
 
   it('rejects a design the space module finds invalid, naming the design', () => {
     const bad = { input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [{ kind: 'conv', filters: 0 }] };
-    expect(() => parseExperimentConfig({ controller: { kind: 'panel', designs: [{ name: 'broken', candidate: bad }] } })).toThrow(/controller\.designs\.0\.candidate.*design 'broken'/);
+    expect(() =>
+      parseExperimentConfig({ controller: { kind: 'panel', designs: [{ name: 'broken', candidate: bad }] } }),
+    ).toThrow(/controller\.designs\.0\.candidate.*design 'broken'/);
   });
 
   it('rejects zero-cost scoring together with rules that read the score as an accuracy', () => {
-    expect(() => parseExperimentConfig({ training: { zeroCost: 'naswot' }, budget: { targetAccuracy: 0.5 } })).toThrow(/budget\.targetAccuracy: a target accuracy cannot be used with training\.zeroCost 'naswot'/);
-    expect(() => parseExperimentConfig({ training: { zeroCost: 'naswot' }, finalTraining: { topK: 2 } })).toThrow(/finalTraining\.topK/);
+    expect(() => parseExperimentConfig({ training: { zeroCost: 'naswot' }, budget: { targetAccuracy: 0.5 } })).toThrow(
+      /budget\.targetAccuracy: a target accuracy cannot be used with training\.zeroCost 'naswot'/,
+    );
+    expect(() => parseExperimentConfig({ training: { zeroCost: 'naswot' }, finalTraining: { topK: 2 } })).toThrow(
+      /finalTraining\.topK/,
+    );
     expect(() => parseExperimentConfig({ training: { zeroCost: 'naswot', oracle: true } })).toThrow(/training\.oracle/);
     expect(parseExperimentConfig({ training: { zeroCost: 'naswot' } }).training.zeroCost).toBe('naswot');
   });

@@ -14,9 +14,15 @@ const runChild = (url: string, killAfterEvents?: number, mode = 'plain'): Promis
     const proc = spawn(process.execPath, [child, url, 'resume', '15', mode], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    proc.stdout.on('data', (d) => { out += String(d); });
-    proc.stderr.on('data', (d) => { err += String(d); });
-    proc.on('exit', (code, signal) => (signal === 'SIGKILL' || code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err}`))));
+    proc.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    proc.stderr.on('data', (d) => {
+      err += String(d);
+    });
+    proc.on('exit', (code, signal) =>
+      signal === 'SIGKILL' || code === 0 ? resolve(out) : reject(new Error(`child exited ${code}: ${err}`)),
+    );
     if (killAfterEvents !== undefined) {
       void (async () => {
         const store = await openStore(url);
@@ -66,7 +72,9 @@ describe.skipIf(!existsSync(child))('resume after SIGKILL', () => {
     expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
     const notes = logB.filter((e) => e.type === 'CandidateProposed').map((e) => (e.data as { note?: string }).note);
     expect(notes).toEqual(Array.from({ length: 15 }, (_, i) => `panel design d${i}`));
-    expect(logB.find((e) => e.type === 'ExperimentCompleted')?.data).toMatchObject({ reason: 'panel of 15 designs done' });
+    expect(logB.find((e) => e.type === 'ExperimentCompleted')?.data).toMatchObject({
+      reason: 'panel of 15 designs done',
+    });
     expect(decisions(logB)).toEqual(decisions(logA));
     await a.close();
     await b.close();

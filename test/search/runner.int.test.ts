@@ -17,18 +17,32 @@ describe('search runner', () => {
   it('runs started experiments from the log, and hot start seeds from the earlier one', async () => {
     const store = await openStore(tempStoreUrl());
     const finished: Array<[string, SearchSummary | Error]> = [];
-    const runner = createSearchRunner({ store, hardware: fakeHardwareFor, onFinished: (id, r) => finished.push([id, r]) });
-    await startExperiment(store, quickConfig({ controller: { kind: 'random' }, budget: { maxCandidates: 10 } }), { experimentId: 'first' });
+    const runner = createSearchRunner({
+      store,
+      hardware: fakeHardwareFor,
+      onFinished: (id, r) => finished.push([id, r]),
+    });
+    await startExperiment(store, quickConfig({ controller: { kind: 'random' }, budget: { maxCandidates: 10 } }), {
+      experimentId: 'first',
+    });
     runner.start();
     await waitFor(async () => finished.some(([id]) => id === 'first'));
-    await startExperiment(store, quickConfig({ controller: { kind: 'hotstart', seeds: 3 }, budget: { maxCandidates: 5 } }), { experimentId: 'second' });
+    await startExperiment(
+      store,
+      quickConfig({ controller: { kind: 'hotstart', seeds: 3 }, budget: { maxCandidates: 5 } }),
+      { experimentId: 'second' },
+    );
     await waitFor(async () => finished.some(([id]) => id === 'second'));
     await runner.stop();
 
     const first = finished.find(([id]) => id === 'first')?.[1] as SearchSummary;
     expect(first.status).toBe('completed');
     const second = await store.readStream('experiment-second');
-    const firstIds = new Set((await store.readStream('experiment-first')).filter((e) => e.type === 'CandidateTrained').map((e) => (e.data as { candidateId: string }).candidateId));
+    const firstIds = new Set(
+      (await store.readStream('experiment-first'))
+        .filter((e) => e.type === 'CandidateTrained')
+        .map((e) => (e.data as { candidateId: string }).candidateId),
+    );
     const proposal = second.find((e) => e.type === 'CandidateProposed')?.data as { note?: string; controller: string };
     expect(proposal.controller).toBe('hotstart');
     const parent = /mutation of (\S+)/.exec(proposal.note ?? '')?.[1] ?? '';
@@ -48,7 +62,9 @@ describe('search runner', () => {
       return fakeHardwareFor(config);
     };
     const runner = createSearchRunner({ store, hardware, onFinished: (id, r) => finished.push([id, r]) });
-    await startExperiment(store, quickConfig({ controller: { kind: 'random' }, budget: { maxCandidates: 4 } }), { experimentId: 'flaky' });
+    await startExperiment(store, quickConfig({ controller: { kind: 'random' }, budget: { maxCandidates: 4 } }), {
+      experimentId: 'flaky',
+    });
     runner.start();
     await waitFor(async () => finished.length === 1);
     expect(finished[0]?.[1]).toBeInstanceOf(Error);
@@ -56,7 +72,17 @@ describe('search runner', () => {
     expect(runner.pending()).toEqual([]);
 
     const [started] = await store.readStream('experiment-flaky');
-    await store.append('experiment-flaky', [newEvent('ExperimentResumed', { experimentId: 'flaky', reason: 'store back' }, { correlationId: 'flaky', actor: 'ops' })], started?.revision ?? 0);
+    await store.append(
+      'experiment-flaky',
+      [
+        newEvent(
+          'ExperimentResumed',
+          { experimentId: 'flaky', reason: 'store back' },
+          { correlationId: 'flaky', actor: 'ops' },
+        ),
+      ],
+      started?.revision ?? 0,
+    );
     await waitFor(async () => finished.length === 2);
     await runner.stop();
     expect((finished[1]?.[1] as SearchSummary).status).toBe('completed');

@@ -4,21 +4,36 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FINN_SPACE, QNAS_AUTO_SPACE, QNAS_SPACE, QUICK_SPACE, candidateHash, createActionSpace, createRng, inferShapes,
-  parseSearchSpace, resolveSearchSpace, sampleCandidate, validateCandidate, type Candidate,
+  FINN_SPACE,
+  QNAS_AUTO_SPACE,
+  QNAS_SPACE,
+  QUICK_SPACE,
+  candidateHash,
+  createActionSpace,
+  createRng,
+  inferShapes,
+  parseSearchSpace,
+  resolveSearchSpace,
+  sampleCandidate,
+  validateCandidate,
+  type Candidate,
 } from '../../src/space/index.js';
 
 const spaces = [QNAS_SPACE, QNAS_AUTO_SPACE, QUICK_SPACE, FINN_SPACE];
-const readExample = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}`, import.meta.url), 'utf8'));
+const readExample = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../examples/candidates/${name}`, import.meta.url), 'utf8'));
 
 describe('search space', () => {
   it('decodes the encoding of any sampled candidate back to the same candidate in every preset', () => {
     for (const space of spaces) {
       const actions = createActionSpace(space);
-      fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
-        const c = sampleCandidate(space, createRng(seed));
-        expect(actions.decode(actions.encode(c))).toEqual(c);
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 ** 32 - 1 }), (seed) => {
+          const c = sampleCandidate(space, createRng(seed));
+          expect(actions.decode(actions.encode(c))).toEqual(c);
+        }),
+        { numRuns: 100 },
+      );
     }
   });
 
@@ -26,12 +41,15 @@ describe('search space', () => {
     for (const space of spaces) {
       const actions = createActionSpace(space);
       const vector = fc.tuple(...actions.dims.map((d) => fc.integer({ min: 0, max: d.size - 1 })));
-      fc.assert(fc.property(vector, (a) => {
-        const c = actions.decode(a);
-        expect(actions.decode(actions.encode(c))).toEqual(c);
-        const used = actions.usedDims(a);
-        expect(actions.encode(c).filter((_, i) => used[i])).toEqual(a.filter((_, i) => used[i]));
-      }), { numRuns: 100 });
+      fc.assert(
+        fc.property(vector, (a) => {
+          const c = actions.decode(a);
+          expect(actions.decode(actions.encode(c))).toEqual(c);
+          const used = actions.usedDims(a);
+          expect(actions.encode(c).filter((_, i) => used[i])).toEqual(a.filter((_, i) => used[i]));
+        }),
+        { numRuns: 100 },
+      );
     }
   });
 
@@ -48,7 +66,12 @@ describe('search space', () => {
   });
 
   it('keeps the depth dim first even when the depth is fixed, so every vector has the same layout', () => {
-    const space = parseSearchSpace({ name: 'fixed', convLayers: { min: 3, max: 3 }, conv: { filters: [8, 16], kernelSize: [3] }, quant: { mode: 'bits', weightBits: [2, 4], activationBits: [4] } });
+    const space = parseSearchSpace({
+      name: 'fixed',
+      convLayers: { min: 3, max: 3 },
+      conv: { filters: [8, 16], kernelSize: [3] },
+      quant: { mode: 'bits', weightBits: [2, 4], activationBits: [4] },
+    });
     const actions = createActionSpace(space);
     expect(actions.dims[0]).toEqual({ name: 'network.depth', kind: 'depth', size: 1 });
     expect(actions.decode(actions.dims.map(() => 0)).layers.filter((l) => l.kind === 'conv')).toHaveLength(3);
@@ -82,24 +105,64 @@ describe('search space', () => {
   });
 
   it('rejects malformed JSON candidates with BAD_USER_INPUT and a message saying what arrived', () => {
-    expect(() => validateCandidate({ input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [{ kind: 'conv', filters: 8, kernelSize: 3, stride: 1, padding: 'same', weightBits: 20, activationBits: 8, pe: 1, simd: 1 }] }))
-      .toThrow(/layers\[0\]\.weightBits: expects an integer from 1 to 16, but got 20/);
-    expect(() => validateCandidate({ input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [] })).toThrow(/non-empty list/);
+    expect(() =>
+      validateCandidate({
+        input: { height: 32, width: 32, channels: 3, bits: 8 },
+        layers: [
+          {
+            kind: 'conv',
+            filters: 8,
+            kernelSize: 3,
+            stride: 1,
+            padding: 'same',
+            weightBits: 20,
+            activationBits: 8,
+            pe: 1,
+            simd: 1,
+          },
+        ],
+      }),
+    ).toThrow(/layers\[0\]\.weightBits: expects an integer from 1 to 16, but got 20/);
+    expect(() => validateCandidate({ input: { height: 32, width: 32, channels: 3, bits: 8 }, layers: [] })).toThrow(
+      /non-empty list/,
+    );
     expect(() => validateCandidate('nope')).toThrow(/candidate object/);
   });
 
   it('rejects a pool on a map that is already too small', () => {
-    const c: Candidate = { input: { height: 2, width: 2, channels: 3, bits: 8 }, layers: [
-      { kind: 'conv', filters: 4, kernelSize: 3, stride: 2, padding: 'same', maxPool: { size: 2, stride: 2 }, weightBits: 2, activationBits: 2, pe: 1, simd: 1 },
-      { kind: 'dense', units: 10, weightBits: 2, activationBits: 2, pe: 1, simd: 1 },
-    ] };
+    const c: Candidate = {
+      input: { height: 2, width: 2, channels: 3, bits: 8 },
+      layers: [
+        {
+          kind: 'conv',
+          filters: 4,
+          kernelSize: 3,
+          stride: 2,
+          padding: 'same',
+          maxPool: { size: 2, stride: 2 },
+          weightBits: 2,
+          activationBits: 2,
+          pe: 1,
+          simd: 1,
+        },
+        { kind: 'dense', units: 10, weightBits: 2, activationBits: 2, pe: 1, simd: 1 },
+      ],
+    };
     expect(() => validateCandidate(c)).toThrow(/layers\[0\]\.maxPool/);
   });
 
   it('hashes equal candidates equally whatever the key order, and different candidates differently', () => {
     const c = sampleCandidate(QUICK_SPACE, createRng(3));
     const reverseKeys = (v: unknown): unknown =>
-      Array.isArray(v) ? v.map(reverseKeys) : typeof v === 'object' && v !== null ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+      Array.isArray(v)
+        ? v.map(reverseKeys)
+        : typeof v === 'object' && v !== null
+          ? Object.fromEntries(
+              Object.entries(v)
+                .reverse()
+                .map(([k, x]) => [k, reverseKeys(x)]),
+            )
+          : v;
     const reordered = reverseKeys(c) as Candidate;
     expect(JSON.stringify(reordered)).not.toBe(JSON.stringify(c));
     expect(candidateHash(reordered)).toBe(candidateHash(c));
@@ -119,17 +182,30 @@ describe('search space', () => {
   });
 
   it('accepts every example candidate file', () => {
-    for (const name of ['finn-cnv-w1a1.json', 'reference-8bit.json', 'small-8bit.json']) expect(() => validateCandidate(readExample(name))).not.toThrow();
+    for (const name of ['finn-cnv-w1a1.json', 'reference-8bit.json', 'small-8bit.json'])
+      expect(() => validateCandidate(readExample(name))).not.toThrow();
   });
 
   it('parses a custom space from JSON and reports every bad field', () => {
-    const space = parseSearchSpace({ name: 'mine', convLayers: { min: 2, max: 3 }, conv: { filters: [8, 16], kernelSize: [3] }, quant: { mode: 'bits', weightBits: [2, 4], activationBits: [4] } });
+    const space = parseSearchSpace({
+      name: 'mine',
+      convLayers: { min: 2, max: 3 },
+      conv: { filters: [8, 16], kernelSize: [3] },
+      quant: { mode: 'bits', weightBits: [2, 4], activationBits: [4] },
+    });
     expect(space.folding).toEqual({ mode: 'auto' });
     expect(sampleCandidate(space, createRng(5)).layers.length).toBeGreaterThanOrEqual(3);
-    expect(() => parseSearchSpace({ convLayers: { min: 3, max: 2 }, conv: { filters: [], kernelSize: [3] }, quant: { mode: 'float' } }))
-      .toThrow(/convLayers: expects min <= max.*conv\.filters: expects a non-empty list.*quant\.mode/);
+    expect(() =>
+      parseSearchSpace({
+        convLayers: { min: 3, max: 2 },
+        conv: { filters: [], kernelSize: [3] },
+        quant: { mode: 'float' },
+      }),
+    ).toThrow(/convLayers: expects min <= max.*conv\.filters: expects a non-empty list.*quant\.mode/);
     expect(resolveSearchSpace('qnas')).toBe(QNAS_SPACE);
-    expect(() => resolveSearchSpace('nope')).toThrow(/qnas, qnas-auto, qnas-constrained, qnas-constrained-auto, pooled-auto, quick, finn/);
+    expect(() => resolveSearchSpace('nope')).toThrow(
+      /qnas, qnas-auto, qnas-constrained, qnas-constrained-auto, pooled-auto, quick, finn/,
+    );
   });
 
   it('restores the PRNG from a saved position and continues with the same draws', () => {

@@ -24,13 +24,25 @@ export type StoreFixtureFactory = () => Promise<StoreFixture>;
 export const meta = (experimentId: string) => ({ correlationId: experimentId, actor: 'test' });
 
 export const started = (experimentId: string): NewEvent<'ExperimentStarted'> =>
-  newEvent('ExperimentStarted', { experimentId, name: `exp ${experimentId}`, config: { lutBudget: 30000 }, seed: 1 }, meta(experimentId));
+  newEvent(
+    'ExperimentStarted',
+    { experimentId, name: `exp ${experimentId}`, config: { lutBudget: 30000 }, seed: 1 },
+    meta(experimentId),
+  );
 
 export const reward = (experimentId: string, index: number): NewEvent<'RewardAssigned'> =>
-  newEvent('RewardAssigned', { experimentId, candidateId: `c${index}`, reward: index / 10, reason: 'trained' }, meta(experimentId));
+  newEvent(
+    'RewardAssigned',
+    { experimentId, candidateId: `c${index}`, reward: index / 10, reason: 'trained' },
+    meta(experimentId),
+  );
 
 /** Reads `count` events from a subscription, or fails after `timeoutMs`. */
-export const collect = async (subscription: Subscription, count: number, timeoutMs = 15_000): Promise<RecordedEvent[]> => {
+export const collect = async (
+  subscription: Subscription,
+  count: number,
+  timeoutMs = 15_000,
+): Promise<RecordedEvent[]> => {
   const out: RecordedEvent[] = [];
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -44,7 +56,8 @@ export const collect = async (subscription: Subscription, count: number, timeout
     }
   }
   clearTimeout(timer);
-  if (timedOut) throw new Error(`expected ${count} events from the subscription within ${timeoutMs} ms, but got ${out.length}`);
+  if (timedOut)
+    throw new Error(`expected ${count} events from the subscription within ${timeoutMs} ms, but got ${out.length}`);
   return out;
 };
 
@@ -53,7 +66,8 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Path of the compiled child script; the tests need `npm run build` (npm test runs tsc first). */
 export const childScript = (): string => {
   const script = join(repoRoot, 'dist', 'test', 'store', 'fixtures', 'storeChild.js');
-  if (!existsSync(script)) throw new Error(`expected the compiled child ${script}; run 'npm run build' before these tests`);
+  if (!existsSync(script))
+    throw new Error(`expected the compiled child ${script}; run 'npm run build' before these tests`);
   return script;
 };
 
@@ -66,9 +80,15 @@ export const runChild = (args: string[]): Promise<string> =>
     const child = spawnChild(args);
     let stdout = '';
     let stderr = '';
-    child.stdout?.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    child.on('exit', (code) => (code === 0 ? resolvePromise(stdout) : reject(new Error(`child exited ${code}: ${stderr}`))));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('exit', (code) =>
+      code === 0 ? resolvePromise(stdout) : reject(new Error(`child exited ${code}: ${stderr}`)),
+    );
   });
 
 /** Resolves when the child has printed a line matching `pattern`. */
@@ -76,8 +96,13 @@ export const waitForLine = (child: ChildProcess, pattern: RegExp, timeoutMs = 20
   new Promise((resolvePromise, reject) => {
     let seen = '';
     let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`child printed no line matching ${pattern} in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
-    child.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+    const timer = setTimeout(
+      () => reject(new Error(`child printed no line matching ${pattern} in ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
       if (pattern.test(seen)) {

@@ -17,7 +17,8 @@ describe('store URLs', () => {
 
   it('rejects an unknown scheme with BAD_USER_INPUT and an example', async () => {
     await expect(createEventStore('mysql://h/db')).rejects.toMatchObject({
-      code: 'BAD_USER_INPUT', message: expect.stringContaining('sqlite:./data/cosearch.db'),
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('sqlite:./data/cosearch.db'),
     });
   });
 

@@ -16,7 +16,10 @@ const race = async (store: EventStore, streamId: string, name: string): Promise<
     const [last] = await store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
     const revision = (last?.revision ?? -1) + 1;
     if (revision >= REVISIONS) return { wins, losses };
-    const event = { ...reward(streamId, revision), data: { experimentId: streamId, candidateId: name, reward: revision, reason: name } };
+    const event = {
+      ...reward(streamId, revision),
+      data: { experimentId: streamId, candidateId: name, reward: revision, reason: name },
+    };
     try {
       await store.append(streamId, [event], revision === 0 ? 'no_stream' : revision - 1);
       wins.push(revision);
@@ -28,20 +31,26 @@ const race = async (store: EventStore, streamId: string, name: string): Promise<
 };
 
 const expectOneWinnerPerRevision = async (
-  store: EventStore, streamId: string, results: Array<{ name: string; wins: number[] }>, revisions = REVISIONS,
+  store: EventStore,
+  streamId: string,
+  results: Array<{ name: string; wins: number[] }>,
+  revisions = REVISIONS,
 ) => {
   const events = await store.readStream(streamId);
   expect(events.map((event) => event.revision)).toEqual(Array.from({ length: revisions }, (_, i) => i));
   const winners = results.flatMap((result) => result.wins.map((revision) => ({ revision, name: result.name })));
   expect(winners).toHaveLength(revisions);
-  for (const { revision, name } of winners) expect((events[revision]?.data as { candidateId: string }).candidateId).toBe(name);
+  for (const { revision, name } of winners)
+    expect((events[revision]?.data as { candidateId: string }).candidateId).toBe(name);
 };
 
 export const concurrencyContract = (fixture: () => StoreFixture, store: () => EventStore): void => {
   it('lets exactly one of 8 concurrent store instances win each revision of one stream; the others get WrongExpectedRevision', async () => {
     const stores = await Promise.all(Array.from({ length: 8 }, () => fixture().open()));
     try {
-      const results = await Promise.all(stores.map(async (racer, i) => ({ name: `r${i}`, ...(await race(racer, 'experiment-race', `r${i}`)) })));
+      const results = await Promise.all(
+        stores.map(async (racer, i) => ({ name: `r${i}`, ...(await race(racer, 'experiment-race', `r${i}`)) })),
+      );
       await expectOneWinnerPerRevision(store(), 'experiment-race', results);
       expect(results.reduce((sum, result) => sum + result.losses, 0)).toBeGreaterThan(0);
     } finally {
@@ -52,8 +61,14 @@ export const concurrencyContract = (fixture: () => StoreFixture, store: () => Ev
   it('lets exactly one of 8 racing processes win each revision of one stream', async (context) => {
     const url = fixture().url;
     if (url === undefined || fixture().processRace !== true) return context.skip();
-    const outputs = await Promise.all(Array.from({ length: 8 }, (_, i) => runChild(['race', url, 'experiment-procs', String(PROCESS_REVISIONS), `p${i}`])));
-    const results = outputs.map((output) => JSON.parse(output.trim()) as { name: string; wins: number[]; losses: number });
+    const outputs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        runChild(['race', url, 'experiment-procs', String(PROCESS_REVISIONS), `p${i}`]),
+      ),
+    );
+    const results = outputs.map(
+      (output) => JSON.parse(output.trim()) as { name: string; wins: number[]; losses: number },
+    );
     await expectOneWinnerPerRevision(store(), 'experiment-procs', results, PROCESS_REVISIONS);
   });
 
@@ -64,14 +79,16 @@ export const concurrencyContract = (fixture: () => StoreFixture, store: () => Ev
     try {
       const total = 8 * (1 + perWriter);
       const received = collect(subscription, total, 30_000);
-      await Promise.all(writers.map(async (writer, w) => {
-        const streamId = `experiment-w${w}`;
-        let revision = (await writer.append(streamId, [started(`w${w}`)], 'no_stream')).nextExpectedRevision;
-        for (let i = 0; i < perWriter; i += (i % 3) + 1) {
-          const batch = Array.from({ length: (i % 3) + 1 }, (_, k) => reward(`w${w}`, i + k)).slice(0, perWriter - i);
-          revision = (await writer.append(streamId, batch, revision)).nextExpectedRevision;
-        }
-      }));
+      await Promise.all(
+        writers.map(async (writer, w) => {
+          const streamId = `experiment-w${w}`;
+          let revision = (await writer.append(streamId, [started(`w${w}`)], 'no_stream')).nextExpectedRevision;
+          for (let i = 0; i < perWriter; i += (i % 3) + 1) {
+            const batch = Array.from({ length: (i % 3) + 1 }, (_, k) => reward(`w${w}`, i + k)).slice(0, perWriter - i);
+            revision = (await writer.append(streamId, batch, revision)).nextExpectedRevision;
+          }
+        }),
+      );
       const events = await received;
       const positions = events.map((event) => event.position);
       expect(new Set(events.map((event) => event.id)).size).toBe(total);

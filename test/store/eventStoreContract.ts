@@ -47,10 +47,21 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
     it('rejects a stale expected revision with a typed WrongExpectedRevision error', async () => {
       await store.append('experiment-e3', [started('e3')], 'no_stream');
       await expect(store.append('experiment-e3', [reward('e3', 1)], 'no_stream')).rejects.toMatchObject({
-        code: 'CONFLICT', name: 'WrongExpectedRevisionError', streamId: 'experiment-e3', expected: 'no_stream', actual: 0,
+        code: 'CONFLICT',
+        name: 'WrongExpectedRevisionError',
+        streamId: 'experiment-e3',
+        expected: 'no_stream',
+        actual: 0,
       });
-      await expect(store.append('experiment-e3', [reward('e3', 1)], 5)).rejects.toMatchObject({ code: 'CONFLICT', expected: 5, actual: 0 });
-      await expect(store.append('experiment-new', [reward('e3', 1)], 0)).rejects.toMatchObject({ code: 'CONFLICT', actual: 'no_stream' });
+      await expect(store.append('experiment-e3', [reward('e3', 1)], 5)).rejects.toMatchObject({
+        code: 'CONFLICT',
+        expected: 5,
+        actual: 0,
+      });
+      await expect(store.append('experiment-new', [reward('e3', 1)], 0)).rejects.toMatchObject({
+        code: 'CONFLICT',
+        actual: 'no_stream',
+      });
       const next = await store.append('experiment-e3', [reward('e3', 1)], 0);
       expect(next.nextExpectedRevision).toBe(1);
       expect((await store.append('experiment-e3', [reward('e3', 2)], 'any')).nextExpectedRevision).toBe(2);
@@ -62,8 +73,12 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
       const again = await store.append('experiment-e4', batch, 'no_stream');
       expect(again).toEqual(first);
       expect(await store.readStream('experiment-e4')).toHaveLength(2);
-      await expect(store.append('experiment-e4', [batch[0]!, reward('e4', 2)], 'any')).rejects.toMatchObject({ code: 'CONFLICT' });
-      await expect(store.append('experiment-e4', [reward('e4', 3), batch[1]!], 'any')).rejects.toMatchObject({ code: 'CONFLICT' });
+      await expect(store.append('experiment-e4', [batch[0]!, reward('e4', 2)], 'any')).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
+      await expect(store.append('experiment-e4', [reward('e4', 3), batch[1]!], 'any')).rejects.toMatchObject({
+        code: 'CONFLICT',
+      });
       await expect(store.append('experiment-other', batch, 'any')).rejects.toMatchObject({ code: 'CONFLICT' });
       expect(await store.readStream('experiment-e4')).toHaveLength(2);
       expect(await store.readStream('experiment-other')).toEqual([]);
@@ -85,7 +100,10 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
       await store.append('experiment-a', [reward('a', 2)], 1);
       const all = await store.readAll();
       expect(all.map((event) => `${event.streamId}@${event.revision}`)).toEqual([
-        'experiment-a@0', 'experiment-a@1', 'experiment-b@0', 'experiment-a@2',
+        'experiment-a@0',
+        'experiment-a@1',
+        'experiment-b@0',
+        'experiment-a@2',
       ]);
       const page = await store.readAll({ after: all[1]!.position, maxCount: 1 });
       expect(page.map((event) => event.id)).toEqual([all[2]!.id]);
@@ -102,7 +120,9 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
       expect(verifyHashChain(events)).toEqual([]);
       expect(events[1]?.metadata.prevHash).toBe(events[0]?.metadata.hash);
       expect(events[0]?.metadata.hash).toMatch(/^[0-9a-f]{64}$/);
-      const edited = events.map((event, i) => (i === 1 ? { ...event, data: { ...(event.data as object), reward: 99 } } : event));
+      const edited = events.map((event, i) =>
+        i === 1 ? { ...event, data: { ...(event.data as object), reward: 99 } } : event,
+      );
       expect(verifyHashChain(edited)).toEqual([{ revision: 1, eventId: events[1]?.id, problem: 'hash mismatch' }]);
     });
 
@@ -111,9 +131,12 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
       const head = await store.headPosition();
       const bad = { ...reward('v', 2), data: { experimentId: 'v', candidateId: 'c2', reward: 'high', reason: 'x' } };
       await expect(store.append('experiment-v', [reward('v', 1), bad], 0)).rejects.toMatchObject({
-        code: 'BAD_USER_INPUT', message: expect.stringMatching(/RewardAssigned.*data\.reward/),
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/RewardAssigned.*data\.reward/),
       });
-      await expect(store.append('experiment-v', [{ ...reward('v', 3), type: 'Unheard' }], 0)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      await expect(store.append('experiment-v', [{ ...reward('v', 3), type: 'Unheard' }], 0)).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+      });
       expect(await store.headPosition()).toBe(head);
       expect(await store.readStream('experiment-v')).toHaveLength(1);
     });
@@ -143,6 +166,9 @@ export const testEventStore = (name: string, factory: StoreFixtureFactory): void
       expect(await done).toEqual([]);
     });
 
-    concurrencyContract(() => fixture, () => store);
+    concurrencyContract(
+      () => fixture,
+      () => store,
+    );
   });
 };

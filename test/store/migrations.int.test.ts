@@ -39,7 +39,8 @@ describe('migration runner', () => {
     try {
       expect(() => applySqliteMigrations(db, dir)).toThrow();
       expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([
-        { version: '0001_first.sql' }, { version: '0002_more.sql' },
+        { version: '0001_first.sql' },
+        { version: '0002_more.sql' },
       ]);
     } finally {
       db.close();
@@ -51,7 +52,10 @@ describe('migration runner', () => {
     const client = new pg.Client({ connectionString: SERVER });
     await client.connect();
     try {
-      expect(await applyPostgresMigrations(client, dir, { schema, filter: notSkip })).toEqual(['0001_first.sql', '0002_more.sql']);
+      expect(await applyPostgresMigrations(client, dir, { schema, filter: notSkip })).toEqual([
+        '0001_first.sql',
+        '0002_more.sql',
+      ]);
       expect(await applyPostgresMigrations(client, dir, { schema, filter: notSkip })).toEqual([]);
       await client.query(`INSERT INTO ${schema}.a (id, note) VALUES (1, 'ok')`);
     } finally {

@@ -25,7 +25,11 @@ testEventStore('postgres', async () => {
   const schema = `store_${run}_${schemas.length}`;
   schemas.push(schema);
   const url = `${SERVER}?schema=${schema}`;
-  return { url, open: () => createEventStore(url, { pollIntervalMs: 100, poolSize: 4 }), cleanup: async () => undefined };
+  return {
+    url,
+    open: () => createEventStore(url, { pollIntervalMs: 100, poolSize: 4 }),
+    cleanup: async () => undefined,
+  };
 });
 
 describe('postgres event store ordering', () => {
@@ -39,7 +43,10 @@ describe('postgres event store ordering', () => {
       // Simulate an append that holds the lock (has allocated positions) but has not committed yet.
       await blocker.query(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('cosearch-append:${schema}'))`);
       let done = false;
-      const pending = store.append('experiment-o', [started('o')], 'no_stream').then((result) => { done = true; return result; });
+      const pending = store.append('experiment-o', [started('o')], 'no_stream').then((result) => {
+        done = true;
+        return result;
+      });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(done).toBe(false);
       expect(await store.headPosition()).toBe(0);
@@ -56,7 +63,10 @@ describe('postgres event store schema', () => {
   it('creates its schema and records the event migration once when opened twice', async () => {
     const schema = `store_${run}_mig`;
     schemas.push(schema);
-    const [a, b] = await Promise.all([createEventStore(`${SERVER}?schema=${schema}`), createEventStore(`${SERVER}?schema=${schema}`)]);
+    const [a, b] = await Promise.all([
+      createEventStore(`${SERVER}?schema=${schema}`),
+      createEventStore(`${SERVER}?schema=${schema}`),
+    ]);
     try {
       if (!(a instanceof PostgresEventStore)) throw new Error('expected the postgres backend');
       const rows = await a.pool.query('SELECT version FROM schema_migrations');

@@ -25,8 +25,13 @@ const sqliteTarget = async (): Promise<Target> => {
   const raw = (await createEventStore(url)) as SqliteEventStore;
   return {
     open: (validateOnRead) => createEventStore(url, validateOnRead === undefined ? {} : { validateOnRead }),
-    sql: async (text, params) => { raw.db.prepare(text).run(...params); },
-    cleanup: async () => { await raw.close(); rmSync(dir, { recursive: true, force: true }); },
+    sql: async (text, params) => {
+      raw.db.prepare(text).run(...params);
+    },
+    cleanup: async () => {
+      await raw.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 };
 
@@ -36,10 +41,14 @@ const postgresTarget = async (): Promise<Target> => {
   const client = new pg.Client({ connectionString: SERVER, options: `-c search_path=${schema}` });
   await client.connect();
   return {
-    open: (validateOnRead) => createEventStore(url, { poolSize: 2, ...(validateOnRead === undefined ? {} : { validateOnRead }) }),
+    open: (validateOnRead) =>
+      createEventStore(url, { poolSize: 2, ...(validateOnRead === undefined ? {} : { validateOnRead }) }),
     sql: async (text, params) => {
       let n = 0;
-      await client.query(text.replace(/\?/g, () => `$${(n += 1)}`), params);
+      await client.query(
+        text.replace(/\?/g, () => `$${(n += 1)}`),
+        params,
+      );
     },
     cleanup: async () => {
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -48,7 +57,10 @@ const postgresTarget = async (): Promise<Target> => {
   };
 };
 
-const targets: Array<[string, () => Promise<Target>]> = [['SQLite', sqliteTarget], ['PostgreSQL', postgresTarget]];
+const targets: Array<[string, () => Promise<Target>]> = [
+  ['SQLite', sqliteTarget],
+  ['PostgreSQL', postgresTarget],
+];
 
 describe.each(targets)('%s read validation', (name, makeTarget) => {
   it('upcasts an event stored at an old schemaVersion on the default read path, and leaves it as stored with validateOnRead false', async () => {
@@ -59,11 +71,19 @@ describe.each(targets)('%s read validation', (name, makeTarget) => {
       registerEvent({ type, schemaVersion: 1, data: z.object({ sum: z.number() }) });
       const writer = await target.open();
       stores.push(writer);
-      await writer.append('widget-1', [{ id: crypto.randomUUID(), type, data: { sum: 7 }, metadata: meta('w') }], 'no_stream');
+      await writer.append(
+        'widget-1',
+        [{ id: crypto.randomUUID(), type, data: { sum: 7 }, metadata: meta('w') }],
+        'no_stream',
+      );
       // A later release renames the field: version 2 plus an upcaster from 1.
       registerEvent({ type, schemaVersion: 2, data: z.object({ totalLuts: z.number() }) });
       registerUpcaster(type, 1, (data) => ({ totalLuts: (data as { sum: number }).sum }));
-      await writer.append('widget-1', [{ id: crypto.randomUUID(), type, data: { totalLuts: 9 }, metadata: meta('w') }], 0);
+      await writer.append(
+        'widget-1',
+        [{ id: crypto.randomUUID(), type, data: { totalLuts: 9 }, metadata: meta('w') }],
+        0,
+      );
 
       const [old, current] = await writer.readStream('widget-1');
       expect(old).toMatchObject({ data: { totalLuts: 7 }, metadata: { schemaVersion: 2, upcastedFrom: 1 } });
@@ -91,7 +111,10 @@ describe.each(targets)('%s read validation', (name, makeTarget) => {
       const events = [started('t'), reward('t', 1), reward('t', 2)];
       await writer.append('experiment-t', events, 'no_stream');
       const victim = events[1]!;
-      await target.sql('UPDATE events SET data = ? WHERE id = ?', [JSON.stringify({ ...victim.data, reward: 'huge' }), victim.id]);
+      await target.sql('UPDATE events SET data = ? WHERE id = ?', [
+        JSON.stringify({ ...victim.data, reward: 'huge' }),
+        victim.id,
+      ]);
 
       const read = await writer.readStream('experiment-t');
       expect(read[1]?.data).toMatchObject({ reward: 'huge' });
@@ -100,7 +123,8 @@ describe.each(targets)('%s read validation', (name, makeTarget) => {
       const strict = await target.open('strict');
       stores.push(strict);
       await expect(strict.readStream('experiment-t')).rejects.toMatchObject({
-        code: 'BAD_USER_INPUT', message: expect.stringMatching(/RewardAssigned.*data\.reward/),
+        code: 'BAD_USER_INPUT',
+        message: expect.stringMatching(/RewardAssigned.*data\.reward/),
       });
       await expect(strict.readAll()).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     } finally {

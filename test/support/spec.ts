@@ -31,7 +31,17 @@ let position = 0;
 export const recorded = (type: string, data: Record<string, unknown>, revision: number): RecordedEvent => {
   position += 1;
   return {
-    id: `${type}-${position}`, streamId: `experiment-${String(data.experimentId)}`, revision, position, type, data,
-    metadata: { correlationId: String(data.experimentId), actor: 'test', schemaVersion: 1, recordedAt: new Date(position * 1000).toISOString() },
+    id: `${type}-${position}`,
+    streamId: `experiment-${String(data.experimentId)}`,
+    revision,
+    position,
+    type,
+    data,
+    metadata: {
+      correlationId: String(data.experimentId),
+      actor: 'test',
+      schemaVersion: 1,
+      recordedAt: new Date(position * 1000).toISOString(),
+    },
   } as RecordedEvent;
 };

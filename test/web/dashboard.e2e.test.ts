@@ -26,15 +26,26 @@ const tokens = JSON.stringify([
   { subject: 'vera', role: 'viewer', sha256: hashToken(VIEWER) },
 ]);
 
-const freePort = (): Promise<number> => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const a = s.address(); s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0)); });
-});
+const freePort = (): Promise<number> =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
+    });
+  });
 const COMPLETED = "document.querySelector('[data-testid=summary]')?.textContent?.startsWith('COMPLETED')";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-interface Proc { proc: ChildProcess; exited: Promise<unknown>; lines: string[] }
+interface Proc {
+  proc: ChildProcess;
+  exited: Promise<unknown>;
+  lines: string[];
+}
 const start = (args: string[]): Proc => {
-  const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, COSEARCH_TOKENS: tokens } });
+  const proc = spawn(process.execPath, [cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, COSEARCH_TOKENS: tokens },
+  });
   const lines: string[] = [];
   proc.stdout?.on('data', (d) => lines.push(String(d)));
   proc.stderr?.on('data', (d) => lines.push(String(d)));
@@ -74,8 +85,16 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     worker = start(['worker', '--store', storeUrl, '--id', 'web-worker', '--oracle-epoch-ms', '120']);
     store = await createEventStore(storeUrl);
     browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     mkdirSync(shots, { recursive: true });
   }, 60_000);
@@ -98,9 +117,14 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     expect(await page.textContent('[data-testid=config-error]')).toMatch(/BAD_USER_INPUT.*budget\.maxCandidates/);
 
     const config = {
-      name: 'dashboard e2e', seed: 4, space: 'quick', device: { preset: 'zynq7020', maxLuts: 20000, minFps: 2000 },
-      controller: { kind: 'rl', hiddenSize: 16, embeddingSize: 8, childrenPerEpisode: 5 }, training: { epochs: 3, oracle: true },
-      budget: { maxCandidates: 30 }, dispatch: 'workers',
+      name: 'dashboard e2e',
+      seed: 4,
+      space: 'quick',
+      device: { preset: 'zynq7020', maxLuts: 20000, minFps: 2000 },
+      controller: { kind: 'rl', hiddenSize: 16, embeddingSize: 8, childrenPerEpisode: 5 },
+      training: { epochs: 3, oracle: true },
+      budget: { maxCandidates: 30 },
+      dispatch: 'workers',
     };
     await page.fill('#config', JSON.stringify(config));
     await page.click('[data-testid=start]');
@@ -108,7 +132,11 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     const experimentId = decodeURIComponent(page.url().split('#/experiment/')[1] ?? '');
     const points = async (): Promise<number> => Number(await page.getAttribute('[data-testid=scatter]', 'data-points'));
     // Points arrive without a reload.
-    await page.waitForFunction("Number(document.querySelector('[data-testid=scatter]')?.dataset.points) >= 4", undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      "Number(document.querySelector('[data-testid=scatter]')?.dataset.points) >= 4",
+      undefined,
+      { timeout: 30_000 },
+    );
     const before = await points();
 
     server.proc.kill('SIGKILL');
@@ -120,20 +148,35 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
 
     const log = await store.readStream(`experiment-${experimentId}`);
     const proposed = log.filter((e) => e.type === 'CandidateProposed').length;
-    const pruned = log.filter((e) => e.type === 'HardwareEvaluated' && !(e.data as { feasible: boolean }).feasible).length;
-    const trained = new Set(log.filter((e) => e.type === 'CandidateTrained').map((e) => (e.data as { candidateId: string }).candidateId)).size;
+    const pruned = log.filter(
+      (e) => e.type === 'HardwareEvaluated' && !(e.data as { feasible: boolean }).feasible,
+    ).length;
+    const trained = new Set(
+      log.filter((e) => e.type === 'CandidateTrained').map((e) => (e.data as { candidateId: string }).candidateId),
+    ).size;
     expect(proposed).toBe(30);
     expect(await points()).toBe(pruned + trained);
     expect(await points()).toBeGreaterThan(before);
-    expect(await page.textContent('[data-testid=summary]')).toContain(`${proposed} proposed / ${pruned} pruned / ${trained} trained`);
+    expect(await page.textContent('[data-testid=summary]')).toContain(
+      `${proposed} proposed / ${pruned} pruned / ${trained} trained`,
+    );
     await page.screenshot({ path: join(shots, 'dashboard-experiment.png'), fullPage: true });
     // An operator re-scores the finished search under a tighter LUT budget, and the answer matches the hardware log.
     const tight = 17_000;
-    const fitting = log.filter((e) => e.type === 'HardwareEvaluated' && (e.data as { feasible: boolean; luts: number }).feasible && (e.data as { luts: number }).luts <= tight).length;
+    const fitting = log.filter(
+      (e) =>
+        e.type === 'HardwareEvaluated' &&
+        (e.data as { feasible: boolean; luts: number }).feasible &&
+        (e.data as { luts: number }).luts <= tight,
+    ).length;
     await page.fill('[aria-label="rescore: max LUTs"]', String(tight));
     await page.click('[data-testid=rescore]');
-    await page.waitForFunction("document.querySelector('[data-testid=action-message]')?.textContent?.startsWith('re-scored')");
-    expect(await page.textContent('[data-testid=action-message]')).toContain(`re-scored: ${fitting} of ${trained} trained designs fit`);
+    await page.waitForFunction(
+      "document.querySelector('[data-testid=action-message]')?.textContent?.startsWith('re-scored')",
+    );
+    expect(await page.textContent('[data-testid=action-message]')).toContain(
+      `re-scored: ${fitting} of ${trained} trained designs fit`,
+    );
 
     await page.click('[data-testid=candidate-link] a');
     await page.waitForSelector('[data-testid=hardware-layers] tbody tr');
@@ -157,16 +200,29 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     const page = await browser.newPage();
     await signIn(page, OPERATOR);
     await page.waitForSelector('[data-testid=start]');
-    await page.fill('#config', JSON.stringify({
-      name: 'to cancel', seed: 9, space: 'quick', device: { preset: 'zynq7020', maxLuts: 40000, minFps: 1000 },
-      controller: { kind: 'random', childrenPerEpisode: 5 }, training: { epochs: 20, oracle: true }, budget: { maxCandidates: 200 }, dispatch: 'workers',
-    }));
+    await page.fill(
+      '#config',
+      JSON.stringify({
+        name: 'to cancel',
+        seed: 9,
+        space: 'quick',
+        device: { preset: 'zynq7020', maxLuts: 40000, minFps: 1000 },
+        controller: { kind: 'random', childrenPerEpisode: 5 },
+        training: { epochs: 20, oracle: true },
+        budget: { maxCandidates: 200 },
+        dispatch: 'workers',
+      }),
+    );
     await page.click('[data-testid=start]');
     await page.waitForURL(/#\/experiment\//);
     const experimentId = decodeURIComponent(page.url().split('#/experiment/')[1] ?? '');
     await page.waitForSelector('[data-testid=cancel]');
     await page.click('[data-testid=cancel]');
-    await page.waitForFunction("document.querySelector('[data-testid=summary]')?.textContent?.startsWith('CANCELLED')", undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      "document.querySelector('[data-testid=summary]')?.textContent?.startsWith('CANCELLED')",
+      undefined,
+      { timeout: 30_000 },
+    );
     const log = await store.readStream(`experiment-${experimentId}`);
     expect(log.filter((e) => e.type === 'ExperimentCancelled').map((e) => e.metadata.actor)).toEqual(['otto']);
     expect(await page.$('[data-testid=cancel]')).toBeNull();
@@ -189,16 +245,77 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
     const id = 'thousand';
     const meta = { correlationId: id, actor: 'test' };
     const append = async (type: string, data: Record<string, unknown>, key: string) =>
-      store.append(`experiment-${id}`, [newEvent(type as 'ExperimentStarted', data as never, meta, { id: derivedEventId(id, key) })], 'any');
+      store.append(
+        `experiment-${id}`,
+        [newEvent(type as 'ExperimentStarted', data as never, meta, { id: derivedEventId(id, key) })],
+        'any',
+      );
     // Written by the test, not searched: the server's runner cannot train it (no such dataset) and marks it failed.
-    await append('ExperimentStarted', { experimentId: id, name: 'thousand points', seed: 1,
-      config: { dataset: { path: join(dir, 'no-such-dataset') }, device: { maxLuts: 30000, minFps: 1000 }, budget: { maxCandidates: 2000 } } }, 'start');
+    await append(
+      'ExperimentStarted',
+      {
+        experimentId: id,
+        name: 'thousand points',
+        seed: 1,
+        config: {
+          dataset: { path: join(dir, 'no-such-dataset') },
+          device: { maxLuts: 30000, minFps: 1000 },
+          budget: { maxCandidates: 2000 },
+        },
+      },
+      'start',
+    );
     const candidate = async (i: number) => {
       const candidateId = `${id}-c${i}`;
       const events = [
-        newEvent('CandidateProposed', { experimentId: id, candidateId, index: i, candidate: {}, actions: [0], logProbs: [0], rng: { seed: 1, position: i }, controller: 'random' }, meta, { id: derivedEventId(id, 'p', i) }),
-        newEvent('HardwareEvaluated', { experimentId: id, candidateId, device: 'd', luts: 5000 + ((i * 7919) % 30000), throughputFps: 1000 + (i % 900), latencyMs: 1, feasible: i % 5 !== 0, violations: [], layers: [] }, meta, { id: derivedEventId(id, 'h', i) }),
-        ...(i % 5 === 0 ? [] : [newEvent('CandidateTrained', { experimentId: id, candidateId, accuracy: 0.3 + ((i * 37) % 500) / 1000, epochs: 1, trainSeconds: 0, backend: 'oracle' }, meta, { id: derivedEventId(id, 't', i) })]),
+        newEvent(
+          'CandidateProposed',
+          {
+            experimentId: id,
+            candidateId,
+            index: i,
+            candidate: {},
+            actions: [0],
+            logProbs: [0],
+            rng: { seed: 1, position: i },
+            controller: 'random',
+          },
+          meta,
+          { id: derivedEventId(id, 'p', i) },
+        ),
+        newEvent(
+          'HardwareEvaluated',
+          {
+            experimentId: id,
+            candidateId,
+            device: 'd',
+            luts: 5000 + ((i * 7919) % 30000),
+            throughputFps: 1000 + (i % 900),
+            latencyMs: 1,
+            feasible: i % 5 !== 0,
+            violations: [],
+            layers: [],
+          },
+          meta,
+          { id: derivedEventId(id, 'h', i) },
+        ),
+        ...(i % 5 === 0
+          ? []
+          : [
+              newEvent(
+                'CandidateTrained',
+                {
+                  experimentId: id,
+                  candidateId,
+                  accuracy: 0.3 + ((i * 37) % 500) / 1000,
+                  epochs: 1,
+                  trainSeconds: 0,
+                  backend: 'oracle',
+                },
+                meta,
+                { id: derivedEventId(id, 't', i) },
+              ),
+            ]),
       ];
       await store.append(`experiment-${id}`, events, 'any');
     };
@@ -215,7 +332,9 @@ describe.skipIf(!existsSync(CHROMIUM) || !existsSync(cli) || !existsSync(bundle)
       timings.push(...(await page.evaluate<number[]>('window.__cosearch.renders.splice(0)')));
     }
     expect(timings.length).toBeGreaterThanOrEqual(10);
-    console.log(`render of one more point on 1,000: max ${Math.max(...timings).toFixed(1)} ms, median ${[...timings].sort((a, b) => a - b)[Math.floor(timings.length / 2)]?.toFixed(1)} ms`);
+    console.log(
+      `render of one more point on 1,000: max ${Math.max(...timings).toFixed(1)} ms, median ${[...timings].sort((a, b) => a - b)[Math.floor(timings.length / 2)]?.toFixed(1)} ms`,
+    );
     expect(Math.max(...timings)).toBeLessThan(50);
     await page.close();
   }, 120_000);

@@ -33,26 +33,60 @@ const newSchema = (name: string): string => {
 const configFile = (() => {
   const dir = mkdtempSync(join(tmpdir(), 'cosearch-dist-'));
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({
-    name: 'distributed', seed: 3, space: 'quick', device: { preset: 'zynq7020', maxLuts: 40000, minFps: 1000 },
-    controller: { kind: 'rl', hiddenSize: 16, embeddingSize: 8, childrenPerEpisode: 5 },
-    training: { epochs: 3, batchSize: 64, learningRate: 0.01, oracle: true }, budget: { maxCandidates: 30 }, dispatch: 'workers',
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      name: 'distributed',
+      seed: 3,
+      space: 'quick',
+      device: { preset: 'zynq7020', maxLuts: 40000, minFps: 1000 },
+      controller: { kind: 'rl', hiddenSize: 16, embeddingSize: 8, childrenPerEpisode: 5 },
+      training: { epochs: 3, batchSize: 64, learningRate: 0.01, oracle: true },
+      budget: { maxCandidates: 30 },
+      dispatch: 'workers',
+    }),
+  );
   return file;
 })();
 
-interface Proc { proc: ChildProcess; lines: string[]; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
+interface Proc {
+  proc: ChildProcess;
+  lines: string[];
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
 
 const start = (args: string[]): Proc => {
   const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
-  for (const stream of [proc.stdout, proc.stderr]) stream?.on('data', (d) => lines.push(...String(d).split('\n').filter((l) => l !== '')));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  for (const stream of [proc.stdout, proc.stderr])
+    stream?.on('data', (d) =>
+      lines.push(
+        ...String(d)
+          .split('\n')
+          .filter((l) => l !== ''),
+      ),
+    );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { proc, lines, exited };
 };
 const worker = (url: string, id: string, epochMs: number): Proc =>
-  start(['worker', '--store', url, '--id', id, '--lease-seconds', '2', '--oracle-epoch-ms', String(epochMs), '--give-up-seconds', '60']);
-const search = (url: string): Proc => start(['search', '--config', configFile, '--store', url, '--experiment-id', EXPERIMENT, '--workers', '0', '--json']);
+  start([
+    'worker',
+    '--store',
+    url,
+    '--id',
+    id,
+    '--lease-seconds',
+    '2',
+    '--oracle-epoch-ms',
+    String(epochMs),
+    '--give-up-seconds',
+    '60',
+  ]);
+const search = (url: string): Proc =>
+  start(['search', '--config', configFile, '--store', url, '--experiment-id', EXPERIMENT, '--workers', '0', '--json']);
 
 const waitFor = async (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 60_000): Promise<void> => {
   const until = Date.now() + timeoutMs;
@@ -73,10 +107,12 @@ const summaryOf = async (p: Proc): Promise<Record<string, unknown>> => {
 
 /** The loop's decisions in order, without worker progress and volatile fields: what must not depend on the workers. */
 const decisions = (events: readonly RecordedEvent[]): string[] =>
-  events.filter((e) => e.type !== 'ExperimentStarted' && e.type !== 'TrainingStarted' && e.type !== 'EpochCompleted').map((e) => {
-    const { trainSeconds: _t, workerId: _w, ...data } = e.data as Record<string, unknown>;
-    return `${e.id} ${e.type} ${e.metadata.causationId ?? ''} ${JSON.stringify(data)}`;
-  });
+  events
+    .filter((e) => e.type !== 'ExperimentStarted' && e.type !== 'TrainingStarted' && e.type !== 'EpochCompleted')
+    .map((e) => {
+      const { trainSeconds: _t, workerId: _w, ...data } = e.data as Record<string, unknown>;
+      return `${e.id} ${e.type} ${e.metadata.causationId ?? ''} ${JSON.stringify(data)}`;
+    });
 
 const jobStreams = async (store: EventStore): Promise<Map<string, RecordedEvent[]>> => {
   const jobs = new Map<string, RecordedEvent[]>();
@@ -92,8 +128,12 @@ const jobStreams = async (store: EventStore): Promise<Map<string, RecordedEvent[
 const expectCountedOnce = async (store: EventStore): Promise<RecordedEvent[]> => {
   const log = await store.readStream(`experiment-${EXPERIMENT}`);
   expect(new Set(log.map((e) => e.id)).size).toBe(log.length);
-  const feasible = log.filter((e) => e.type === 'HardwareEvaluated' && (e.data as { feasible: boolean }).feasible).map((e) => (e.data as { candidateId: string }).candidateId);
-  const trained = log.filter((e) => e.type === 'CandidateTrained').map((e) => e.data as { candidateId: string; jobId: string; workerId: string });
+  const feasible = log
+    .filter((e) => e.type === 'HardwareEvaluated' && (e.data as { feasible: boolean }).feasible)
+    .map((e) => (e.data as { candidateId: string }).candidateId);
+  const trained = log
+    .filter((e) => e.type === 'CandidateTrained')
+    .map((e) => e.data as { candidateId: string; jobId: string; workerId: string });
   expect(trained.map((t) => t.candidateId).sort()).toEqual([...feasible].sort());
   const jobs = await jobStreams(store);
   expect(jobs.size).toBe(trained.length);
@@ -152,14 +192,22 @@ describe.skipIf(!existsSync(cli))('distributed workers on PostgreSQL', () => {
     await waitFor('w1 to report an epoch', async () => {
       for (const [stream, events] of await jobStreams(store)) {
         const job = foldJob(stream.slice(4), events);
-        if (job.claim?.workerId === 'w1' && job.epochs.length > 0 && job.result === undefined) { killedJob = job.jobId; return true; }
+        if (job.claim?.workerId === 'w1' && job.epochs.length > 0 && job.result === undefined) {
+          killedJob = job.jobId;
+          return true;
+        }
       }
       return false;
     });
     workers[0]?.proc.kill('SIGKILL');
     // The loop dies halfway, with results folded and trainings out.
     const half = Math.ceil(Number(referenceSummary.trained) / 2);
-    await waitFor(`${half} results folded`, async () => (await store.readStream(`experiment-${EXPERIMENT}`)).filter((e) => e.type === 'CandidateTrained').length >= half);
+    await waitFor(
+      `${half} results folded`,
+      async () =>
+        (await store.readStream(`experiment-${EXPERIMENT}`)).filter((e) => e.type === 'CandidateTrained').length >=
+        half,
+    );
     loop.proc.kill('SIGKILL');
     await loop.exited;
     await sleep(300);
@@ -178,7 +226,7 @@ describe.skipIf(!existsSync(cli))('distributed workers on PostgreSQL', () => {
     await store.close();
   }, 180_000);
 
-  it("re-claims the job of a worker whose connection is cut mid-job; the worker reconnects and its stale work is not counted", async () => {
+  it('re-claims the job of a worker whose connection is cut mid-job; the worker reconnects and its stale work is not counted', async () => {
     const schema = newSchema('cut');
     const url = urlOf(schema);
     const store = await createEventStore(url);

@@ -12,9 +12,19 @@ describe('training pool', () => {
       await pool.ready();
       const epochs: number[] = [];
       const starts: number[] = [];
-      const candidates = [tinyCandidate, { input: tinyInput, layers: [conv(4, { weightBits: 2, activationBits: 2 }), dense(2)] }, { input: tinyInput, layers: [conv(4), dense(2)] }];
+      const candidates = [
+        tinyCandidate,
+        { input: tinyInput, layers: [conv(4, { weightBits: 2, activationBits: 2 }), dense(2)] },
+        { input: tinyInput, layers: [conv(4), dense(2)] },
+      ];
       const results = await Promise.all(
-        candidates.map((c, i) => pool.train(c, { epochs: 1, batchSize: 32, subset: 96, seed: i }, { onEpoch: (p) => epochs.push(p.epoch), onStart: (s) => starts.push(s.workerId) })),
+        candidates.map((c, i) =>
+          pool.train(
+            c,
+            { epochs: 1, batchSize: 32, subset: 96, seed: i },
+            { onEpoch: (p) => epochs.push(p.epoch), onStart: (s) => starts.push(s.workerId) },
+          ),
+        ),
       );
       expect(results).toHaveLength(3);
       for (const r of results) {
@@ -37,7 +47,9 @@ describe('training pool', () => {
   it('rebuilds a worker-side BAD_USER_INPUT error with its code', async () => {
     const pool = createTrainPool({ dataset: colourDataset, workers: 1, backend: 'wasm' });
     try {
-      await expect(pool.train({ input: tinyInput, layers: [conv(4), dense(10)] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      await expect(pool.train({ input: tinyInput, layers: [conv(4), dense(10)] })).rejects.toMatchObject({
+        code: 'BAD_USER_INPUT',
+      });
     } finally {
       await pool.close();
     }
@@ -49,7 +61,11 @@ describe('training pool', () => {
       await pool.ready();
       const running = new AbortController();
       const queued = new AbortController();
-      const first = pool.train(tinyCandidate, { epochs: 3, batchSize: 32, subset: 96 }, { signal: running.signal, onEpoch: () => running.abort() });
+      const first = pool.train(
+        tinyCandidate,
+        { epochs: 3, batchSize: 32, subset: 96 },
+        { signal: running.signal, onEpoch: () => running.abort() },
+      );
       const second = pool.train(tinyCandidate, { epochs: 1, batchSize: 32, subset: 96 }, { signal: queued.signal });
       queued.abort();
       await expect(second).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: 'training was cancelled' });
@@ -66,15 +82,23 @@ describe('training pool', () => {
 
   it('reads COSEARCH_WORKERS and rejects a bad value with BAD_USER_INPUT', () => {
     expect(defaultWorkerCount({ COSEARCH_WORKERS: '3' })).toBe(3);
-    expect(() => defaultWorkerCount({ COSEARCH_WORKERS: 'x' })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => defaultWorkerCount({ COSEARCH_WORKERS: 'x' })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    );
   });
 
   it('fails queued trainings and ready() with INTERNAL, naming the script, when no worker can start', async () => {
     const pool = createTrainPool({ dataset: colourDataset, workers: 1, workerScript: '/nonexistent/trainWorker.js' });
     try {
       const ready = pool.ready();
-      await expect(pool.train(tinyCandidate)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('/nonexistent/trainWorker.js') });
-      await expect(ready).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('could not start') });
+      await expect(pool.train(tinyCandidate)).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('/nonexistent/trainWorker.js'),
+      });
+      await expect(ready).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('could not start'),
+      });
     } finally {
       await pool.close();
     }

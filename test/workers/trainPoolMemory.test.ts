@@ -12,8 +12,9 @@ const CANDIDATES = 100;
 /** A seeded mix of depths, widths, pools, skips, bit widths (1..8, fixed point or learned scales) and optimizers. */
 function variedJobs(count: number, seed: number): { candidate: Candidate; options: WorkerTrainOptions }[] {
   const rng = createRng(seed);
-  const pick = <T,>(items: readonly T[]): T => items[rng.nextInt(items.length)] as T;
-  const bits = (): Pick<ConvLayer, 'weightBits' | 'activationBits'> & Partial<Pick<ConvLayer, 'weightIntBits' | 'activationIntBits'>> => {
+  const pick = <T>(items: readonly T[]): T => items[rng.nextInt(items.length)] as T;
+  const bits = (): Pick<ConvLayer, 'weightBits' | 'activationBits'> &
+    Partial<Pick<ConvLayer, 'weightIntBits' | 'activationIntBits'>> => {
     const weightBits = 1 + rng.nextInt(8);
     const activationBits = 1 + rng.nextInt(8);
     const fixed = rng.next() < 0.3;
@@ -21,14 +22,21 @@ function variedJobs(count: number, seed: number): { candidate: Candidate; option
   };
   return Array.from({ length: count }, (_, n) => {
     const filters = pick([2, 4, 8]);
-    const convs: ConvLayer[] = [conv(filters, { ...bits(), ...(rng.next() < 0.5 ? { maxPool: { size: 2, stride: 2 } } : {}) })];
+    const convs: ConvLayer[] = [
+      conv(filters, { ...bits(), ...(rng.next() < 0.5 ? { maxPool: { size: 2, stride: 2 } } : {}) }),
+    ];
     if (rng.next() < 0.6) convs.push(conv(filters, { ...bits(), skip: rng.next() < 0.5 }));
     const hidden: DenseLayer[] = rng.next() < 0.4 ? [dense(pick([4, 8]), bits())] : [];
     return {
       candidate: { input: tinyInput, layers: [...convs, ...hidden, dense(2, bits())] },
       options: {
-        epochs: 1, batchSize: 32, subset: 64, seed: n,
-        optimizer: pick(['sgd', 'momentum', 'adam'] as const), lrSchedule: pick(['constant', 'cosine', 'step'] as const), evaluateTest: n % 4 === 0,
+        epochs: 1,
+        batchSize: 32,
+        subset: 64,
+        seed: n,
+        optimizer: pick(['sgd', 'momentum', 'adam'] as const),
+        lrSchedule: pick(['constant', 'cosine', 'step'] as const),
+        evaluateTest: n % 4 === 0,
       },
     };
   });
@@ -94,11 +102,21 @@ describe('training pool memory', () => {
         expect(slope(series.slice(20))).toBeLessThan(16 * 1024);
       }
       // The wasm linear memory only grows; tiny models must not push it past what the first 20 needed.
-      expect(Math.max(...last.map((m) => m.wasmMemoryBytes ?? 0))).toBeLessThanOrEqual(Math.max(...first.map((m) => m.wasmMemoryBytes ?? 0)) * 1.5);
+      expect(Math.max(...last.map((m) => m.wasmMemoryBytes ?? 0))).toBeLessThanOrEqual(
+        Math.max(...first.map((m) => m.wasmMemoryBytes ?? 0)) * 1.5,
+      );
       // RSS is the whole (test) process, so only a loose bound.
       expect(median(last.map((m) => m.rssBytes))).toBeLessThan(median(first.map((m) => m.rssBytes)) * 1.25 + 16 * MiB);
       if (process.env['COSEARCH_PRINT_MEMORY']) {
-        console.log(JSON.stringify({ workerId, jobs: mine.length, memory: mine.map((m) => [m.heapUsedBytes, m.externalBytes, m.wasmMemoryBytes, m.rssBytes].map((b) => Math.round((b ?? 0) / 1024))) }));
+        console.log(
+          JSON.stringify({
+            workerId,
+            jobs: mine.length,
+            memory: mine.map((m) =>
+              [m.heapUsedBytes, m.externalBytes, m.wasmMemoryBytes, m.rssBytes].map((b) => Math.round((b ?? 0) / 1024)),
+            ),
+          }),
+        );
       }
     }
   });

@@ -9,20 +9,29 @@ import { createStoreDispatcher, foldJob, runWorker, type JobTrainer } from '../.
 import { ashaConfig, fakeHardwareFor, openStore, tempStoreUrl } from '../search/fixtures/harness.js';
 
 const decisions = (events: readonly RecordedEvent[]): string[] =>
-  events.filter((e) => !['ExperimentStarted', 'TrainingStarted', 'EpochCompleted'].includes(e.type)).map((e) => {
-    const { trainSeconds: _t, workerId: _w, ...data } = e.data as Record<string, unknown>;
-    return `${e.id} ${e.type} ${e.metadata.causationId ?? ''} ${JSON.stringify(data)}`;
-  });
+  events
+    .filter((e) => !['ExperimentStarted', 'TrainingStarted', 'EpochCompleted'].includes(e.type))
+    .map((e) => {
+      const { trainSeconds: _t, workerId: _w, ...data } = e.data as Record<string, unknown>;
+      return `${e.id} ${e.type} ${e.metadata.causationId ?? ''} ${JSON.stringify(data)}`;
+    });
 
-const runWith = async (delaysMs: number[]): Promise<{ summary: SearchSummary; log: RecordedEvent[]; byWorker: Map<string, number> }> => {
+const runWith = async (
+  delaysMs: number[],
+): Promise<{ summary: SearchSummary; log: RecordedEvent[]; byWorker: Map<string, number> }> => {
   const store = await openStore(tempStoreUrl());
   const config = { ...ashaConfig('rl', 9), finalTraining: { topK: 2, epochs: 3 }, dispatch: 'workers' as const };
   await startExperiment(store, config, { experimentId: 'det' });
   const stop = new AbortController();
-  const workers = delaysMs.map((delay, k) => runWorker({
-    store, workerId: `w${k}`, leaseMs: 10_000, signal: stop.signal,
-    trainerFor: () => Promise.resolve(asJobTrainer(createOracleTrainer({ epochDelayMs: delay }))),
-  }));
+  const workers = delaysMs.map((delay, k) =>
+    runWorker({
+      store,
+      workerId: `w${k}`,
+      leaseMs: 10_000,
+      signal: stop.signal,
+      trainerFor: () => Promise.resolve(asJobTrainer(createOracleTrainer({ epochDelayMs: delay }))),
+    }),
+  );
   const dispatcher = createStoreDispatcher(store, { pollMs: 50 });
   const summary = await runExperiment({ store, experimentId: 'det', hardware: fakeHardwareFor, dispatcher });
   stop.abort();
@@ -47,7 +56,9 @@ describe('workers on a SQLite store', () => {
     expect(three.byWorker.size).toBeGreaterThan(1);
     const types = new Set(one.log.map((e) => e.type));
     for (const type of ['CandidatePromoted', 'RungClosed', 'TrainingRequested']) expect(types).toContain(type);
-    expect(one.log.filter((e) => e.type === 'CandidateTrained' && (e.data as { final?: boolean }).final === true)).toHaveLength(2);
+    expect(
+      one.log.filter((e) => e.type === 'CandidateTrained' && (e.data as { final?: boolean }).final === true),
+    ).toHaveLength(2);
     expect(decisions(three.log)).toEqual(decisions(one.log));
     expect(three.summary).toEqual(one.summary);
   }, 60_000);
@@ -55,25 +66,55 @@ describe('workers on a SQLite store', () => {
   it("records the result of a worker that lost its lease as TrainingResultRejected and counts the new holder's", async () => {
     const store = await openStore(tempStoreUrl());
     const { multiFidelity: _m, ...base } = ashaConfig('random', 3);
-    await startExperiment(store, { ...base, budget: { maxCandidates: 1 }, device: { preset: 'fake', maxLuts: 1e9, minFps: 1 }, dispatch: 'workers' }, { experimentId: 'lease' });
+    await startExperiment(
+      store,
+      {
+        ...base,
+        budget: { maxCandidates: 1 },
+        device: { preset: 'fake', maxLuts: 1e9, minFps: 1 },
+        dispatch: 'workers',
+      },
+      { experimentId: 'lease' },
+    );
     let release = (): void => undefined;
-    const gate = new Promise<void>((resolve) => { release = resolve; });
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     let holding = (): void => undefined;
-    const claimed = new Promise<void>((resolve) => { holding = resolve; });
+    const claimed = new Promise<void>((resolve) => {
+      holding = resolve;
+    });
     // Worker A stalls with no heartbeat inside its 200 ms lease, and reports 0.11 once released.
-    const stalled: JobTrainer = { backend: 'stalled', trainImagesFor: () => 1, train: async () => {
-      holding();
-      await gate;
-      return { accuracy: 0.11, epochs: 2, trainSeconds: 0, backend: 'stalled' };
-    } };
+    const stalled: JobTrainer = {
+      backend: 'stalled',
+      trainImagesFor: () => 1,
+      train: async () => {
+        holding();
+        await gate;
+        return { accuracy: 0.11, epochs: 2, trainSeconds: 0, backend: 'stalled' };
+      },
+    };
     const stopA = new AbortController();
-    const a = runWorker({ store, workerId: 'a', leaseMs: 200, heartbeatMs: 60_000, signal: stopA.signal, trainerFor: () => Promise.resolve(stalled) });
+    const a = runWorker({
+      store,
+      workerId: 'a',
+      leaseMs: 200,
+      heartbeatMs: 60_000,
+      signal: stopA.signal,
+      trainerFor: () => Promise.resolve(stalled),
+    });
     const dispatcher = createStoreDispatcher(store, { pollMs: 20 });
     const loop = runExperiment({ store, experimentId: 'lease', hardware: fakeHardwareFor, dispatcher });
     await claimed;
     await new Promise((r) => setTimeout(r, 300));
     const stopB = new AbortController();
-    const b = runWorker({ store, workerId: 'b', leaseMs: 10_000, signal: stopB.signal, trainerFor: () => Promise.resolve(asJobTrainer(createOracleTrainer())) });
+    const b = runWorker({
+      store,
+      workerId: 'b',
+      leaseMs: 10_000,
+      signal: stopB.signal,
+      trainerFor: () => Promise.resolve(asJobTrainer(createOracleTrainer())),
+    });
     const summary = await loop;
     stopB.abort();
     const resultB = await b;
@@ -84,7 +125,9 @@ describe('workers on a SQLite store', () => {
     await dispatcher.close();
     const events = await store.readStream('job-lease-proxy-0');
     expect(foldJob('lease-proxy-0', events).result).toMatchObject({ workerId: 'b', attempt: 2 });
-    expect(events.filter((e) => e.type === 'TrainingResultRejected').map((e) => e.data)).toEqual([expect.objectContaining({ workerId: 'a', attempt: 1, accuracy: 0.11 })]);
+    expect(events.filter((e) => e.type === 'TrainingResultRejected').map((e) => e.data)).toEqual([
+      expect.objectContaining({ workerId: 'a', attempt: 1, accuracy: 0.11 }),
+    ]);
     expect(resultA).toMatchObject({ trained: 0, rejected: 1 });
     expect(resultB.trained).toBe(1);
     const trained = (await store.readStream('experiment-lease')).filter((e) => e.type === 'CandidateTrained');

@@ -17,9 +17,13 @@ import { ExperimentProgress, ExperimentStatus } from '../types/experiment.js';
 export const parseCursor = (cursor: string | null | undefined, argument = 'after'): number => {
   if (cursor === null || cursor === undefined || cursor === '') return 0;
   if (!/^\d{1,15}$/.test(cursor)) {
-    throw new CosearchError('BAD_USER_INPUT', `argument '${argument}' must be a cursor returned by this API (a decimal position), but got '${cursor}'`, {
-      field: argument,
-    });
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `argument '${argument}' must be a cursor returned by this API (a decimal position), but got '${cursor}'`,
+      {
+        field: argument,
+      },
+    );
   }
   return Number(cursor);
 };
@@ -35,12 +39,18 @@ export const toEventRecord = (event: RecordedEvent): EventRecord => ({
   metadata: { ...event.metadata, causationId: event.metadata.causationId ?? null },
 });
 
-const toProgress = (state: ProgressSnapshot): ExperimentProgress => ({ ...state, status: ExperimentStatus[state.status] });
+const toProgress = (state: ProgressSnapshot): ExperimentProgress => ({
+  ...state,
+  status: ExperimentStatus[state.status],
+});
 
 const assertExperimentExists = async (context: ApiContext, id: string): Promise<string> => {
   const streamId = experimentStreamId(id);
   const first = await context.services.store.readStream(streamId, { maxCount: 1 });
-  if (first.length === 0) throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; start one with startExperiment`, { field: 'id' });
+  if (first.length === 0)
+    throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; start one with startExperiment`, {
+      field: 'id',
+    });
   return streamId;
 };
 
@@ -51,7 +61,9 @@ interface FollowArgs {
 
 @Resolver()
 export class EventResolver {
-  @Query(() => EventConnection, { description: 'Raw events as stored (audit view). Give streamId or experimentId, or neither for the whole log.' })
+  @Query(() => EventConnection, {
+    description: 'Raw events as stored (audit view). Give streamId or experimentId, or neither for the whole log.',
+  })
   async events(
     @Ctx() context: ApiContext,
     @Arg('streamId', () => String, { nullable: true }) streamId: string | null,
@@ -62,7 +74,9 @@ export class EventResolver {
     assertRole(context.principal, 'viewer');
     // type-graphql passes an omitted nullable argument as undefined, an explicit null as null.
     if (streamId != null && experimentId != null) {
-      throw new CosearchError('BAD_USER_INPUT', "give either 'streamId' or 'experimentId', not both", { field: 'streamId' });
+      throw new CosearchError('BAD_USER_INPUT', "give either 'streamId' or 'experimentId', not both", {
+        field: 'streamId',
+      });
     }
     const { store, limits } = context.services;
     const size = pageSize(first, limits.maxPageSize);

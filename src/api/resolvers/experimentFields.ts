@@ -5,7 +5,10 @@ import { Candidate, Experiment } from '../types/experiment.js';
 
 @Resolver(() => Experiment)
 export class ExperimentFieldResolver {
-  @FieldResolver(() => Candidate, { nullable: true, description: 'The trained candidate with the highest accuracy so far.' })
+  @FieldResolver(() => Candidate, {
+    nullable: true,
+    description: 'The trained candidate with the highest accuracy so far.',
+  })
   async bestCandidate(@Root() experiment: Experiment, @Ctx() context: ApiContext): Promise<Candidate | null> {
     const { readModels } = context.services;
     if (experiment.bestCandidateId === null || readModels === undefined) return null;

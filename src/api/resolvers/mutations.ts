@@ -46,14 +46,18 @@ export const experimentFromStream = (id: string, events: RecordedEvent[]): Exper
     bestAccuracy: state.bestAccuracy,
     startedAt,
     finishedAt,
-    durationSeconds: startedAt !== null && finishedAt !== null ? (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000 : null,
+    durationSeconds:
+      startedAt !== null && finishedAt !== null ? (Date.parse(finishedAt) - Date.parse(startedAt)) / 1000 : null,
     reason: null,
   };
 };
 
 const readExperiment = async (context: ApiContext, id: string): Promise<RecordedEvent[]> => {
   const events = await context.services.store.readStream(experimentStreamId(id));
-  if (events.length === 0) throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; list them with the experiments query`, { field: 'id' });
+  if (events.length === 0)
+    throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; list them with the experiments query`, {
+      field: 'id',
+    });
   return events;
 };
 
@@ -79,7 +83,11 @@ interface LifecycleChange {
  * (a concurrent append surfaces as CONFLICT, and the client may retry), and answers with the experiment as its stream
  * now says.
  */
-const appendToUnfinished = async (context: ApiContext, { id, reason }: LifecycleArgs, change: LifecycleChange): Promise<Experiment> => {
+const appendToUnfinished = async (
+  context: ApiContext,
+  { id, reason }: LifecycleArgs,
+  change: LifecycleChange,
+): Promise<Experiment> => {
   const principal = assertRole(context.principal, 'operator');
   const event = newEvent(
     change.type,
@@ -88,21 +96,34 @@ const appendToUnfinished = async (context: ApiContext, { id, reason }: Lifecycle
   );
   const events = await readExperiment(context, id);
   const last = events.at(-1);
-  if (last !== undefined && isTerminalEventType(last.type)) throw new CosearchError('ILLEGAL_STATE', change.refusal(last.type), { field: 'id' });
+  if (last !== undefined && isTerminalEventType(last.type))
+    throw new CosearchError('ILLEGAL_STATE', change.refusal(last.type), { field: 'id' });
   await context.services.store.append(experimentStreamId(id), [event], last?.revision ?? 'no_stream');
-  return experimentFromStream(id, [...events, ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length }))]);
+  return experimentFromStream(id, [
+    ...events,
+    ...(await context.services.store.readStream(experimentStreamId(id), { fromRevision: events.length })),
+  ]);
 };
 
 @Resolver()
 export class MutationResolver {
-  @Mutation(() => Experiment, { description: 'Validates the config and appends ExperimentStarted; the search runner picks it up.' })
-  async startExperiment(@Ctx() context: ApiContext, @Arg('config', () => GraphQLJSON) config: unknown): Promise<Experiment> {
+  @Mutation(() => Experiment, {
+    description: 'Validates the config and appends ExperimentStarted; the search runner picks it up.',
+  })
+  async startExperiment(
+    @Ctx() context: ApiContext,
+    @Arg('config', () => GraphQLJSON) config: unknown,
+  ): Promise<Experiment> {
     const principal = assertRole(context.principal, 'operator');
     const parsed = context.services.parseConfig(config);
     // Whatever parser is wired: the name is stored in ExperimentStarted and shown in every list.
     if (parsed.name.length > INPUT_BOUNDS.nameChars) {
-      throw new CosearchError('BAD_USER_INPUT', `config.name must be at most ${INPUT_BOUNDS.nameChars} characters, but got ` +
-        `${parsed.name.length} (${cutForEcho(parsed.name)})`, { field: 'config.name' });
+      throw new CosearchError(
+        'BAD_USER_INPUT',
+        `config.name must be at most ${INPUT_BOUNDS.nameChars} characters, but got ` +
+          `${parsed.name.length} (${cutForEcho(parsed.name)})`,
+        { field: 'config.name' },
+      );
     }
     const experimentId = randomUUID();
     const streamId = experimentStreamId(experimentId);
@@ -116,11 +137,15 @@ export class MutationResolver {
   }
 
   @Mutation(() => Experiment, { description: 'Appends ExperimentCancelled to a running experiment.' })
-  async cancelExperiment(@Ctx() context: ApiContext, @Args(() => LifecycleArgs) args: LifecycleArgs): Promise<Experiment> {
+  async cancelExperiment(
+    @Ctx() context: ApiContext,
+    @Args(() => LifecycleArgs) args: LifecycleArgs,
+  ): Promise<Experiment> {
     return appendToUnfinished(context, args, {
       type: 'ExperimentCancelled',
       verb: 'cancelled',
-      refusal: (lastType) => `experiment '${args.id}' has already ended (${lastType}); only a running experiment can be cancelled`,
+      refusal: (lastType) =>
+        `experiment '${args.id}' has already ended (${lastType}); only a running experiment can be cancelled`,
     });
   }
 
@@ -128,18 +153,25 @@ export class MutationResolver {
     description:
       'Appends ExperimentResumed to an unfinished experiment whose run stopped; the search runner queues it again and rebuilds its state from the log. Ended experiments cannot resume.',
   })
-  async resumeExperiment(@Ctx() context: ApiContext, @Args(() => LifecycleArgs) args: LifecycleArgs): Promise<Experiment> {
+  async resumeExperiment(
+    @Ctx() context: ApiContext,
+    @Args(() => LifecycleArgs) args: LifecycleArgs,
+  ): Promise<Experiment> {
     // The request itself is recorded (who and when); the runner queues the experiment again on seeing it and
     // continues from the log, so a resume never repeats a decision.
     return appendToUnfinished(context, args, {
       type: 'ExperimentResumed',
       verb: 'resumed',
-      refusal: (lastType) => `experiment '${args.id}' has ended (${lastType}) and cannot resume; start a new one with its config`,
+      refusal: (lastType) =>
+        `experiment '${args.id}' has ended (${lastType}) and cannot resume; start a new one with its config`,
     });
   }
 
   @Mutation(() => ProjectionRebuilt, { description: 'Drops a read model and replays the log into it (admin).' })
-  async rebuildProjection(@Ctx() context: ApiContext, @Arg('name', () => String) name: string): Promise<ProjectionRebuilt> {
+  async rebuildProjection(
+    @Ctx() context: ApiContext,
+    @Arg('name', () => String) name: string,
+  ): Promise<ProjectionRebuilt> {
     assertRole(context.principal, 'admin');
     return readModelsOf(context).rebuild(name);
   }

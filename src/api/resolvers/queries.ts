@@ -5,7 +5,14 @@ import { assertRole } from '../auth.js';
 import type { ApiContext, Page, ReadModels } from '../context.js';
 import { pageSize } from '../limits.js';
 import { Health } from '../types/common.js';
-import { Candidate, CandidateConnection, CandidateStatus, Experiment, ExperimentConnection, ExperimentStatus } from '../types/experiment.js';
+import {
+  Candidate,
+  CandidateConnection,
+  CandidateStatus,
+  Experiment,
+  ExperimentConnection,
+  ExperimentStatus,
+} from '../types/experiment.js';
 import { Worker, WorkerState } from '../types/worker.js';
 import { Caller } from '../types/caller.js';
 
@@ -20,7 +27,10 @@ registerEnumType(CandidateOrderField, { name: 'CandidateOrderField' });
 
 @InputType()
 export class CandidateFilter {
-  @Field(() => Boolean, { nullable: true, description: 'Only candidates the hardware model accepted (true) or pruned (false).' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Only candidates the hardware model accepted (true) or pruned (false).',
+  })
   feasible?: boolean | null;
 
   @Field(() => CandidateStatus, { nullable: true })
@@ -45,12 +55,21 @@ export class CandidateOrder {
 export const readModelsOf = (context: ApiContext): ReadModels => {
   const { readModels } = context.services;
   if (readModels === undefined) {
-    throw new CosearchError('INTERNAL', 'the read models (src/projections) are not available in this build; only health, events and subscriptions work');
+    throw new CosearchError(
+      'INTERNAL',
+      'the read models (src/projections) are not available in this build; only health, events and subscriptions work',
+    );
   }
   return readModels;
 };
 
-export const toConnection = <T>(page: Page<T>): { edges: Array<{ cursor: string; node: T }>; totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null } } => ({
+export const toConnection = <T>(
+  page: Page<T>,
+): {
+  edges: Array<{ cursor: string; node: T }>;
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+} => ({
   edges: page.items,
   totalCount: page.totalCount,
   pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.items.at(-1)?.cursor ?? null },
@@ -62,11 +81,20 @@ export class QueryResolver {
   async health(@Ctx() context: ApiContext): Promise<Health> {
     const { store, readModels, version } = context.services;
     const headPosition = await store.headPosition();
-    const { projections, problems } = readModels === undefined ? { projections: [], problems: [] } : await readModels.status()
-      .catch((error: unknown) => ({ projections: [], problems: [`read models: ${error instanceof Error ? error.message : String(error)}`] }));
+    const { projections, problems } =
+      readModels === undefined
+        ? { projections: [], problems: [] }
+        : await readModels.status().catch((error: unknown) => ({
+            projections: [],
+            problems: [`read models: ${error instanceof Error ? error.message : String(error)}`],
+          }));
     const degraded = problems.length > 0 || projections.some((p) => p.state === 'failed');
     return {
-      status: degraded ? 'degraded' : 'ok', store: store.kind, headPosition, readModels: readModels !== undefined, version,
+      status: degraded ? 'degraded' : 'ok',
+      store: store.kind,
+      headPosition,
+      readModels: readModels !== undefined,
+      version,
       projections: projections.map((p) => ({ ...p, lag: Math.max(0, headPosition - p.position) })),
       problems,
     };
@@ -81,15 +109,27 @@ export class QueryResolver {
   ): Promise<ExperimentConnection> {
     assertRole(context.principal, 'viewer');
     const size = pageSize(first, context.services.limits.maxPageSize);
-    return toConnection(await readModelsOf(context).listExperiments({ first: size, after: after ?? undefined, status: status ?? undefined }));
+    return toConnection(
+      await readModelsOf(context).listExperiments({
+        first: size,
+        after: after ?? undefined,
+        status: status ?? undefined,
+      }),
+    );
   }
 
-  @Query(() => Caller, { nullable: true, description: 'Who the caller is; null without a valid token (when tokens are configured). Needs no role.' })
+  @Query(() => Caller, {
+    nullable: true,
+    description: 'Who the caller is; null without a valid token (when tokens are configured). Needs no role.',
+  })
   me(@Ctx() context: ApiContext): Caller | null {
     return context.principal === null ? null : { subject: context.principal.subject, role: context.principal.role };
   }
 
-  @Query(() => [Worker], { description: 'The `cosearch worker` processes of this store, newest start first (at most 500); stopped ones only when asked.' })
+  @Query(() => [Worker], {
+    description:
+      'The `cosearch worker` processes of this store, newest start first (at most 500); stopped ones only when asked.',
+  })
   async workers(
     @Ctx() context: ApiContext,
     @Arg('state', () => WorkerState, { nullable: true }) state: WorkerState | null,
@@ -103,7 +143,10 @@ export class QueryResolver {
   async experiment(@Ctx() context: ApiContext, @Arg('id', () => ID) id: string): Promise<Experiment> {
     assertRole(context.principal, 'viewer');
     const experiment = await readModelsOf(context).getExperiment(id);
-    if (experiment === undefined) throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; list them with the experiments query`, { field: 'id' });
+    if (experiment === undefined)
+      throw new CosearchError('NOT_FOUND', `no experiment with id '${id}'; list them with the experiments query`, {
+        field: 'id',
+      });
     return experiment;
   }
 
@@ -141,7 +184,10 @@ export class QueryResolver {
   }
 
   @Query(() => [Candidate], { description: 'Non-dominated trained candidates: accuracy up, LUTs down.' })
-  async paretoFront(@Ctx() context: ApiContext, @Arg('experimentId', () => ID) experimentId: string): Promise<Candidate[]> {
+  async paretoFront(
+    @Ctx() context: ApiContext,
+    @Arg('experimentId', () => ID) experimentId: string,
+  ): Promise<Candidate[]> {
     assertRole(context.principal, 'viewer');
     const models = readModelsOf(context);
     if ((await models.getExperiment(experimentId)) === undefined) {

@@ -31,7 +31,9 @@ export class ProjectionHealth {
 
 @ObjectType({ description: 'Liveness of the service and the store behind it.' })
 export class Health {
-  @Field(() => String, { description: "'ok', or 'degraded' when a projection failed or a read-model table is missing or wrong-shaped." })
+  @Field(() => String, {
+    description: "'ok', or 'degraded' when a projection failed or a read-model table is missing or wrong-shaped.",
+  })
   status!: string;
 
   @Field(() => String, { description: "Event store backend: 'sqlite' | 'postgres' | 'kurrentdb'." })
@@ -46,7 +48,9 @@ export class Health {
   @Field(() => [ProjectionHealth], { description: 'Each projection: state, position and lag.' })
   projections!: ProjectionHealth[];
 
-  @Field(() => [String], { description: 'Read-model tables that are missing or wrong-shaped; rebuildProjection or a restart recreates them.' })
+  @Field(() => [String], {
+    description: 'Read-model tables that are missing or wrong-shaped; rebuildProjection or a restart recreates them.',
+  })
   problems!: string[];
 
   @Field(() => String)

@@ -18,7 +18,10 @@ export enum CandidateStatus {
   TRAINED = 'TRAINED',
   FAILED = 'FAILED',
 }
-registerEnumType(CandidateStatus, { name: 'CandidateStatus', description: 'PRUNED: rejected by the hardware model, never trained.' });
+registerEnumType(CandidateStatus, {
+  name: 'CandidateStatus',
+  description: 'PRUNED: rejected by the hardware model, never trained.',
+});
 
 @ObjectType()
 export class Experiment {
@@ -64,7 +67,10 @@ export class Experiment {
   @Field(() => Float, { nullable: true, description: 'Seconds from start to finish (or to now while running).' })
   durationSeconds!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why it ended: completion reason, failure message or cancel reason.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it ended: completion reason, failure message or cancel reason.',
+  })
   reason!: string | null;
 }
 
@@ -100,7 +106,9 @@ export class HardwareReport {
   @Field(() => [ConstraintViolationView])
   violations!: ConstraintViolationView[];
 
-  @Field(() => GraphQLJSON, { description: 'Per-layer breakdown (LUTs, cycles, ...), as the hardware model reports it.' })
+  @Field(() => GraphQLJSON, {
+    description: 'Per-layer breakdown (LUTs, cycles, ...), as the hardware model reports it.',
+  })
   layers!: unknown;
 }
 
@@ -247,7 +255,11 @@ export class ExperimentProgress {
   @Field(() => Int, { nullable: true })
   policyStep!: number | null;
 
-  @Field(() => String, { nullable: true, description: 'The worker this event names (start, epoch or result of a training a worker ran); null for the loop\'s own events.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The worker this event names (start, epoch or result of a training a worker ran); null for the loop's own events.",
+  })
   workerId!: string | null;
 
   @Field(() => String)

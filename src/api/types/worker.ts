@@ -9,10 +9,13 @@ export enum WorkerState {
 }
 registerEnumType(WorkerState, {
   name: 'WorkerState',
-  description: 'UNRESPONSIVE: it holds a job whose lease ran out (killed, or cut off from the store); another worker may claim the job.',
+  description:
+    'UNRESPONSIVE: it holds a job whose lease ran out (killed, or cut off from the store); another worker may claim the job.',
 });
 
-@ObjectType({ description: 'A `cosearch worker` process that claims and trains the candidates of running experiments.' })
+@ObjectType({
+  description: 'A `cosearch worker` process that claims and trains the candidates of running experiments.',
+})
 export class Worker {
   @Field(() => ID)
   id!: string;
@@ -32,10 +35,16 @@ export class Worker {
   @Field(() => ID, { nullable: true, description: 'The experiment of that candidate.' })
   currentExperiment!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The job it holds: its events are in stream `job-<currentJob>`.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The job it holds: its events are in stream `job-<currentJob>`.',
+  })
   currentJob!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'ISO time its claim on the current job runs out unless renewed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO time its claim on the current job runs out unless renewed.',
+  })
   leaseExpiresAt!: string | null;
 
   @Field(() => String, { description: 'ISO time of its last event (start, claim, heartbeat, epoch, result, stop).' })

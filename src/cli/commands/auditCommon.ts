@@ -13,7 +13,11 @@ export interface StoreArgs {
 /** Adds --store URL and --json. */
 export const withStoreOptions = <T>(yargs: Argv<T>): Argv<T & StoreArgs> =>
   yargs
-    .option('store', { type: 'string', describe: 'event store URL (sqlite:FILE, postgres://…, kurrentdb://…); default sqlite:$COSEARCH_DATA_DIR/cosearch.db' })
+    .option('store', {
+      type: 'string',
+      describe:
+        'event store URL (sqlite:FILE, postgres://…, kurrentdb://…); default sqlite:$COSEARCH_DATA_DIR/cosearch.db',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON' });
 
 /** Opens the store, runs `fn`, closes the store. Errors print `error CODE: message`: exit 2 bad input, 1 environment. */

@@ -16,21 +16,31 @@ interface DatasetArgs {
 
 const fail = (error: unknown): void => {
   const code = (error as { code?: unknown }).code;
-  console.error(`${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exitCode = code === 'BAD_USER_INPUT' ? 2 : 1;
 };
 
 const prepare = async (source: string, dataDir: string, json: boolean): Promise<void> => {
   const { dataset, fromCache, cachePath, seconds } = await loadDataset(source, { dataDir });
   const summary = {
-    source, cachePath, fromCache, seconds: Math.round(seconds * 100) / 100, classes: dataset.classes,
-    trainImages: dataset.train.count, testImages: dataset.test.count,
-    shape: [dataset.train.height, dataset.train.width, dataset.train.channels], sourceHash: dataset.sourceHash,
+    source,
+    cachePath,
+    fromCache,
+    seconds: Math.round(seconds * 100) / 100,
+    classes: dataset.classes,
+    trainImages: dataset.train.count,
+    testImages: dataset.test.count,
+    shape: [dataset.train.height, dataset.train.width, dataset.train.channels],
+    sourceHash: dataset.sourceHash,
   };
   if (json) console.log(JSON.stringify(summary, null, 2));
   else {
     console.log(`${fromCache ? 'cached' : 'decoded'} ${source} in ${summary.seconds} s → ${cachePath}`);
-    console.log(`train ${summary.trainImages} images, test ${summary.testImages}, ${summary.shape.join('x')}, classes: ${dataset.classes.join(', ')}`);
+    console.log(
+      `train ${summary.trainImages} images, test ${summary.testImages}, ${summary.shape.join('x')}, classes: ${dataset.classes.join(', ')}`,
+    );
   }
 };
 
@@ -43,8 +53,13 @@ const info = async (dataDir: string, json: boolean): Promise<void> => {
     if (header) rows.push({ file: join(dir, name), bytes: (await stat(join(dir, name))).size, ...header });
   }
   if (json) console.log(JSON.stringify(rows, null, 2));
-  else if (rows.length === 0) console.log(`no cached datasets in ${dir}; run \`cosearch dataset prepare --data <dir|tar.gz>\``);
-  else for (const r of rows) console.log(`${r.file}: train ${r.trainCount}, test ${r.testCount}, ${r.height}x${r.width}x${r.channels}, ${r.classes.length} classes, source sha256 ${r.sourceHash.slice(0, 16)}…`);
+  else if (rows.length === 0)
+    console.log(`no cached datasets in ${dir}; run \`cosearch dataset prepare --data <dir|tar.gz>\``);
+  else
+    for (const r of rows)
+      console.log(
+        `${r.file}: train ${r.trainCount}, test ${r.testCount}, ${r.height}x${r.width}x${r.channels}, ${r.classes.length} classes, source sha256 ${r.sourceHash.slice(0, 16)}…`,
+      );
 };
 
 export const datasetCommand: CommandModule<object, DatasetArgs> = {
@@ -54,19 +69,29 @@ export const datasetCommand: CommandModule<object, DatasetArgs> = {
     yargs
       .positional('action', { type: 'string', choices: ['fetch', 'prepare', 'info'], demandOption: true })
       .positional('name', { type: 'string', describe: 'dataset to fetch (cifar10)' })
-      .option('data', { type: 'string', describe: 'directory or .tar.gz: CIFAR-10 binary batches or train|test/<class>/*.jpg|png' })
+      .option('data', {
+        type: 'string',
+        describe: 'directory or .tar.gz: CIFAR-10 binary batches or train|test/<class>/*.jpg|png',
+      })
       .option('data-dir', { type: 'string', describe: 'where the cache lives (default COSEARCH_DATA_DIR or ./data)' })
-      .option('url', { type: 'string', describe: 'fetch: download from this mirror instead (the official MD5 is still checked)' })
+      .option('url', {
+        type: 'string',
+        describe: 'fetch: download from this mirror instead (the official MD5 is still checked)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
   handler: async (args) => {
     const dataDir = args.dataDir ?? defaultDataDir();
     try {
       if (args.action === 'fetch') {
-        if ((args.name ?? 'cifar10') !== 'cifar10') throw Object.assign(new Error(`only cifar10 can be fetched, but got '${args.name}'`), { code: 'BAD_USER_INPUT' });
+        if ((args.name ?? 'cifar10') !== 'cifar10')
+          throw Object.assign(new Error(`only cifar10 can be fetched, but got '${args.name}'`), {
+            code: 'BAD_USER_INPUT',
+          });
         const path = await fetchCifar10({ dataDir, ...(args.url === undefined ? {} : { url: args.url }) });
         await prepare(path, dataDir, args.json === true);
       } else if (args.action === 'prepare') {
-        if (!args.data) throw Object.assign(new Error('dataset prepare needs --data <dir|tar.gz>'), { code: 'BAD_USER_INPUT' });
+        if (!args.data)
+          throw Object.assign(new Error('dataset prepare needs --data <dir|tar.gz>'), { code: 'BAD_USER_INPUT' });
         await prepare(args.data, dataDir, args.json === true);
       } else {
         await info(dataDir, args.json === true);

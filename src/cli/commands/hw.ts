@@ -3,7 +3,13 @@
 // designs (hwValidate.ts). File I/O lives here; src/hardware is pure.
 import { readFileSync } from 'node:fs';
 import type { CommandModule } from 'yargs';
-import { autoFold, checkHardware, resolveDevice, type HardwareBudget, type HardwareCheckResult } from '../../hardware/index.js';
+import {
+  autoFold,
+  checkHardware,
+  resolveDevice,
+  type HardwareBudget,
+  type HardwareCheckResult,
+} from '../../hardware/index.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
 import { printHwValidation, runHwValidation } from './hwValidate.js';
 
@@ -24,42 +30,69 @@ const readCandidate = (path: string): Candidate => {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw Object.assign(new Error(`cannot read the candidate file '${path}': ${(error as Error).message}; pass --candidate <file.json>`), { code: 'BAD_USER_INPUT' });
+    throw Object.assign(
+      new Error(`cannot read the candidate file '${path}': ${(error as Error).message}; pass --candidate <file.json>`),
+      { code: 'BAD_USER_INPUT' },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw Object.assign(new Error(`the candidate file '${path}' is not JSON: ${(error as Error).message}`), { code: 'BAD_USER_INPUT' });
+    throw Object.assign(new Error(`the candidate file '${path}' is not JSON: ${(error as Error).message}`), {
+      code: 'BAD_USER_INPUT',
+    });
   }
   return validateCandidate(json);
 };
 
 const printTable = (r: HardwareCheckResult): void => {
   console.log(`device ${r.device} @ ${r.clockMhz} MHz`);
-  console.log(`LUTs ${r.luts} (budget ${r.budget.maxLuts})   BRAM36 ${r.bram36}   throughput ${r.throughputFps.toFixed(1)} img/s (min ${r.budget.minFps})   latency ${r.latencyMs.toFixed(3)} ms`);
+  console.log(
+    `LUTs ${r.luts} (budget ${r.budget.maxLuts})   BRAM36 ${r.bram36}   throughput ${r.throughputFps.toFixed(1)} img/s (min ${r.budget.minFps})   latency ${r.latencyMs.toFixed(3)} ms`,
+  );
   console.log(`feasible: ${r.feasible ? 'yes' : 'no'}`);
-  for (const v of r.violations) console.log(`  violates ${v.constraint}: limit ${v.limit}, actual ${Math.round(v.actual * 10) / 10}, excess ${Math.round(v.excess * 10) / 10}`);
+  for (const v of r.violations)
+    console.log(
+      `  violates ${v.constraint}: limit ${v.limit}, actual ${Math.round(v.actual * 10) / 10}, excess ${Math.round(v.excess * 10) / 10}`,
+    );
   console.log('layer kind    PE  SIMD      LUTs  BRAM36      cycles    max img/s');
   for (const l of r.layers) {
     const mark = l.index === r.bottleneckLayer ? ' <- bottleneck' : '';
-    console.log(`${String(l.index).padStart(5)} ${l.kind.padEnd(5)} ${String(l.pe).padStart(4)} ${String(l.simd).padStart(5)} ${String(l.luts).padStart(9)} ${String(l.bram36).padStart(7)} ${String(l.cyclesPerImage).padStart(11)} ${l.maxFps.toFixed(1).padStart(12)}${mark}`);
+    console.log(
+      `${String(l.index).padStart(5)} ${l.kind.padEnd(5)} ${String(l.pe).padStart(4)} ${String(l.simd).padStart(5)} ${String(l.luts).padStart(9)} ${String(l.bram36).padStart(7)} ${String(l.cyclesPerImage).padStart(11)} ${l.maxFps.toFixed(1).padStart(12)}${mark}`,
+    );
   }
 };
 
 export const hwCommand: CommandModule<object, HwArgs> = {
   command: 'hw [action]',
-  describe: 'estimate LUTs, img/s, latency and feasibility of a candidate on an FPGA, or auto-fold it to a fps target; `hw validate` checks the model on published designs',
+  describe:
+    'estimate LUTs, img/s, latency and feasibility of a candidate on an FPGA, or auto-fold it to a fps target; `hw validate` checks the model on published designs',
   builder: (yargs) =>
     yargs
-      .positional('action', { type: 'string', choices: ['validate'], describe: 'validate: leave-one-out validation on published designs' })
-      .option('candidate', { type: 'string', describe: 'candidate JSON file (docs/hardware.md); required unless validate' })
-      .option('designs', { type: 'string', describe: 'published-designs JSON for validate (default: bench/data/fpga-designs.json)' })
+      .positional('action', {
+        type: 'string',
+        choices: ['validate'],
+        describe: 'validate: leave-one-out validation on published designs',
+      })
+      .option('candidate', {
+        type: 'string',
+        describe: 'candidate JSON file (docs/hardware.md); required unless validate',
+      })
+      .option('designs', {
+        type: 'string',
+        describe: 'published-designs JSON for validate (default: bench/data/fpga-designs.json)',
+      })
       .option('device', { type: 'string', default: 'zynq7020', describe: 'device preset: zynq7020, 30k, zu3eg, zc706' })
       .option('min-fps', { type: 'number', describe: 'required images per second' })
       .option('max-luts', { type: 'number', describe: 'LUT budget (default: the device LUTs)' })
       .option('max-bram', { type: 'number', describe: 'BRAM36 budget (default: unchecked)' })
-      .option('auto-fold', { type: 'boolean', default: false, describe: 'choose the cheapest PE/SIMD per layer meeting --min-fps; prints the folded candidate' })
+      .option('auto-fold', {
+        type: 'boolean',
+        default: false,
+        describe: 'choose the cheapest PE/SIMD per layer meeting --min-fps; prints the folded candidate',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: (args) => {
     try {
@@ -70,7 +103,10 @@ export const hwCommand: CommandModule<object, HwArgs> = {
         process.exitCode = 0;
         return;
       }
-      if (args.candidate === undefined) throw Object.assign(new Error('hw expects --candidate <file.json> (or the action validate)'), { code: 'BAD_USER_INPUT' });
+      if (args.candidate === undefined)
+        throw Object.assign(new Error('hw expects --candidate <file.json> (or the action validate)'), {
+          code: 'BAD_USER_INPUT',
+        });
       const device = resolveDevice(args.device);
       let candidate = readCandidate(args.candidate);
       const budget: HardwareBudget = {
@@ -80,7 +116,8 @@ export const hwCommand: CommandModule<object, HwArgs> = {
       };
       let fold: { reachable: boolean; unreachableLayers: number[] } | undefined;
       if (args.autoFold === true) {
-        if (args.minFps === undefined) throw Object.assign(new Error('--auto-fold needs a target: pass --min-fps N'), { code: 'BAD_USER_INPUT' });
+        if (args.minFps === undefined)
+          throw Object.assign(new Error('--auto-fold needs a target: pass --min-fps N'), { code: 'BAD_USER_INPUT' });
         const folded = autoFold(candidate, device, { minFps: args.minFps });
         candidate = folded.candidate;
         fold = { reachable: folded.reachable, unreachableLayers: folded.unreachableLayers };
@@ -88,10 +125,18 @@ export const hwCommand: CommandModule<object, HwArgs> = {
       const result = checkHardware(candidate, device, budget);
       if (args.json === true) {
         const { throughputFps, ...rest } = result;
-        console.log(JSON.stringify({ ...rest, throughput: throughputFps, throughputFps, ...(fold ? { autoFold: fold, candidate } : {}) }, null, 2));
+        console.log(
+          JSON.stringify(
+            { ...rest, throughput: throughputFps, throughputFps, ...(fold ? { autoFold: fold, candidate } : {}) },
+            null,
+            2,
+          ),
+        );
       } else {
         if (fold) {
-          console.log(`auto-folded to ${args.minFps} img/s${fold.reachable ? '' : ` (layers ${fold.unreachableLayers.join(', ')} cannot reach it even fully unfolded)`}:`);
+          console.log(
+            `auto-folded to ${args.minFps} img/s${fold.reachable ? '' : ` (layers ${fold.unreachableLayers.join(', ')} cannot reach it even fully unfolded)`}:`,
+          );
           console.log(JSON.stringify(candidate));
         }
         printTable(result);
@@ -99,7 +144,9 @@ export const hwCommand: CommandModule<object, HwArgs> = {
       process.exitCode = 0;
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      console.error(`${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+      );
       process.exitCode = code === 'BAD_USER_INPUT' ? 2 : 1;
     }
   },

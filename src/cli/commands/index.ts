@@ -20,6 +20,22 @@ import { workerCommand } from './worker.js';
 
 // Each command module's args type differs; yargs' CommandModule is contravariant in them, so the list is widened.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- heterogeneous yargs command modules
-export const commands: CommandModule<any, any>[] = [serveCommand, schemaCommand, tokenCommand,
-  replayCommand, auditCommand, whyCommand, exportCommand, importCommand, rescoreCommand, rerunCommand, hwCommand, searchCommand,
-  datasetCommand, trainCommand, fidelityCommand, reportCommand, workerCommand];
+export const commands: CommandModule<any, any>[] = [
+  serveCommand,
+  schemaCommand,
+  tokenCommand,
+  replayCommand,
+  auditCommand,
+  whyCommand,
+  exportCommand,
+  importCommand,
+  rescoreCommand,
+  rerunCommand,
+  hwCommand,
+  searchCommand,
+  datasetCommand,
+  trainCommand,
+  fidelityCommand,
+  reportCommand,
+  workerCommand,
+];

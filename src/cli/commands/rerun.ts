@@ -13,12 +13,18 @@ interface RerunArgs extends StoreArgs {
 
 export const rerunCommand: CommandModule<object, RerunArgs> = {
   command: 'rerun <experimentId>',
-  describe: 're-run a finished experiment from its recorded results and verify every controller decision (exit 1 on divergence)',
+  describe:
+    're-run a finished experiment from its recorded results and verify every controller decision (exit 1 on divergence)',
   builder: (yargs) =>
-    withStoreOptions(yargs
-      .positional('experimentId', { type: 'string', demandOption: true })
-      .option('as', { type: 'string', describe: 'id of the new experiment (default: a random UUID)' })
-      .option('seed', { type: 'number', describe: 'override the seed (a deliberate perturbation, to see a divergence)' })),
+    withStoreOptions(
+      yargs
+        .positional('experimentId', { type: 'string', demandOption: true })
+        .option('as', { type: 'string', describe: 'id of the new experiment (default: a random UUID)' })
+        .option('seed', {
+          type: 'number',
+          describe: 'override the seed (a deliberate perturbation, to see a divergence)',
+        }),
+    ),
   handler: (args) =>
     runWithStore(args, async (store) => {
       const result = await rerunExperiment(store, args.experimentId, {
@@ -27,12 +33,19 @@ export const rerunCommand: CommandModule<object, RerunArgs> = {
       });
       if (args.json === true) printJson(result);
       else if (result.identical) {
-        console.log(`re-run ${result.rerunExperimentId} is identical to ${result.experimentId}: ${result.decisionsCompared} decisions match`);
+        console.log(
+          `re-run ${result.rerunExperimentId} is identical to ${result.experimentId}: ${result.decisionsCompared} decisions match`,
+        );
       } else {
-        console.log(`re-run ${result.rerunExperimentId} diverges from ${result.experimentId}: ${result.firstDivergence?.message ?? ''}`);
-        console.log(`  original position ${result.firstDivergence?.originalPosition ?? '-'}, re-run position ${result.firstDivergence?.rerunPosition ?? '-'}`);
+        console.log(
+          `re-run ${result.rerunExperimentId} diverges from ${result.experimentId}: ${result.firstDivergence?.message ?? ''}`,
+        );
+        console.log(
+          `  original position ${result.firstDivergence?.originalPosition ?? '-'}, re-run position ${result.firstDivergence?.rerunPosition ?? '-'}`,
+        );
       }
-      if (result.unrecordedRequests > 0) console.log(`${result.unrecordedRequests} training/hardware requests had no recorded result`);
+      if (result.unrecordedRequests > 0)
+        console.log(`${result.unrecordedRequests} training/hardware requests had no recorded result`);
       return result.identical ? 0 : 1;
     }),
 };

@@ -11,7 +11,11 @@ interface SchemaArgs {
 export const schemaCommand: CommandModule<object, SchemaArgs> = {
   command: 'schema',
   describe: 'Print the GraphQL schema (SDL) built from the resolvers',
-  builder: (yargs) => yargs.option('out', { type: 'string', describe: 'write to this file instead of stdout, e.g. schema/schema.graphql' }),
+  builder: (yargs) =>
+    yargs.option('out', {
+      type: 'string',
+      describe: 'write to this file instead of stdout, e.g. schema/schema.graphql',
+    }),
   handler: async (args) => {
     const sdl = await printApiSchema();
     if (args.out === undefined) {

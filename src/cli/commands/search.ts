@@ -7,7 +7,17 @@ import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import {
-  accuracyOf, bestOf, createEngineTrainer, createHardwareEvaluator, createOracleTrainer, countsOf, dispatchOf, parseExperimentConfig, runExperiment, startExperiment, withDefaultDispatch,
+  accuracyOf,
+  bestOf,
+  createEngineTrainer,
+  createHardwareEvaluator,
+  createOracleTrainer,
+  countsOf,
+  dispatchOf,
+  parseExperimentConfig,
+  runExperiment,
+  startExperiment,
+  withDefaultDispatch,
   type SearchSummary,
 } from '../../search/index.js';
 import { createEventStore, defaultStoreUrl } from '../../store/index.js';
@@ -30,11 +40,16 @@ const printSummary = (s: SearchSummary, wallSeconds: number): void => {
   if (s.failure !== null) console.log(`reason: ${s.failure.code}: ${s.failure.message}`);
   console.log(`candidates: ${s.proposed} proposed, ${s.pruned} pruned by the hardware model, ${s.trained} trained`);
   if (s.best === null) {
-    console.log('best feasible candidate: none (no feasible design was trained; loosen the budget or raise budget.maxCandidates)');
+    console.log(
+      'best feasible candidate: none (no feasible design was trained; loosen the budget or raise budget.maxCandidates)',
+    );
     return;
   }
   console.log(`best feasible candidate: ${s.best.candidateId} (#${s.best.index})`);
-  const score = s.zeroCost === undefined ? `accuracy ${(s.best.accuracy * 100).toFixed(2)} %` : `${s.zeroCost} score ${s.best.accuracy.toFixed(2)} (not an accuracy)`;
+  const score =
+    s.zeroCost === undefined
+      ? `accuracy ${(s.best.accuracy * 100).toFixed(2)} %`
+      : `${s.zeroCost} score ${s.best.accuracy.toFixed(2)} (not an accuracy)`;
   console.log(`  ${score}, ${Math.round(s.best.luts)} LUTs, ${s.best.throughputFps.toFixed(1)} img/s`);
   if (s.paretoFront.length > 1) console.log(`pareto front (accuracy, LUTs, img/s): ${s.paretoFront.length} candidates`);
 };
@@ -44,20 +59,41 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
   describe: 'run a hardware-aware architecture search from an experiment config (resumable: same --experiment-id)',
   builder: (yargs) =>
     yargs
-      .option('config', { type: 'string', demandOption: true, describe: 'experiment config JSON (see examples/quick.json)' })
-      .option('store', { type: 'string', describe: 'event store URL (default $COSEARCH_STORE or sqlite:<data dir>/cosearch.db)' })
+      .option('config', {
+        type: 'string',
+        demandOption: true,
+        describe: 'experiment config JSON (see examples/quick.json)',
+      })
+      .option('store', {
+        type: 'string',
+        describe: 'event store URL (default $COSEARCH_STORE or sqlite:<data dir>/cosearch.db)',
+      })
       .option('data', { type: 'string', describe: 'dataset dir or .tar.gz; overrides dataset.path of the config' })
-      .option('oracle', { type: 'boolean', default: false, describe: 'score candidates with the accuracy oracle instead of training' })
+      .option('oracle', {
+        type: 'boolean',
+        default: false,
+        describe: 'score candidates with the accuracy oracle instead of training',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as JSON, no progress bar' })
       .option('experiment-id', { type: 'string', describe: 'experiment id; an existing one is resumed from its log' })
-      .option('dispatch', { choices: ['local', 'workers'] as const, describe: "who trains a new experiment: 'local' (this process) or 'workers' (default: workers, or local for --oracle)" })
-      .option('workers', { type: 'number', describe: "local worker processes for dispatch 'workers' (0: only remote `cosearch worker`s; default one per core)" }),
+      .option('dispatch', {
+        choices: ['local', 'workers'] as const,
+        describe:
+          "who trains a new experiment: 'local' (this process) or 'workers' (default: workers, or local for --oracle)",
+      })
+      .option('workers', {
+        type: 'number',
+        describe:
+          "local worker processes for dispatch 'workers' (0: only remote `cosearch worker`s; default one per core)",
+      }),
   handler: async (args) => {
     let raw: unknown;
     try {
       raw = JSON.parse(await readFile(args.config, 'utf8'));
     } catch (error) {
-      console.error(`cannot read the config '${args.config}': ${error instanceof Error ? error.message : String(error)}; pass a JSON file such as examples/quick.json`);
+      console.error(
+        `cannot read the config '${args.config}': ${error instanceof Error ? error.message : String(error)}; pass a JSON file such as examples/quick.json`,
+      );
       process.exitCode = 2;
       return;
     }
@@ -67,7 +103,9 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     if (args.dispatch !== undefined) input.dispatch = args.dispatch;
     const workerCount = args.workers ?? Number(process.env['COSEARCH_WORKERS'] ?? availableParallelism());
     if (!Number.isInteger(workerCount) || workerCount < 0) {
-      console.error(`expected --workers (or COSEARCH_WORKERS) to be an integer >= 0, but got ${String(args.workers ?? process.env['COSEARCH_WORKERS'])}`);
+      console.error(
+        `expected --workers (or COSEARCH_WORKERS) to be an integer >= 0, but got ${String(args.workers ?? process.env['COSEARCH_WORKERS'])}`,
+      );
       process.exitCode = 2;
       return;
     }
@@ -82,9 +120,15 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
     const abort = new AbortController();
     const onSigint = (): void => abort.abort(new Error('interrupted'));
     process.once('SIGINT', onSigint);
-    const bar = args.json === true ? undefined : new cliProgress.SingleBar({
-      format: 'search |{bar}| {value}/{total} proposed | {pruned} pruned | {trained} trained | best {best}',
-    }, cliProgress.Presets.shades_classic);
+    const bar =
+      args.json === true
+        ? undefined
+        : new cliProgress.SingleBar(
+            {
+              format: 'search |{bar}| {value}/{total} proposed | {pruned} pruned | {trained} trained | best {best}',
+            },
+            cliProgress.Presets.shades_classic,
+          );
     const started = Date.now();
     let local: LocalWorkers | undefined;
     const dispatcher = createStoreDispatcher(store);
@@ -94,34 +138,64 @@ export const searchCommand: CommandModule<object, SearchArgs> = {
       // A resumed experiment keeps the config (and the dispatch) it started with.
       // The trainer follows this command line (--oracle, --data); who trains follows the experiment's stored dispatch.
       const inputConfig = parseExperimentConfig(input);
-      const config = existing.length === 0 ? withDefaultDispatch(inputConfig) : parseExperimentConfig((existing[0]?.data as { config?: unknown }).config);
+      const config =
+        existing.length === 0
+          ? withDefaultDispatch(inputConfig)
+          : parseExperimentConfig((existing[0]?.data as { config?: unknown }).config);
       if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: 'cli' });
       const dispatched = dispatchOf(config) === 'workers';
       if (dispatched && workerCount > 0) {
-        local = startLocalWorkers({ count: 1, threads: workerCount, storeUrl, args: args.data === undefined ? [] : ['--data', args.data],
-          onExit: (id, code, lastLines) => console.error(`local worker ${id} exited (code ${String(code)}):\n  ${lastLines.slice(-5).join('\n  ')}`),
+        local = startLocalWorkers({
+          count: 1,
+          threads: workerCount,
+          storeUrl,
+          args: args.data === undefined ? [] : ['--data', args.data],
+          onExit: (id, code, lastLines) =>
+            console.error(`local worker ${id} exited (code ${String(code)}):\n  ${lastLines.slice(-5).join('\n  ')}`),
           // A worker that cannot train this experiment (no dataset on this host) says why, even without --verbose.
-          onLine: (id, line) => { if (isVerbose() || line.includes('cannot train')) console.error(`${id}: ${line}`); } });
+          onLine: (id, line) => {
+            if (isVerbose() || line.includes('cannot train')) console.error(`${id}: ${line}`);
+          },
+        });
       } else if (dispatched) {
-        console.error(`waiting for remote workers: run \`cosearch worker --store ${storeUrl}\` on any host that reaches the store`);
+        console.error(
+          `waiting for remote workers: run \`cosearch worker --store ${storeUrl}\` on any host that reaches the store`,
+        );
       }
-      const trainer = dispatched ? undefined : inputConfig.training.oracle ? createOracleTrainer() : await createEngineTrainer(inputConfig, args.data === undefined ? {} : { dataPath: args.data });
+      const trainer = dispatched
+        ? undefined
+        : inputConfig.training.oracle
+          ? createOracleTrainer()
+          : await createEngineTrainer(inputConfig, args.data === undefined ? {} : { dataPath: args.data });
       bar?.start(config.budget.maxCandidates, 0, { pruned: 0, trained: 0, best: '-' });
       const summary = await runExperiment({
-        store, experimentId, hardware: createHardwareEvaluator, actor: 'cli', signal: abort.signal,
+        store,
+        experimentId,
+        hardware: createHardwareEvaluator,
+        actor: 'cli',
+        signal: abort.signal,
         ...(trainer === undefined ? { dispatcher } : { trainer }),
         onProgress: (state) => {
           const counts = countsOf(state);
           const best = bestOf(state);
           const score = best === undefined ? undefined : accuracyOf(best);
-          const shown = score === undefined ? '-' : inputConfig.training.zeroCost === undefined ? `${(score * 100).toFixed(1)} %` : score.toFixed(2);
+          const shown =
+            score === undefined
+              ? '-'
+              : inputConfig.training.zeroCost === undefined
+                ? `${(score * 100).toFixed(1)} %`
+                : score.toFixed(2);
           bar?.update(counts.proposed, { pruned: counts.pruned, trained: counts.trained, best: shown });
         },
       });
       bar?.stop();
-      if (args.json === true) console.log(JSON.stringify({ ...summary, wallSeconds: (Date.now() - started) / 1000 }, null, 2));
+      if (args.json === true)
+        console.log(JSON.stringify({ ...summary, wallSeconds: (Date.now() - started) / 1000 }, null, 2));
       else printSummary(summary, (Date.now() - started) / 1000);
-      if (summary.status === 'running') console.log(`interrupted; resume with: cosearch search --config ${args.config} --experiment-id ${experimentId}`);
+      if (summary.status === 'running')
+        console.log(
+          `interrupted; resume with: cosearch search --config ${args.config} --experiment-id ${experimentId}`,
+        );
       process.exitCode = summary.status === 'failed' ? 1 : 0;
     } catch (error) {
       bar?.stop();

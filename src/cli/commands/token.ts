@@ -21,7 +21,8 @@ export const tokenCommand: CommandModule<object, TokenArgs> = {
       .option('role', { type: 'string', choices: [...ROLES], default: 'viewer' }),
   handler: (args) => {
     if (args.action === 'hash') {
-      if (args.value === undefined) throw new Error('`cosearch token hash` needs the token: cosearch token hash <token>');
+      if (args.value === undefined)
+        throw new Error('`cosearch token hash` needs the token: cosearch token hash <token>');
       console.log(hashToken(args.value));
       return;
     }

@@ -4,7 +4,17 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { SingleBar } from 'cli-progress';
 import type { CommandModule } from 'yargs';
-import { defaultDataDir, loadDataset, selectBackend, trainCandidate, type BackendName, type LrSchedule, type OptimizerName, type TrainOptions, type TrainResult } from '../../engine/index.js';
+import {
+  defaultDataDir,
+  loadDataset,
+  selectBackend,
+  trainCandidate,
+  type BackendName,
+  type LrSchedule,
+  type OptimizerName,
+  type TrainOptions,
+  type TrainResult,
+} from '../../engine/index.js';
 import { CosearchError } from '../../errors.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
 
@@ -37,18 +47,27 @@ async function readCandidate(path: string): Promise<Candidate> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const reason = (error as { code?: unknown }).code === 'ENOENT' ? 'no such file' : (error as Error).message;
-    throw new CosearchError('BAD_USER_INPUT', `expected --candidate to name a candidate JSON file, but cannot read '${path}' (${reason}); pass e.g. --candidate examples/candidates/reference-8bit.json`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected --candidate to name a candidate JSON file, but cannot read '${path}' (${reason}); pass e.g. --candidate examples/candidates/reference-8bit.json`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CosearchError('BAD_USER_INPUT', `expected the candidate file '${path}' to hold JSON, but it does not parse: ${(error as Error).message}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `expected the candidate file '${path}' to hold JSON, but it does not parse: ${(error as Error).message}`,
+    );
   }
   try {
     return validateCandidate(json);
   } catch (error) {
-    throw new CosearchError('BAD_USER_INPUT', `the candidate file '${path}' is not a valid candidate: ${(error as Error).message}`);
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `the candidate file '${path}' is not a valid candidate: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -70,7 +89,8 @@ const NUMERIC_FLAGS: [keyof TrainArgs, string, (v: number) => boolean, string][]
 function assertFlags(args: TrainArgs): void {
   for (const [key, flag, ok, expected] of NUMERIC_FLAGS) {
     const value = args[key];
-    if (typeof value === 'number' && !ok(value)) throw new CosearchError('BAD_USER_INPUT', `expected ${flag} to be ${expected}, but got ${value}`);
+    if (typeof value === 'number' && !ok(value))
+      throw new CosearchError('BAD_USER_INPUT', `expected ${flag} to be ${expected}, but got ${value}`);
   }
 }
 
@@ -93,7 +113,11 @@ const trainOptionsFrom = (args: TrainArgs): TrainOptions => ({
 
 /** Progress on stderr: a bar per epoch (drawn only on a terminal) and, unless --json, one line per epoch. */
 function createProgress(json: boolean): { hooks: Pick<TrainOptions, 'onBatch' | 'onEpoch'>; stop: () => void } {
-  const bar = new SingleBar({ format: 'epoch {epoch} [{bar}] {value}/{total} batches | loss {loss}', stream: process.stderr, hideCursor: true });
+  const bar = new SingleBar({
+    format: 'epoch {epoch} [{bar}] {value}/{total} batches | loss {loss}',
+    stream: process.stderr,
+    hideCursor: true,
+  });
   let started = false;
   return {
     hooks: {
@@ -105,7 +129,10 @@ function createProgress(json: boolean): { hooks: Pick<TrainOptions, 'onBatch' | 
       onEpoch: (p) => {
         bar.stop();
         started = false;
-        if (!json) console.error(`epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, train ${pct(p.trainAccuracy)}, val ${pct(p.valAccuracy)}, ${p.imagesPerSec.toFixed(1)} img/s, lr ${p.learningRate.toPrecision(3)}`);
+        if (!json)
+          console.error(
+            `epoch ${p.epoch}: loss ${p.loss.toFixed(4)}, train ${pct(p.trainAccuracy)}, val ${pct(p.valAccuracy)}, ${p.imagesPerSec.toFixed(1)} img/s, lr ${p.learningRate.toPrecision(3)}`,
+          );
       },
     },
     stop: () => bar.stop(),
@@ -114,8 +141,11 @@ function createProgress(json: boolean): { hooks: Pick<TrainOptions, 'onBatch' | 
 
 function printSummary(result: TrainResult): void {
   console.log(`quantized validation accuracy ${pct(result.accuracy)}, test accuracy ${pct(result.testAccuracy)}`);
-  const stopped = result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
-  console.log(`${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${result.backend})`);
+  const stopped =
+    result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
+  console.log(
+    `${result.epochs} epochs${stopped} on ${result.trainImages} images in ${result.trainSeconds.toFixed(1)} s wall, ${result.cpuSeconds.toFixed(1)} s CPU, ${result.imagesPerSec.toFixed(1)} img/s (backend ${result.backend})`,
+  );
 }
 
 export const trainCommand: CommandModule<object, TrainArgs> = {
@@ -124,21 +154,47 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   builder: (yargs) =>
     yargs
       .option('candidate', { type: 'string', demandOption: true, describe: 'candidate JSON file' })
-      .option('data', { type: 'string', demandOption: true, describe: 'dataset directory or .tar.gz (CIFAR-10 binary or image folders)' })
+      .option('data', {
+        type: 'string',
+        demandOption: true,
+        describe: 'dataset directory or .tar.gz (CIFAR-10 binary or image folders)',
+      })
       .option('data-dir', { type: 'string', describe: 'cache directory (default COSEARCH_DATA_DIR or ./data)' })
       .option('epochs', { type: 'number', describe: 'epochs (default 10, proxy 2)' })
       .option('batch-size', { type: 'number', describe: 'batch size (default 64)' })
       .option('subset', { type: 'number', describe: 'train on this many images only' })
       .option('optimizer', { type: 'string', choices: ['sgd', 'momentum', 'adam'], describe: 'default momentum' })
       .option('lr', { type: 'number', describe: 'base learning rate (default sgd 0.05, momentum 0.01, adam 0.002)' })
-      .option('schedule', { type: 'string', choices: ['constant', 'cosine', 'step'], describe: 'learning-rate schedule (default cosine)' })
+      .option('schedule', {
+        type: 'string',
+        choices: ['constant', 'cosine', 'step'],
+        describe: 'learning-rate schedule (default cosine)',
+      })
       .option('weight-decay', { type: 'number', describe: 'L2 penalty (default 5e-4)' })
-      .option('warmup-epochs', { type: 'number', describe: 'epochs of linear lr warm-up before the schedule (default 0)' })
-      .option('augment', { type: 'boolean', default: true, describe: 'random crop (4 px padding) and horizontal flip; --no-augment turns it off' })
-      .option('max-minutes', { type: 'number', describe: 'wall-clock budget: stop after the epoch in which it runs out (lr schedule still spans --epochs)' })
+      .option('warmup-epochs', {
+        type: 'number',
+        describe: 'epochs of linear lr warm-up before the schedule (default 0)',
+      })
+      .option('augment', {
+        type: 'boolean',
+        default: true,
+        describe: 'random crop (4 px padding) and horizontal flip; --no-augment turns it off',
+      })
+      .option('max-minutes', {
+        type: 'number',
+        describe: 'wall-clock budget: stop after the epoch in which it runs out (lr schedule still spans --epochs)',
+      })
       .option('seed', { type: 'number', default: 0 })
-      .option('proxy', { type: 'boolean', default: false, describe: 'proxy mode: 5,000-image subset, 2 epochs unless given' })
-      .option('backend', { type: 'string', choices: ['node', 'wasm', 'cpu'], describe: 'force a tfjs backend (default COSEARCH_BACKEND or automatic)' })
+      .option('proxy', {
+        type: 'boolean',
+        default: false,
+        describe: 'proxy mode: 5,000-image subset, 2 epochs unless given',
+      })
+      .option('backend', {
+        type: 'string',
+        choices: ['node', 'wasm', 'cpu'],
+        describe: 'force a tfjs backend (default COSEARCH_BACKEND or automatic)',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object' }),
   handler: async (args) => {
     try {
@@ -147,8 +203,15 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       assertFlags(args);
       const candidate = await readCandidate(args.candidate);
       const backend = await selectBackend(args.backend ? { backend: args.backend as BackendName } : {});
-      const { dataset, fromCache, seconds: loadSeconds } = await loadDataset(args.data, { dataDir: args.dataDir ?? defaultDataDir() });
-      if (!args.json) console.error(`backend ${backend}; dataset ${dataset.train.count} train / ${dataset.test.count} test images${fromCache ? ' (cached)' : ''}`);
+      const {
+        dataset,
+        fromCache,
+        seconds: loadSeconds,
+      } = await loadDataset(args.data, { dataDir: args.dataDir ?? defaultDataDir() });
+      if (!args.json)
+        console.error(
+          `backend ${backend}; dataset ${dataset.train.count} train / ${dataset.test.count} test images${fromCache ? ' (cached)' : ''}`,
+        );
       const progress = createProgress(args.json === true);
       const result = await trainCandidate(candidate, dataset, { ...trainOptionsFrom(args), ...progress.hooks });
       progress.stop();
@@ -170,7 +233,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       else printSummary(result);
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      console.error(`${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
+      );
       process.exitCode = code === 'BAD_USER_INPUT' ? 2 : 1;
     }
   },

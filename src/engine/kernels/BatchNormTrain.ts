@@ -28,10 +28,13 @@ const geometry = (x: TensorInfo, perChannel: TensorInfo[], kernel: string): { ro
   const rows = x.shape.slice(0, -1).reduce((a, b) => a * b, 1);
   for (const p of perChannel) {
     if (p.shape.reduce((a, b) => a * b, 1) !== channels) {
-      throw new Error(`${kernel} expects per-channel inputs of ${channels} values (the last axis of x), but got shape [${p.shape.join(', ')}]`);
+      throw new Error(
+        `${kernel} expects per-channel inputs of ${channels} values (the last axis of x), but got shape [${p.shape.join(', ')}]`,
+      );
     }
   }
-  if (rows === 0 || channels === 0) throw new Error(`${kernel} expects a non-empty x, but got shape [${x.shape.join(', ')}]`);
+  if (rows === 0 || channels === 0)
+    throw new Error(`${kernel} expects a non-empty x, but got shape [${x.shape.join(', ')}]`);
   return { rows, channels };
 };
 
@@ -104,7 +107,19 @@ const batchNormTrainGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const mv = io.view(mean);
   const addon = enabledAddon();
   if (addon?.batchNormTrainGrad !== undefined) {
-    addon.batchNormTrainGrad(dyv, xv, gv, mv, io.view(variance), io.view(dx), io.view(dGamma), io.view(dBeta), rows, channels, epsilon);
+    addon.batchNormTrainGrad(
+      dyv,
+      xv,
+      gv,
+      mv,
+      io.view(variance),
+      io.view(dx),
+      io.view(dGamma),
+      io.view(dBeta),
+      rows,
+      channels,
+      epsilon,
+    );
     return [dx, dGamma, dBeta];
   }
   const invStd = Float64Array.from(io.view(variance), (v) => 1 / Math.sqrt(v + epsilon));
@@ -125,7 +140,8 @@ const batchNormTrainGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const d = Float64Array.from(a, (k, c) => (-k * (sumDy[c] ?? 0)) / rows - (b[c] ?? 0) * (mv[c] ?? 0));
   const dxv = io.view(dx);
   for (let r = 0, o = 0; r < rows; r += 1, o += channels) {
-    for (let c = 0; c < channels; c += 1) dxv[o + c] = (a[c] ?? 0) * (dyv[o + c] ?? 0) + (b[c] ?? 0) * (xv[o + c] ?? 0) + (d[c] ?? 0);
+    for (let c = 0; c < channels; c += 1)
+      dxv[o + c] = (a[c] ?? 0) * (dyv[o + c] ?? 0) + (b[c] ?? 0) * (xv[o + c] ?? 0) + (d[c] ?? 0);
   }
   io.view(dGamma).set(sumDyXhat);
   io.view(dBeta).set(sumDy);

@@ -23,7 +23,11 @@ const channelMajor = createScratch();
 const CHUNK_COLUMNS = 2048;
 
 const conv2DBackpropFilter: KernelFunc = (args) => {
-  const { r, x, dy, inShape, dyShape, filterShape, strides, pads } = readFilterGradientCall(args, Conv2DBackpropFilter, false);
+  const { r, x, dy, inShape, dyShape, filterShape, strides, pads } = readFilterGradientCall(
+    args,
+    Conv2DBackpropFilter,
+    false,
+  );
   const b = assertHeapBackend(r.backend, Conv2DBackpropFilter);
   const [n, h, w, ci] = inShape;
   const [, ho, wo, co] = dyShape;
@@ -64,10 +68,21 @@ const conv2DBackpropFilter: KernelFunc = (args) => {
 };
 
 interface PatchGeometry {
-  n: number; h: number; w: number; ci: number; ho: number; wo: number; kh: number; kw: number;
-  sh: number; sw: number; top: number; left: number;
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  ho: number;
+  wo: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  top: number;
+  left: number;
   /** First image of the chunk and how many images it holds. */
-  n0: number; images: number;
+  n0: number;
+  images: number;
 }
 
 /** Writes Pᵀ for images [n0, n0 + images): row (a, b, c), column (image, i, j); zeros where the tap is padding. */

@@ -12,7 +12,11 @@ const conv2DBackpropInput: KernelFunc = (args) => {
   const { dy, explicit, flipped, created } = createTransposedConvOperands(call);
   const swapped = r.transpose(flipped, [0, 1, 3, 2]);
   created.push(swapped);
-  const dx = r.run('Conv2D', { x: dy, filter: swapped }, { strides: [1, 1], pad: explicit, dilations: [1, 1], dataFormat: 'NHWC' });
+  const dx = r.run(
+    'Conv2D',
+    { x: dy, filter: swapped },
+    { strides: [1, 1], pad: explicit, dilations: [1, 1], dataFormat: 'NHWC' },
+  );
   r.dispose(...created);
   return dx;
 };

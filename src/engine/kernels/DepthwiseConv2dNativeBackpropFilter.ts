@@ -11,8 +11,17 @@ import { asInputList } from './kernelUtils.js';
  * is the depthwise conv's own cost order, so no transposes or matmuls are needed.
  */
 const depthwiseBackpropFilter: KernelFunc = (args) => {
-  const { r, x, dy, inShape: xShape, dyShape, filterShape, strides, dilations, pads } =
-    readFilterGradientCall(args, DepthwiseConv2dNativeBackpropFilter, true);
+  const {
+    r,
+    x,
+    dy,
+    inShape: xShape,
+    dyShape,
+    filterShape,
+    strides,
+    dilations,
+    pads,
+  } = readFilterGradientCall(args, DepthwiseConv2dNativeBackpropFilter, true);
   const [n, outHeight, outWidth] = dyShape;
   const [kh, kw, channels, multiplier] = filterShape;
   const spanH = (kh - 1) * dilations[0] + (outHeight - 1) * strides[0] + 1;
@@ -21,7 +30,19 @@ const depthwiseBackpropFilter: KernelFunc = (args) => {
   const right = Math.max(0, spanW - pads.left - xShape[2]);
 
   const created: TensorInfo[] = [];
-  const xp = r.run('PadV2', { x }, { paddings: [[0, 0], [pads.top, bottom], [pads.left, right], [0, 0]], constantValue: 0 });
+  const xp = r.run(
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [pads.top, bottom],
+        [pads.left, right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   created.push(xp);
   const dyM = multiplier === 1 ? dy : r.reshape(dy, [n, outHeight, outWidth, channels, multiplier]);
   if (multiplier !== 1) created.push(dyM);
@@ -30,12 +51,20 @@ const depthwiseBackpropFilter: KernelFunc = (args) => {
     for (let b = 0; b < kw; b += 1) {
       const top = a * dilations[0];
       const left = b * dilations[1];
-      const window = r.run('StridedSlice', { x: xp }, {
-        begin: [0, top, left, 0],
-        end: [n, top + (outHeight - 1) * strides[0] + 1, left + (outWidth - 1) * strides[1] + 1, channels],
-        strides: [1, strides[0], strides[1], 1],
-        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-      });
+      const window = r.run(
+        'StridedSlice',
+        { x: xp },
+        {
+          begin: [0, top, left, 0],
+          end: [n, top + (outHeight - 1) * strides[0] + 1, left + (outWidth - 1) * strides[1] + 1, channels],
+          strides: [1, strides[0], strides[1], 1],
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: 0,
+        },
+      );
       const windowM = multiplier === 1 ? window : r.reshape(window, [n, outHeight, outWidth, channels, 1]);
       const product = r.run('Multiply', { a: windowM, b: dyM });
       const tap = r.run('Sum', { x: product }, { axis: [0, 1, 2], keepDims: false });

@@ -25,10 +25,20 @@ const depthwiseBackpropInput: KernelFunc = (args) => {
   const [n, height, width] = shape4(dyCut, 'dy');
   let sum: TensorInfo | undefined;
   for (let m = 0; m < multiplier; m += 1) {
-    const dyPart = r.run('StridedSlice', { x: dyCut }, {
-      begin: [0, 0, 0, m], end: [n, height, width, channels * multiplier], strides: [1, 1, 1, multiplier],
-      beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-    });
+    const dyPart = r.run(
+      'StridedSlice',
+      { x: dyCut },
+      {
+        begin: [0, 0, 0, m],
+        end: [n, height, width, channels * multiplier],
+        strides: [1, 1, 1, multiplier],
+        beginMask: 0,
+        endMask: 0,
+        ellipsisMask: 0,
+        newAxisMask: 0,
+        shrinkAxisMask: 0,
+      },
+    );
     const filterPart = r.run('Slice', { x: flipped }, { begin: [0, 0, 0, m], size: [kh, kw, channels, 1] });
     const part = r.run('DepthwiseConv2dNative', { x: dyPart, filter: filterPart }, convAttrs);
     r.dispose(dyPart, filterPart);

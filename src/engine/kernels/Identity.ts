@@ -10,7 +10,9 @@ interface RefCounting {
 }
 
 const isRefCounting = (backend: unknown): backend is RefCounting =>
-  typeof backend === 'object' && backend !== null && typeof (backend as Record<string, unknown>)['incRef'] === 'function';
+  typeof backend === 'object' &&
+  backend !== null &&
+  typeof (backend as Record<string, unknown>)['incRef'] === 'function';
 
 export const createIdentityConfig = (fallback: KernelConfig | undefined): KernelConfig => {
   const identity: KernelFunc = (args) => {

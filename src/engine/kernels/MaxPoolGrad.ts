@@ -15,14 +15,30 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
   const { dy, input } = inputs;
   if (dy === undefined || input === undefined) throw new Error(`${MaxPoolGrad} expects inputs dy and input`);
   const [n, h, w, c] = shape4(input, 'input');
-  const info = backend_util.computePool2DInfo([n, h, w, c], readPair(attrs, 'filterSize'), readPair(attrs, 'strides'), 1, readPad(attrs), readRoundingMode(attrs));
+  const info = backend_util.computePool2DInfo(
+    [n, h, w, c],
+    readPair(attrs, 'filterSize'),
+    readPair(attrs, 'strides'),
+    1,
+    readPad(attrs),
+    readRoundingMode(attrs),
+  );
   const { outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
   const dx = b.makeOutput([n, h, w, c], 'float32');
   const xv = heapF32(b, input);
   const dyv = heapF32(b, dy);
   const dxv = heapF32(b, dx);
-  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= h && 2 * outWidth <= w) {
+  if (
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    top === 0 &&
+    left === 0 &&
+    2 * outHeight <= h &&
+    2 * outWidth <= w
+  ) {
     // An odd last row or column lies in no window.
     if (2 * outHeight < h || 2 * outWidth < w) dxv.fill(0);
     pool2x2Grad(xv, dyv, dxv, n, h, w, c, outHeight, outWidth);
@@ -75,7 +91,17 @@ const maxPoolGrad: KernelFunc = ({ inputs, backend, attrs = {} }) => {
  * Branch-free (pooled activations are noise to a branch predictor): six comparisons pick the first maximum in
  * row-major order, as cpu does. A window with a NaN may pass no gradient; NaN activations mean training failed.
  */
-const pool2x2Grad = (xv: Float32Array, dyv: Float32Array, dxv: Float32Array, n: number, h: number, w: number, c: number, oh: number, ow: number): void => {
+const pool2x2Grad = (
+  xv: Float32Array,
+  dyv: Float32Array,
+  dxv: Float32Array,
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  oh: number,
+  ow: number,
+): void => {
   const offsets = [0, c, w * c, w * c + c] as const;
   for (let bi = 0; bi < n; bi += 1) {
     for (let oy = 0; oy < oh; oy += 1) {

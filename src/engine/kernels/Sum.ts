@@ -20,7 +20,8 @@ const createReduceConfig = (kernelName: typeof Sum | typeof Mean, fallback: Kern
     if (x === undefined) throw new Error(`${kernelName} expects input x`);
     const count = x.dtype === 'float32' ? leadingAxes(attrs['axis'], x.shape) : 0;
     if (count === 0 || x.shape.some((d) => d === 0)) {
-      if (fallback === undefined) throw new Error(`${kernelName} of this input needs wasm's own kernel, which is missing`);
+      if (fallback === undefined)
+        throw new Error(`${kernelName} of this input needs wasm's own kernel, which is missing`);
       return fallback.kernelFunc(args);
     }
     const b = assertHeapBackend(assertKernelBackend(backend, kernelName), kernelName);
@@ -48,4 +49,5 @@ const createReduceConfig = (kernelName: typeof Sum | typeof Mean, fallback: Kern
 };
 
 export const createSumConfig = (fallback: KernelConfig | undefined): KernelConfig => createReduceConfig(Sum, fallback);
-export const createMeanConfig = (fallback: KernelConfig | undefined): KernelConfig => createReduceConfig(Mean, fallback);
+export const createMeanConfig = (fallback: KernelConfig | undefined): KernelConfig =>
+  createReduceConfig(Mean, fallback);

@@ -18,7 +18,10 @@ interface Axis {
 const broadcastAxes = (shape: readonly number[], reps: readonly number[]): Axis[] => {
   const axes: Axis[] = [];
   shape.forEach((size, i) => {
-    for (const axis of [{ size: reps[i] ?? 1, repeat: true }, { size, repeat: false }]) {
+    for (const axis of [
+      { size: reps[i] ?? 1, repeat: true },
+      { size, repeat: false },
+    ]) {
       if (axis.size === 1) continue;
       const last = axes[axes.length - 1];
       if (last !== undefined && last.repeat === axis.repeat) last.size *= axis.size;
@@ -49,7 +52,10 @@ export const createTileConfig = (fallback: KernelConfig | undefined): KernelConf
     const outShape = x.shape.map((d, i) => d * (reps[i] ?? 1));
     const axes = broadcastAxes(x.shape, reps);
     if (!axes.some((a) => a.repeat) || x.shape.some((d) => d === 0)) return r.reshape(x, outShape);
-    const xView = r.reshape(x, axes.map((a) => (a.repeat ? 1 : a.size)));
+    const xView = r.reshape(
+      x,
+      axes.map((a) => (a.repeat ? 1 : a.size)),
+    );
     const zeros = r.run('Fill', {}, { shape: axes.map((a) => (a.repeat ? a.size : 1)), value: 0, dtype: 'float32' });
     const spread = r.run('Add', { a: xView, b: zeros });
     const out = r.reshape(spread, outShape);

@@ -11,17 +11,50 @@ import { assertHeapBackend, heapF32 } from './wasmHeap.js';
 
 /** The addon's API (native/blas/src/blas.cc). `geometry` is ConvGeometry as 15 integers. */
 export interface BlasAddon {
-  sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number, a: Float32Array, lda: number,
-    b: Float32Array, ldb: number, beta: number, c: Float32Array, ldc: number): void;
+  sgemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+  ): void;
   conv2d(x: Float32Array, filter: Float32Array, y: Float32Array, geometry: number[]): void;
   conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: number[]): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): void;
   setNumThreads(threads: number): void;
   /** Batch-norm training forward and backward (BatchNormTrain.ts); absent from an addon built before them. */
-  batchNormTrain?(x: Float32Array, gamma: Float32Array, beta: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array,
-    rows: number, channels: number, epsilon: number): void;
-  batchNormTrainGrad?(dy: Float32Array, x: Float32Array, gamma: Float32Array, mean: Float32Array, variance: Float32Array, dx: Float32Array,
-    dGamma: Float32Array, dBeta: Float32Array, rows: number, channels: number, epsilon: number): void;
+  batchNormTrain?(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): void;
+  batchNormTrainGrad?(
+    dy: Float32Array,
+    x: Float32Array,
+    gamma: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dx: Float32Array,
+    dGamma: Float32Array,
+    dBeta: Float32Array,
+    rows: number,
+    channels: number,
+    epsilon: number,
+  ): void;
   /** PACT quantizer forward (y) and backward (dx; returns dAlpha) (quant/fusedKernels.ts); absent from older builds. */
   pactQuant?(x: Float32Array, y: Float32Array, clip: number, levels: number): void;
   pactQuantGrad?(dy: Float32Array, x: Float32Array, dx: Float32Array, clip: number, gradScale: number): number;
@@ -39,8 +72,11 @@ export interface BlasStatus {
 }
 
 const isAddon = (value: unknown): value is BlasAddon =>
-  typeof value === 'object' && value !== null && ['sgemm', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'setNumThreads']
-    .every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+  typeof value === 'object' &&
+  value !== null &&
+  ['sgemm', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'setNumThreads'].every(
+    (name) => typeof (value as Record<string, unknown>)[name] === 'function',
+  );
 
 let loaded: { addon?: BlasAddon; reason?: string } | undefined;
 
@@ -56,16 +92,22 @@ export const loadBlas = (env: NodeJS.ProcessEnv = process.env): { addon?: BlasAd
     // A variable specifier: the package is optional and has no types.
     const specifier = 'cosearch-blas';
     const value: unknown = createRequire(import.meta.url)(specifier);
-    loaded = isAddon(value) ? { addon: value } : { reason: 'cosearch-blas loaded but lacks its functions (rebuild it: npm rebuild cosearch-blas)' };
+    loaded = isAddon(value)
+      ? { addon: value }
+      : { reason: 'cosearch-blas loaded but lacks its functions (rebuild it: npm rebuild cosearch-blas)' };
   } catch (error) {
-    loaded = { reason: `cosearch-blas is not installed or did not build (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); install libopenblas-dev and run npm install` };
+    loaded = {
+      reason: `cosearch-blas is not installed or did not build (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); install libopenblas-dev and run npm install`,
+    };
   }
   return loaded;
 };
 
 export const blasStatus = (env: NodeJS.ProcessEnv = process.env): BlasStatus => {
   const { addon, reason } = loadBlas(env);
-  return addon === undefined ? { available: false, ...(reason === undefined ? {} : { reason }) } : { available: true, config: addon.config };
+  return addon === undefined
+    ? { available: false, ...(reason === undefined ? {} : { reason }) }
+    : { available: true, config: addon.config };
 };
 
 let enabled = true;
@@ -89,15 +131,51 @@ const isNhwc = (attrs: NamedAttrMap): boolean => {
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** The addon's geometry: [n, h, w, ci, co, kh, kw, sh, sw, dh, dw, padTop, padLeft, outH, outW], or undefined when unsupported. */
-const geometry = (inShape: Shape4, filterShape: Shape4, attrs: NamedAttrMap, withDilations: boolean): number[] | undefined => {
+const geometry = (
+  inShape: Shape4,
+  filterShape: Shape4,
+  attrs: NamedAttrMap,
+  withDilations: boolean,
+): number[] | undefined => {
   if (!isNhwc(attrs)) return undefined;
   const strides = readPair(attrs, 'strides');
   const dilations = withDilations ? readPair(attrs, 'dilations', 1) : ([1, 1] as [number, number]);
-  const info = backend_util.computeConv2DInfo(inShape, filterShape, strides, dilations, readPad(attrs), readRoundingMode(attrs), false, 'channelsLast');
-  const g = [info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outChannels, info.filterHeight, info.filterWidth,
-    info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth, info.padInfo.top, info.padInfo.left, info.outHeight, info.outWidth];
+  const info = backend_util.computeConv2DInfo(
+    inShape,
+    filterShape,
+    strides,
+    dilations,
+    readPad(attrs),
+    readRoundingMode(attrs),
+    false,
+    'channelsLast',
+  );
+  const g = [
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
+    info.outHeight,
+    info.outWidth,
+  ];
   if (g.some((v) => !Number.isInteger(v)) || info.padInfo.top < 0 || info.padInfo.left < 0) return undefined;
-  if (info.inChannels !== filterShape[2] || sizeOf(inShape) === 0 || sizeOf(filterShape) === 0 || info.outHeight < 1 || info.outWidth < 1) return undefined;
+  if (
+    info.inChannels !== filterShape[2] ||
+    sizeOf(inShape) === 0 ||
+    sizeOf(filterShape) === 0 ||
+    info.outHeight < 1 ||
+    info.outWidth < 1
+  )
+    return undefined;
   return g;
 };
 
@@ -117,7 +195,8 @@ type BlasKernel = (addon: BlasAddon, args: Parameters<KernelFunc>[0]) => TensorI
 
 // Each returns undefined for a case it does not take (the wrapper then calls the replaced kernel).
 const conv2d: BlasKernel = (addon, { inputs, backend, attrs = {} }) => {
-  const xs = asShape4(inputs['x']), fs = asShape4(inputs['filter']);
+  const xs = asShape4(inputs['x']),
+    fs = asShape4(inputs['filter']);
   if (xs === undefined || fs === undefined) return undefined;
   const g = geometry(xs, fs, attrs, true);
   if (g === undefined) return undefined;
@@ -128,26 +207,38 @@ const conv2d: BlasKernel = (addon, { inputs, backend, attrs = {} }) => {
 };
 
 const conv2dBackpropInput: BlasKernel = (addon, { inputs, backend, attrs = {} }) => {
-  const dys = asShape4(inputs['dy']), fs = asShape4(inputs['filter']);
+  const dys = asShape4(inputs['dy']),
+    fs = asShape4(inputs['filter']);
   if (dys === undefined || fs === undefined) return undefined;
   const inShape = readShape4(attrs, 'inputShape');
   const g = geometry(inShape, fs, attrs, false);
   if (g === undefined || !matchesOutput(dys, g)) return undefined;
   const b = assertHeapBackend(backend as never, Conv2DBackpropInput);
   const out = b.makeOutput([...inShape], 'float32');
-  addon.conv2dBackpropInput(heapF32(b, inputs['dy'] as TensorInfo), heapF32(b, inputs['filter'] as TensorInfo), heapF32(b, out), g);
+  addon.conv2dBackpropInput(
+    heapF32(b, inputs['dy'] as TensorInfo),
+    heapF32(b, inputs['filter'] as TensorInfo),
+    heapF32(b, out),
+    g,
+  );
   return out;
 };
 
 const conv2dBackpropFilter: BlasKernel = (addon, { inputs, backend, attrs = {} }) => {
-  const xs = asShape4(inputs['x']), dys = asShape4(inputs['dy']);
+  const xs = asShape4(inputs['x']),
+    dys = asShape4(inputs['dy']);
   if (xs === undefined || dys === undefined) return undefined;
   const filterShape = readShape4(attrs, 'filterShape');
   const g = geometry(xs, filterShape, attrs, false);
   if (g === undefined || !matchesOutput(dys, g)) return undefined;
   const b = assertHeapBackend(backend as never, Conv2DBackpropFilter);
   const out = b.makeOutput([...filterShape], 'float32');
-  addon.conv2dBackpropFilter(heapF32(b, inputs['x'] as TensorInfo), heapF32(b, inputs['dy'] as TensorInfo), heapF32(b, out), g);
+  addon.conv2dBackpropFilter(
+    heapF32(b, inputs['x'] as TensorInfo),
+    heapF32(b, inputs['dy'] as TensorInfo),
+    heapF32(b, out),
+    g,
+  );
   return out;
 };
 

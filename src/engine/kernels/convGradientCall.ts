@@ -39,12 +39,25 @@ const readForwardConv = (
 ): ConvGradientCall => {
   const strides = readPair(attrs, 'strides');
   const dilations: Pair = depthwise ? readPair(attrs, 'dilations', 1) : [1, 1];
-  const pads = forwardPadding(shapes.inShape, shapes.filterShape, strides, dilations, readPad(attrs), readRoundingMode(attrs), depthwise);
+  const pads = forwardPadding(
+    shapes.inShape,
+    shapes.filterShape,
+    strides,
+    dilations,
+    readPad(attrs),
+    readRoundingMode(attrs),
+    depthwise,
+  );
   return { r, ...shapes, strides, dilations, pads };
 };
 
 /** The runner, the two named input tensors (both required) and the attributes, after the checks every call shares. */
-const readOperands = ({ inputs, backend, attrs = {} }: KernelArgs, kernelName: string, first: string, second: string) => {
+const readOperands = (
+  { inputs, backend, attrs = {} }: KernelArgs,
+  kernelName: string,
+  first: string,
+  second: string,
+) => {
   const r = createKernelRunner(assertKernelBackend(backend, kernelName));
   const a = inputs[first];
   const b = inputs[second];
@@ -56,12 +69,20 @@ const readOperands = ({ inputs, backend, attrs = {} }: KernelArgs, kernelName: s
 /** Reads an input-gradient call (inputs dy and filter, attribute inputShape): Conv2DBackpropInput and its depthwise twin. */
 export const readInputGradientCall = (args: KernelArgs, kernelName: string, depthwise: boolean): InputGradientCall => {
   const { r, attrs, a: dy, b: filter } = readOperands(args, kernelName, 'dy', 'filter');
-  const shapes = { inShape: readShape4(attrs, 'inputShape'), filterShape: shape4(filter, 'filter'), dyShape: shape4(dy, 'dy') };
+  const shapes = {
+    inShape: readShape4(attrs, 'inputShape'),
+    filterShape: shape4(filter, 'filter'),
+    dyShape: shape4(dy, 'dy'),
+  };
   return { dy, filter, ...readForwardConv(r, attrs, shapes, depthwise) };
 };
 
 /** Reads a filter-gradient call (inputs x and dy, attribute filterShape): Conv2DBackpropFilter and its depthwise twin. */
-export const readFilterGradientCall = (args: KernelArgs, kernelName: string, depthwise: boolean): FilterGradientCall => {
+export const readFilterGradientCall = (
+  args: KernelArgs,
+  kernelName: string,
+  depthwise: boolean,
+): FilterGradientCall => {
   const { r, attrs, a: x, b: dy } = readOperands(args, kernelName, 'x', 'dy');
   const shapes = { inShape: shape4(x, 'x'), dyShape: shape4(dy, 'dy'), filterShape: readShape4(attrs, 'filterShape') };
   return { x, dy, ...readForwardConv(r, attrs, shapes, depthwise) };

@@ -22,7 +22,10 @@ export interface KernelRunner {
 // Duck-typed rather than instanceof, so a second copy of tfjs-core (a bundler resolving ESM and CJS apart)
 // cannot make a real backend fail the check.
 const isKernelBackend = (backend: unknown): backend is KernelBackend =>
-  typeof backend === 'object' && backend !== null && 'disposeData' in backend && typeof backend.disposeData === 'function';
+  typeof backend === 'object' &&
+  backend !== null &&
+  'disposeData' in backend &&
+  typeof backend.disposeData === 'function';
 
 export const assertKernelBackend = (backend: unknown, kernelName: string): KernelBackend => {
   if (isKernelBackend(backend)) return backend;
@@ -94,7 +97,9 @@ export const readPad = (attrs: NamedAttrMap): PadAttr => {
   if (Array.isArray(pad) && pad.length === 4) {
     return [readPadPair(pad[0]), readPadPair(pad[1]), readPadPair(pad[2]), readPadPair(pad[3])];
   }
-  throw new Error(`expected attribute 'pad' to be 'same', 'valid', a number or explicit paddings, but got ${JSON.stringify(pad)}`);
+  throw new Error(
+    `expected attribute 'pad' to be 'same', 'valid', a number or explicit paddings, but got ${JSON.stringify(pad)}`,
+  );
 };
 
 export const readRoundingMode = (attrs: NamedAttrMap): RoundingMode => {
@@ -136,10 +141,24 @@ export const sliceNegativePadding = (
   pads: { top: number; bottom: number; left: number; right: number },
 ): { x: TensorInfo; sliced: boolean; explicit: ExplicitPad } => {
   const [n, h, w, c] = shape4(x, 'x');
-  const cut = { top: Math.max(0, -pads.top), bottom: Math.max(0, -pads.bottom), left: Math.max(0, -pads.left), right: Math.max(0, -pads.right) };
-  const explicit: ExplicitPad = [[0, 0], [Math.max(0, pads.top), Math.max(0, pads.bottom)], [Math.max(0, pads.left), Math.max(0, pads.right)], [0, 0]];
+  const cut = {
+    top: Math.max(0, -pads.top),
+    bottom: Math.max(0, -pads.bottom),
+    left: Math.max(0, -pads.left),
+    right: Math.max(0, -pads.right),
+  };
+  const explicit: ExplicitPad = [
+    [0, 0],
+    [Math.max(0, pads.top), Math.max(0, pads.bottom)],
+    [Math.max(0, pads.left), Math.max(0, pads.right)],
+    [0, 0],
+  ];
   if (cut.top + cut.bottom + cut.left + cut.right === 0) return { x, sliced: false, explicit };
-  const sliced = r.run('Slice', { x }, { begin: [0, cut.top, cut.left, 0], size: [n, h - cut.top - cut.bottom, w - cut.left - cut.right, c] });
+  const sliced = r.run(
+    'Slice',
+    { x },
+    { begin: [0, cut.top, cut.left, 0], size: [n, h - cut.top - cut.bottom, w - cut.left - cut.right, c] },
+  );
   return { x: sliced, sliced: true, explicit };
 };
 
@@ -153,9 +172,33 @@ export const dilateSpatial = (r: KernelRunner, x: TensorInfo, strides: Pair): Te
   if (sh === 1 && sw === 1) return r.reshape(x, [...x.shape]);
   const [n, h, w, c] = shape4(x, 'dy');
   const rows = r.reshape(x, [n, h, 1, w * c]);
-  const rowsPadded = r.run('PadV2', { x: rows }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0]], constantValue: 0 });
+  const rowsPadded = r.run(
+    'PadV2',
+    { x: rows },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const cols = r.reshape(rowsPadded, [n * h * sh, w, 1, c]);
-  const colsPadded = r.run('PadV2', { x: cols }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
+  const colsPadded = r.run(
+    'PadV2',
+    { x: cols },
+    {
+      paddings: [
+        [0, 0],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const out = r.reshape(colsPadded, [n, h * sh, w * sw, c]);
   r.dispose(rows, rowsPadded, cols, colsPadded);
   return out;

@@ -9,11 +9,16 @@ export interface HeapBackend extends KernelBackend {
 }
 
 const isHeapBackend = (backend: KernelBackend): backend is HeapBackend =>
-  'makeOutput' in backend && typeof backend.makeOutput === 'function' && 'typedArrayFromHeap' in backend && typeof backend.typedArrayFromHeap === 'function';
+  'makeOutput' in backend &&
+  typeof backend.makeOutput === 'function' &&
+  'typedArrayFromHeap' in backend &&
+  typeof backend.typedArrayFromHeap === 'function';
 
 export const assertHeapBackend = (backend: KernelBackend, kernelName: string): HeapBackend => {
   if (isHeapBackend(backend)) return backend;
-  throw new Error(`${kernelName}: expected the wasm backend (makeOutput, typedArrayFromHeap), but got a backend without them`);
+  throw new Error(
+    `${kernelName}: expected the wasm backend (makeOutput, typedArrayFromHeap), but got a backend without them`,
+  );
 };
 
 /**

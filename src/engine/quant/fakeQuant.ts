@@ -25,7 +25,9 @@ const runOne = (name: string, inputs: tf.NamedTensorMap, attrs: Record<string, n
 
 /** clip(round(x / s), qmin, qmax) · s, s broadcasting along the last axis. */
 const uniformForward = (x: tf.Tensor, s: tf.Tensor, qmin: number, qmax: number): tf.Tensor =>
-  hasFused(FAKE_QUANT) ? runOne(FAKE_QUANT, { x, scale: s }, { qmin, qmax }) : tf.mul(tf.clipByValue(tf.round(tf.div(x, s)), qmin, qmax), s);
+  hasFused(FAKE_QUANT)
+    ? runOne(FAKE_QUANT, { x, scale: s }, { qmin, qmax })
+    : tf.mul(tf.clipByValue(tf.round(tf.div(x, s)), qmin, qmax), s);
 
 /** dy where qmin·s <= x <= qmax·s, else 0. */
 const uniformBackward = (dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor, qmin: number, qmax: number): tf.Tensor => {
@@ -57,7 +59,12 @@ export const steQuantize = (x: tf.Tensor, step: tf.Tensor, qmin: number, qmax: n
  * steQuantize with a step calibrated from x itself by `stepOf` (e.g. per-channel max|w| / qmax). The step is
  * computed inside the quantizer, so no gradient is traced through its calibration (it would be zero anyway).
  */
-export const steQuantizeCalibrated = (x: tf.Tensor, stepOf: (x: tf.Tensor) => tf.Tensor, qmin: number, qmax: number): tf.Tensor =>
+export const steQuantizeCalibrated = (
+  x: tf.Tensor,
+  stepOf: (x: tf.Tensor) => tf.Tensor,
+  qmin: number,
+  qmax: number,
+): tf.Tensor =>
   tf.customGrad((...args: (tf.Tensor | Saved)[]) => {
     const [a, save] = args;
     const input = asTensor(a);
@@ -85,7 +92,10 @@ export const pactQuantize = (x: tf.Tensor, alpha: tf.Tensor, levels: number): tf
     if (isSave(save)) save([input, clip]);
     const fused = hasFused(PACT_QUANT);
     const step = fused ? undefined : tf.div(clip, levels - 1);
-    const value = step === undefined ? runOne(PACT_QUANT, { x: input, alpha: clip }, { levels }) : tf.mul(tf.round(tf.div(tf.minimum(tf.relu(input), clip), step)), step);
+    const value =
+      step === undefined
+        ? runOne(PACT_QUANT, { x: input, alpha: clip }, { levels })
+        : tf.mul(tf.round(tf.div(tf.minimum(tf.relu(input), clip), step)), step);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -95,7 +105,8 @@ export const pactQuantize = (x: tf.Tensor, alpha: tf.Tensor, levels: number): tf
         const gradScale = 1 / Math.sqrt(perSample * (levels - 1));
         if (hasFused(PACT_QUANT_GRAD)) {
           const out = tf.engine().runKernel(PACT_QUANT_GRAD, { dy, x: xs, alpha: cs }, { gradScale });
-          if (!Array.isArray(out) || out.length !== 2) throw new Error(`${PACT_QUANT_GRAD}: expected outputs [dx, dalpha]`);
+          if (!Array.isArray(out) || out.length !== 2)
+            throw new Error(`${PACT_QUANT_GRAD}: expected outputs [dx, dalpha]`);
           return out;
         }
         const above = tf.cast(tf.greater(xs, cs), 'float32');

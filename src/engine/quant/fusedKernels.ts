@@ -17,7 +17,9 @@ export const FUSED_QUANT_BACKENDS = ['wasm', 'cpu'] as const;
 const numberAttr = (attrs: NamedAttrMap | undefined, name: string): number => {
   const value = attrs?.[name];
   if (typeof value === 'number' && Number.isFinite(value)) return value;
-  throw new Error(`fused fake quantization expects attribute '${name}' to be a finite number, but got ${JSON.stringify(value)}`);
+  throw new Error(
+    `fused fake quantization expects attribute '${name}' to be a finite number, but got ${JSON.stringify(value)}`,
+  );
 };
 
 const input = (inputs: Record<string, TensorInfo | undefined>, name: string, kernel: string): TensorInfo => {
@@ -47,7 +49,9 @@ const scaleChannels = (x: TensorInfo, scale: TensorInfo, kernel: string): number
   const size = sizeOf(scale.shape);
   const last = x.shape[x.shape.length - 1] ?? 1;
   if (size === 1 || size === last) return size;
-  throw new Error(`${kernel} expects a scale of 1 or ${last} values (the last axis of x), but got shape [${scale.shape.join(', ')}]`);
+  throw new Error(
+    `${kernel} expects a scale of 1 or ${last} values (the last axis of x), but got shape [${scale.shape.join(', ')}]`,
+  );
 };
 
 /**

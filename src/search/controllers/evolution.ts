@@ -1,7 +1,15 @@
 // Regularized (aging) evolution (Real et al. 2019): tournament selection from a FIFO population, one forced
 // mutation plus per-dim mutations; the oldest member dies. Hot start seeds the population from the model zoo.
 import type { Rng, SearchActionSpace } from '../deps.js';
-import { movingAverage, sampleUniform, type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
+import {
+  movingAverage,
+  sampleUniform,
+  type ChildResult,
+  type Controller,
+  type LearnResult,
+  type ProposeContext,
+  type Proposal,
+} from './controller.js';
 
 /** A member of the population: who it is, its actions and the reward it earned. */
 export interface Member {
@@ -49,7 +57,8 @@ export const createEvolutionController = (space: SearchActionSpace, options: Evo
   return {
     kind,
     async propose(context: ProposeContext): Promise<Proposal> {
-      const filling = options.tournamentFromStart === true ? population.length === 0 : population.length < options.populationSize;
+      const filling =
+        options.tournamentFromStart === true ? population.length === 0 : population.length < options.populationSize;
       if (filling) return { ...sampleUniform(space, context.rng), note: 'initial population' };
       let best: Member | undefined;
       for (let s = 0; s < options.sampleSize; s++) {
@@ -62,16 +71,25 @@ export const createEvolutionController = (space: SearchActionSpace, options: Evo
       return { actions, logProbs: space.dims.map(() => 0), note: `mutation of ${parent.candidateId}` };
     },
     async learn(results: readonly ChildResult[]): Promise<LearnResult> {
-      population = [...population, ...results.map((r) => ({ candidateId: r.candidateId, actions: [...r.actions], reward: r.reward }))];
+      population = [
+        ...population,
+        ...results.map((r) => ({ candidateId: r.candidateId, actions: [...r.actions], reward: r.reward })),
+      ];
       // Aging: the oldest members die, whatever their fitness.
       population = population.slice(Math.max(0, population.length - options.populationSize));
-      baseline = movingAverage(baseline, results.map((r) => r.reward), 0.9);
+      baseline = movingAverage(
+        baseline,
+        results.map((r) => r.reward),
+        0.9,
+      );
       return { baseline, checkpoint: { baseline, population } };
     },
     async restore(checkpoint: unknown): Promise<void> {
       const c = checkpoint as { baseline?: number; population?: Member[] } | undefined;
       baseline = c?.baseline;
-      population = Array.isArray(c?.population) ? c.population.map((m) => ({ ...m, actions: [...m.actions] })) : population;
+      population = Array.isArray(c?.population)
+        ? c.population.map((m) => ({ ...m, actions: [...m.actions] }))
+        : population;
     },
     dispose: () => undefined,
   };

@@ -18,7 +18,11 @@ export interface CreateControllerOptions {
 /** The seed of the policy weights: a fixed offset of the experiment seed, separate from the proposal rng. */
 export const policySeed = (seed: number): number => (seed ^ 0x5eed5eed) >>> 0;
 
-export const createController = (config: ExperimentConfig, space: SearchActionSpace, options: CreateControllerOptions = {}): Controller => {
+export const createController = (
+  config: ExperimentConfig,
+  space: SearchActionSpace,
+  options: CreateControllerOptions = {},
+): Controller => {
   const c = config.controller;
   switch (c.kind) {
     case 'rl':
@@ -29,14 +33,28 @@ export const createController = (config: ExperimentConfig, space: SearchActionSp
       return createEvolutionController(space, c);
     case 'separate':
       return createSeparateController(space, {
-        hiddenSize: 100, embeddingSize: 32, learningRate: 0.01, baselineDecay: 0.9, seed: policySeed(config.seed),
-        totalCandidates: config.budget.maxCandidates, architectureFraction: c.architectureFraction, topArchitectures: c.topArchitectures,
+        hiddenSize: 100,
+        embeddingSize: 32,
+        learningRate: 0.01,
+        baselineDecay: 0.9,
+        seed: policySeed(config.seed),
+        totalCandidates: config.budget.maxCandidates,
+        architectureFraction: c.architectureFraction,
+        topArchitectures: c.topArchitectures,
       });
     case 'hotstart':
-      return createEvolutionController(space, { ...c, kind: 'hotstart', seeds: options.zoo ?? [], tournamentFromStart: true });
+      return createEvolutionController(space, {
+        ...c,
+        kind: 'hotstart',
+        seeds: options.zoo ?? [],
+        tournamentFromStart: true,
+      });
     case 'panel':
       // parseExperimentConfig has checked every design with the space module's candidate validation.
-      return createPanelController(space, c.designs.map((d) => ({ name: d.name, candidate: d.candidate as object as Candidate })));
+      return createPanelController(
+        space,
+        c.designs.map((d) => ({ name: d.name, candidate: d.candidate as object as Candidate })),
+      );
     default: {
       const unknownKind: never = c;
       return unknownKind;

@@ -20,13 +20,24 @@ export interface PolicyOptions {
 }
 
 /** A serialized tensor: shape plus little-endian float32 bytes in base64. */
-export interface EncodedTensor { shape: number[]; data: string }
+export interface EncodedTensor {
+  shape: number[];
+  data: string;
+}
 
 /** Everything the policy needs to continue exactly: weights, Adam moments and step. */
-export interface PolicyCheckpoint { format: 'cosearch-policy-v1'; step: number; weights: EncodedTensor[]; m: EncodedTensor[]; v: EncodedTensor[] }
+export interface PolicyCheckpoint {
+  format: 'cosearch-policy-v1';
+  step: number;
+  weights: EncodedTensor[];
+  m: EncodedTensor[];
+  v: EncodedTensor[];
+}
 
-const encode = (values: Float32Array, shape: number[]): EncodedTensor =>
-  ({ shape, data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64') });
+const encode = (values: Float32Array, shape: number[]): EncodedTensor => ({
+  shape,
+  data: Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64'),
+});
 
 const decode = (encoded: EncodedTensor): Float32Array => {
   const bytes = Buffer.from(encoded.data, 'base64');
@@ -50,7 +61,9 @@ export interface Policy {
   /** Samples one action per dim with `rng`; returns the actions and their log-probabilities. */
   sample(rng: Rng): Promise<{ actions: number[]; logProbs: number[] }>;
   /** One REINFORCE step: minimizes -mean(advantage · Σ used log π(a)). Returns the loss. */
-  update(batch: ReadonlyArray<{ actions: readonly number[]; used: readonly boolean[]; advantage: number }>): Promise<number>;
+  update(
+    batch: ReadonlyArray<{ actions: readonly number[]; used: readonly boolean[]; advantage: number }>,
+  ): Promise<number>;
   /** Log-probability of a whole action vector (all dims) under the current weights. */
   logProb(actions: readonly number[]): Promise<number>;
   checkpoint(): PolicyCheckpoint;
@@ -65,13 +78,17 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
   // Token 0 is the start token; each kind's choices get their own embedding rows.
   const tokenOffset: number[] = [];
   let tokens = 1;
-  for (const size of kindSize) { tokenOffset.push(tokens); tokens += size; }
+  for (const size of kindSize) {
+    tokenOffset.push(tokens);
+    tokens += size;
+  }
   const H = options.hiddenSize;
   const E = options.embeddingSize;
   const shapes: number[][] = [[tokens, E], [E + H, 4 * H], [4 * H], ...kindSize.flatMap((s) => [[H, s], [s]])];
   const init = createRng(options.seed);
   const sizeOf = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
-  const uniform = (shape: number[]): Float32Array => Float32Array.from({ length: sizeOf(shape) }, () => (init.next() * 2 - 1) * 0.1);
+  const uniform = (shape: number[]): Float32Array =>
+    Float32Array.from({ length: sizeOf(shape) }, () => (init.next() * 2 - 1) * 0.1);
   let weights: tf.Variable[] = [];
   let m: Float32Array[] = [];
   let v: Float32Array[] = [];
@@ -83,9 +100,17 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
     v = vv;
     step = s;
   };
-  setState(shapes.map(uniform), shapes.map((s) => new Float32Array(sizeOf(s))), shapes.map((s) => new Float32Array(sizeOf(s))), 0);
+  setState(
+    shapes.map(uniform),
+    shapes.map((s) => new Float32Array(sizeOf(s))),
+    shapes.map((s) => new Float32Array(sizeOf(s))),
+    0,
+  );
   const [embed, kernel, bias] = [0, 1, 2].map((i) => () => weights[i] as tf.Variable);
-  const head = (kind: number): [tf.Tensor2D, tf.Tensor1D] => [weights[3 + 2 * kind] as tf.Tensor2D, weights[4 + 2 * kind] as tf.Tensor1D];
+  const head = (kind: number): [tf.Tensor2D, tf.Tensor1D] => [
+    weights[3 + 2 * kind] as tf.Tensor2D,
+    weights[4 + 2 * kind] as tf.Tensor1D,
+  ];
   const forgetBias = 1.0;
 
   /** Log-softmax of every dim's logits for a batch of action sequences (teacher forcing). */
@@ -101,36 +126,44 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
       [c, h] = tf.basicLSTMCell(forgetBias, kernel!() as tf.Tensor2D, bias!() as tf.Tensor1D, x, c, h);
       const [w, b] = head(k);
       out.push(tf.logSoftmax(tf.add(tf.matMul(h, w), b)) as tf.Tensor2D);
-      token = tf.tensor1d(Int32Array.from(sequences, (s) => (tokenOffset[k] ?? 0) + (s[t] ?? 0)), 'int32');
+      token = tf.tensor1d(
+        Int32Array.from(sequences, (s) => (tokenOffset[k] ?? 0) + (s[t] ?? 0)),
+        'int32',
+      );
     });
     return out;
   };
 
   return {
     async sample(rng: Rng) {
-      return onCpu(() => tf.tidy(() => {
-        const actions: number[] = [];
-        const logProbs: number[] = [];
-        let c: tf.Tensor2D = tf.zeros([1, H]);
-        let h: tf.Tensor2D = tf.zeros([1, H]);
-        let token = 0;
-        dims.forEach((_, t) => {
-          const k = kindIndex[t] ?? 0;
-          const x = tf.gather(embed!(), tf.tensor1d([token], 'int32')) as tf.Tensor2D;
-          [c, h] = tf.basicLSTMCell(forgetBias, kernel!() as tf.Tensor2D, bias!() as tf.Tensor1D, x, c, h);
-          const [w, b] = head(k);
-          const logp = tf.logSoftmax(tf.add(tf.matMul(h, w), b)).dataSync();
-          // Inverse-CDF draw from the experiment rng, so the rng position fully determines the sample.
-          const u = rng.next();
-          let a = 0;
-          let cumulative = 0;
-          for (; a < logp.length - 1; a++) { cumulative += Math.exp(logp[a] ?? -Infinity); if (u < cumulative) break; }
-          actions.push(a);
-          logProbs.push(logp[a] ?? 0);
-          token = (tokenOffset[k] ?? 0) + a;
-        });
-        return { actions, logProbs };
-      }));
+      return onCpu(() =>
+        tf.tidy(() => {
+          const actions: number[] = [];
+          const logProbs: number[] = [];
+          let c: tf.Tensor2D = tf.zeros([1, H]);
+          let h: tf.Tensor2D = tf.zeros([1, H]);
+          let token = 0;
+          dims.forEach((_, t) => {
+            const k = kindIndex[t] ?? 0;
+            const x = tf.gather(embed!(), tf.tensor1d([token], 'int32')) as tf.Tensor2D;
+            [c, h] = tf.basicLSTMCell(forgetBias, kernel!() as tf.Tensor2D, bias!() as tf.Tensor1D, x, c, h);
+            const [w, b] = head(k);
+            const logp = tf.logSoftmax(tf.add(tf.matMul(h, w), b)).dataSync();
+            // Inverse-CDF draw from the experiment rng, so the rng position fully determines the sample.
+            const u = rng.next();
+            let a = 0;
+            let cumulative = 0;
+            for (; a < logp.length - 1; a++) {
+              cumulative += Math.exp(logp[a] ?? -Infinity);
+              if (u < cumulative) break;
+            }
+            actions.push(a);
+            logProbs.push(logp[a] ?? 0);
+            token = (tokenOffset[k] ?? 0) + a;
+          });
+          return { actions, logProbs };
+        }),
+      );
     },
     async update(batch) {
       return onCpu(() => {
@@ -138,7 +171,13 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
           const logps = logProbsOf(batch.map((b) => b.actions));
           let total: tf.Tensor = tf.zeros([batch.length]);
           logps.forEach((lp, t) => {
-            const chosen = tf.oneHot(tf.tensor1d(batch.map((b) => b.actions[t] ?? 0), 'int32'), lp.shape[1]);
+            const chosen = tf.oneHot(
+              tf.tensor1d(
+                batch.map((b) => b.actions[t] ?? 0),
+                'int32',
+              ),
+              lp.shape[1],
+            );
             const used = tf.tensor1d(batch.map((b) => (b.used[t] === true ? 1 : 0)));
             total = tf.add(total, tf.mul(tf.sum(tf.mul(lp, chosen), 1), used));
           });
@@ -147,13 +186,16 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
         }, weights);
         step += 1;
         const [b1, b2, eps] = [0.9, 0.999, 1e-8];
-        const lrT = options.learningRate * Math.sqrt(1 - b2 ** step) / (1 - b1 ** step);
+        const lrT = (options.learningRate * Math.sqrt(1 - b2 ** step)) / (1 - b1 ** step);
         weights.forEach((w, i) => {
           const g = grads[w.name];
           if (g === undefined) return;
           const [mi, vi] = tf.tidy(() => {
             const mNew = tf.add(tf.mul(tf.tensor(m[i] ?? new Float32Array(0), w.shape), b1), tf.mul(g, 1 - b1));
-            const vNew = tf.add(tf.mul(tf.tensor(v[i] ?? new Float32Array(0), w.shape), b2), tf.mul(tf.square(g), 1 - b2));
+            const vNew = tf.add(
+              tf.mul(tf.tensor(v[i] ?? new Float32Array(0), w.shape), b2),
+              tf.mul(tf.square(g), 1 - b2),
+            );
             w.assign(tf.sub(w, tf.div(tf.mul(mNew, lrT), tf.add(tf.sqrt(vNew), eps))));
             return [mNew.dataSync() as Float32Array, vNew.dataSync() as Float32Array];
           });
@@ -167,19 +209,28 @@ export const createPolicy = (dims: readonly ActionDim[], options: PolicyOptions)
       });
     },
     async logProb(actions) {
-      return onCpu(() => tf.tidy(() => logProbsOf([actions]).reduce((sum, lp, t) => sum + (lp.dataSync()[actions[t] ?? 0] ?? 0), 0)));
+      return onCpu(() =>
+        tf.tidy(() => logProbsOf([actions]).reduce((sum, lp, t) => sum + (lp.dataSync()[actions[t] ?? 0] ?? 0), 0)),
+      );
     },
     checkpoint: () => ({
-      format: 'cosearch-policy-v1', step,
+      format: 'cosearch-policy-v1',
+      step,
       weights: weights.map((w, i) => encode(w.dataSync() as Float32Array, shapes[i] ?? [])),
-      m: m.map((x, i) => encode(x, shapes[i] ?? [])), v: v.map((x, i) => encode(x, shapes[i] ?? [])),
+      m: m.map((x, i) => encode(x, shapes[i] ?? [])),
+      v: v.map((x, i) => encode(x, shapes[i] ?? [])),
     }),
     restore(checkpoint: PolicyCheckpoint) {
       if (checkpoint.weights.length !== shapes.length) {
-        throw new Error(`policy checkpoint expects ${shapes.length} tensors, but got ${checkpoint.weights.length}; it was saved for another space or size`);
+        throw new Error(
+          `policy checkpoint expects ${shapes.length} tensors, but got ${checkpoint.weights.length}; it was saved for another space or size`,
+        );
       }
       setState(checkpoint.weights.map(decode), checkpoint.m.map(decode), checkpoint.v.map(decode), checkpoint.step);
     },
-    dispose() { for (const w of weights) w.dispose(); weights = []; },
+    dispose() {
+      for (const w of weights) w.dispose();
+      weights = [];
+    },
   };
 };

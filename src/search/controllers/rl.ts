@@ -2,7 +2,13 @@
 // REINFORCE with a moving-average baseline learns from each episode. PolicyUpdated carries the full checkpoint.
 import type { SearchActionSpace } from '../deps.js';
 import { createPolicy, type PolicyCheckpoint } from './policy.js';
-import { type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
+import {
+  type ChildResult,
+  type Controller,
+  type LearnResult,
+  type ProposeContext,
+  type Proposal,
+} from './controller.js';
 
 /** Options of the RL controller (from the experiment config). */
 export interface RlControllerOptions {
@@ -20,13 +26,18 @@ export interface RlControllerOptions {
   kind?: string;
 }
 
-export interface RlCheckpoint { baseline: number | null; policy: PolicyCheckpoint }
+export interface RlCheckpoint {
+  baseline: number | null;
+  policy: PolicyCheckpoint;
+}
 
 export const createRlController = (space: SearchActionSpace, options: RlControllerOptions): Controller => {
   const policy = createPolicy(space.dims, options);
   let baseline: number | undefined;
   const masked = (actions: readonly number[]): number[] =>
-    actions.map((a, i) => (options.searchedDims === undefined || options.searchedDims[i] === true ? a : options.fixedActions?.[i] ?? 0));
+    actions.map((a, i) =>
+      options.searchedDims === undefined || options.searchedDims[i] === true ? a : (options.fixedActions?.[i] ?? 0),
+    );
   return {
     kind: options.kind ?? 'rl',
     async propose(context: ProposeContext): Promise<Proposal> {
@@ -38,7 +49,9 @@ export const createRlController = (space: SearchActionSpace, options: RlControll
       // The first episode has no history: its own mean is the baseline, so the first update is centred.
       const b = baseline ?? rewards.reduce((a, r) => a + r, 0) / Math.max(rewards.length, 1);
       const batch = results.map((r) => {
-        const used = space.usedDims(r.actions).map((u, i) => u && (options.searchedDims === undefined || options.searchedDims[i] === true));
+        const used = space
+          .usedDims(r.actions)
+          .map((u, i) => u && (options.searchedDims === undefined || options.searchedDims[i] === true));
         return { actions: r.actions, used, advantage: r.reward - b };
       });
       const loss = await policy.update(batch);

@@ -1,7 +1,13 @@
 // The separate baseline of QNAS: first an RL search of the architecture alone for float accuracy (hardware
 // ignored), then the best architectures are quantized at uniform bit-widths, highest first, and auto-folded.
 import type { SearchActionSpace } from '../deps.js';
-import { type ChildResult, type Controller, type LearnResult, type ProposeContext, type Proposal } from './controller.js';
+import {
+  type ChildResult,
+  type Controller,
+  type LearnResult,
+  type ProposeContext,
+  type Proposal,
+} from './controller.js';
 import { createRlController, type RlControllerOptions } from './rl.js';
 
 /** Options of the separate baseline. */
@@ -13,12 +19,28 @@ export interface SeparateOptions extends Omit<RlControllerOptions, 'searchedDims
   topArchitectures: number;
 }
 
-interface Archived { candidateId: string; index: number; actions: number[]; accuracy: number }
-interface SeparateCheckpoint { inner: unknown; archive: Archived[] }
+interface Archived {
+  candidateId: string;
+  index: number;
+  actions: number[];
+  accuracy: number;
+}
+interface SeparateCheckpoint {
+  inner: unknown;
+  archive: Archived[];
+}
 
 export const createSeparateController = (space: SearchActionSpace, options: SeparateOptions): Controller => {
-  const highest = space.withUniformQuant(space.dims.map(() => 0), 0);
-  const inner = createRlController(space, { ...options, kind: 'separate', searchedDims: space.architectureDims, fixedActions: highest });
+  const highest = space.withUniformQuant(
+    space.dims.map(() => 0),
+    0,
+  );
+  const inner = createRlController(space, {
+    ...options,
+    kind: 'separate',
+    searchedDims: space.architectureDims,
+    fixedActions: highest,
+  });
   const architectureCandidates = Math.max(1, Math.round(options.totalCandidates * options.architectureFraction));
   let archive: Archived[] = [];
   let innerCheckpoint: unknown;
@@ -31,16 +53,30 @@ export const createSeparateController = (space: SearchActionSpace, options: Sepa
         return { ...(await inner.propose(context)), float: true, note: 'architecture phase (float, hardware ignored)' };
       }
       const top = best();
-      if (top.length === 0) return { ...(await inner.propose(context)), float: true, note: 'architecture phase (no float result yet)' };
+      if (top.length === 0)
+        return { ...(await inner.propose(context)), float: true, note: 'architecture phase (no float result yet)' };
       const j = context.index - architectureCandidates;
       const arch = top[j % top.length] ?? top[0];
       const level = Math.floor(j / top.length) % space.quantLevels;
       const actions = space.withUniformQuant(arch?.actions ?? highest, level);
-      return { actions, logProbs: actions.map(() => 0), autoFold: true, note: `quantize phase: ${arch?.candidateId ?? '?'} at uniform level ${level}` };
+      return {
+        actions,
+        logProbs: actions.map(() => 0),
+        autoFold: true,
+        note: `quantize phase: ${arch?.candidateId ?? '?'} at uniform level ${level}`,
+      };
     },
     async learn(results: readonly ChildResult[], step: number): Promise<LearnResult> {
       const floats = results.filter((r) => r.float === true);
-      archive = [...archive, ...floats.map((r) => ({ candidateId: r.candidateId, index: r.index, actions: [...r.actions], accuracy: r.accuracy ?? 0 }))];
+      archive = [
+        ...archive,
+        ...floats.map((r) => ({
+          candidateId: r.candidateId,
+          index: r.index,
+          actions: [...r.actions],
+          accuracy: r.accuracy ?? 0,
+        })),
+      ];
       let baseline = 0;
       let loss: number | undefined;
       if (floats.length > 0) {

@@ -25,24 +25,47 @@ describe('cosearch export and audit --expect-head', () => {
     await store.append(streamId, events, 'no_stream');
     await store.close();
   });
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('prints the head as a receipt on export, and audit exits 1 when a truncation also rewrote the anchor', async () => {
-    const exported = await run('node', [main, 'export', experimentId, '-o', join(dir, 'b.tar.gz'), '--store', `sqlite:${file}`]);
+    const exported = await run('node', [
+      main,
+      'export',
+      experimentId,
+      '-o',
+      join(dir, 'b.tar.gz'),
+      '--store',
+      `sqlite:${file}`,
+    ]);
     const receipt = /receipt: head ([0-9a-f]{64})/.exec(exported.stdout)?.[1];
     expect(receipt).toBeDefined();
-    const ok = await run('node', [main, 'audit', experimentId, '--store', `sqlite:${file}`, '--expect-head', receipt ?? '']);
+    const ok = await run('node', [
+      main,
+      'audit',
+      experimentId,
+      '--store',
+      `sqlite:${file}`,
+      '--expect-head',
+      receipt ?? '',
+    ]);
     expect(ok.stdout).toContain(`head ${receipt}`);
 
     const store = new SqliteEventStore(file);
     const last = store.db.prepare('SELECT max(revision) AS r FROM events').get() as { r: number };
     store.db.prepare('DELETE FROM events WHERE revision = ?').run(last.r);
-    store.db.prepare(`UPDATE stream_heads SET (revision, hash, position, seal) =
-      (SELECT revision, hash, position, seal FROM events WHERE revision = ?)`).run(last.r - 1);
+    store.db
+      .prepare(
+        `UPDATE stream_heads SET (revision, hash, position, seal) =
+      (SELECT revision, hash, position, seal FROM events WHERE revision = ?)`,
+      )
+      .run(last.r - 1);
     await store.close();
 
     await expect(run('node', [main, 'audit', experimentId, '--store', `sqlite:${file}`])).resolves.toBeDefined();
-    await expect(run('node', [main, 'audit', experimentId, '--store', `sqlite:${file}`, '--expect-head', receipt ?? '']))
-      .rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('unexpected-head') });
+    await expect(
+      run('node', [main, 'audit', experimentId, '--store', `sqlite:${file}`, '--expect-head', receipt ?? '']),
+    ).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('unexpected-head') });
   });
 });

@@ -19,16 +19,26 @@ const quick = join(process.cwd(), 'examples/quick.json');
 const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
   run('node', [main, ...args]).then(
     ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (error: { code: number; stdout: string; stderr: string }) => ({ code: error.code, stdout: error.stdout, stderr: error.stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      stdout: error.stdout,
+      stderr: error.stderr,
+    }),
   );
 
 /** stderr without pino's JSON log lines. */
-const messages = (stderr: string): string[] => stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'));
+const messages = (stderr: string): string[] =>
+  stderr.split('\n').filter((line) => line !== '' && !line.startsWith('{'));
 
 /** Starts `cosearch serve` on a free port and resolves once it prints its URL. */
-const serve = (dataDir: string, extra: string[] = []): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> =>
+const serve = (
+  dataDir: string,
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; url: string; exited: Promise<number | null> }> =>
   new Promise((resolve, reject) => {
-    const child = spawn('node', [main, 'serve', '--port', '0', '--data-dir', dataDir, '--no-search', ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [main, 'serve', '--port', '0', '--data-dir', dataDir, '--no-search', ...extra], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -41,12 +51,20 @@ const serve = (dataDir: string, extra: string[] = []): Promise<{ child: ChildPro
 
 describe('cosearch as a process', () => {
   let dir: string;
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'cosearch-exits-')); });
-  afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'cosearch-exits-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('serve drains and exits 0 on SIGTERM', async () => {
     const { child, url, exited } = await serve(join(dir, 'data'));
-    const health = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status } }' }) });
+    const health = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ health { status } }' }),
+    });
     expect(((await health.json()) as { data: unknown }).data).toEqual({ health: { status: 'ok' } });
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -58,7 +76,9 @@ describe('cosearch as a process', () => {
       const port = new URL(first.url).port;
       const result = await cli(['serve', '--port', port, '--data-dir', join(dir, 'b'), '--no-search']);
       expect(result.code).toBe(1);
-      expect(messages(result.stderr)).toEqual([expect.stringMatching(new RegExp(`^error INTERNAL: port ${port} on 127.0.0.1 is already in use`))]);
+      expect(messages(result.stderr)).toEqual([
+        expect.stringMatching(new RegExp(`^error INTERNAL: port ${port} on 127.0.0.1 is already in use`)),
+      ]);
     } finally {
       first.child.kill('SIGTERM');
       await first.exited;
@@ -68,13 +88,24 @@ describe('cosearch as a process', () => {
   it('serve --host without tokens exits 2 with the refusal as its only line, not after the help text', async () => {
     const result = await cli(['serve', '--host', '--data-dir', join(dir, 'data'), '--no-search']);
     expect(result.code).toBe(2);
-    expect(messages(result.stderr)).toEqual([expect.stringMatching(/^error BAD_USER_INPUT: refusing to listen on 0\.0\.0\.0 without tokens/)]);
+    expect(messages(result.stderr)).toEqual([
+      expect.stringMatching(/^error BAD_USER_INPUT: refusing to listen on 0\.0\.0\.0 without tokens/),
+    ]);
   });
 
   it.each([
-    [['--read-threads', '-1'], /^error BAD_USER_INPUT: --read-threads \(or COSEARCH_READ_THREADS\) must be an integer >= 0, but got -1$/],
-    [['--workers', '1.5'], /^error BAD_USER_INPUT: --workers \(or COSEARCH_WORKERS\) must be an integer >= 0, but got 1\.5$/],
-    [['--port', '70000'], /^error BAD_USER_INPUT: --port \(or COSEARCH_PORT\) must be an integer 0\.\.65535, but got 70000$/],
+    [
+      ['--read-threads', '-1'],
+      /^error BAD_USER_INPUT: --read-threads \(or COSEARCH_READ_THREADS\) must be an integer >= 0, but got -1$/,
+    ],
+    [
+      ['--workers', '1.5'],
+      /^error BAD_USER_INPUT: --workers \(or COSEARCH_WORKERS\) must be an integer >= 0, but got 1\.5$/,
+    ],
+    [
+      ['--port', '70000'],
+      /^error BAD_USER_INPUT: --port \(or COSEARCH_PORT\) must be an integer 0\.\.65535, but got 70000$/,
+    ],
   ])('serve %j exits 2 with the cause as its only line', async (flags, line) => {
     const result = await cli(['serve', ...flags, '--data-dir', join(dir, 'data'), '--no-search']);
     expect(result.code).toBe(2);
@@ -86,8 +117,10 @@ describe('cosearch as a process', () => {
     await writeFile(file, Buffer.alloc(8192, 7));
     const result = await cli(['search', '--config', quick, '--oracle', '--store', `sqlite:${file}`]);
     expect(result.code).toBe(1);
-    expect(messages(result.stderr)).toEqual([`error INTERNAL: cannot open the SQLite store ${file}: file is not a database (SQLITE_NOTADB). ` +
-      'Point --store or COSEARCH_STORE at a cosearch store, or move the file away to start a new one.']);
+    expect(messages(result.stderr)).toEqual([
+      `error INTERNAL: cannot open the SQLite store ${file}: file is not a database (SQLITE_NOTADB). ` +
+        'Point --store or COSEARCH_STORE at a cosearch store, or move the file away to start a new one.',
+    ]);
     expect(result.stdout).not.toContain('Options:');
     const verbose = await cli(['search', '--config', quick, '--oracle', '--store', `sqlite:${file}`, '--verbose']);
     expect(verbose.stderr).toMatch(/\n\s+at /);
@@ -113,10 +146,28 @@ describe('cosearch as a process', () => {
     const store = new SqliteEventStore(file);
     const experimentId = '71111111-2222-4333-8444-555555555555';
     await startExperiment(store, { name: 'quick' }, { experimentId, actor: 'test' });
-    await store.append(`experiment-${experimentId}`, [newEvent('ExperimentFailed',
-      { experimentId, error: { code: 'INTERNAL', message: 'SQLITE_FULL: database or disk is full' } }, { correlationId: experimentId, actor: 'test' })], 'any');
+    await store.append(
+      `experiment-${experimentId}`,
+      [
+        newEvent(
+          'ExperimentFailed',
+          { experimentId, error: { code: 'INTERNAL', message: 'SQLITE_FULL: database or disk is full' } },
+          { correlationId: experimentId, actor: 'test' },
+        ),
+      ],
+      'any',
+    );
     await store.close();
-    const result = await cli(['search', '--config', quick, '--oracle', '--store', `sqlite:${file}`, '--experiment-id', experimentId]);
+    const result = await cli([
+      'search',
+      '--config',
+      quick,
+      '--oracle',
+      '--store',
+      `sqlite:${file}`,
+      '--experiment-id',
+      experimentId,
+    ]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('reason: INTERNAL: SQLITE_FULL: database or disk is full');
   });

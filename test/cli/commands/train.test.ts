@@ -48,7 +48,22 @@ let root = '';
 let data = '';
 let candidate = '';
 // adam at 0.01 learns the colour signal in two epochs (as in test/engine/trainer.test.ts)
-const common = (): string[] => ['--data', data, '--data-dir', join(root, 'cache'), '--backend', 'wasm', '--batch-size', '16', '--optimizer', 'adam', '--lr', '0.01', '--seed', '3'];
+const common = (): string[] => [
+  '--data',
+  data,
+  '--data-dir',
+  join(root, 'cache'),
+  '--backend',
+  'wasm',
+  '--batch-size',
+  '16',
+  '--optimizer',
+  'adam',
+  '--lr',
+  '0.01',
+  '--seed',
+  '3',
+];
 
 beforeAll(async () => {
   root = await tempDir();
@@ -67,7 +82,15 @@ describe('cosearch train', () => {
     expect(run.stderr).not.toMatch(/BAD_USER_INPUT|INTERNAL/);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as TrainJson;
-    expect(json).toMatchObject({ epochs: 2, plannedEpochs: 2, stopReason: 'epochs', backend: expect.stringMatching(/^wasm(\+blas)?$/), trainImages: 288, validationImages: 32, kernels: expect.stringMatching(/^wasm(\+blas)?$/) });
+    expect(json).toMatchObject({
+      epochs: 2,
+      plannedEpochs: 2,
+      stopReason: 'epochs',
+      backend: expect.stringMatching(/^wasm(\+blas)?$/),
+      trainImages: 288,
+      validationImages: 32,
+      kernels: expect.stringMatching(/^wasm(\+blas)?$/),
+    });
     expect(json.backend).toBe(json.kernels);
     for (const acc of [json.accuracy, json.testAccuracy]) {
       expect(acc).toBeGreaterThanOrEqual(0);
@@ -93,12 +116,24 @@ describe('cosearch train', () => {
     expect(run.stderr).toMatch(/^epoch 1: loss \d+\.\d+, train \d+\.\d+ %, val \d+\.\d+ %, [\d.]+ img\/s, lr /m);
     expect(run.stderr).toMatch(/^epoch 2: /m);
     expect(run.stdout).toMatch(/^quantized validation accuracy \d+\.\d\d %, test accuracy \d+\.\d\d %$/m);
-    expect(run.stdout).toMatch(/^2 epochs on 288 images in [\d.]+ s wall, [\d.]+ s CPU, [\d.]+ img\/s \(backend wasm(\+blas)?\)$/m);
+    expect(run.stdout).toMatch(
+      /^2 epochs on 288 images in [\d.]+ s wall, [\d.]+ s CPU, [\d.]+ img\/s \(backend wasm(\+blas)?\)$/m,
+    );
     expect(run.stdout).not.toMatch(/epoch 1:/);
   });
 
   it('stops after the first epoch when --max-minutes runs out, keeps the 3-epoch lr schedule and still reports test accuracy', async () => {
-    const run = await cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '3', '--max-minutes', '0.0001', '--json']);
+    const run = await cosearch([
+      'train',
+      '--candidate',
+      candidate,
+      ...common(),
+      '--epochs',
+      '3',
+      '--max-minutes',
+      '0.0001',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as TrainJson;
     expect(json).toMatchObject({ epochs: 1, plannedEpochs: 3, stopReason: 'time' });
@@ -112,7 +147,9 @@ describe('cosearch train', () => {
     const missing = join(root, 'nope.json');
     const run = await cosearch(['train', '--candidate', missing, '--data', data]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`BAD_USER_INPUT: expected --candidate to name a candidate JSON file, but cannot read '${missing}' (no such file)`);
+    expect(run.stderr).toContain(
+      `BAD_USER_INPUT: expected --candidate to name a candidate JSON file, but cannot read '${missing}' (no such file)`,
+    );
     expect(run.stderr).toContain('examples/candidates/');
     expect(run.stdout).toBe('');
   });
@@ -122,24 +159,59 @@ describe('cosearch train', () => {
     await writeFile(bad, JSON.stringify({ input: tinyInput, layers: [conv(4, { weightBits: 0 }), dense(2)] }));
     const run = await cosearch(['train', '--candidate', bad, '--data', data]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/BAD_USER_INPUT: the candidate file '.*bad-bits\.json' is not a valid candidate: .*layers\[0\]\.weightBits: expects an integer from 1 to 16, but got 0/);
+    expect(run.stderr).toMatch(
+      /BAD_USER_INPUT: the candidate file '.*bad-bits\.json' is not a valid candidate: .*layers\[0\]\.weightBits: expects an integer from 1 to 16, but got 0/,
+    );
   });
 
   it('exits with code 2 naming --data and the path when the dataset does not exist', async () => {
-    const run = await cosearch(['train', '--candidate', candidate, '--data', join(root, 'no-such-data'), '--backend', 'cpu']);
+    const run = await cosearch([
+      'train',
+      '--candidate',
+      candidate,
+      '--data',
+      join(root, 'no-such-data'),
+      '--backend',
+      'cpu',
+    ]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`BAD_USER_INPUT: expected --data to name a directory or a .tar.gz archive, but got '${join(root, 'no-such-data')}' (no such path)`);
+    expect(run.stderr).toContain(
+      `BAD_USER_INPUT: expected --data to name a directory or a .tar.gz archive, but got '${join(root, 'no-such-data')}' (no such path)`,
+    );
   });
 
   it('warms the learning rate up over --warmup-epochs and trains without augmentation under --no-augment', async () => {
-    const run = await cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '3', '--warmup-epochs', '1', '--no-augment', '--json']);
+    const run = await cosearch([
+      'train',
+      '--candidate',
+      candidate,
+      ...common(),
+      '--epochs',
+      '3',
+      '--warmup-epochs',
+      '1',
+      '--no-augment',
+      '--json',
+    ]);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as TrainJson;
     // 18 steps per epoch: the first epoch's last step is the last warm-up step (base rate), then cosine over 36 steps.
     expect(json.history[0]!.learningRate).toBeCloseTo(0.01, 9);
     expect(json.history[1]!.learningRate).toBeCloseTo(0.01 * 0.5 * (1 + Math.cos((Math.PI * 17) / 36)), 9);
-    const bad = await cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '2', '--warmup-epochs', '2']);
-    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining('expected warmupEpochs to be a number of epochs ≥ 0 and below epochs, but got 2') });
+    const bad = await cosearch([
+      'train',
+      '--candidate',
+      candidate,
+      ...common(),
+      '--epochs',
+      '2',
+      '--warmup-epochs',
+      '2',
+    ]);
+    expect(bad).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected warmupEpochs to be a number of epochs ≥ 0 and below epochs, but got 2'),
+    });
   });
 
   it('exits with code 2 for a non-positive --epochs or --max-minutes and for a candidate with the wrong class count', async () => {
@@ -150,8 +222,17 @@ describe('cosearch train', () => {
       cosearch(['train', '--candidate', candidate, ...common(), '--max-minutes', '-1']),
       cosearch(['train', '--candidate', wrong, ...common()]),
     ]);
-    expect(epochs).toMatchObject({ code: 2, stderr: expect.stringContaining('expected --epochs to be a whole number ≥ 1, but got 0') });
-    expect(minutes).toMatchObject({ code: 2, stderr: expect.stringContaining('expected --max-minutes to be a number of minutes > 0, but got -1') });
-    expect(classes).toMatchObject({ code: 2, stderr: expect.stringContaining("expected the candidate's last dense layer to have 2 units") });
+    expect(epochs).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected --epochs to be a whole number ≥ 1, but got 0'),
+    });
+    expect(minutes).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected --max-minutes to be a number of minutes > 0, but got -1'),
+    });
+    expect(classes).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("expected the candidate's last dense layer to have 2 units"),
+    });
   });
 });

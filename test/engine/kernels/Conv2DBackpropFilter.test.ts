@@ -1,7 +1,15 @@
 // Conv2DBackpropFilter on wasm (engine kernel) against the cpu backend, and a finite-difference gradient check.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareWithCpu, createRng, describeCase, finiteDifferenceError, randomConvCase, randomInput, setUpBackends } from './kernelHarness.js';
+import {
+  compareWithCpu,
+  createRng,
+  describeCase,
+  finiteDifferenceError,
+  randomConvCase,
+  randomInput,
+  setUpBackends,
+} from './kernelHarness.js';
 
 describe('Conv2DBackpropFilter on wasm', () => {
   beforeAll(setUpBackends);
@@ -22,12 +30,34 @@ describe('Conv2DBackpropFilter on wasm', () => {
 
   it('matches the cpu backend on stride-1 layers as wide as their input (the block-copy path), asymmetric padding included', async () => {
     const rng = createRng(14);
-    const cases: Array<{ x: [number, number, number, number]; k: number; pad: 'same' | [[number, number], [number, number], [number, number], [number, number]] }> = [
+    const cases: Array<{
+      x: [number, number, number, number];
+      k: number;
+      pad: 'same' | [[number, number], [number, number], [number, number], [number, number]];
+    }> = [
       { x: [2, 6, 5, 3], k: 3, pad: 'same' },
       { x: [3, 7, 7, 2], k: 5, pad: 'same' },
       { x: [1, 4, 9, 1], k: 1, pad: 'same' },
-      { x: [2, 5, 6, 2], k: 3, pad: [[0, 0], [2, 0], [0, 2], [0, 0]] },
-      { x: [2, 5, 6, 2], k: 3, pad: [[0, 0], [0, 2], [2, 0], [0, 0]] },
+      {
+        x: [2, 5, 6, 2],
+        k: 3,
+        pad: [
+          [0, 0],
+          [2, 0],
+          [0, 2],
+          [0, 0],
+        ],
+      },
+      {
+        x: [2, 5, 6, 2],
+        k: 3,
+        pad: [
+          [0, 0],
+          [0, 2],
+          [2, 0],
+          [0, 0],
+        ],
+      },
     ];
     for (const c of cases) {
       const info = tf.backend_util.computeConv2DInfo(c.x, [c.k, c.k, c.x[3], 4], 1, 1, c.pad);
@@ -57,7 +87,14 @@ describe('Conv2DBackpropFilter on wasm', () => {
     const weights = randomInput(rng, [3, 3, 2, 2]);
     const mix = randomInput(rng, [2, 3, 3, 2]);
     const error = await finiteDifferenceError(weights, (w) =>
-      tf.tidy(() => tf.sum(tf.mul(tf.conv2d(tf.tensor4d(x.values, [2, 5, 5, 2]), w as tf.Tensor4D, 2, 'same'), tf.tensor(mix.values, mix.shape)))),
+      tf.tidy(() =>
+        tf.sum(
+          tf.mul(
+            tf.conv2d(tf.tensor4d(x.values, [2, 5, 5, 2]), w as tf.Tensor4D, 2, 'same'),
+            tf.tensor(mix.values, mix.shape),
+          ),
+        ),
+      ),
     );
     expect(error).toBeLessThan(2e-2);
   });

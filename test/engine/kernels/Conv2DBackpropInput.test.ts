@@ -2,7 +2,15 @@
 // finite-difference gradient check of the input gradient.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareWithCpu, createRng, describeCase, finiteDifferenceError, randomConvCase, randomInput, setUpBackends } from './kernelHarness.js';
+import {
+  compareWithCpu,
+  createRng,
+  describeCase,
+  finiteDifferenceError,
+  randomConvCase,
+  randomInput,
+  setUpBackends,
+} from './kernelHarness.js';
 
 describe('Conv2DBackpropInput on wasm', () => {
   beforeAll(setUpBackends);
@@ -27,7 +35,14 @@ describe('Conv2DBackpropInput on wasm', () => {
     const x = randomInput(rng, [1, 6, 5, 2]);
     const mix = randomInput(rng, [1, 2, 2, 3]);
     const error = await finiteDifferenceError(x, (input) =>
-      tf.tidy(() => tf.sum(tf.mul(tf.conv2d(input as tf.Tensor4D, tf.tensor4d(weights.values, [3, 3, 2, 3]), 2, 'valid'), tf.tensor(mix.values, mix.shape)))),
+      tf.tidy(() =>
+        tf.sum(
+          tf.mul(
+            tf.conv2d(input as tf.Tensor4D, tf.tensor4d(weights.values, [3, 3, 2, 3]), 2, 'valid'),
+            tf.tensor(mix.values, mix.shape),
+          ),
+        ),
+      ),
     );
     expect(error).toBeLessThan(2e-2);
   });

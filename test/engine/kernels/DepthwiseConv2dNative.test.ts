@@ -61,8 +61,16 @@ describe('depthwise conv gradients on wasm', () => {
       const c = randomConvCase(rng, true);
       const inputs = { x: randomInput(rng, c.x), dy: randomInput(rng, c.dy) };
       const attrs = { strides: c.strides, pad: c.pad };
-      const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: c.dilations, filterShape: c.filter });
-      const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, { ...attrs, dilations: [1, 1], filterShape: expandedShape(c) });
+      const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropFilter', inputs, {
+        ...attrs,
+        dilations: c.dilations,
+        filterShape: c.filter,
+      });
+      const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropFilter', inputs, {
+        ...attrs,
+        dilations: [1, 1],
+        filterShape: expandedShape(c),
+      });
       expect(actual.shape, describeCase(c)).toEqual(c.filter);
       expect(maxError(actual.values, pickTaps(c, expected.values)), describeCase(c)).toBeLessThan(1e-4);
     }
@@ -75,8 +83,18 @@ describe('depthwise conv gradients on wasm', () => {
       const dy = randomInput(rng, c.dy);
       const filter = randomInput(rng, c.filter);
       const attrs = { strides: c.strides, pad: c.pad, inputShape: c.x };
-      const actual = await runKernelOn('wasm', 'DepthwiseConv2dNativeBackpropInput', { dy, filter }, { ...attrs, dilations: c.dilations });
-      const expected = await runKernelOn('cpu', 'DepthwiseConv2dNativeBackpropInput', { dy, filter: expandFilter(c, filter) }, { ...attrs, dilations: [1, 1] });
+      const actual = await runKernelOn(
+        'wasm',
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy, filter },
+        { ...attrs, dilations: c.dilations },
+      );
+      const expected = await runKernelOn(
+        'cpu',
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy, filter: expandFilter(c, filter) },
+        { ...attrs, dilations: [1, 1] },
+      );
       expect(actual.shape, describeCase(c)).toEqual(c.x);
       expect(maxError(actual.values, expected.values), describeCase(c)).toBeLessThan(1e-4);
     }
@@ -88,9 +106,18 @@ describe('depthwise conv gradients on wasm', () => {
     const weights = randomInput(rng, [3, 3, 2, 2]);
     const mix = randomInput(rng, [2, 3, 3, 4]);
     const forward = (input: tf.Tensor, filter: tf.Tensor): tf.Scalar =>
-      tf.tidy(() => tf.sum(tf.mul(tf.depthwiseConv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 2, 'same'), tf.tensor(mix.values, mix.shape))));
+      tf.tidy(() =>
+        tf.sum(
+          tf.mul(
+            tf.depthwiseConv2d(input as tf.Tensor4D, filter as tf.Tensor4D, 2, 'same'),
+            tf.tensor(mix.values, mix.shape),
+          ),
+        ),
+      );
     const filterError = await finiteDifferenceError(weights, (w) => forward(tf.tensor(x.values, x.shape), w));
-    const inputError = await finiteDifferenceError(x, (input) => forward(input, tf.tensor(weights.values, weights.shape)));
+    const inputError = await finiteDifferenceError(x, (input) =>
+      forward(input, tf.tensor(weights.values, weights.shape)),
+    );
     expect(filterError).toBeLessThan(2e-2);
     expect(inputError).toBeLessThan(2e-2);
   });

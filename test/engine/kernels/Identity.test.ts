@@ -36,7 +36,10 @@ describe('Identity on wasm', () => {
     const f = tf.customGrad((...args: (tf.Tensor | ((s: tf.Tensor[]) => void))[]) => {
       const [x, save] = args as [tf.Tensor, (s: tf.Tensor[]) => void];
       save([x]);
-      return { value: tf.square(x), gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(2, s as tf.Tensor)) };
+      return {
+        value: tf.square(x),
+        gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(2, s as tf.Tensor)),
+      };
     });
     const g = tf.grad((x: tf.Tensor) => tf.sum(f(x)))(tf.tensor([1, -2, 3]));
     expect(Array.from(g.dataSync())).toEqual([2, -4, 6]);

@@ -1,7 +1,14 @@
 // MaxPoolGrad on wasm (the engine's heap pass) against the cpu backend, ties included, and a finite-difference check.
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compareWithCpu, createRng, finiteDifferenceError, randomInput, runKernelOn, setUpBackends } from './kernelHarness.js';
+import {
+  compareWithCpu,
+  createRng,
+  finiteDifferenceError,
+  randomInput,
+  runKernelOn,
+  setUpBackends,
+} from './kernelHarness.js';
 import type { KernelInput } from './kernelHarness.js';
 import type { Rng } from '../../../src/engine/rng.js';
 
@@ -24,7 +31,11 @@ const randomPoolCase = (rng: Rng): PoolCase => {
 };
 
 /** Runs the pool case's MaxPoolGrad on wasm and cpu from the same x (values from `values`) and dy. */
-const comparePoolGrad = async (rng: Rng, c: PoolCase, x: KernelInput): Promise<{ error: number; shapes: number[][] }> => {
+const comparePoolGrad = async (
+  rng: Rng,
+  c: PoolCase,
+  x: KernelInput,
+): Promise<{ error: number; shapes: number[][] }> => {
   const attrs = { filterSize: c.filterSize, strides: c.strides, pad: c.pad };
   const output = await runKernelOn('cpu', 'MaxPool', { x }, attrs);
   const dy = randomInput(rng, output.shape);
@@ -32,7 +43,8 @@ const comparePoolGrad = async (rng: Rng, c: PoolCase, x: KernelInput): Promise<{
   return { error: result.error, shapes: [result.wasmShape, result.cpuShape] };
 };
 
-const describePool = (c: PoolCase): string => `x[${c.x.join(',')}] filter ${c.filterSize.join('x')} strides ${c.strides.join('x')} pad ${c.pad}`;
+const describePool = (c: PoolCase): string =>
+  `x[${c.x.join(',')}] filter ${c.filterSize.join('x')} strides ${c.strides.join('x')} pad ${c.pad}`;
 
 describe('MaxPoolGrad on wasm', () => {
   beforeAll(setUpBackends);
@@ -61,7 +73,12 @@ describe('MaxPoolGrad on wasm', () => {
 
   it('matches the cpu backend on the 2x2 stride-2 pool of the reference net, odd sizes and ties included', async () => {
     const rng = createRng(74);
-    const shapes: Array<PoolCase['x']> = [[2, 6, 6, 3], [2, 7, 5, 4], [1, 8, 9, 32], [3, 2, 2, 1]];
+    const shapes: Array<PoolCase['x']> = [
+      [2, 6, 6, 3],
+      [2, 7, 5, 4],
+      [1, 8, 9, 32],
+      [3, 2, 2, 1],
+    ];
     for (const x of shapes) {
       for (const pad of ['valid', 0, 'same'] as const) {
         const c: PoolCase = { x, filterSize: [2, 2], strides: [2, 2], pad };
@@ -87,7 +104,8 @@ describe('MaxPoolGrad on wasm', () => {
     const mix = randomInput(rng, [2, 3, 3, 2]);
     const error = await finiteDifferenceError(
       x,
-      (p) => tf.tidy(() => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, 3, 2, 'same'), tf.tensor(mix.values, mix.shape)))),
+      (p) =>
+        tf.tidy(() => tf.sum(tf.mul(tf.maxPool(p as tf.Tensor4D, 3, 2, 'same'), tf.tensor(mix.values, mix.shape)))),
       1e-2,
     );
     expect(error).toBeLessThan(1e-2);

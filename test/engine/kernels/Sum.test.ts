@@ -14,7 +14,10 @@ describe('Sum and Mean on wasm', () => {
       const axis = Array.from({ length: rank }, (_, a) => a).filter(() => rng.next() < 0.6);
       const leading = Array.from({ length: 1 + rng.nextInt(rank) }, (_, a) => a);
       for (const kernel of ['Sum', 'Mean']) {
-        for (const [axes, keepDims] of [[axis, false], [leading, rng.next() < 0.5]] as const) {
+        for (const [axes, keepDims] of [
+          [axis, false],
+          [leading, rng.next() < 0.5],
+        ] as const) {
           const what = `${kernel} of [${shape.join(',')}] over [${axes.join(',')}] keepDims ${keepDims}`;
           const result = await compareWithCpu(kernel, { x: randomInput(rng, shape) }, { axis: [...axes], keepDims });
           expect(result.wasmShape, what).toEqual(result.cpuShape);
@@ -36,7 +39,23 @@ describe('Sum and Mean on wasm', () => {
 
   it('leave int32 tensors to wasm own kernels and still reduce them', async () => {
     await tf.setBackend('wasm');
-    const sums = tf.tidy(() => Array.from(tf.sum(tf.tensor([[1, 2], [3, 4]], [2, 2], 'int32'), 0).dataSync()));
+    const sums = tf.tidy(() =>
+      Array.from(
+        tf
+          .sum(
+            tf.tensor(
+              [
+                [1, 2],
+                [3, 4],
+              ],
+              [2, 2],
+              'int32',
+            ),
+            0,
+          )
+          .dataSync(),
+      ),
+    );
     expect(sums).toEqual([4, 6]);
   });
 });

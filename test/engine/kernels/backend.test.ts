@@ -17,7 +17,9 @@ describe('backend selection', () => {
   });
 
   it('rejects a COSEARCH_BACKEND that names no backend with BAD_USER_INPUT', () => {
-    expect(() => backendFromEnv({ COSEARCH_BACKEND: 'gpu' })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
+    expect(() => backendFromEnv({ COSEARCH_BACKEND: 'gpu' })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    );
   });
 
   it('points setWasmPaths at a folder with the SIMD binary, with a trailing slash', () => {

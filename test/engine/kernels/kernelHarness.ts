@@ -123,12 +123,34 @@ export const randomConvCase = (rng: Rng, depthwise: boolean): ConvCase => {
     const strides: [number, number] = dilation > 1 ? [1, 1] : [pick(rng, [1, 2]), pick(rng, [1, 2])];
     const padKind = pick(rng, ['same', 'valid', 'explicit'] as const);
     const pad: ConvCase['pad'] =
-      padKind === 'explicit' ? [[0, 0], [rng.nextInt(3), rng.nextInt(3)], [rng.nextInt(3), rng.nextInt(3)], [0, 0]] : padKind;
+      padKind === 'explicit'
+        ? [
+            [0, 0],
+            [rng.nextInt(3), rng.nextInt(3)],
+            [rng.nextInt(3), rng.nextInt(3)],
+            [0, 0],
+          ]
+        : padKind;
     const filter: ConvCase['filter'] = [kh, kw, c, last];
     try {
-      const info = tf.backend_util.computeConv2DInfo([n, h, w, c], filter, strides, dilation, pad, undefined, depthwise);
+      const info = tf.backend_util.computeConv2DInfo(
+        [n, h, w, c],
+        filter,
+        strides,
+        dilation,
+        pad,
+        undefined,
+        depthwise,
+      );
       if (info.outHeight < 1 || info.outWidth < 1) continue;
-      return { x: [n, h, w, c], filter, dy: [n, info.outHeight, info.outWidth, info.outChannels], strides, dilations: [dilation, dilation], pad };
+      return {
+        x: [n, h, w, c],
+        filter,
+        dy: [n, info.outHeight, info.outWidth, info.outChannels],
+        strides,
+        dilations: [dilation, dilation],
+        pad,
+      };
     } catch {
       continue;
     }

@@ -8,13 +8,30 @@ import { createRng, maxError, randomInput, setUpBackends } from './kernelHarness
 const buildNet = (): tfl.Sequential => {
   const init = (seed: number) => ({ kernelInitializer: tfl.initializers.glorotUniform({ seed }) });
   const model = tfl.sequential();
-  model.add(tfl.layers.conv2d({ inputShape: [8, 8, 3], filters: 6, kernelSize: 3, padding: 'same', activation: 'relu', ...init(1) }));
+  model.add(
+    tfl.layers.conv2d({
+      inputShape: [8, 8, 3],
+      filters: 6,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      ...init(1),
+    }),
+  );
   // Batch norm after the pool, not before: wasm's own MaxPoolGrad gives a tied window's gradient to its last
   // maximum and cpu to its first. After a ReLU the only ties are zeros, whose gradient the ReLU stops anyway.
   model.add(tfl.layers.maxPooling2d({ poolSize: 2, strides: 2 }));
   model.add(tfl.layers.batchNormalization());
-  model.add(tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(2) }));
-  model.add(tfl.layers.depthwiseConv2d({ kernelSize: 2, padding: 'valid', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 3 }) }));
+  model.add(
+    tfl.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', ...init(2) }),
+  );
+  model.add(
+    tfl.layers.depthwiseConv2d({
+      kernelSize: 2,
+      padding: 'valid',
+      depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 3 }),
+    }),
+  );
   model.add(tfl.layers.flatten());
   model.add(tfl.layers.dense({ units: 10, activation: 'softmax', ...init(4) }));
   return model;
@@ -33,7 +50,9 @@ describe('a training step on wasm', () => {
       const result = tf.tidy(() => {
         const x = tf.tensor4d(images.values, [3, 8, 8, 3]);
         const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
-        const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor));
+        const { grads } = tf.variableGrads(() =>
+          tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+        );
         return model.trainableWeights.map((w) => Float32Array.from(grads[w.originalName]?.dataSync() ?? []));
       });
       model.dispose();
@@ -54,7 +73,13 @@ describe('a training step on wasm', () => {
       const model = buildNet();
       model.compile({ optimizer, loss: 'categoricalCrossentropy' });
       const x = tf.tensor4d(images.values, [8, 8, 8, 3]);
-      const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 8 }, (_, i) => i % 10), 'int32'), 10);
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Int32Array.from({ length: 8 }, (_, i) => i % 10),
+          'int32',
+        ),
+        10,
+      );
       const first = Number(await model.trainOnBatch(x, y));
       const tensorsAfterFirst = tf.memory().numTensors;
       let last = first;

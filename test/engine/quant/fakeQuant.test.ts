@@ -2,7 +2,13 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pactQuantize, quantizeActivations, quantizeWeights, steQuantize, steSign } from '../../../src/engine/quant/index.js';
+import {
+  pactQuantize,
+  quantizeActivations,
+  quantizeWeights,
+  steQuantize,
+  steSign,
+} from '../../../src/engine/quant/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -52,7 +58,9 @@ describe('weight quantizers', () => {
       expect(Math.log2(step)).toBe(Math.round(Math.log2(step)));
       for (const v of values) expect(Number.isInteger(v / step)).toBe(true);
       // The grid scales with the weights: four times the weights, four times the quantized values.
-      expect(Array.from(quantizeWeights(tf.mul(w, 4), q(4, 8, { weightIntBits: 2 })).dataSync())).toEqual(values.map((v) => v * 4));
+      expect(Array.from(quantizeWeights(tf.mul(w, 4), q(4, 8, { weightIntBits: 2 })).dataSync())).toEqual(
+        values.map((v) => v * 4),
+      );
     });
   });
 
@@ -100,7 +108,9 @@ describe('straight-through estimators', () => {
     tf.tidy(() => {
       const x = tf.tensor1d([-1, 0.5, 2, 4, 5]);
       const alpha = tf.scalar(3);
-      const [gx, ga] = tf.grads((v: tf.Tensor, a: tf.Tensor) => tf.sum(tf.mul(pactQuantize(v, a, 4), tf.tensor1d([1, 1, 1, 2, 3]))))([x, alpha]) as [tf.Tensor, tf.Tensor];
+      const [gx, ga] = tf.grads((v: tf.Tensor, a: tf.Tensor) =>
+        tf.sum(tf.mul(pactQuantize(v, a, 4), tf.tensor1d([1, 1, 1, 2, 3]))),
+      )([x, alpha]) as [tf.Tensor, tf.Tensor];
       expect(Array.from(gx.dataSync())).toEqual([0, 1, 1, 0, 0]);
       // 1-D input: 5 samples of 1 feature, 4 levels → scale 1/√3
       expect(ga.dataSync()[0]).toBeCloseTo(5 / Math.sqrt(3), 5);
