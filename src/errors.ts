@@ -1,5 +1,11 @@
 // The one error base of cosearch. `code` is the same string the GraphQL layer puts in `extensions.code`.
-// Guards check `code`, never `instanceof`, so an error rebuilt from a worker's {code, message} still matches.
+// Only our own classes are trusted: CosearchError and its subclasses, and the pure folders' SpaceError and
+// HardwareError (space and hardware import nothing of ours, so they carry the code themselves). An error from a
+// library or from Node (`EADDRINUSE`, a pg `23505`) also has a string `code`, and is never taken for ours. An error
+// that crosses a thread travels as {code, message} and is rebuilt as a CosearchError on arrival (workers/trainPool,
+// api/readThreads).
+import { HardwareError } from './hardware/index.js';
+import { SpaceError } from './space/index.js';
 
 export type ErrorCode =
   | 'BAD_USER_INPUT'
@@ -23,11 +29,9 @@ export class CosearchError extends Error {
   }
 }
 
-export const isCosearchError = (error: unknown): error is { code: ErrorCode; message: string } =>
-  typeof error === 'object' &&
-  error !== null &&
-  typeof (error as { code?: unknown }).code === 'string' &&
-  typeof (error as { message?: unknown }).message === 'string';
+/** True for an instance of one of our error classes, whatever its code. */
+export const isCosearchError = (error: unknown): error is CosearchError | SpaceError | HardwareError =>
+  error instanceof CosearchError || error instanceof SpaceError || error instanceof HardwareError;
 
 export const hasErrorCode = (error: unknown, code: ErrorCode): boolean => isCosearchError(error) && error.code === code;
 

@@ -2,7 +2,7 @@
 
 export type HardwareErrorCode = 'BAD_USER_INPUT' | 'CONSTRAINT_VIOLATED';
 
-/** Thrown for unknown devices, bad budgets and impossible folding targets. Guards check `code`. */
+/** Thrown for unknown devices, bad budgets and impossible folding targets; src/errors.ts's isCosearchError knows it. */
 export class HardwareError extends Error {
   readonly code: HardwareErrorCode;
 

@@ -1,5 +1,5 @@
 // The space module's own error type. space imports nothing of ours, so it carries the shared `code` string
-// (BAD_USER_INPUT) itself; guards elsewhere check `code`, not `instanceof`.
+// (BAD_USER_INPUT) itself; src/errors.ts's isCosearchError knows this class.
 
 /** One problem found in a candidate or a search space, located by layer index and field. */
 export interface SpaceIssue {

@@ -4,6 +4,8 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { defaultDataDir, fetchCifar10, loadDataset, readCacheHeader } from '../../engine/index.js';
+import { CosearchError } from '../../errors.js';
+import { isVerbose, reportFailure } from '../failure.js';
 
 interface DatasetArgs {
   action: string;
@@ -13,14 +15,6 @@ interface DatasetArgs {
   url?: string;
   json?: boolean;
 }
-
-const fail = (error: unknown): void => {
-  const code = (error as { code?: unknown }).code;
-  console.error(
-    `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
-  );
-  process.exitCode = code === 'BAD_USER_INPUT' ? 2 : 1;
-};
 
 const prepare = async (source: string, dataDir: string, json: boolean): Promise<void> => {
   const { dataset, fromCache, cachePath, seconds } = await loadDataset(source, { dataDir });
@@ -84,20 +78,17 @@ export const datasetCommand: CommandModule<object, DatasetArgs> = {
     try {
       if (args.action === 'fetch') {
         if ((args.name ?? 'cifar10') !== 'cifar10')
-          throw Object.assign(new Error(`only cifar10 can be fetched, but got '${args.name}'`), {
-            code: 'BAD_USER_INPUT',
-          });
+          throw new CosearchError('BAD_USER_INPUT', `only cifar10 can be fetched, but got '${args.name}'`);
         const path = await fetchCifar10({ dataDir, ...(args.url === undefined ? {} : { url: args.url }) });
         await prepare(path, dataDir, args.json === true);
       } else if (args.action === 'prepare') {
-        if (!args.data)
-          throw Object.assign(new Error('dataset prepare needs --data <dir|tar.gz>'), { code: 'BAD_USER_INPUT' });
+        if (!args.data) throw new CosearchError('BAD_USER_INPUT', 'dataset prepare needs --data <dir|tar.gz>');
         await prepare(args.data, dataDir, args.json === true);
       } else {
         await info(dataDir, args.json === true);
       }
     } catch (error) {
-      fail(error);
+      reportFailure(error, { verbose: isVerbose() });
     }
   },
 };

@@ -11,6 +11,8 @@ import {
   type HardwareCheckResult,
 } from '../../hardware/index.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
+import { CosearchError } from '../../errors.js';
+import { isVerbose, reportFailure } from '../failure.js';
 import { printHwValidation, runHwValidation } from './hwValidate.js';
 
 interface HwArgs {
@@ -30,18 +32,16 @@ const readCandidate = (path: string): Candidate => {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw Object.assign(
-      new Error(`cannot read the candidate file '${path}': ${(error as Error).message}; pass --candidate <file.json>`),
-      { code: 'BAD_USER_INPUT' },
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `cannot read the candidate file '${path}': ${(error as Error).message}; pass --candidate <file.json>`,
     );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw Object.assign(new Error(`the candidate file '${path}' is not JSON: ${(error as Error).message}`), {
-      code: 'BAD_USER_INPUT',
-    });
+    throw new CosearchError('BAD_USER_INPUT', `the candidate file '${path}' is not JSON: ${(error as Error).message}`);
   }
   return validateCandidate(json);
 };
@@ -104,9 +104,7 @@ export const hwCommand: CommandModule<object, HwArgs> = {
         return;
       }
       if (args.candidate === undefined)
-        throw Object.assign(new Error('hw expects --candidate <file.json> (or the action validate)'), {
-          code: 'BAD_USER_INPUT',
-        });
+        throw new CosearchError('BAD_USER_INPUT', 'hw expects --candidate <file.json> (or the action validate)');
       const device = resolveDevice(args.device);
       let candidate = readCandidate(args.candidate);
       const budget: HardwareBudget = {
@@ -117,7 +115,7 @@ export const hwCommand: CommandModule<object, HwArgs> = {
       let fold: { reachable: boolean; unreachableLayers: number[] } | undefined;
       if (args.autoFold === true) {
         if (args.minFps === undefined)
-          throw Object.assign(new Error('--auto-fold needs a target: pass --min-fps N'), { code: 'BAD_USER_INPUT' });
+          throw new CosearchError('BAD_USER_INPUT', '--auto-fold needs a target: pass --min-fps N');
         const folded = autoFold(candidate, device, { minFps: args.minFps });
         candidate = folded.candidate;
         fold = { reachable: folded.reachable, unreachableLayers: folded.unreachableLayers };
@@ -143,11 +141,7 @@ export const hwCommand: CommandModule<object, HwArgs> = {
       }
       process.exitCode = 0;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      console.error(
-        `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
-      );
-      process.exitCode = code === 'BAD_USER_INPUT' ? 2 : 1;
+      reportFailure(error, { verbose: isVerbose() });
     }
   },
 };

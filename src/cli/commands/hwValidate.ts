@@ -12,6 +12,7 @@ import {
   type ValidationResult,
   type ValidationViolation,
 } from '../../hardware/index.js';
+import { CosearchError } from '../../errors.js';
 import { validateCandidate } from '../../space/index.js';
 
 /** bench/data/fpga-designs.json of this checkout, from dist/src/cli/commands (built) or src/cli/commands (tests). */
@@ -33,11 +34,9 @@ export const runHwValidation = (designsFile: string = DEFAULT_DESIGNS_FILE): HwV
   try {
     json = JSON.parse(readFileSync(designsFile, 'utf8'));
   } catch (error) {
-    throw Object.assign(
-      new Error(
-        `cannot read the designs file '${designsFile}': ${(error as Error).message}; pass --designs <file.json>`,
-      ),
-      { code: 'BAD_USER_INPUT' },
+    throw new CosearchError(
+      'BAD_USER_INPUT',
+      `cannot read the designs file '${designsFile}': ${(error as Error).message}; pass --designs <file.json>`,
     );
   }
   const designs = parsePublishedDesigns(json, validateCandidate);

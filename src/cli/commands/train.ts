@@ -17,6 +17,7 @@ import {
 } from '../../engine/index.js';
 import { CosearchError } from '../../errors.js';
 import { validateCandidate, type Candidate } from '../../space/index.js';
+import { isVerbose, reportFailure } from '../failure.js';
 
 interface TrainArgs {
   candidate: string;
@@ -232,11 +233,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       if (args.json) console.log(JSON.stringify(summary, null, 2));
       else printSummary(result);
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      console.error(
-        `${typeof code === 'string' ? `${code}: ` : ''}${error instanceof Error ? error.message : String(error)}`,
-      );
-      process.exitCode = code === 'BAD_USER_INPUT' ? 2 : 1;
+      reportFailure(error, { verbose: isVerbose() });
     }
   },
 };
