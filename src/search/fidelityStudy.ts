@@ -123,7 +123,7 @@ export const studyPanel = (
 export const fidelityExperimentConfig = (
   study: StudyConfig,
   fidelity: FidelitySpec,
-  designs: readonly PanelDesign[],
+  designs: ReadonlyArray<Pick<PanelDesign, 'name' | 'candidate'>>,
   shard?: Shard,
 ): unknown => {
   const t = study.training;
@@ -157,7 +157,10 @@ export const fidelityExperimentConfig = (
 export interface RunStudyOptions {
   store: EventStore;
   study: StudyConfig;
-  /** The panel (studyPanel; shardPanel's part of it for a shard); used only for fidelities whose experiment does not exist yet. */
+  /**
+   * The panel (studyPanel; shardPanel's part of it for a shard). Used only while no fidelity of this study (and shard)
+   * is logged: once one is, a new fidelity scores that experiment's logged designs (see loggedPanel).
+   */
   designs: readonly PanelDesign[];
   /** Which part of the split panel `designs` is: the experiment ids and names then carry `shard<k>of<n>`. @default the whole panel */
   shard?: Shard;
@@ -171,11 +174,37 @@ export interface RunStudyOptions {
 }
 
 /**
+ * The panel this study (this shard of it) already logged: the designs of its first fidelity experiment in the store,
+ * or undefined when none is. A fidelity added to a finished study must score exactly those designs, or the table
+ * would pair it with a reference trained on others: sampling depends on the hardware model, which may have been
+ * recalibrated since (the table pairs designs by their canonical JSON).
+ */
+export const loggedPanel = async (
+  store: EventStore,
+  study: StudyConfig,
+  shard?: Shard,
+): Promise<Array<Pick<PanelDesign, 'name' | 'candidate'>> | undefined> => {
+  for (const fidelity of study.fidelities) {
+    const [first] = await store.readStream(`experiment-${fidelityExperimentId(study, fidelity, shard)}`, {
+      maxCount: 1,
+    });
+    if (first === undefined) continue;
+    const { controller } = parseExperimentConfig((first.data as { config: unknown }).config);
+    if (controller.kind === 'panel')
+      return controller.designs.map((d) => ({ name: d.name, candidate: d.candidate as unknown as Candidate }));
+  }
+  return undefined;
+};
+
+/**
  * Runs (or resumes) every fidelity's experiment in order and returns their ids, in the study's order. An existing
- * experiment keeps its logged panel, so a re-run scores the same designs even if sampling code changed.
+ * experiment keeps its logged panel, and a new fidelity of a study already in the store scores the panel logged
+ * by its first fidelity (loggedPanel), so a re-run or an added fidelity scores the same designs even if sampling
+ * code changed.
  */
 export const runStudy = async (options: RunStudyOptions): Promise<string[]> => {
   const { store, study } = options;
+  const designs = (await loggedPanel(store, study, options.shard)) ?? options.designs;
   const ids: string[] = [];
   for (const fidelity of study.fidelities) {
     if (options.signal?.aborted === true) break;
@@ -185,7 +214,7 @@ export const runStudy = async (options: RunStudyOptions): Promise<string[]> => {
     const config = parseExperimentConfig(
       existing[0]?.data !== undefined
         ? (existing[0].data as { config: unknown }).config
-        : fidelityExperimentConfig(study, fidelity, options.designs, options.shard),
+        : fidelityExperimentConfig(study, fidelity, designs, options.shard),
     );
     if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: options.actor ?? 'system' });
     options.onFidelity?.({ fidelity, experimentId });

@@ -73,6 +73,7 @@ export {
   fidelityExperimentConfig,
   fidelityExperimentId,
   fidelityExperimentIds,
+  loggedPanel,
   parseStudyConfig,
   runStudy,
   studyPanel,

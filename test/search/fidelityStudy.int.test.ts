@@ -223,6 +223,39 @@ describe('fidelity study', () => {
     expect(new Set(e1).size + new Set([...ref.values()].map((s) => s.accuracy)).size).toBeLessThan(2 * designs.length);
   });
 
+  it('a fidelity added to a logged study scores the logged panel, not a fresh sample', async () => {
+    store = await openStore(tempStoreUrl());
+    const small = parseStudyConfig({
+      ...study,
+      fidelities: [
+        { name: 'e1', epochs: 1, subset: 500 },
+        { name: 'ref', epochs: 2 },
+      ],
+    });
+    const sampled = studyPanel(small, []);
+    const train = {
+      hardware: createHardwareEvaluator,
+      trainer: async (config: ExperimentConfig) => fixedTrainer(config, () => {}),
+    };
+    await runStudy({ store, study: small, designs: sampled.slice(0, 4), ...train });
+    // Later the sampler (or the hardware model under it) gives other designs; the added fidelity must ignore them.
+    const added = parseStudyConfig({
+      ...small,
+      fidelities: [small.fidelities[0], { name: 'e2', epochs: 2, subset: 500 }, small.fidelities[1]],
+    });
+    await runStudy({ store, study: added, designs: sampled.slice(3), ...train });
+    const proposed = async (id: string): Promise<string[]> =>
+      (await (store as EventStore).readStream(`experiment-${id}`))
+        .filter((e) => e.type === 'CandidateProposed')
+        .map((e) => canonicalJson((e.data as { candidate: unknown }).candidate));
+    const logged = await proposed('study-t-ref');
+    expect(logged).toEqual(sampled.slice(0, 4).map((d) => canonicalJson(d.candidate)));
+    expect(await proposed('study-t-e2')).toEqual(logged);
+    expect((await fidelityTable(store, ['study-t-e1', 'study-t-e2', 'study-t-ref'])).rows.map((r) => r.pairs)).toEqual([
+      4, 4, 4,
+    ]);
+  });
+
   it('refuses a study whose reference fidelity is a zero-cost score, or whose fidelity names repeat', () => {
     expect(() =>
       parseStudyConfig({

@@ -13,6 +13,7 @@ import {
   formatFidelityTable,
   parseShard,
   parseStudyConfig,
+  loggedPanel,
   runStudy,
   shardPanel,
   studyPanel,
@@ -89,8 +90,10 @@ export const fidelityCommand: CommandModule<object, FidelityArgs> = {
       const log = (line: string): void => {
         if (args.json !== true) console.log(line);
       };
+      const logged = await loggedPanel(store, study, shard);
+      const scored = logged ?? designs;
       log(
-        `study ${study.id}: ${panel.length} designs (${study.panel.count} sampled, ${panel.length - study.panel.count} of ${extras.length} extras feasible), ${study.fidelities.length} fidelities${shard === undefined ? '' : `; shard ${shard.index}/${shard.count}: ${designs.map((d) => d.name).join(', ')}`}`,
+        `study ${study.id}: ${panel.length} designs (${study.panel.count} sampled, ${panel.length - study.panel.count} of ${extras.length} extras feasible), ${study.fidelities.length} fidelities${shard === undefined ? '' : `; shard ${shard.index}/${shard.count}`}${logged === undefined ? '' : `; scoring the panel logged in the store (${logged.length} designs)`}: ${scored.map((d) => d.name).join(', ')}`,
       );
       const ids =
         args.report === true
