@@ -3,8 +3,9 @@
 // training is (kind, epochs, recipe, seed) is planned in one place for both.
 import { setTimeout as delay } from 'node:timers/promises';
 import { CosearchError, type ErrorCode } from '../errors.js';
-import { derivedEventId, type EventData, type ExperimentEventType } from '../events/index.js';
+import { derivedEventId } from '../events/index.js';
 import type { ExperimentConfig } from './config.js';
+import type { Append } from './handlers/context.js';
 import type { Candidate } from './deps.js';
 import type { CandidateTrainer, EpochReport, TrainingDispatcher, TrainOptions, TrainResult } from './ports.js';
 import { trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from '../experiment/index.js';
@@ -17,12 +18,7 @@ export interface TrainingContext {
   seed: number;
   state: SearchState;
   /** Appends one event unless its id is already in the log (see runExperiment). */
-  append: <T extends ExperimentEventType>(
-    id: string,
-    type: T,
-    data: EventData<T>,
-    causationId?: string,
-  ) => Promise<boolean>;
+  append: Append;
   catchUp: () => Promise<void>;
   aborted: () => boolean;
   trainer: CandidateTrainer | undefined;
