@@ -39,6 +39,10 @@ const marker = (shape: (typeof SHAPES)[number], x: number, y: number, colour: st
   }
 };
 
+/** Text for an SVG text node: the title and legend names are escaped, so a caller may pass any string. */
+const escapeXml = (text: string): string =>
+  text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] ?? c);
+
 /** Renders one budget's points as SVG; `maxLuts` draws the labelled budget line and shades the region beyond it. */
 export const reportSvg = (points: readonly PlotPoint[], maxLuts: number | null, title: string): string => {
   const xMax = Math.max(1, maxLuts ?? 0, ...points.map((p) => p.luts)) * 1.1;
@@ -48,7 +52,7 @@ export const reportSvg = (points: readonly PlotPoint[], maxLuts: number | null, 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${L}" y="18" font-size="14">${title}</text>`,
+    `<text x="${L}" y="18" font-size="14">${escapeXml(title)}</text>`,
   ];
   if (maxLuts !== null) {
     const x = sx(maxLuts);
@@ -92,7 +96,7 @@ export const reportSvg = (points: readonly PlotPoint[], maxLuts: number | null, 
       out.push(marker(shape, sx(p.luts), sy(p.accuracy), colour));
     out.push(
       marker(shape, W - R + 16, T + 10 + i * 18, colour),
-      `<text x="${W - R + 26}" y="${T + 14 + i * 18}">${c}</text>`,
+      `<text x="${W - R + 26}" y="${T + 14 + i * 18}">${escapeXml(c)}</text>`,
     );
   });
   const y = T + 10 + controllers.length * 18;
