@@ -4,6 +4,7 @@ import { CosearchError } from '../errors.js';
 import { asExperimentEvent, experimentStreamId } from '../events/index.js';
 import type { EventStore } from '../store/index.js';
 import { canonicalJson } from './deps.js';
+import { bootstrapInterval } from './bootstrap.js';
 import { kendallTauB, spearmanRho } from './rankCorrelation.js';
 
 /** One row of the table: a fidelity, how well it ranks the designs like the reference, and what it costs. */
@@ -24,6 +25,11 @@ export interface FidelityRow {
   /** Spearman's ρ and Kendall's τ-b against the reference accuracies; null below 2 pairs or for a constant column. */
   spearman: number | null;
   kendallTauB: number | null;
+  /**
+   * 90 % percentile-bootstrap interval of τ-b over the paired designs (1,000 resamples, seed 1): the spread another
+   * panel of this size could give. Null below 3 pairs.
+   */
+  kendallTauB90: [number, number] | null;
   /** Σ CandidateTrained.trainSeconds over the paired designs. */
   trainSeconds: number;
   /** trainSeconds ÷ the reference's over the same designs; null when the reference's is 0. */
@@ -190,6 +196,7 @@ export const fidelityTable = async (
       pairs: x.length,
       spearman: x.length < 2 ? null : spearmanRho(x, y),
       kendallTauB: x.length < 2 ? null : kendallTauB(x, y),
+      kendallTauB90: bootstrapInterval(x, y, kendallTauB),
       trainSeconds: seconds,
       costFraction: refSeconds > 0 ? seconds / refSeconds : null,
       status: e.status,
@@ -202,13 +209,24 @@ const fixed = (v: number | null, digits: number): string => (v === null ? '–' 
 
 /** The table as aligned text, one row per fidelity. */
 export const formatFidelityTable = (table: FidelityTable): string => {
-  const header = ['fidelity', 'kind', 'designs', 'spearman ρ', 'kendall τ-b', 'train s', 'cost vs ref', 'status'];
+  const header = [
+    'fidelity',
+    'kind',
+    'designs',
+    'spearman ρ',
+    'kendall τ-b',
+    'τ-b 90 % CI',
+    'train s',
+    'cost vs ref',
+    'status',
+  ];
   const body = table.rows.map((r) => [
     r.name,
     r.zeroCost ?? `${r.epochs} ep × ${r.trainImages} img`,
     String(r.pairs),
     fixed(r.spearman, 3),
     fixed(r.kendallTauB, 3),
+    r.kendallTauB90 === null ? '–' : `${r.kendallTauB90[0].toFixed(2)}–${r.kendallTauB90[1].toFixed(2)}`,
     r.trainSeconds.toFixed(1),
     r.costFraction === null ? '–' : `${(r.costFraction * 100).toFixed(2)} %`,
     r.status,
