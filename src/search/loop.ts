@@ -21,7 +21,7 @@ import { evolveInPlace, initialState, type SearchState } from '../experiment/ind
 import { summarize, type SearchSummary } from './summary.js';
 import type { CandidateTrainer, HardwareEvaluator, TrainingDispatcher } from './ports.js';
 import { zooMembers } from './hotStart.js';
-import { createExecutor } from './handlers/index.js';
+import { createExecutor, type LoopContext } from './handlers/index.js';
 import { createTrainings } from './trainings.js';
 
 /** Options of runExperiment. */
@@ -119,12 +119,14 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
     return folded.has(id);
   };
 
+  const eventId: LoopContext['idFor'] = (type, ...parts) => idFor(experimentId, type, ...parts);
   const trainings = createTrainings({
     experimentId,
     config,
     seed,
     state,
     append,
+    idFor: eventId,
     catchUp,
     aborted,
     trainer,
@@ -142,7 +144,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
       hardware,
       controller,
       append,
-      idFor: (type, ...parts) => idFor(experimentId, type, ...parts),
+      idFor: eventId,
       lastEventId: () => lastEventId,
     },
     trainings,

@@ -3,9 +3,8 @@
 // training is (kind, epochs, recipe, seed) is planned in one place for both.
 import { setTimeout as delay } from 'node:timers/promises';
 import { CosearchError, type ErrorCode } from '../errors.js';
-import { derivedEventId } from '../events/index.js';
 import type { ExperimentConfig } from './config.js';
-import type { Append } from './handlers/context.js';
+import type { Append, LoopContext } from './handlers/context.js';
 import type { Candidate } from './deps.js';
 import type { CandidateTrainer, EpochReport, TrainingDispatcher, TrainOptions, TrainResult } from './ports.js';
 import { trainingKind, type CandidateRecord, type OutstandingJob, type SearchState } from '../experiment/index.js';
@@ -19,6 +18,8 @@ export interface TrainingContext {
   state: SearchState;
   /** Appends one event unless its id is already in the log (see runExperiment). */
   append: Append;
+  /** The loop's derived event ids (the same function its decision handlers use). */
+  idFor: LoopContext['idFor'];
   catchUp: () => Promise<void>;
   aborted: () => boolean;
   trainer: CandidateTrainer | undefined;
@@ -28,10 +29,8 @@ export interface TrainingContext {
 
 /** The three training commands of the loop: train here, request from the workers, and wait for the oldest request. */
 export const createTrainings = (ctx: TrainingContext) => {
-  const { experimentId, config, seed, state, append, catchUp, aborted, trainer, dispatcher } = ctx;
+  const { experimentId, config, seed, state, append, idFor, catchUp, aborted, trainer, dispatcher } = ctx;
   const options = { signal: ctx.signal };
-  const idFor = (type: string, ...parts: Array<string | number>): string =>
-    derivedEventId(experimentId, type, ...parts);
 
   /** What one training of `c` is: its kind, options, the fields its events carry, and the event that caused it. */
   const planOf = (c: CandidateRecord, final: boolean, rung?: number) => {
