@@ -43,6 +43,8 @@ export interface TrainOptions extends PrepareDataOptions {
   lrSchedule?: LrSchedule;
   /** L2 penalty on kernels and PACT clips. @default 5e-4 */
   weightDecay?: number;
+  /** Label smoothing of the cross-entropy targets, in [0, 1): (1 − ε)·one-hot + ε/classes. @default 0 */
+  labelSmoothing?: number;
   /** Proxy training for search: subset defaults to 5,000 images, validationSubset to 1,000, epochs to 2. */
   proxy?: boolean;
   /** Random crop (4 px padding) and horizontal flip. @default true */
@@ -152,6 +154,7 @@ function assertOptions(options: TrainOptions): void {
   assertOption('maxMinutes', options.maxMinutes, (v) => Number.isFinite(v) && v > 0, 'a number of minutes > 0');
   assertOption('learningRate', options.learningRate, (v) => Number.isFinite(v) && v > 0, 'a number > 0');
   assertOption('weightDecay', options.weightDecay, (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0');
+  assertOption('labelSmoothing', options.labelSmoothing, (v) => v >= 0 && v < 1, 'a number in [0, 1)');
   assertOption(
     'warmupEpochs',
     options.warmupEpochs,
@@ -185,6 +188,7 @@ export async function trainCandidate(
   const baseLr = options.learningRate ?? { sgd: 0.05, momentum: 0.01, adam: 0.002 }[optimizerName];
   const schedule = options.lrSchedule ?? 'cosine';
   const weightDecay = options.weightDecay ?? 5e-4;
+  const labelSmoothing = options.labelSmoothing ?? 0;
   const seed = options.seed ?? 0;
   const classes = dataset.classes.length;
   const batches = Math.floor(data.train.count / batchSize);
@@ -229,7 +233,7 @@ export async function trainCandidate(
           const { value, grads } = tf.variableGrads(() => {
             const logits = model.forward(x, true);
             hitCount = tf.keep(tf.sum<tf.Scalar>(tf.cast(tf.equal(tf.argMax(logits, 1), tf.argMax(y, 1)), 'float32')));
-            const ce = tf.losses.softmaxCrossEntropy(y, logits);
+            const ce = tf.losses.softmaxCrossEntropy(y, logits, undefined, labelSmoothing);
             const l2 = tf.addN(model.decayed.map((v) => tf.sum(tf.square(v))));
             return tf.add(ce, tf.mul(l2, weightDecay / 2)) as tf.Scalar;
           }, model.trainable);

@@ -26,10 +26,12 @@ interface TrainArgs {
   epochs?: number;
   batchSize?: number;
   subset?: number;
+  validationSplit?: number;
   optimizer?: string;
   lr?: number;
   schedule?: string;
   weightDecay?: number;
+  labelSmoothing?: number;
   warmupEpochs?: number;
   augment?: boolean;
   maxMinutes?: number;
@@ -81,9 +83,11 @@ const NUMERIC_FLAGS: [keyof TrainArgs, string, (v: number) => boolean, string][]
   ['epochs', '--epochs', wholeNumber, 'a whole number ≥ 1'],
   ['batchSize', '--batch-size', wholeNumber, 'a whole number ≥ 1'],
   ['subset', '--subset', wholeNumber, 'a whole number ≥ 1'],
+  ['validationSplit', '--validation-split', (v) => v >= 0 && v < 1, 'a fraction in [0, 1), e.g. 0.1 or 0'],
   ['maxMinutes', '--max-minutes', positive, 'a number of minutes > 0'],
   ['lr', '--lr', positive, 'a number > 0'],
   ['weightDecay', '--weight-decay', (v) => Number.isFinite(v) && v >= 0, 'a number ≥ 0'],
+  ['labelSmoothing', '--label-smoothing', (v) => v >= 0 && v < 1, 'a number in [0, 1), e.g. 0.1'],
   ['warmupEpochs', '--warmup-epochs', (v) => Number.isFinite(v) && v >= 0, 'a number of epochs ≥ 0'],
 ];
 
@@ -103,10 +107,12 @@ const trainOptionsFrom = (args: TrainArgs): TrainOptions => ({
   ...(args.epochs === undefined ? {} : { epochs: args.epochs }),
   ...(args.batchSize === undefined ? {} : { batchSize: args.batchSize }),
   ...(args.subset === undefined ? {} : { subset: args.subset }),
+  ...(args.validationSplit === undefined ? {} : { validationFraction: args.validationSplit }),
   ...(args.optimizer === undefined ? {} : { optimizer: args.optimizer as OptimizerName }),
   ...(args.lr === undefined ? {} : { learningRate: args.lr }),
   ...(args.schedule === undefined ? {} : { lrSchedule: args.schedule as LrSchedule }),
   ...(args.weightDecay === undefined ? {} : { weightDecay: args.weightDecay }),
+  ...(args.labelSmoothing === undefined ? {} : { labelSmoothing: args.labelSmoothing }),
   ...(args.warmupEpochs === undefined ? {} : { warmupEpochs: args.warmupEpochs }),
   ...(args.augment === false ? { augment: false } : {}),
   ...(args.maxMinutes === undefined ? {} : { maxMinutes: args.maxMinutes }),
@@ -141,7 +147,8 @@ function createProgress(json: boolean): { hooks: Pick<TrainOptions, 'onBatch' | 
 }
 
 function printSummary(result: TrainResult): void {
-  console.log(`quantized validation accuracy ${pct(result.accuracy)}, test accuracy ${pct(result.testAccuracy)}`);
+  const validation = result.validationImages > 0 ? pct(result.accuracy) : '- (no validation split)';
+  console.log(`quantized validation accuracy ${validation}, test accuracy ${pct(result.testAccuracy)}`);
   const stopped =
     result.stopReason === 'time' ? ` (stopped by --max-minutes after ${result.epochs} of ${result.plannedEpochs})` : '';
   console.log(
@@ -164,6 +171,10 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('epochs', { type: 'number', describe: 'epochs (default 10, proxy 2)' })
       .option('batch-size', { type: 'number', describe: 'batch size (default 64)' })
       .option('subset', { type: 'number', describe: 'train on this many images only' })
+      .option('validation-split', {
+        type: 'number',
+        describe: 'fraction of the training split held out for validation (default 0.1; 0 trains on all of it)',
+      })
       .option('optimizer', { type: 'string', choices: ['sgd', 'momentum', 'adam'], describe: 'default momentum' })
       .option('lr', { type: 'number', describe: 'base learning rate (default sgd 0.05, momentum 0.01, adam 0.002)' })
       .option('schedule', {
@@ -172,6 +183,10 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         describe: 'learning-rate schedule (default cosine)',
       })
       .option('weight-decay', { type: 'number', describe: 'L2 penalty (default 5e-4)' })
+      .option('label-smoothing', {
+        type: 'number',
+        describe: 'label smoothing ε of the cross-entropy targets (default 0)',
+      })
       .option('warmup-epochs', {
         type: 'number',
         describe: 'epochs of linear lr warm-up before the schedule (default 0)',

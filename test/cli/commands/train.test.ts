@@ -214,6 +214,52 @@ describe('cosearch train', () => {
     });
   });
 
+  it('trains on the whole training split under --validation-split 0 and smooths the targets under --label-smoothing', async () => {
+    const [plain, smoothed, human] = await Promise.all([
+      cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '2', '--validation-split', '0', '--json']),
+      cosearch([
+        'train',
+        '--candidate',
+        candidate,
+        ...common(),
+        '--epochs',
+        '2',
+        '--validation-split',
+        '0',
+        '--label-smoothing',
+        '0.3',
+        '--json',
+      ]),
+      cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '1', '--validation-split', '0']),
+    ]);
+    expect(plain.code).toBe(0);
+    const a = JSON.parse(plain.stdout) as TrainJson;
+    const b = JSON.parse(smoothed.stdout) as TrainJson;
+    expect(a).toMatchObject({ trainImages: 320, validationImages: 0 });
+    expect(a.history.every((h) => h.valAccuracy === undefined)).toBe(true);
+    expect(a.testAccuracy).toBeGreaterThan(0.7);
+    // smoothed targets keep the cross-entropy above their own entropy, so the same seed ends with a higher loss
+    expect(b.history[1]!.loss).toBeGreaterThan(a.history[1]!.loss + 0.05);
+    expect(b.testAccuracy).toBeGreaterThan(0.7);
+    expect(human.stdout).toMatch(
+      /^quantized validation accuracy - \(no validation split\), test accuracy \d+\.\d\d %$/m,
+    );
+    const [split, smoothing] = await Promise.all([
+      cosearch(['train', '--candidate', candidate, ...common(), '--validation-split', '1']),
+      cosearch(['train', '--candidate', candidate, ...common(), '--label-smoothing', '-0.1']),
+    ]);
+    expect(split).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(
+        'expected --validation-split to be a fraction in [0, 1), e.g. 0.1 or 0, but got 1',
+      ),
+    });
+    expect(smoothing).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('expected --label-smoothing to be a number in [0, 1), e.g. 0.1, but got -0.1'),
+    });
+  });
+
   it('exits with code 2 for a non-positive --epochs or --max-minutes and for a candidate with the wrong class count', async () => {
     const wrong = join(root, 'ten-classes.json');
     await writeFile(wrong, JSON.stringify({ input: tinyInput, layers: [conv(4), dense(10)] }));
