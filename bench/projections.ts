@@ -60,7 +60,12 @@ export const experimentEvents = (
   const events: EventToAppend[] = [
     newEvent(
       'ExperimentStarted',
-      { experimentId, name: 'bench', config: { controller: 'rl', lutBudget: 30_000, minFps: 1000 }, seed },
+      {
+        experimentId,
+        name: 'bench',
+        config: { controller: { kind: 'rl' }, device: { maxLuts: 30_000, minFps: 1000 } },
+        seed,
+      },
       meta,
       { id: id('s') },
     ),

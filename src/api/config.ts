@@ -1,42 +1,24 @@
-// The fallback experiment-config check used when the search module's parseExperimentConfig is not wired in
-// (tests, a partial build): an object, an optional non-empty `name`, an optional integer `seed`.
+// startExperiment's config check. The composition root wires the search module's parseExperimentConfig (which also
+// checks a panel's designs in the space module); without it (tests, a partial build) the stored shape's own schema
+// checks the config (src/events/experimentConfig.ts), so there is one schema either way, never a second validator.
 import { CosearchError } from '../errors.js';
+import { ExperimentConfigShape, parseConfigWith, type ExperimentConfig } from '../events/index.js';
 import type { ParsedExperimentConfig } from './context.js';
-
-export const parseConfigMinimal = (raw: unknown): ParsedExperimentConfig => {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new CosearchError(
-      'BAD_USER_INPUT',
-      `argument 'config' must be a JSON object, but got ${JSON.stringify(raw)}`,
-      { field: 'config' },
-    );
-  }
-  const config = { ...(raw as Record<string, unknown>) };
-  const name = config['name'] ?? 'experiment';
-  if (typeof name !== 'string' || name === '') {
-    throw new CosearchError(
-      'BAD_USER_INPUT',
-      `config.name must be a non-empty string, but got ${JSON.stringify(name)}`,
-      { field: 'config.name' },
-    );
-  }
-  const seed = config['seed'] ?? 1;
-  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
-    throw new CosearchError('BAD_USER_INPUT', `config.seed must be an integer, but got ${JSON.stringify(seed)}`, {
-      field: 'config.seed',
-    });
-  }
-  return { name, seed, config: { ...config, name, seed } };
-};
 
 /** Adapts a parser that returns the full config (with `name` and `seed`) to what startExperiment needs. */
 export const adaptConfigParser =
-  (parse: (raw: unknown) => { name: string; seed: number }) =>
+  (parse: (raw: unknown) => ExperimentConfig) =>
   (raw: unknown): ParsedExperimentConfig => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return parseConfigMinimal(raw);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw new CosearchError(
+        'BAD_USER_INPUT',
+        `argument 'config' must be a JSON object, but got ${JSON.stringify(raw)}`,
+        { field: 'config' },
+      );
+    }
     try {
       const parsed = parse(raw);
-      return { name: parsed.name, seed: parsed.seed, config: { ...parsed } };
+      return { name: parsed.name, seed: parsed.seed, config: parsed };
     } catch (error) {
       // Name the first offending field (`config.budget.maxCandidates`) in extensions.field, as every input error does.
       const issues = (error as { details?: { issues?: Array<{ path?: unknown }> } }).details?.issues;
@@ -50,3 +32,6 @@ export const adaptConfigParser =
       throw error;
     }
   };
+
+/** The config check without the search module: the stored shape's schema and defaults. */
+export const parseConfigMinimal = adaptConfigParser((raw) => parseConfigWith(ExperimentConfigShape, raw));

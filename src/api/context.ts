@@ -1,5 +1,6 @@
 // What every resolver receives: the caller and the services behind the API. The read models, the hardware model
 // and the config parser are ports, so the API starts (with `health` and the event views) even without them.
+import type { ExperimentConfig } from '../events/index.js';
 import type { EventStore } from '../store/index.js';
 import type { Principal } from './auth.js';
 import type { EventHub } from './eventHub.js';
@@ -67,7 +68,7 @@ export interface HardwareService {
 export interface ParsedExperimentConfig {
   name: string;
   seed: number;
-  config: Record<string, unknown>;
+  config: ExperimentConfig;
 }
 
 export interface ApiServices {

@@ -25,9 +25,8 @@ export const searchControllerRebuild = (experimentId: string): ControllerRebuild
       evolveInPlace(state, event);
     },
     summary: (): ControllerSummary => {
-      const controller = (state.started?.config as { controller?: { kind?: unknown } } | undefined)?.controller;
       return {
-        kind: typeof controller?.kind === 'string' ? controller.kind : null,
+        kind: state.started?.config.controller.kind ?? null,
         status: state.status,
         policySteps: state.policySteps,
         rngPosition: state.rngPosition,

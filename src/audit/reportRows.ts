@@ -31,15 +31,13 @@ export interface ReportRow {
   meanAccuracy: number | null;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' ? v : null);
-
 /** Folds one experiment stream into its seed entry and budget key. */
 export const reportSeedOf = (
   experimentId: string,
   events: readonly RecordedEvent[],
 ): { controller: string; maxLuts: number | null; minFps: number | null; seed: ReportSeed } => {
   const state = foldStream(experimentId, events);
-  const config = (state.started?.config ?? {}) as { controller?: { kind?: string }; device?: Record<string, unknown> };
+  const config = state.started?.config;
   const finals = state.candidates.filter(
     (c) => c.finalTrained !== undefined && c.hardware?.feasible === true && !c.float,
   );
@@ -73,9 +71,9 @@ export const reportSeedOf = (
     0,
   );
   return {
-    controller: config.controller?.kind ?? 'unknown',
-    maxLuts: num(config.device?.maxLuts),
-    minFps: num(config.device?.minFps),
+    controller: config?.controller.kind ?? 'unknown',
+    maxLuts: config?.device.maxLuts ?? null,
+    minFps: config?.device.minFps ?? null,
     seed: {
       experimentId,
       seed: state.started?.seed ?? 0,

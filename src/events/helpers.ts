@@ -1,7 +1,8 @@
 // Helpers around the catalog: stream ids, a typed event builder, deterministic ids and narrowing guards.
 import { createHash, randomUUID } from 'node:crypto';
 import { eventCatalog } from './catalog.js';
-import type { EventData, ExperimentEvent, ExperimentEventType } from './schemas.js';
+import type { ExperimentConfig } from './experimentConfig.js';
+import type { EventData, EventInput, ExperimentEvent, ExperimentEventType } from './schemas.js';
 
 /** Prefix of every experiment stream: `experiment-<experimentId>`. */
 export const EXPERIMENT_STREAM_PREFIX = 'experiment-';
@@ -27,7 +28,7 @@ export interface NewEventMetadata {
 export interface NewEvent<T extends ExperimentEventType = ExperimentEventType> {
   id: string;
   type: T;
-  data: EventData<T>;
+  data: EventInput<T>;
   metadata: NewEventMetadata;
 }
 
@@ -66,7 +67,7 @@ export const timeOrderedEventId = (): string => {
 /** Builds a typed event for EventStore.append. The store validates `data` against the catalog on append. */
 export const newEvent = <T extends ExperimentEventType>(
   type: T,
-  data: EventData<T>,
+  data: EventInput<T>,
   metadata: NewEventMetadata,
   options: NewEventOptions = {},
 ): NewEvent<T> => ({ id: options.id ?? timeOrderedEventId(), type, data, metadata });
@@ -136,3 +137,10 @@ export const asExperimentEvent = (event: {
   const schemaVersion = event.metadata?.schemaVersion ?? eventCatalog.currentVersion(event.type) ?? 1;
   return { type: event.type, schemaVersion, data: event.data } as ExperimentEvent;
 };
+
+/**
+ * The parsed config of an experiment stream's first event (ExperimentStarted stores it parsed, defaults filled), or
+ * undefined when the stream is empty or does not begin with ExperimentStarted.
+ */
+export const startedConfigOf = (first: { type: string; data: unknown } | undefined): ExperimentConfig | undefined =>
+  first?.type === 'ExperimentStarted' ? (first.data as EventData<'ExperimentStarted'>).config : undefined;

@@ -34,7 +34,21 @@ export {
   ConstraintViolation,
   experimentEventDefinitions,
 } from './schemas.js';
-export type { EventData, ExperimentEventType } from './schemas.js';
+export type { EventData, EventInput, ExperimentEventType } from './schemas.js';
+export {
+  BudgetConfig,
+  ControllerConfig,
+  DatasetConfig,
+  DeviceConfig,
+  ExperimentConfigObject,
+  ExperimentConfigShape,
+  FinalTrainingConfig,
+  MultiFidelityConfig,
+  parseConfigWith,
+  SpaceConfig,
+  TrainingConfig,
+} from './experimentConfig.js';
+export type { ControllerParams, ExperimentConfig, ExperimentConfigInput, MultiFidelity } from './experimentConfig.js';
 export { eventCatalog, registerEvent, registerUpcaster, validateEvent } from './catalog.js';
 export type { EventDefinition, Upcaster, ValidatedEventResult } from './catalog.js';
 export {
@@ -49,6 +63,7 @@ export {
   asExperimentEvent,
   isZeroCostScore,
   isTerminalEventType,
+  startedConfigOf,
 } from './helpers.js';
 export type { NewEvent, NewEventMetadata, NewEventOptions } from './helpers.js';
 export {

@@ -1,7 +1,8 @@
 // The event catalog's zod definitions: one object per event (type, schemaVersion, data). Types come from z.infer,
-// so the validator and the type cannot drift. `candidate`, `config` and hardware `layers` stay loose on purpose:
-// the space, search and hardware modules own their validation.
+// so the validator and the type cannot drift. `candidate` and hardware `layers` stay loose on purpose: the space and
+// hardware modules own their validation. `config` is the experiment config's own schema (experimentConfig.ts).
 import { z } from 'zod';
+import { ExperimentConfigShape } from './experimentConfig.js';
 
 const id = z.string().min(1);
 const count = z.number().int().nonnegative();
@@ -13,7 +14,8 @@ const looseRecord = z.record(z.string(), z.unknown());
 export const ExperimentStartedData = z.looseObject({
   experimentId: id,
   name: z.string(),
-  config: looseRecord,
+  /** The parsed config (experimentConfig.ts), defaults filled in: validated here, once, on append. */
+  config: ExperimentConfigShape,
   seed: z.number().int(),
 });
 
@@ -262,6 +264,8 @@ export type ExperimentEvent = z.infer<typeof ExperimentEvent>;
 export type ExperimentEventType = ExperimentEvent['type'];
 /** The `data` of the experiment event named `T`. */
 export type EventData<T extends ExperimentEventType> = Extract<ExperimentEvent, { type: T }>['data'];
+/** What a writer may pass for an event's data: append validates it and stores the parsed EventData (defaults filled). */
+export type EventInput<T extends ExperimentEventType> = Extract<z.input<typeof ExperimentEvent>, { type: T }>['data'];
 
 export type ExperimentStarted = z.infer<typeof ExperimentStarted>;
 export type CandidateProposed = z.infer<typeof CandidateProposed>;

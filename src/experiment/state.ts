@@ -6,7 +6,7 @@
 // `evolve` is pure: it returns a new state and leaves its input as it was, copying only what the event changes.
 // A reader that owns its state (the loop, a replay of 100k events) folds with `evolveInPlace`, the same code path
 // writing into the state it is given, so the two cannot drift.
-import { asExperimentEvent, type EventData, type ExperimentEvent } from '../events/index.js';
+import { asExperimentEvent, type EventData, type ExperimentConfig, type ExperimentEvent } from '../events/index.js';
 import type { RecordedEvent } from '../store/index.js';
 
 /** One multi-fidelity rung (1 and up) of a candidate: started, epochs logged, and its result. */
@@ -81,7 +81,7 @@ export interface SearchState {
   /** Global position of the last event folded; -1 when none. */
   position: number;
   status: SearchStatus;
-  started?: { config: Record<string, unknown>; seed: number; name: string; recordedAt: string; position: number };
+  started?: { config: ExperimentConfig; seed: number; name: string; recordedAt: string; position: number };
   /** By proposal index. */
   candidates: CandidateRecord[];
   /** Index in `candidates` of each candidate id. */

@@ -2,6 +2,7 @@
 // the reference recipe last), one panel experiment per fidelity, ids derived from the study id so a re-run resumes.
 import { z } from 'zod';
 import { CosearchError } from '../errors.js';
+import { startedConfigOf } from '../events/index.js';
 import type { EventStore } from '../store/index.js';
 import { DatasetConfig, DeviceConfig, parseExperimentConfig, SpaceConfig, type ExperimentConfig } from './config.js';
 import type { Candidate } from './deps.js';
@@ -189,8 +190,8 @@ export const loggedPanel = async (
       maxCount: 1,
     });
     if (first === undefined) continue;
-    const { controller } = parseExperimentConfig((first.data as { config: unknown }).config);
-    if (controller.kind === 'panel')
+    const controller = startedConfigOf(first)?.controller;
+    if (controller?.kind === 'panel')
       return controller.designs.map((d) => ({ name: d.name, candidate: d.candidate as unknown as Candidate }));
   }
   return undefined;
@@ -211,11 +212,9 @@ export const runStudy = async (options: RunStudyOptions): Promise<string[]> => {
     const experimentId = fidelityExperimentId(study, fidelity, options.shard);
     ids.push(experimentId);
     const existing = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
-    const config = parseExperimentConfig(
-      existing[0]?.data !== undefined
-        ? (existing[0].data as { config: unknown }).config
-        : fidelityExperimentConfig(study, fidelity, designs, options.shard),
-    );
+    const config =
+      startedConfigOf(existing[0]) ??
+      parseExperimentConfig(fidelityExperimentConfig(study, fidelity, designs, options.shard));
     if (existing.length === 0) await startExperiment(store, config, { experimentId, actor: options.actor ?? 'system' });
     options.onFidelity?.({ fidelity, experimentId });
     const summary = await runExperiment({

@@ -7,7 +7,7 @@ import {
   derivedEventId,
   experimentStreamId,
   newEvent,
-  type EventData,
+  type EventInput,
   type ExperimentEventType,
 } from '../events/index.js';
 import { isWrongExpectedRevisionError, type EventStore } from '../store/index.js';
@@ -91,7 +91,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
       `expected experiment '${experimentId}' to have an ExperimentStarted event in stream '${stream}', but the stream is empty; start it with startExperiment or the startExperiment mutation`,
     );
   }
-  const config = parseExperimentConfig(state.started.config);
+  const config = state.started.config;
   const space = createActionSpace(resolveSpace(config.space));
   const hardware = options.hardware(config);
   const zoo =
@@ -105,7 +105,7 @@ export const runExperiment = async (options: RunExperimentOptions): Promise<Sear
   const append = async <T extends ExperimentEventType>(
     id: string,
     type: T,
-    data: EventData<T>,
+    data: EventInput<T>,
     causationId?: string,
   ): Promise<boolean> => {
     if (folded.has(id)) return true;

@@ -1,5 +1,6 @@
 // The search runner: follows the store's experiment streams and runs every started-but-unfinished experiment,
 // one at a time, resuming from its log. `cosearch serve` and `cosearch search` start one.
+import { CosearchError } from '../errors.js';
 import {
   asExperimentEvent,
   derivedEventId,
@@ -7,9 +8,10 @@ import {
   experimentStreamId,
   isTerminalEventType,
   newEvent,
+  startedConfigOf,
 } from '../events/index.js';
 import type { EventStore, Subscription } from '../store/index.js';
-import { dispatchOf, parseExperimentConfig, type ExperimentConfig } from './config.js';
+import { dispatchOf, type ExperimentConfig } from './config.js';
 import { createHardwareEvaluator } from './hardwareAdapter.js';
 import { runExperiment } from './loop.js';
 import { createOracleTrainer } from './oracle.js';
@@ -130,7 +132,13 @@ export const createSearchRunner = (options: SearchRunnerOptions): SearchRunner =
 
 const configOf = async (store: EventStore, experimentId: string): Promise<ExperimentConfig> => {
   const [first] = await store.readStream(`experiment-${experimentId}`, { maxCount: 1 });
-  return parseExperimentConfig((first?.data as { config?: unknown } | undefined)?.config);
+  const config = startedConfigOf(first);
+  if (config === undefined)
+    throw new CosearchError(
+      'NOT_FOUND',
+      `expected experiment '${experimentId}' to begin with ExperimentStarted, but its stream ${first === undefined ? 'is empty' : `begins with ${first.type}`}; start it with startExperiment`,
+    );
+  return config;
 };
 
 const failBeforeStart = async (

@@ -12,9 +12,15 @@ import {
   registerEvent,
   registerUpcaster,
   validateEvent,
+  ExperimentConfigShape,
 } from '../../src/events/index.js';
 
-const started = { experimentId: 'e1', name: 'first', config: { lutBudget: 30000 }, seed: 7 };
+const started = {
+  experimentId: 'e1',
+  name: 'first',
+  config: ExperimentConfigShape.parse({ device: { maxLuts: 30000 } }),
+  seed: 7,
+};
 
 describe('event catalog', () => {
   it('registers the eleven events of the first catalog at schema version 1', () => {

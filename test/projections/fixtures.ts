@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { derivedEventId, experimentStreamId, newEvent } from '../../src/events/index.js';
+import { ExperimentConfigShape, derivedEventId, experimentStreamId, newEvent } from '../../src/events/index.js';
 import { openReadModelDatabase, type SqlDatabase } from '../../src/projections/index.js';
 import { createEventStore, type EventStore, type EventToAppend } from '../../src/store/index.js';
 
@@ -87,7 +87,12 @@ export const experimentEvents = (
   const events: EventToAppend[] = [
     newEvent(
       'ExperimentStarted',
-      { experimentId, name: `exp ${experimentId}`, config: { lutBudget: 30_000 }, seed: 7 },
+      {
+        experimentId,
+        name: `exp ${experimentId}`,
+        config: ExperimentConfigShape.parse({ device: { maxLuts: 30_000 } }),
+        seed: 7,
+      },
       meta,
       { id: id('start') },
     ),

@@ -11,6 +11,7 @@ import {
   type Projection,
 } from '../../src/projections/index.js';
 import { appendExperiment, backends, dumpTable, type Backend } from './fixtures.js';
+import { ExperimentConfigShape } from '../../src/events/index.js';
 
 const plans = [
   { luts: 20_000, throughputFps: 1500, accuracy: 0.71 },
@@ -41,7 +42,7 @@ describe.each(backends)('projections on %s', (_name, open) => {
       name: 'exp e1',
       status: 'completed',
       seed: 7,
-      config: { lutBudget: 30_000 },
+      config: ExperimentConfigShape.parse({ device: { maxLuts: 30_000 } }),
       reason: 'budget',
       counts: { proposed: 4, pruned: 1, trained: 2, failed: 0 },
       bestCandidateId: 'e1-c2',

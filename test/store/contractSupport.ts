@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { newEvent, type NewEvent } from '../../src/events/index.js';
+import { ExperimentConfigShape, newEvent, type NewEvent } from '../../src/events/index.js';
 import type { EventStore, RecordedEvent, Subscription } from '../../src/store/index.js';
 
 /** One isolated store target (a temp file, a fresh schema, a server) that can be opened several times. */
@@ -26,7 +26,12 @@ export const meta = (experimentId: string) => ({ correlationId: experimentId, ac
 export const started = (experimentId: string): NewEvent<'ExperimentStarted'> =>
   newEvent(
     'ExperimentStarted',
-    { experimentId, name: `exp ${experimentId}`, config: { lutBudget: 30000 }, seed: 1 },
+    {
+      experimentId,
+      name: `exp ${experimentId}`,
+      config: ExperimentConfigShape.parse({ device: { maxLuts: 30000 } }),
+      seed: 1,
+    },
     meta(experimentId),
   );
 

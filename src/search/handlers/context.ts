@@ -1,6 +1,6 @@
 // What every decision handler gets from the loop: the folded state, the experiment's parts, and the one way to
 // append. A handler appends its decision's event (idempotently, by a derived id) and returns; the loop folds again.
-import type { EventData, ExperimentEventType } from '../../events/index.js';
+import type { EventInput, ExperimentEventType } from '../../events/index.js';
 import type { SearchState } from '../../experiment/index.js';
 import type { ExperimentConfig } from '../config.js';
 import type { Controller } from '../controllers/controller.js';
@@ -12,7 +12,7 @@ import type { HardwareEvaluator } from '../ports.js';
 export type Append = <T extends ExperimentEventType>(
   id: string,
   type: T,
-  data: EventData<T>,
+  data: EventInput<T>,
   causationId?: string,
 ) => Promise<boolean>;
 
