@@ -196,7 +196,7 @@ export const PenaltyConfig = z.strictObject({
 });
 
 /** The config object without the cross-field rules (ExperimentConfigShape adds them). */
-export const ExperimentConfigObject = z.strictObject({
+const ExperimentConfigObject = z.strictObject({
   // Stored in ExperimentStarted and shown everywhere: bounded like the API's other strings (docs/api.md, Limits).
   name: z.string().min(1).max(200).default('experiment'),
   seed: z.number().int().default(1),

@@ -40,7 +40,6 @@ export {
   ControllerConfig,
   DatasetConfig,
   DeviceConfig,
-  ExperimentConfigObject,
   ExperimentConfigShape,
   FinalTrainingConfig,
   MultiFidelityConfig,

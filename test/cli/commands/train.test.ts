@@ -215,22 +215,11 @@ describe('cosearch train', () => {
   });
 
   it('trains on the whole training split under --validation-split 0 and smooths the targets under --label-smoothing', async () => {
+    const fullSplit = ['train', '--candidate', candidate, ...common(), '--validation-split', '0'];
     const [plain, smoothed, human] = await Promise.all([
-      cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '2', '--validation-split', '0', '--json']),
-      cosearch([
-        'train',
-        '--candidate',
-        candidate,
-        ...common(),
-        '--epochs',
-        '2',
-        '--validation-split',
-        '0',
-        '--label-smoothing',
-        '0.3',
-        '--json',
-      ]),
-      cosearch(['train', '--candidate', candidate, ...common(), '--epochs', '1', '--validation-split', '0']),
+      cosearch([...fullSplit, '--epochs', '2', '--json']),
+      cosearch([...fullSplit, '--epochs', '2', '--label-smoothing', '0.3', '--json']),
+      cosearch([...fullSplit, '--epochs', '1']),
     ]);
     expect(plain.code).toBe(0);
     const a = JSON.parse(plain.stdout) as TrainJson;
