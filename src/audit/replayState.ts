@@ -8,11 +8,12 @@ import {
   evolveInPlace,
   initialState,
   isFeasibleTrained,
-  isTraining,
+  candidateStatusOf,
   paretoOf,
   ranksAbove,
   topRungOf,
   type CandidateRecord,
+  type CandidateStatus,
   type ExperimentCounts,
   type SearchState,
 } from '../experiment/index.js';
@@ -31,7 +32,8 @@ export interface ReplayCandidate {
   foldedCandidate?: Record<string, unknown>;
   actions: number[];
   logProbs: number[];
-  status: 'proposed' | 'pruned' | 'training' | 'trained';
+  /** The experiment model's status of the candidate (candidateStatusOf). */
+  status: CandidateStatus;
   /** A float design (the separate baseline's stage 1): never on the leaderboard or the front. */
   float: boolean;
   device?: string;
@@ -189,14 +191,7 @@ const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
   const h = c.hardware;
   const top = topRungOf(c);
   const result = c.finalTrained ?? (top > 0 ? c.rungs.get(top)?.trained : undefined) ?? c.trained;
-  const trained = result !== undefined;
-  const status: ReplayCandidate['status'] = trained
-    ? 'trained'
-    : isTraining(c)
-      ? 'training'
-      : h !== undefined && !h.feasible
-        ? 'pruned'
-        : 'proposed';
+  const status = candidateStatusOf(c);
   const score = accuracyOf(c);
   return {
     candidateId: c.candidateId,
@@ -217,7 +212,7 @@ const replayCandidateOf = (c: CandidateRecord): ReplayCandidate => {
           latencyMs: h.latencyMs,
           feasible: h.feasible,
         }),
-    ...(score === undefined || !trained ? {} : { accuracy: score }),
+    ...(score === undefined || result === undefined ? {} : { accuracy: score }),
     ...(result?.testAccuracy === undefined ? {} : { testAccuracy: result.testAccuracy }),
     ...(c.reward === undefined ? {} : { reward: c.reward }),
     proposedAtPosition: c.proposedAt,

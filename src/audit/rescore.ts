@@ -64,8 +64,8 @@ export interface RescoreResult {
   best: RescoredCandidate | null;
 }
 
-const better = (a: RescoredCandidate, b: RescoredCandidate): number =>
-  b.accuracy - a.accuracy || a.luts - b.luts || a.index - b.index;
+/** The experiment model's one rule for "best" (src/experiment ranksAbove): the higher score, then the earlier proposal. */
+const better = (a: RescoredCandidate, b: RescoredCandidate): number => b.accuracy - a.accuracy || a.index - b.index;
 
 /** Re-evaluates the trained candidates of `experimentId` and appends the result to `rescoring-<rescoringId>`. */
 export const rescoreExperiment = async (
@@ -94,7 +94,8 @@ export const rescoreExperiment = async (
     device: requested.device ?? configuredDevice(state.config) ?? 'zynq7020',
   };
   const candidates = state.candidates
-    .filter((c) => c.status === 'trained' && c.accuracy !== undefined)
+    // Every candidate with a result, including one whose later training was cut by a failure (status 'failed').
+    .filter((c) => c.accuracy !== undefined)
     .map((c): RescoredCandidate => ({
       candidateId: c.candidateId,
       index: c.index,

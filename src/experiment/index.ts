@@ -3,6 +3,7 @@
 export {
   accuracyOf,
   evolve,
+  evolveCandidateRecord,
   evolveInPlace,
   foldStream,
   initialState,
@@ -21,8 +22,17 @@ export type {
   SearchState,
   SearchStatus,
 } from './state.js';
-export { accuracyValueOf, bestAccuracyOf, bestOf, countsOf, paretoOf, paretoPointOf } from './views.js';
+export {
+  accuracyValueOf,
+  bestAccuracyOf,
+  bestOf,
+  candidateStatusOf,
+  countsOf,
+  paretoOf,
+  paretoPointOf,
+} from './views.js';
+export type { CandidateStatus } from './views.js';
 export { byParetoOrder, dominates, paretoFront } from './pareto.js';
 export type { ParetoPoint } from './pareto.js';
-export { fromSnapshot, toSnapshot } from './snapshot.js';
+export { candidateFromSnapshot, candidateSnapshot, fromSnapshot, toSnapshot } from './snapshot.js';
 export type { CandidateSnapshot, StateSnapshot } from './snapshot.js';

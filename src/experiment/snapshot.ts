@@ -34,7 +34,8 @@ export interface StateSnapshot {
 const resultOf = (t: EventData<'CandidateTrained'> | undefined): ResultSnapshot | undefined =>
   t === undefined ? undefined : t.zeroCost === undefined ? [t.accuracy] : [t.accuracy, t.zeroCost];
 
-const candidateSnapshot = (c: CandidateRecord): CandidateSnapshot => {
+/** The snapshot of one candidate's record (what the views need of it). */
+export const candidateSnapshot = (c: CandidateRecord): CandidateSnapshot => {
   const out: CandidateSnapshot = { id: c.candidateId, i: c.index };
   if (c.float) out.fl = 1;
   if (c.hardware !== undefined) out.h = [c.hardware.feasible ? 1 : 0, c.hardware.luts, c.hardware.throughputFps];
@@ -79,6 +80,64 @@ const trainedOf = (
       };
 
 /**
+ * A candidate's record restored from its snapshot: its class, scores and hardware objectives are those of the record
+ * it was taken from, and further events fold into it with evolveCandidateRecord. Its proposal, curves and requested
+ * trainings are not restored.
+ */
+export const candidateFromSnapshot = (experimentId: string, s: CandidateSnapshot): CandidateRecord => {
+  const rungs = new Map<number, RungRecord>();
+  for (const [rung, r] of Object.entries(s.r ?? {})) {
+    const trained = trainedOf(experimentId, s.id, r);
+    rungs.set(Number(rung), { started: true, epochsDone: 0, ...(trained === undefined ? {} : { trained }) });
+  }
+  for (const o of s.o ?? []) if (typeof o === 'number') rungs.set(o, { started: true, epochsDone: 0 });
+  const proxy = trainedOf(experimentId, s.id, s.p);
+  const final = trainedOf(experimentId, s.id, s.F);
+  return {
+    index: s.i,
+    candidateId: s.id,
+    proposedAt: 0,
+    float: s.fl === 1,
+    autoFold: false,
+    proposal: {
+      experimentId,
+      candidateId: s.id,
+      index: s.i,
+      candidate: {},
+      actions: [],
+      logProbs: [],
+      rng: { seed: 0, position: 0 },
+      controller: 'snapshot',
+    },
+    ...(s.h === undefined
+      ? {}
+      : {
+          hardware: {
+            experimentId,
+            candidateId: s.id,
+            device: 'snapshot',
+            feasible: s.h[0] === 1,
+            luts: s.h[1],
+            throughputFps: s.h[2],
+            latencyMs: 0,
+            violations: [],
+            layers: [],
+          },
+        }),
+    trainingStarted: proxy !== undefined || (s.o ?? []).includes('proxy'),
+    epochsDone: 0,
+    finalStarted: final !== undefined || (s.o ?? []).includes('final'),
+    finalEpochsDone: 0,
+    ...(proxy === undefined ? {} : { trained: proxy }),
+    ...(final === undefined ? {} : { finalTrained: final }),
+    promotedTo: 0,
+    rungs,
+    requested: new Set(),
+    failed: s.x === 1,
+  };
+};
+
+/**
  * A state restored from a snapshot: its counts, best candidate and Pareto front are those of the state it was taken
  * from, and further events fold into it with evolve. What the views do not read (proposals, curves, the policy,
  * outstanding jobs) is not restored.
@@ -87,56 +146,7 @@ export const fromSnapshot = (experimentId: string, snapshot: StateSnapshot): Sea
   const state = initialState(experimentId);
   state.status = snapshot.status;
   for (const s of snapshot.candidates) {
-    const rungs = new Map<number, RungRecord>();
-    for (const [rung, r] of Object.entries(s.r ?? {})) {
-      const trained = trainedOf(experimentId, s.id, r);
-      rungs.set(Number(rung), { started: true, epochsDone: 0, ...(trained === undefined ? {} : { trained }) });
-    }
-    for (const o of s.o ?? []) if (typeof o === 'number') rungs.set(o, { started: true, epochsDone: 0 });
-    const proxy = trainedOf(experimentId, s.id, s.p);
-    const final = trainedOf(experimentId, s.id, s.F);
-    const c: CandidateRecord = {
-      index: s.i,
-      candidateId: s.id,
-      proposedAt: 0,
-      float: s.fl === 1,
-      autoFold: false,
-      proposal: {
-        experimentId,
-        candidateId: s.id,
-        index: s.i,
-        candidate: {},
-        actions: [],
-        logProbs: [],
-        rng: { seed: 0, position: 0 },
-        controller: 'snapshot',
-      },
-      ...(s.h === undefined
-        ? {}
-        : {
-            hardware: {
-              experimentId,
-              candidateId: s.id,
-              device: 'snapshot',
-              feasible: s.h[0] === 1,
-              luts: s.h[1],
-              throughputFps: s.h[2],
-              latencyMs: 0,
-              violations: [],
-              layers: [],
-            },
-          }),
-      trainingStarted: proxy !== undefined || (s.o ?? []).includes('proxy'),
-      epochsDone: 0,
-      finalStarted: final !== undefined || (s.o ?? []).includes('final'),
-      finalEpochsDone: 0,
-      ...(proxy === undefined ? {} : { trained: proxy }),
-      ...(final === undefined ? {} : { finalTrained: final }),
-      promotedTo: 0,
-      rungs,
-      requested: new Set(),
-      failed: s.x === 1,
-    };
+    const c = candidateFromSnapshot(experimentId, s);
     state.indexOf.set(c.candidateId, state.candidates.length);
     state.candidates.push(c);
   }

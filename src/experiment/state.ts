@@ -147,6 +147,13 @@ export const foldStream = (experimentId: string, events: Iterable<RecordedEvent>
   return state;
 };
 
+/** A copy of `old` that the fold may write, with its own collections (empty shared ones stay shared until written). */
+const copyCandidate = (old: CandidateRecord): CandidateRecord => ({
+  ...old,
+  rungs: old.rungs.size === 0 ? NO_RUNGS : new Map([...old.rungs].map(([k, r]) => [k, { ...r }])),
+  requested: old.requested.size === 0 ? NO_KINDS : new Set(old.requested),
+});
+
 /** The candidate at `at`, ready to change: copied (with its collections) first unless folding in place. */
 const openCandidate = (
   state: SearchState,
@@ -156,11 +163,7 @@ const openCandidate = (
 ): CandidateRecord | undefined => {
   const old = state.candidates[at];
   if (old === undefined || inPlace) return old;
-  const c: CandidateRecord = {
-    ...old,
-    rungs: old.rungs.size === 0 ? NO_RUNGS : new Map([...old.rungs].map(([k, r]) => [k, { ...r }])),
-    requested: old.requested.size === 0 ? NO_KINDS : new Set(old.requested),
-  };
+  const c = copyCandidate(old);
   if (state.candidates === input.candidates) state.candidates = [...state.candidates]; // the first change of this event
   state.candidates[at] = c;
   return c;
@@ -221,7 +224,8 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
     const before = tallyBits(current);
     const c = openCandidate(state, at, inPlace, input);
     if (c === undefined) return state;
-    settle(state, c, before, inPlace, foldCandidate(state, c, event, recorded));
+    trackOutstanding(state, c, event, recorded);
+    settle(state, c, before, inPlace, applyCandidateEvent(c, event));
     return state;
   }
   switch (event.type) {
@@ -238,22 +242,7 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
     case 'CandidateProposed': {
       const d = event.data;
       if (state.indexOf.has(d.candidateId)) return state;
-      const c: CandidateRecord = {
-        index: d.index,
-        candidateId: d.candidateId,
-        proposal: d,
-        proposedAt: recorded.position,
-        float: d.float === true,
-        autoFold: d.autoFold === true,
-        trainingStarted: false,
-        epochsDone: 0,
-        finalStarted: false,
-        finalEpochsDone: 0,
-        promotedTo: 0,
-        rungs: NO_RUNGS,
-        requested: NO_KINDS,
-        failed: false,
-      };
+      const c = newCandidateRecord(d, recorded.position);
       state.candidates = inPlace ? state.candidates : [...state.candidates];
       state.indexOf = inPlace ? state.indexOf : new Map(state.indexOf);
       state.indexOf.set(c.candidateId, state.candidates.length);
@@ -297,34 +286,60 @@ const fold = (input: SearchState, recorded: RecordedEvent, inPlace: boolean): Se
   }
 };
 
-/** Applies a candidate event to `c` (writable); true when its score or verdict may have changed. */
-const foldCandidate = (
+/** The state-level part of a candidate event: the requested trainings not yet answered (dispatch 'workers'). */
+const trackOutstanding = (
   state: SearchState,
   c: CandidateRecord,
   event: ExperimentEvent,
   recorded: RecordedEvent,
-): boolean => {
+): void => {
+  if (event.type === 'TrainingRequested') {
+    const d = event.data;
+    state.outstanding = [
+      ...state.outstanding,
+      {
+        jobId: d.jobId,
+        candidateId: c.candidateId,
+        index: c.index,
+        kind: d.kind,
+        final: d.final === true,
+        ...(d.rung === undefined ? {} : { rung: d.rung }),
+        revision: recorded.revision,
+      },
+    ];
+  } else if (event.type === 'CandidateTrained' && event.data.jobId !== undefined) {
+    const { jobId } = event.data;
+    state.outstanding = state.outstanding.filter((j) => j.jobId !== jobId);
+  }
+};
+
+/** A new candidate's record, from its CandidateProposed at global position `position`. */
+const newCandidateRecord = (d: EventData<'CandidateProposed'>, position: number): CandidateRecord => ({
+  index: d.index,
+  candidateId: d.candidateId,
+  proposal: d,
+  proposedAt: position,
+  float: d.float === true,
+  autoFold: d.autoFold === true,
+  trainingStarted: false,
+  epochsDone: 0,
+  finalStarted: false,
+  finalEpochsDone: 0,
+  promotedTo: 0,
+  rungs: NO_RUNGS,
+  requested: NO_KINDS,
+  failed: false,
+});
+
+/** Applies one of its own events to `c` (writable); true when its score or verdict may have changed. */
+const applyCandidateEvent = (c: CandidateRecord, event: ExperimentEvent): boolean => {
   switch (event.type) {
     case 'HardwareEvaluated':
       c.hardware = event.data;
       return true;
-    case 'TrainingRequested': {
-      const d = event.data;
-      c.requested = new Set([...c.requested, d.kind]);
-      state.outstanding = [
-        ...state.outstanding,
-        {
-          jobId: d.jobId,
-          candidateId: c.candidateId,
-          index: c.index,
-          kind: d.kind,
-          final: d.final === true,
-          ...(d.rung === undefined ? {} : { rung: d.rung }),
-          revision: recorded.revision,
-        },
-      ];
+    case 'TrainingRequested':
+      c.requested = new Set([...c.requested, event.data.kind]);
       return false;
-    }
     case 'TrainingStarted': {
       const { rung, final } = event.data;
       if (rung !== undefined) rungOf(c, rung).started = true;
@@ -341,7 +356,6 @@ const foldCandidate = (
     }
     case 'CandidateTrained': {
       const d = event.data;
-      if (d.jobId !== undefined) state.outstanding = state.outstanding.filter((j) => j.jobId !== d.jobId);
       if (d.rung !== undefined) rungOf(c, d.rung).trained = d;
       else if (d.final === true) c.finalTrained = d;
       else c.trained = d;
@@ -357,6 +371,28 @@ const foldCandidate = (
     default:
       return false;
   }
+};
+
+/**
+ * One candidate's record after one more event (pure: `c` is left as it was): the per-candidate part of `evolve`,
+ * for a read model that keeps one row per candidate rather than the whole state. CandidateProposed creates the
+ * record, the candidate's own events change it, and ExperimentFailed marks it failed when a training of it was
+ * running. Returns `c` itself when the event does not change it.
+ */
+export const evolveCandidateRecord = (
+  c: CandidateRecord | undefined,
+  recorded: RecordedEvent,
+): CandidateRecord | undefined => {
+  const event = asExperimentEvent(recorded);
+  if (event === undefined) return c;
+  if (event.type === 'CandidateProposed') return c ?? newCandidateRecord(event.data, recorded.position);
+  if (c === undefined) return undefined;
+  if (event.type === 'ExperimentFailed') return isTraining(c) && !c.failed ? { ...c, failed: true } : c;
+  if (candidateIdOf(event) !== c.candidateId) return c;
+  if (event.type === 'TrainingRequested' && c.requested.has(event.data.kind)) return c;
+  const next = copyCandidate(c);
+  applyCandidateEvent(next, event);
+  return next;
 };
 
 /** A training of the candidate started and has no result yet. */

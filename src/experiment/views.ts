@@ -7,6 +7,8 @@ import {
   accuracyOf,
   bestCandidateOf,
   isFeasibleTrained,
+  isTraining,
+  topRungOf,
   type CandidateRecord,
   type ExperimentCounts,
   type SearchState,
@@ -43,3 +45,19 @@ export const paretoPointOf = (c: CandidateRecord): ParetoPoint => ({
 /** The feasible trained candidates no other one beats on accuracy, LUTs and img/s (pareto.ts's rule and order). */
 export const paretoOf = (state: SearchState): ParetoPoint[] =>
   paretoFront(state.candidates.filter(isFeasibleTrained).map(paretoPointOf));
+
+/** Where a candidate stands: the class the counts put it in, one word per candidate. */
+export type CandidateStatus = 'proposed' | 'pruned' | 'training' | 'trained' | 'failed';
+
+/**
+ * A candidate's status, by the counts' classes: failed (its training was running when the experiment failed), else
+ * training (a training of it runs now), else trained (a proxy, rung or final result), else pruned (the hardware model
+ * rejected it), else proposed.
+ */
+export const candidateStatusOf = (c: CandidateRecord): CandidateStatus => {
+  if (c.failed) return 'failed';
+  if (isTraining(c)) return 'training';
+  if (c.trained !== undefined || c.finalTrained !== undefined || topRungOf(c) > 0) return 'trained';
+  if (!c.float && c.hardware !== undefined && !c.hardware.feasible) return 'pruned';
+  return 'proposed';
+};

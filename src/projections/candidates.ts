@@ -1,7 +1,16 @@
 // The candidates read model (read_candidates): one row per proposed candidate with its hardware results,
 // training curve, accuracy and reward; plus its queries (get, filtered and ordered pages).
 import { CosearchError } from '../errors.js';
-import { asExperimentEvent, isExperimentEventType, isZeroCostScore } from '../events/index.js';
+import { asExperimentEvent, isExperimentEventType } from '../events/index.js';
+import {
+  accuracyValueOf,
+  candidateFromSnapshot,
+  candidateSnapshot,
+  candidateStatusOf,
+  evolveCandidateRecord,
+  type CandidateRecord,
+  type CandidateSnapshot,
+} from '../experiment/index.js';
 import type { RecordedEvent } from '../store/index.js';
 import { decodeCursor, encodeCursor, pageSize, toConnection } from './pagination.js';
 import { chunked, defineRowProjection, placeholders, type Projection } from './projection.js';
@@ -47,23 +56,37 @@ const COLUMNS = [
   'proposed_at',
   'updated_at',
   'last_position',
+  'model',
 ] as const;
 const STATUSES: readonly CandidateStatus[] = ['proposed', 'pruned', 'training', 'trained', 'failed'];
 
 /**
  * The fold's row: the view with its write-once JSON columns kept as stored text, so a rebuild never parses or
- * re-serializes a candidate's architecture or hardware breakdown (the queries parse them).
+ * re-serializes a candidate's architecture or hardware breakdown (the queries parse them), and the candidate's
+ * record of the experiment model (src/experiment), stored as its snapshot in the `model` column.
  */
 export type CandidateRow = Omit<CandidateView, 'candidate' | 'logProbs' | 'layers' | 'violations'> & {
   candidateJson: string;
   logProbsJson: string;
   layersJson: string;
   violationsJson: string;
+  /** The experiment model's record of the candidate: its status and accuracy columns are that model's views. */
+  model: CandidateRecord;
+};
+
+/** The row's model columns (status, accuracy) from its record, as every other reader of the experiment sees them. */
+const withModel = (row: CandidateRow, model: CandidateRecord): CandidateRow => {
+  row.model = model;
+  row.status = candidateStatusOf(model);
+  row.accuracy = accuracyValueOf(model);
+  return row;
 };
 
 /**
  * Folds one candidate event into `row`: into a copy (`inPlace` false, the pure `evolveCandidate`) or into `row`
- * itself (a bulk fold, which owns its rows). One code path for both, so they cannot drift.
+ * itself (a bulk fold, which owns its rows). One code path for both, so they cannot drift. The candidate's status
+ * and accuracy come from the experiment model's record (evolveCandidateRecord); this fold adds only what the
+ * model does not keep: the architecture, the hardware breakdown, the training curve, backend, times and reward.
  */
 const foldCandidate = (
   row: CandidateRow | undefined,
@@ -73,35 +96,41 @@ const foldCandidate = (
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
+  const model = evolveCandidateRecord(row?.model, recorded);
+  if (model === undefined) return undefined;
   if (event.type === 'CandidateProposed') {
     if (row !== undefined) return undefined;
     const d = event.data;
-    return {
-      id: d.candidateId,
-      experimentId: d.experimentId,
-      index: d.index,
-      candidateJson: JSON.stringify(d.candidate),
-      controller: d.controller,
-      logProbsJson: JSON.stringify(d.logProbs),
-      status: 'proposed',
-      device: null,
-      luts: null,
-      throughputFps: null,
-      latencyMs: null,
-      feasible: null,
-      violationsJson: '[]',
-      layersJson: '[]',
-      accuracy: null,
-      testAccuracy: null,
-      backend: null,
-      trainSeconds: null,
-      curve: [],
-      reward: null,
-      rewardReason: null,
-      proposedAt: at,
-      updatedAt: at,
-      lastPosition: recorded.position,
-    };
+    return withModel(
+      {
+        id: d.candidateId,
+        experimentId: d.experimentId,
+        index: d.index,
+        candidateJson: JSON.stringify(d.candidate),
+        controller: d.controller,
+        logProbsJson: JSON.stringify(d.logProbs),
+        status: 'proposed',
+        device: null,
+        luts: null,
+        throughputFps: null,
+        latencyMs: null,
+        feasible: null,
+        violationsJson: '[]',
+        layersJson: '[]',
+        accuracy: null,
+        testAccuracy: null,
+        backend: null,
+        trainSeconds: null,
+        curve: [],
+        reward: null,
+        rewardReason: null,
+        proposedAt: at,
+        updatedAt: at,
+        lastPosition: recorded.position,
+        model,
+      },
+      model,
+    );
   }
   if (row === undefined) return undefined;
   const next: CandidateRow = inPlace ? row : { ...row };
@@ -117,12 +146,9 @@ const foldCandidate = (
         d.violations.map((v) => ({ constraint: v.constraint, limit: v.limit, actual: v.actual })),
       );
       next.layersJson = JSON.stringify(d.layers);
-      if (!d.feasible) next.status = 'pruned';
       break;
     }
     case 'TrainingStarted':
-      // A training the failed run left running stays 'failed' until a resumed run finishes it (as the model counts).
-      if (next.status !== 'failed') next.status = 'training';
       next.backend = event.data.backend;
       next.curve = [];
       break;
@@ -143,9 +169,6 @@ const foldCandidate = (
     }
     case 'CandidateTrained': {
       const d = event.data;
-      next.status = 'trained';
-      // A zero-cost score is not an accuracy (its events say so); the row keeps accuracy null and the score as reward.
-      next.accuracy = isZeroCostScore(d) ? null : d.accuracy;
       next.testAccuracy = d.testAccuracy ?? null;
       next.backend = d.backend;
       next.trainSeconds = d.trainSeconds;
@@ -157,8 +180,7 @@ const foldCandidate = (
       break;
     case 'ExperimentFailed':
       // Reached through the projection's fanOut for each of the experiment's candidates that was training.
-      if (next.status !== 'training') return undefined;
-      next.status = 'failed';
+      if (model === row.model) return undefined;
       break;
     case 'ExperimentStarted':
     case 'TrainingRequested':
@@ -176,7 +198,7 @@ const foldCandidate = (
   }
   next.updatedAt = at;
   next.lastPosition = recorded.position;
-  return next;
+  return withModel(next, model);
 };
 
 /** Folds one candidate event into the row. Pure: times and positions come from the recorded event. */
@@ -187,7 +209,8 @@ const json = <T>(value: unknown, fallback: T): T =>
   value === null || value === undefined ? fallback : (JSON.parse(String(value)) as T);
 const stringOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-const rowFromDb = (r: SqlRow): CandidateRow => ({
+/** A stored row's columns, the model's snapshot left unparsed (queries do not need it). */
+const fieldsFromDb = (r: SqlRow): Omit<CandidateRow, 'model'> => ({
   id: String(r.id),
   experimentId: String(r.experiment_id),
   index: toNumber(r.idx),
@@ -214,9 +237,15 @@ const rowFromDb = (r: SqlRow): CandidateRow => ({
   lastPosition: toNumber(r.last_position),
 });
 
+/** A stored row as the fold continues it, with the candidate's model record restored from its snapshot. */
+const rowFromDb = (r: SqlRow): CandidateRow => ({
+  ...fieldsFromDb(r),
+  model: candidateFromSnapshot(String(r.experiment_id), JSON.parse(String(r.model)) as CandidateSnapshot),
+});
+
 /** The query view of a stored row (JSON columns parsed). */
 export const candidateFromRow = (r: SqlRow): CandidateView => {
-  const { candidateJson, logProbsJson, layersJson, violationsJson, ...rest } = rowFromDb(r);
+  const { candidateJson, logProbsJson, layersJson, violationsJson, ...rest } = fieldsFromDb(r);
   return {
     ...rest,
     candidate: json(candidateJson, {}),
@@ -251,6 +280,7 @@ const candidateToRow = (c: CandidateRow): SqlValue[] => [
   c.proposedAt,
   c.updatedAt,
   c.lastPosition,
+  JSON.stringify(candidateSnapshot(c.model)),
 ];
 
 /** Creates the `candidates` projection. */
@@ -258,7 +288,8 @@ export const createCandidatesProjection = (): Projection =>
   defineRowProjection<CandidateRow>({
     name: 'candidates',
     // 2: a candidate whose training was running when its experiment failed is 'failed' (was left 'training').
-    version: 2,
+    // 3: the row keeps the experiment model's record (`model`); status and accuracy are that model's views.
+    version: 3,
     table: CANDIDATES_TABLE,
     canHandle: (event) =>
       isExperimentEventType(event.type) &&

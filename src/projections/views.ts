@@ -1,8 +1,9 @@
 // The read-model shapes the queries return (the API maps them to GraphQL types). Plain JSON-friendly objects.
+import type { CandidateStatus } from '../experiment/index.js';
 import type { ListWorkersOptions, WorkerView } from './workers.js';
 
 export type ExperimentStatus = 'running' | 'completed' | 'failed' | 'cancelled';
-export type CandidateStatus = 'proposed' | 'pruned' | 'training' | 'trained' | 'failed';
+export type { CandidateStatus };
 
 /** Candidate counts of one experiment. `pruned` counts infeasible candidates rejected before training. */
 export interface ExperimentCounts {

@@ -10,7 +10,9 @@ import { replayEvents } from '../../src/audit/index.js';
 import { derivedEventId, experimentStreamId, newEvent } from '../../src/events/index.js';
 import type { EventToAppend } from '../../src/store/index.js';
 import {
+  accuracyValueOf,
   bestOf,
+  candidateStatusOf,
   countsOf,
   evolve,
   foldStream,
@@ -316,18 +318,24 @@ describe('every reader of an experiment stream', () => {
           (await q.paretoFront(experimentId)).map((c) => c.id),
           `${label} ${experimentId}`,
         ).toEqual(paretoOf(state).map((p) => p.candidateId));
-        // The candidates read model: one row per proposal, and its statuses count what the model counts.
-        const statuses = new Map<string, number>();
-        for (const r of await backend.db.query(
-          'SELECT status, COUNT(*) AS n FROM read_candidates WHERE experiment_id = ? GROUP BY status',
+        // The candidates read model: one row per proposal, each with the model's status and accuracy, so its
+        // statuses count what the model counts.
+        const rows = await backend.db.query(
+          'SELECT id, status, accuracy FROM read_candidates WHERE experiment_id = ? ORDER BY idx',
           [experimentId],
-        )) {
-          statuses.set(String(r.status), Number(r.n));
-        }
+        );
         expect(
-          [...statuses.values()].reduce((a, b) => a + b, 0),
-          `${label} ${experimentId} rows`,
-        ).toBe(counts.proposed);
+          rows.map((r) => ({ id: String(r.id), status: String(r.status), accuracy: r.accuracy ?? null })),
+          `${label} ${experimentId} candidate rows`,
+        ).toEqual(
+          state.candidates.map((c) => ({
+            id: c.candidateId,
+            status: candidateStatusOf(c),
+            accuracy: accuracyValueOf(c),
+          })),
+        );
+        const statuses = new Map<string, number>();
+        for (const r of rows) statuses.set(String(r.status), (statuses.get(String(r.status)) ?? 0) + 1);
         expect(
           { failed: statuses.get('failed') ?? 0, training: statuses.get('training') ?? 0 },
           `${label} ${experimentId} statuses`,
