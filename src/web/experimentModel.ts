@@ -1,5 +1,7 @@
 // The page's fold of one experiment's events (as the experimentEvents subscription sends them) into what the views
-// draw: candidates with their hardware and accuracy, best-so-far over time, recent decisions and live epochs.
+// draw of single events: each candidate's point (hardware and latest score), recent decisions and live epochs.
+// The experiment's counts, status and best candidate are not folded here: the page shows the server's, from the
+// experimentProgress subscription (src/experiment's model), so it cannot disagree with the search or the API.
 // Pure: no DOM. The page skips positions it has already folded, so a replay after a reconnect changes nothing.
 
 import { pct } from './format.js';
@@ -21,8 +23,10 @@ export interface Point {
   luts?: number;
   throughputFps?: number;
   feasible?: boolean;
-  /** Best validation accuracy over proxy, rungs and final; 0..1. */
+  /** The score the model ranks it by: its final training's, else its highest rung's, else its proxy's; 0..1. */
   accuracy?: number;
+  /** What `accuracy` came from: -1 none, 0 the proxy, r rung r, Infinity the final training. */
+  scoredAt: number;
   testAccuracy?: number;
   float: boolean;
   workerId?: string;
@@ -38,15 +42,12 @@ export interface Decision {
 export interface ExperimentModel {
   id: string;
   name: string;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
   maxLuts?: number;
   minFps?: number;
   maxCandidates?: number;
   startedAt?: string;
   finishedAt?: string;
   points: Map<string, Point>;
-  /** Best feasible accuracy after each improvement: [ms since epoch, accuracy]. */
-  best: Array<[number, number]>;
   decisions: Decision[];
   /** Last position folded; the subscription's next cursor. */
   position: number;
@@ -58,9 +59,7 @@ export interface ExperimentModel {
 export const createModel = (id: string): ExperimentModel => ({
   id,
   name: id,
-  status: 'RUNNING',
   points: new Map(),
-  best: [],
   decisions: [],
   position: 0,
   cursor: null,
@@ -108,6 +107,7 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
         id,
         index: num(d.index) ?? model.points.size,
         status: 'proposed',
+        scoredAt: -1,
         float: d.float === true,
         epochs: [],
       });
@@ -157,13 +157,13 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
       point.status = 'trained';
       // A zero-cost score is not an accuracy: it is not plotted as one.
       const accuracy = str(d.zeroCost) === undefined ? num(d.accuracy) : undefined;
-      if (accuracy !== undefined) point.accuracy = Math.max(point.accuracy ?? 0, accuracy);
+      const at = d.final === true ? Number.POSITIVE_INFINITY : (num(d.rung) ?? 0);
+      if (accuracy !== undefined && at >= point.scoredAt) {
+        point.accuracy = accuracy;
+        point.scoredAt = at;
+      }
       const test = num(d.testAccuracy);
       if (test !== undefined) point.testAccuracy = test;
-      if (accuracy !== undefined && point.feasible === true && !point.float) {
-        const last = model.best[model.best.length - 1]?.[1] ?? -1;
-        if (accuracy > last) model.best.push([Date.parse(e.metadata.recordedAt), accuracy]);
-      }
       decide(
         model,
         e,
@@ -187,8 +187,6 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
     case 'ExperimentCompleted':
     case 'ExperimentFailed':
     case 'ExperimentCancelled':
-      model.status =
-        e.type === 'ExperimentCompleted' ? 'COMPLETED' : e.type === 'ExperimentFailed' ? 'FAILED' : 'CANCELLED';
       model.finishedAt = e.metadata.recordedAt;
       model.training = [];
       decide(
@@ -198,7 +196,6 @@ export const applyEvent = (model: ExperimentModel, e: EventRecord): boolean => {
       );
       return true;
     case 'ExperimentResumed':
-      model.status = 'RUNNING';
       delete model.finishedAt;
       decide(model, e, `resumed: ${str(d.reason) ?? ''}`);
       return true;

@@ -1,15 +1,43 @@
 // One experiment, live: the experimentEvents subscription (resumed from its last cursor after a reconnect) feeds the
-// page's fold; the scatter, best-so-far, training curve, decisions and workers redraw once per animation frame.
+// page's fold of single events (points, curves, decisions); the experimentProgress subscription gives the status,
+// counts and best candidate as the server's experiment model says them, and the best-candidates table is the
+// candidates read model's. Everything redraws once per animation frame.
 import { gql, GraphQLRequestError, subscribe } from '../api.js';
 import { h } from '../dom.js';
 import { duration, int, pct } from '../format.js';
-import { applyEvent, createModel, type EventRecord, type ExperimentModel, type Point } from '../experimentModel.js';
+import { applyEvent, createModel, type EventRecord, type ExperimentModel } from '../experimentModel.js';
 import { createLine, createScatter } from '../plots.js';
 import { canOperate } from '../session.js';
 
 const EVENTS =
   'subscription ($id: ID!, $after: String) { experimentEvents(id: $id, after: $after) { position cursor type data metadata { recordedAt } } }';
+const PROGRESS =
+  'subscription ($id: ID!) { experimentProgress(id: $id) { cursor status proposed pruned trained training bestCandidateId bestAccuracy recordedAt } }';
 const WORKERS = '{ workers { id host state currentCandidate heartbeatAt trained } }';
+const BEST =
+  'query ($id: ID!) { candidates(experimentId: $id, filter: { feasible: true, minAccuracy: 0 }, orderBy: { field: ACCURACY, descending: true }, first: 12) { edges { node { id index accuracy status hardware { luts throughputFps } } } } }';
+
+/** The server's progress of the experiment (src/experiment's counts and best), after its latest event. */
+interface ProgressRow {
+  cursor: string;
+  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+  proposed: number;
+  pruned: number;
+  trained: number;
+  training: number;
+  bestCandidateId: string | null;
+  bestAccuracy: number | null;
+  recordedAt: string;
+}
+
+/** A row of the best-candidates table, from the candidates read model. */
+interface BestRow {
+  id: string;
+  index: number;
+  accuracy: number | null;
+  status: string;
+  hardware: { luts: number; throughputFps: number } | null;
+}
 
 interface WorkerRow {
   id: string;
@@ -29,6 +57,10 @@ declare global {
 
 export const renderExperiment = (root: HTMLElement, id: string): (() => void) => {
   const model: ExperimentModel = createModel(id);
+  let progress: ProgressRow | undefined;
+  /** Best feasible accuracy after each change of the server's best: [seconds since epoch, accuracy]. */
+  const bestOverTime: Array<[number, number]> = [];
+  let bestRows: BestRow[] = [];
   let pareto = new Set<string>();
   let workers: WorkerRow[] = [];
   const width = (): number => Math.max(280, Math.min(root.clientWidth - 16, 900));
@@ -123,14 +155,16 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
 
   const draw = (): void => {
     const points = [...model.points.values()];
-    const trained = points.filter((p) => p.accuracy !== undefined && !p.float).length;
-    const pruned = points.filter((p) => p.status === 'pruned').length;
     title.textContent = model.name;
     const elapsed =
       ((model.finishedAt === undefined ? Date.now() : Date.parse(model.finishedAt)) -
         Date.parse(model.startedAt ?? new Date().toISOString())) /
       1000;
-    summary.textContent = `${model.status} · ${points.length} proposed / ${pruned} pruned / ${trained} trained / budget ${model.maxCandidates ?? '–'} · LUT budget ${int(model.maxLuts)}, ≥ ${int(model.minFps)} img/s · ${duration(elapsed)}`;
+    const counts =
+      progress === undefined
+        ? '…'
+        : `${progress.status} · ${progress.proposed} proposed / ${progress.pruned} pruned / ${progress.trained} trained / budget ${model.maxCandidates ?? '–'}`;
+    summary.textContent = `${counts} · LUT budget ${int(model.maxLuts)}, ≥ ${int(model.minFps)} img/s · ${duration(elapsed)}`;
     const ms = scatter.update({
       points,
       paretoIds: pareto,
@@ -143,7 +177,7 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
     scatterBox.dataset.points = String(plotted);
     window.__cosearch?.renders.push(ms);
     if (window.__cosearch !== undefined) window.__cosearch.points = plotted;
-    best.update([model.best.map(([t]) => t / 1000), model.best.map(([, a]) => a)]);
+    best.update([bestOverTime.map(([t]) => t), bestOverTime.map(([, a]) => a)]);
     const current = model.points.get(model.training[model.training.length - 1] ?? '');
     trainingInfo.textContent =
       current === undefined
@@ -164,12 +198,8 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
         .slice(0, 15)
         .map((d) => h('li', {}, h('time', {}, d.recordedAt.slice(11, 19)), ' ', d.text)),
     );
-    const top = points
-      .filter((p) => p.accuracy !== undefined && p.feasible === true && !p.float)
-      .sort((a, b) => (b.accuracy ?? 0) - (a.accuracy ?? 0) || a.index - b.index)
-      .slice(0, 12);
     candidates.replaceChildren(
-      ...top.map((p: Point) =>
+      ...bestRows.map((p) =>
         h(
           'tr',
           { 'data-testid': 'candidate-link', class: 'link', onclick: () => open(p.id) },
@@ -182,10 +212,16 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
               `#${p.index}`,
             ),
           ),
-          h('td', { class: 'n' }, pct(p.accuracy)),
-          h('td', { class: 'n' }, int(p.luts)),
-          h('td', { class: 'n' }, int(p.throughputFps)),
-          h('td', {}, pareto.has(p.id) ? 'Pareto' : p.status),
+          h('td', { class: 'n' }, pct(p.accuracy ?? undefined)),
+          h('td', { class: 'n' }, int(p.hardware?.luts)),
+          h('td', { class: 'n' }, int(p.hardware?.throughputFps)),
+          h(
+            'td',
+            {},
+            [p.id === progress?.bestCandidateId ? 'best' : '', pareto.has(p.id) ? 'Pareto' : '', p.status.toLowerCase()]
+              .filter((x) => x !== '')
+              .join(' · '),
+          ),
         ),
       ),
     );
@@ -222,14 +258,16 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
         void (async () => {
           refreshTimer = undefined;
           try {
-            const [front, list] = await Promise.all([
+            const [front, top, list] = await Promise.all([
               gql<{ paretoFront: Array<{ id: string }> }>(
                 'query ($id: ID!) { paretoFront(experimentId: $id) { id } }',
                 { id },
               ),
+              gql<{ candidates: { edges: Array<{ node: BestRow }> } }>(BEST, { id }),
               gql<{ workers: WorkerRow[] }>(WORKERS),
             ]);
             pareto = new Set(front.paretoFront.map((c) => c.id));
+            bestRows = top.candidates.edges.map((e) => e.node);
             workers = list.workers;
             schedule();
           } catch {
@@ -264,8 +302,10 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
         label,
       );
     const lutInput = h('input', { type: 'number', placeholder: 'max LUTs', 'aria-label': 'rescore: max LUTs' });
+    const status = progress?.status;
+    if (status === undefined) return;
     const buttons =
-      model.status === 'RUNNING'
+      status === 'RUNNING'
         ? [
             act(
               'Cancel',
@@ -315,9 +355,9 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
               'Re-score',
             ),
           ];
-    if (actions.childElementCount !== buttons.length || actions.dataset.status !== model.status) {
+    if (actions.childElementCount !== buttons.length || actions.dataset.status !== status) {
       actions.replaceChildren(...buttons);
-      actions.dataset.status = model.status;
+      actions.dataset.status = status;
     }
   };
 
@@ -333,6 +373,23 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
       actionError.textContent = `live updates: ${error.message}`;
     },
   );
+  // The server's progress; after a reconnect the subscription starts over, so an older snapshot is skipped.
+  const unfollowProgress = subscribe<{ experimentProgress: ProgressRow }>(
+    PROGRESS,
+    { id },
+    ({ experimentProgress: p }) => {
+      if (progress !== undefined && Number(p.cursor) <= Number(progress.cursor)) return;
+      const changed = p.status !== progress?.status || p.trained !== progress.trained;
+      if (p.bestAccuracy !== null && p.bestAccuracy !== progress?.bestAccuracy)
+        bestOverTime.push([Date.parse(p.recordedAt) / 1000, p.bestAccuracy]);
+      progress = p;
+      if (changed) refresh();
+      schedule();
+    },
+    (error) => {
+      actionError.textContent = `live progress: ${error.message}`;
+    },
+  );
   const onResize = (): void => {
     scatter.resize(width());
     schedule();
@@ -341,6 +398,7 @@ export const renderExperiment = (root: HTMLElement, id: string): (() => void) =>
   refresh();
   return () => {
     unsubscribe();
+    unfollowProgress();
     window.removeEventListener('resize', onResize);
     if (frame !== undefined) cancelAnimationFrame(frame);
     if (refreshTimer !== undefined) clearTimeout(refreshTimer);
