@@ -17,8 +17,13 @@ describe('parseExperimentConfig', () => {
     expect(config.budget.maxCandidates).toBe(50);
   });
 
-  it('accepts both shipped example configs', () => {
-    for (const file of ['examples/quick.json', 'examples/paper-30k.json']) {
+  it('accepts the shipped example search configs', () => {
+    for (const file of [
+      'examples/quick.json',
+      'examples/paper-30k.json',
+      'examples/paper-30k-qnas.json',
+      'examples/paper-30k-wide.json',
+    ]) {
       expect(() => parseExperimentConfig(JSON.parse(readFileSync(file, 'utf8')))).not.toThrow();
     }
   });

@@ -204,7 +204,7 @@ describe('search space', () => {
     ).toThrow(/convLayers: expects min <= max.*conv\.filters: expects a non-empty list.*quant\.mode/);
     expect(resolveSearchSpace('qnas')).toBe(QNAS_SPACE);
     expect(() => resolveSearchSpace('nope')).toThrow(
-      /qnas, qnas-auto, qnas-constrained, qnas-constrained-auto, pooled-auto, quick, finn/,
+      /qnas, qnas-auto, qnas-constrained, qnas-constrained-auto, pooled-auto, pooled-wide, quick, finn/,
     );
   });
 
@@ -216,5 +216,36 @@ describe('search space', () => {
     const restored = createRng(saved);
     expect([restored.next(), restored.next(), restored.nextInt(10)]).toEqual(expected);
     expect(saved).toEqual({ seed: 42, position: 17 });
+  });
+
+  it('holds the wide 30k design in pooled-wide, where pooled-auto can only round it down to 128 filters', () => {
+    const conv = (filters: number, weightBits: number, pool: boolean) => ({
+      kind: 'conv' as const,
+      filters,
+      kernelSize: 3,
+      stride: 1,
+      padding: 'same' as const,
+      weightBits,
+      activationBits: 4,
+      pe: 1,
+      simd: 1,
+      ...(pool ? { maxPool: { size: 2, stride: 2 } } : {}),
+    });
+    // bench/results/final-30ep-wide.json's wide-4conv: 26,197 LUTs, 1,356 img/s, 83.2 % test after 30 epochs.
+    const wide: Candidate = {
+      input: { height: 32, width: 32, channels: 3, bits: 8 },
+      layers: [
+        conv(32, 6, true),
+        conv(64, 4, true),
+        conv(160, 3, true),
+        conv(256, 3, false),
+        { kind: 'dense', units: 10, weightBits: 8, activationBits: 8, pe: 1, simd: 1 },
+      ],
+    };
+    const filtersOf = (c: Candidate): number[] => c.layers.flatMap((l) => (l.kind === 'conv' ? [l.filters] : []));
+    const inWide = createActionSpace(resolveSearchSpace('pooled-wide'));
+    expect(filtersOf(inWide.decode(inWide.encode(wide)))).toEqual([32, 64, 160, 256]);
+    const inAuto = createActionSpace(resolveSearchSpace('pooled-auto'));
+    expect(filtersOf(inAuto.decode(inAuto.encode(wide)))).toEqual([32, 64, 128, 128]);
   });
 });
