@@ -96,11 +96,11 @@ const foldCandidate = (
   const event = asExperimentEvent(recorded);
   if (event === undefined) return undefined;
   const at = recorded.metadata.recordedAt;
-  const model = evolveCandidateRecord(row?.model, recorded);
-  if (model === undefined) return undefined;
   if (event.type === 'CandidateProposed') {
     if (row !== undefined) return undefined;
     const d = event.data;
+    const model = evolveCandidateRecord(undefined, recorded);
+    if (model === undefined) return undefined;
     return withModel(
       {
         id: d.candidateId,
@@ -180,7 +180,6 @@ const foldCandidate = (
       break;
     case 'ExperimentFailed':
       // Reached through the projection's fanOut for each of the experiment's candidates that was training.
-      if (model === row.model) return undefined;
       break;
     case 'ExperimentStarted':
     case 'TrainingRequested':
@@ -196,6 +195,9 @@ const foldCandidate = (
       throw new Error(`unhandled candidate event ${JSON.stringify(unhandled)}`);
     }
   }
+  // After the switch, so the events this row ignores cost no copy of the model's record.
+  const model = evolveCandidateRecord(row.model, recorded) ?? row.model;
+  if (event.type === 'ExperimentFailed' && model === row.model) return undefined;
   next.updatedAt = at;
   next.lastPosition = recorded.position;
   return withModel(next, model);
