@@ -233,6 +233,13 @@ const ExperimentConfigObject = z.strictObject({
    * (withDefaultDispatch), and the choice is stored in ExperimentStarted, so a resumed run keeps it.
    */
   dispatch: z.enum(['local', 'workers']).optional(),
+  /**
+   * Dispatch 'workers' only: how many episodes the loop may propose past the controller's last policy update while
+   * trainings are out, so the workers stay busy when an episode has fewer feasible children than there are workers.
+   * 0 is the synchronous rule: the next episode waits until every training of this one is back and learned.
+   * Proposals made ahead come from the policy one update behind. @default 0 (absent)
+   */
+  episodesAhead: z.number().int().min(0).max(8).optional(),
 });
 
 /** A zero-cost score is not an accuracy: the rules that compare accuracies with each other or with 0..1 refuse it. */
@@ -252,6 +259,12 @@ const zeroCostConflicts = (c: z.infer<typeof ExperimentConfigObject>): Array<{ p
 /** The config as ExperimentStarted stores it: the shape, its defaults and the rules that need no other module. */
 export const ExperimentConfigShape = ExperimentConfigObject.superRefine((c, ctx) => {
   for (const issue of zeroCostConflicts(c)) ctx.addIssue({ code: 'custom', ...issue });
+  if ((c.episodesAhead ?? 0) > 0 && c.dispatch === 'local')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['episodesAhead'],
+      message: "works ahead of the workers, so it needs dispatch 'workers'; remove it or set dispatch to 'workers'",
+    });
 });
 
 /** A parsed experiment config: every default filled in. */

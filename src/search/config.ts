@@ -43,6 +43,11 @@ export const childrenPerEpisode = (config: ExperimentConfig): number => config.c
 /** How an experiment's trainings run: its `dispatch`, else in the loop's own process. */
 export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' => config.dispatch ?? 'local';
 
-/** A new experiment's config with `dispatch` filled in: workers when it trains for real, the loop itself for the oracle. */
+/**
+ * A new experiment's config with `dispatch` filled in: workers when it trains for real or works ahead
+ * (`episodesAhead`), else the loop itself for the oracle.
+ */
 export const withDefaultDispatch = (config: ExperimentConfig): ExperimentConfig =>
-  config.dispatch !== undefined ? config : { ...config, dispatch: config.training.oracle ? 'local' : 'workers' };
+  config.dispatch !== undefined
+    ? config
+    : { ...config, dispatch: config.training.oracle && (config.episodesAhead ?? 0) === 0 ? 'local' : 'workers' };

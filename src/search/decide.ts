@@ -155,6 +155,8 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
         ? { type: 'AwaitTraining', job: oldest }
         : { type: 'RequestTraining', candidate: final, final: true };
     }
+    const ahead = config.episodesAhead ?? 0;
+    if (ahead > 0) return decidePipelined(state, config, nowMs, ahead) ?? { type: 'AwaitTraining', job: oldest };
     const episodeHasRoom =
       Math.floor(state.candidates.length / config.controller.childrenPerEpisode) <= state.policySteps;
     if (episodeHasRoom && stopReason(state, config, nowMs) === undefined)
@@ -166,6 +168,35 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
     const final = nextFinal(state, config);
     return final === undefined ? undefined : { type: 'RequestTraining', candidate: final, final: true };
   });
+};
+
+/**
+ * `episodesAhead` > 0, while trainings are out with the workers: what decideSettled would do, without waiting for
+ * every training to come back. A promotion first, then the policy update of the oldest episode whose children all
+ * have their reward (it learns from the fidelity each child has reached so far), then a proposal of up to
+ * `ahead` episodes past the last update. Undefined: wait for the oldest request. Every rule reads folded state only,
+ * so the log's decisions do not depend on the order in which the workers finish.
+ */
+const decidePipelined = (
+  state: SearchState,
+  config: ExperimentConfig,
+  nowMs: number,
+  ahead: number,
+): SearchCommand | undefined => {
+  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
+  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
+  const perEpisode = config.controller.childrenPerEpisode;
+  const step = state.policySteps;
+  if (step < Math.floor(state.candidates.length / perEpisode)) {
+    const children = state.candidates.slice(step * perEpisode, (step + 1) * perEpisode);
+    if (children.every((c) => c.reward !== undefined)) return { type: 'UpdatePolicy', step, children };
+  }
+  if (
+    Math.floor(state.candidates.length / perEpisode) <= step + ahead &&
+    stopReason(state, config, nowMs) === undefined
+  )
+    return { type: 'ProposeCandidate', index: state.candidates.length };
+  return undefined;
 };
 
 /** The next top-k candidate whose final training was not requested yet. */

@@ -45,4 +45,13 @@ describe('parseExperimentConfig', () => {
   it('rejects a validation split outside (0, 1)', () => {
     expect(() => parseExperimentConfig({ dataset: { validationSplit: 1.5 } })).toThrow(/dataset\.validationSplit/);
   });
+
+  it("takes episodesAhead with dispatch 'workers' and refuses it with 'local', naming the fix", () => {
+    expect(parseExperimentConfig({ dispatch: 'workers', episodesAhead: 1 }).episodesAhead).toBe(1);
+    expect(parseExperimentConfig({}).episodesAhead).toBeUndefined();
+    expect(() => parseExperimentConfig({ dispatch: 'local', episodesAhead: 1 })).toThrow(
+      /episodesAhead.*needs dispatch 'workers'/,
+    );
+    expect(() => parseExperimentConfig({ episodesAhead: 9 })).toThrow(/episodesAhead/);
+  });
 });

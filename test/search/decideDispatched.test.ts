@@ -199,4 +199,78 @@ describe("decideNext with dispatch 'workers'", () => {
     );
     expect(decideNext(state, capped, 0)).toMatchObject({ type: 'AwaitTraining', job: { jobId: 'x-proxy-0' } });
   });
+
+  describe('episodesAhead', () => {
+    const pipelined = parseExperimentConfig({
+      dispatch: 'workers',
+      controller: { kind: 'random', childrenPerEpisode: 3 },
+      budget: { maxCandidates: 12 },
+      episodesAhead: 1,
+    });
+    const synchronous = { ...pipelined, episodesAhead: 0 };
+    const startedWith = (c: typeof pipelined) => recorded('ExperimentStarted', { name: 'n', config: c, seed: 1 });
+    // Episode 0: one feasible child out with a worker, two infeasible ones that wait for its reward.
+    const episode0 = [proposed(0), hardware(0, true), requested(0), proposed(1), hardware(1, false)];
+    const full0 = [...episode0, proposed(2), hardware(2, false)];
+
+    it('waits for the episode with 0, and proposes the next episode with 1 while a training is out', () => {
+      expect(decideNext(given(startedWith(synchronous), ...full0), synchronous, 0)).toMatchObject({
+        type: 'AwaitTraining',
+        job: { jobId: 'x-proxy-0' },
+      });
+      expect(decideNext(given(startedWith(pipelined), ...full0), pipelined, 0)).toEqual({
+        type: 'ProposeCandidate',
+        index: 3,
+      });
+    });
+
+    it('goes no further than one episode past the last policy update', () => {
+      const ahead = [...full0, proposed(3), hardware(3, true), requested(3), proposed(4), hardware(4, false)];
+      expect(decideNext(given(startedWith(pipelined), ...ahead), pipelined, 0)).toEqual({
+        type: 'ProposeCandidate',
+        index: 5,
+      });
+      const two = [...ahead, proposed(5), hardware(5, false)];
+      expect(decideNext(given(startedWith(pipelined), ...two), pipelined, 0)).toMatchObject({
+        type: 'AwaitTraining',
+        job: { jobId: 'x-proxy-0' },
+      });
+    });
+
+    it('learns from a rewarded episode while the next one still trains, then proposes again', () => {
+      const ahead = [...full0, proposed(3), hardware(3, true), requested(3), proposed(4), hardware(4, false)];
+      const rewarded = [
+        ...ahead,
+        proposed(5),
+        hardware(5, false),
+        trained(0, 0.5),
+        reward(0, 0.5),
+        reward(1, -0.6),
+        reward(2, -0.6),
+      ];
+      expect(decideNext(given(startedWith(pipelined), ...rewarded), pipelined, 0)).toMatchObject({
+        type: 'UpdatePolicy',
+        step: 0,
+        children: [{ index: 0 }, { index: 1 }, { index: 2 }],
+      });
+      const learned = [...rewarded, recorded('PolicyUpdated', { step: 0, baseline: 0 })];
+      expect(decideNext(given(startedWith(pipelined), ...learned), pipelined, 0)).toEqual({
+        type: 'ProposeCandidate',
+        index: 6,
+      });
+      // The synchronous rule on the same log: nothing new while candidate 3 trains.
+      expect(decideNext(given(startedWith(synchronous), ...learned), synchronous, 0)).toMatchObject({
+        type: 'AwaitTraining',
+        job: { jobId: 'x-proxy-3' },
+      });
+    });
+
+    it('stops proposing ahead at the budget and drains the trainings still out', () => {
+      const capped = { ...pipelined, budget: { ...pipelined.budget, maxCandidates: 3 } };
+      expect(decideNext(given(startedWith(capped), ...full0), capped, 0)).toMatchObject({
+        type: 'AwaitTraining',
+        job: { jobId: 'x-proxy-0' },
+      });
+    });
+  });
 });

@@ -79,4 +79,35 @@ describe.skipIf(!existsSync(child))('resume after SIGKILL', () => {
     await a.close();
     await b.close();
   }, 120_000);
+
+  it('resumes a pipelined search (workers, episodesAhead 1) with the decisions of an uninterrupted run', async () => {
+    const reference = tempStoreUrl();
+    await runChild(reference, undefined, 'pipelined');
+    const interrupted = tempStoreUrl();
+    // Inside the first episode, with the second episode proposed ahead, and amid the rungs.
+    for (const at of [4, 25, 60]) await runChild(interrupted, at, 'pipelined');
+    expect(await runChild(interrupted, undefined, 'pipelined')).toContain('"status":"completed"');
+    const a = await openStore(reference);
+    const b = await openStore(interrupted);
+    const logA = await a.readStream('experiment-resume');
+    const logB = await b.readStream('experiment-resume');
+    expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
+    expect(logB.filter((e) => e.type === 'CandidateProposed')).toHaveLength(15);
+    // It did pipeline: a child of episode k+1 (5 children each) was proposed before PolicyUpdated of step k.
+    let learned = 0;
+    let ahead = 0;
+    for (const e of logA) {
+      if (e.type === 'PolicyUpdated') learned = (e.data as { step: number }).step + 1;
+      if (e.type === 'CandidateProposed' && (e.data as { index: number }).index >= (learned + 1) * 5) ahead++;
+    }
+    expect(ahead).toBeGreaterThan(0);
+    // Who trained a job, and when it started, differ between runs; every decision must not.
+    const decided = (log: typeof logA) =>
+      decisions(log.filter((e) => !['TrainingStarted', 'EpochCompleted'].includes(e.type))).map((d) =>
+        d.replace(/"workerId":"[^"]*",?/g, ''),
+      );
+    expect(decided(logB)).toEqual(decided(logA));
+    await a.close();
+    await b.close();
+  }, 120_000);
 });

@@ -18,9 +18,15 @@ const decisions = (events: readonly RecordedEvent[]): string[] =>
 
 const runWith = async (
   delaysMs: number[],
+  episodesAhead = 0,
 ): Promise<{ summary: SearchSummary; log: RecordedEvent[]; byWorker: Map<string, number> }> => {
   const store = await openStore(tempStoreUrl());
-  const config = { ...ashaConfig('rl', 9), finalTraining: { topK: 2, epochs: 3 }, dispatch: 'workers' as const };
+  const config = {
+    ...ashaConfig('rl', 9),
+    finalTraining: { topK: 2, epochs: 3 },
+    dispatch: 'workers' as const,
+    ...(episodesAhead > 0 ? { episodesAhead } : {}),
+  };
   await startExperiment(store, config, { experimentId: 'det' });
   const stop = new AbortController();
   const workers = delaysMs.map((delay, k) =>
@@ -61,6 +67,26 @@ describe('workers on a SQLite store', () => {
     ).toHaveLength(2);
     expect(decisions(three.log)).toEqual(decisions(one.log));
     expect(three.summary).toEqual(one.summary);
+  }, 60_000);
+
+  it('with episodesAhead 1, proposes the next episode before the policy learns the last, with the same decisions for 1 and 3 workers', async () => {
+    const one = await runWith([0], 1);
+    const three = await runWith([9, 0, 4], 1);
+    expect(one.summary.status).toBe('completed');
+    expect(decisions(three.log)).toEqual(decisions(one.log));
+    expect(three.summary).toEqual(one.summary);
+    // Pipelined: some child of episode k+1 is proposed before PolicyUpdated of step k (never with the synchronous rule).
+    const proposedAhead = (log: readonly RecordedEvent[]): number => {
+      let learned = 0;
+      let ahead = 0;
+      for (const e of log) {
+        if (e.type === 'PolicyUpdated') learned = (e.data as { step: number }).step + 1;
+        if (e.type === 'CandidateProposed' && (e.data as { index: number }).index >= (learned + 1) * 5) ahead++;
+      }
+      return ahead;
+    };
+    expect(proposedAhead(one.log)).toBeGreaterThan(0);
+    expect(proposedAhead((await runWith([0])).log)).toBe(0);
   }, 60_000);
 
   it("records the result of a worker that lost its lease as TrainingResultRejected and counts the new holder's", async () => {
