@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decisions, openStore, tempStoreUrl } from './fixtures/harness.js';
+import { decisions, openStore, proposedAhead, tempStoreUrl } from './fixtures/harness.js';
 
 const child = join(process.cwd(), 'dist/test/search/fixtures/resumeChild.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,77 +37,53 @@ const runChild = (url: string, killAfterEvents?: number, mode = 'plain'): Promis
     }
   });
 
+/** An uninterrupted run and one SIGKILLed after each of `killAt` events and restarted; both logs, ids checked unique. */
+const killedAndResumed = async (mode: string, killAt: number[]) => {
+  const reference = tempStoreUrl();
+  await runChild(reference, undefined, mode);
+  const interrupted = tempStoreUrl();
+  for (const at of killAt) await runChild(interrupted, at, mode);
+  const last = await runChild(interrupted, undefined, mode);
+  const a = await openStore(reference);
+  const b = await openStore(interrupted);
+  const logA = await a.readStream('experiment-resume');
+  const logB = await b.readStream('experiment-resume');
+  await a.close();
+  await b.close();
+  expect(last).toContain('"status":"completed"');
+  expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
+  return { logA, logB };
+};
+
 describe.skipIf(!existsSync(child))('resume after SIGKILL', () => {
   it('rebuilds the controller from the log and ends with exactly the decisions of an uninterrupted run', async () => {
-    const reference = tempStoreUrl();
-    await runChild(reference);
-    const interrupted = tempStoreUrl();
     // Kill at several points: inside the first episode, mid-training, and after a policy update.
-    for (const at of [3, 14, 40, 61]) await runChild(interrupted, at);
-    const last = await runChild(interrupted);
-    expect(last).toContain('"status":"completed"');
-
-    const a = await openStore(reference);
-    const b = await openStore(interrupted);
-    const logA = await a.readStream('experiment-resume');
-    const logB = await b.readStream('experiment-resume');
-    expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
+    const { logA, logB } = await killedAndResumed('plain', [3, 14, 40, 61]);
     expect(logB.filter((e) => e.type === 'CandidateProposed')).toHaveLength(15);
     expect(logB.filter((e) => e.type === 'PolicyUpdated')).toHaveLength(3);
     expect(decisions(logB)).toEqual(decisions(logA));
-    await a.close();
-    await b.close();
   }, 120_000);
 
   it('resumes a panel experiment: the same designs in the same order, each once, as in an uninterrupted run', async () => {
-    const reference = tempStoreUrl();
-    await runChild(reference, undefined, 'panel');
-    const interrupted = tempStoreUrl();
-    for (const at of [2, 9, 30]) await runChild(interrupted, at, 'panel');
-    expect(await runChild(interrupted, undefined, 'panel')).toContain('"status":"completed"');
-    const a = await openStore(reference);
-    const b = await openStore(interrupted);
-    const logA = await a.readStream('experiment-resume');
-    const logB = await b.readStream('experiment-resume');
-    expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
+    const { logA, logB } = await killedAndResumed('panel', [2, 9, 30]);
     const notes = logB.filter((e) => e.type === 'CandidateProposed').map((e) => (e.data as { note?: string }).note);
     expect(notes).toEqual(Array.from({ length: 15 }, (_, i) => `panel design d${i}`));
     expect(logB.find((e) => e.type === 'ExperimentCompleted')?.data).toMatchObject({
       reason: 'panel of 15 designs done',
     });
     expect(decisions(logB)).toEqual(decisions(logA));
-    await a.close();
-    await b.close();
   }, 120_000);
 
   it('resumes a pipelined search (workers, episodesAhead 1) with the decisions of an uninterrupted run', async () => {
-    const reference = tempStoreUrl();
-    await runChild(reference, undefined, 'pipelined');
-    const interrupted = tempStoreUrl();
     // Inside the first episode, with the second episode proposed ahead, and amid the rungs.
-    for (const at of [4, 25, 60]) await runChild(interrupted, at, 'pipelined');
-    expect(await runChild(interrupted, undefined, 'pipelined')).toContain('"status":"completed"');
-    const a = await openStore(reference);
-    const b = await openStore(interrupted);
-    const logA = await a.readStream('experiment-resume');
-    const logB = await b.readStream('experiment-resume');
-    expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
+    const { logA, logB } = await killedAndResumed('pipelined', [4, 25, 60]);
     expect(logB.filter((e) => e.type === 'CandidateProposed')).toHaveLength(15);
-    // It did pipeline: a child of episode k+1 (5 children each) was proposed before PolicyUpdated of step k.
-    let learned = 0;
-    let ahead = 0;
-    for (const e of logA) {
-      if (e.type === 'PolicyUpdated') learned = (e.data as { step: number }).step + 1;
-      if (e.type === 'CandidateProposed' && (e.data as { index: number }).index >= (learned + 1) * 5) ahead++;
-    }
-    expect(ahead).toBeGreaterThan(0);
+    expect(proposedAhead(logA, 5)).toBeGreaterThan(0);
     // Who trained a job, and when it started, differ between runs; every decision must not.
     const decided = (log: typeof logA) =>
       decisions(log.filter((e) => !['TrainingStarted', 'EpochCompleted'].includes(e.type))).map((d) =>
         d.replace(/"workerId":"[^"]*",?/g, ''),
       );
     expect(decided(logB)).toEqual(decided(logA));
-    await a.close();
-    await b.close();
   }, 120_000);
 });

@@ -6,7 +6,7 @@ import { asJobTrainer } from '../../src/cli/commands/worker.js';
 import { createOracleTrainer, runExperiment, startExperiment, type SearchSummary } from '../../src/search/index.js';
 import type { RecordedEvent } from '../../src/store/index.js';
 import { createStoreDispatcher, foldJob, runWorker, type JobTrainer } from '../../src/workers/index.js';
-import { ashaConfig, fakeHardwareFor, openStore, tempStoreUrl } from '../search/fixtures/harness.js';
+import { ashaConfig, fakeHardwareFor, openStore, proposedAhead, tempStoreUrl } from '../search/fixtures/harness.js';
 
 const decisions = (events: readonly RecordedEvent[]): string[] =>
   events
@@ -76,17 +76,8 @@ describe('workers on a SQLite store', () => {
     expect(decisions(three.log)).toEqual(decisions(one.log));
     expect(three.summary).toEqual(one.summary);
     // Pipelined: some child of episode k+1 is proposed before PolicyUpdated of step k (never with the synchronous rule).
-    const proposedAhead = (log: readonly RecordedEvent[]): number => {
-      let learned = 0;
-      let ahead = 0;
-      for (const e of log) {
-        if (e.type === 'PolicyUpdated') learned = (e.data as { step: number }).step + 1;
-        if (e.type === 'CandidateProposed' && (e.data as { index: number }).index >= (learned + 1) * 5) ahead++;
-      }
-      return ahead;
-    };
-    expect(proposedAhead(one.log)).toBeGreaterThan(0);
-    expect(proposedAhead((await runWith([0])).log)).toBe(0);
+    expect(proposedAhead(one.log, 5)).toBeGreaterThan(0);
+    expect(proposedAhead((await runWith([0])).log, 5)).toBe(0);
   }, 60_000);
 
   it("records the result of a worker that lost its lease as TrainingResultRejected and counts the new holder's", async () => {
