@@ -234,10 +234,11 @@ const ExperimentConfigObject = z.strictObject({
    */
   dispatch: z.enum(['local', 'workers']).optional(),
   /**
-   * Dispatch 'workers' only: how many episodes the loop may propose past the controller's last policy update while
-   * trainings are out, so the workers stay busy when an episode has fewer feasible children than there are workers.
-   * 0 is the synchronous rule: the next episode waits until every training of this one is back and learned.
-   * Proposals made ahead come from the policy one update behind. @default 0 (absent)
+   * Dispatch 'workers' only (absent dispatch then means 'workers'; not with controller 'separate'): how many
+   * episodes the loop may propose past the controller's last policy update while trainings are out, so the workers
+   * stay busy when an episode has fewer feasible children than there are workers. 0 is the synchronous rule: the
+   * next episode waits until every training of this one is back and learned. Proposals made ahead come from the
+   * policy one update behind. @default 0 (absent)
    */
   episodesAhead: z.number().int().min(0).max(8).optional(),
 });
@@ -264,6 +265,14 @@ export const ExperimentConfigShape = ExperimentConfigObject.superRefine((c, ctx)
       code: 'custom',
       path: ['episodesAhead'],
       message: "works ahead of the workers, so it needs dispatch 'workers'; remove it or set dispatch to 'workers'",
+    });
+  // separate's quantize phase picks the best float architectures of the phase before: it must have learned them all.
+  if ((c.episodesAhead ?? 0) > 0 && c.controller.kind === 'separate')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['episodesAhead'],
+      message:
+        "cannot be used with controller 'separate' (its quantize phase needs every float result of the architecture phase); remove episodesAhead",
     });
 });
 

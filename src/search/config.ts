@@ -40,8 +40,9 @@ export const parseExperimentConfig = (input: unknown): ExperimentConfig =>
 /** The candidate count each controller proposes per policy update. */
 export const childrenPerEpisode = (config: ExperimentConfig): number => config.controller.childrenPerEpisode;
 
-/** How an experiment's trainings run: its `dispatch`, else in the loop's own process. */
-export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' => config.dispatch ?? 'local';
+/** How an experiment's trainings run: its `dispatch`, else workers when it works ahead, else the loop's own process. */
+export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' =>
+  config.dispatch ?? ((config.episodesAhead ?? 0) > 0 ? 'workers' : 'local');
 
 /**
  * A new experiment's config with `dispatch` filled in: workers when it trains for real or works ahead
@@ -50,4 +51,4 @@ export const dispatchOf = (config: ExperimentConfig): 'local' | 'workers' => con
 export const withDefaultDispatch = (config: ExperimentConfig): ExperimentConfig =>
   config.dispatch !== undefined
     ? config
-    : { ...config, dispatch: config.training.oracle && (config.episodesAhead ?? 0) === 0 ? 'local' : 'workers' };
+    : { ...config, dispatch: config.training.oracle ? dispatchOf(config) : 'workers' };

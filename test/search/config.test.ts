@@ -1,6 +1,6 @@
 // Experiment config validation: defaults, the controller union, and error messages that say how to fix them.
 import { describe, expect, it } from 'vitest';
-import { parseExperimentConfig } from '../../src/search/index.js';
+import { dispatchOf, parseExperimentConfig, withDefaultDispatch } from '../../src/search/index.js';
 import { readFileSync } from 'node:fs';
 
 describe('parseExperimentConfig', () => {
@@ -53,5 +53,18 @@ describe('parseExperimentConfig', () => {
       /episodesAhead.*needs dispatch 'workers'/,
     );
     expect(() => parseExperimentConfig({ episodesAhead: 9 })).toThrow(/episodesAhead/);
+    expect(() => parseExperimentConfig({ episodesAhead: 1, controller: { kind: 'separate' } })).toThrow(
+      /episodesAhead.*cannot be used with controller 'separate'/,
+    );
+  });
+
+  it('gives a config that works ahead the workers even without dispatch, and keeps the oracle local otherwise', () => {
+    const ahead = parseExperimentConfig({ training: { oracle: true }, episodesAhead: 1 });
+    expect(dispatchOf(ahead)).toBe('workers');
+    expect(withDefaultDispatch(ahead).dispatch).toBe('workers');
+    const oracle = parseExperimentConfig({ training: { oracle: true } });
+    expect(dispatchOf(oracle)).toBe('local');
+    expect(withDefaultDispatch(oracle).dispatch).toBe('local');
+    expect(withDefaultDispatch(parseExperimentConfig({})).dispatch).toBe('workers');
   });
 });

@@ -265,6 +265,34 @@ describe("decideNext with dispatch 'workers'", () => {
       });
     });
 
+    it('promotes while a training is out, where the synchronous rule waits for it', () => {
+      const withRungs = { ...pipelined, multiFidelity: { reduction: 2, rungs: [{ epochs: 2 }] } };
+      const waiting = { ...withRungs, episodesAhead: 0 };
+      const events = [
+        proposed(0),
+        hardware(0, true),
+        requested(0),
+        trained(0, 0.5),
+        reward(0, 0.5),
+        proposed(1),
+        hardware(1, true),
+        requested(1),
+        trained(1, 0.7),
+        reward(1, 0.7),
+        proposed(2),
+        hardware(2, true),
+        requested(2),
+      ];
+      expect(decideNext(given(startedWith(withRungs), ...events), withRungs, 0)).toMatchObject({
+        type: 'PromoteCandidate',
+        promotion: { candidate: { index: 1 }, fromRung: 0, toRung: 1 },
+      });
+      expect(decideNext(given(startedWith(waiting), ...events), waiting, 0)).toMatchObject({
+        type: 'AwaitTraining',
+        job: { jobId: 'x-proxy-2' },
+      });
+    });
+
     it('stops proposing ahead at the budget and drains the trainings still out', () => {
       const capped = { ...pipelined, budget: { ...pipelined.budget, maxCandidates: 3 } };
       expect(decideNext(given(startedWith(capped), ...full0), capped, 0)).toMatchObject({

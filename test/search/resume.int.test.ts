@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { RecordedEvent } from '../../src/store/index.js';
 import { decisions, openStore, proposedAhead, tempStoreUrl } from './fixtures/harness.js';
 
 const child = join(process.cwd(), 'dist/test/search/fixtures/resumeChild.js');
@@ -42,7 +43,14 @@ const killedAndResumed = async (mode: string, killAt: number[]) => {
   const reference = tempStoreUrl();
   await runChild(reference, undefined, mode);
   const interrupted = tempStoreUrl();
-  for (const at of killAt) await runChild(interrupted, at, mode);
+  // The interrupted log as each kill left it.
+  const atKills: RecordedEvent[][] = [];
+  for (const at of killAt) {
+    await runChild(interrupted, at, mode);
+    const store = await openStore(interrupted);
+    atKills.push(await store.readStream('experiment-resume'));
+    await store.close();
+  }
   const last = await runChild(interrupted, undefined, mode);
   const a = await openStore(reference);
   const b = await openStore(interrupted);
@@ -52,7 +60,17 @@ const killedAndResumed = async (mode: string, killAt: number[]) => {
   await b.close();
   expect(last).toContain('"status":"completed"');
   expect(new Set(logB.map((e) => e.id)).size).toBe(logB.length);
-  return { logA, logB };
+  return { logA, logB, atKills };
+};
+
+/** A kill landed while an episode proposed ahead was out: proposals past the episode after the last update. */
+const killedAhead = (log: readonly RecordedEvent[]): boolean => {
+  const learned = log.filter((e) => e.type === 'PolicyUpdated').length;
+  const last = Math.max(
+    -1,
+    ...log.filter((e) => e.type === 'CandidateProposed').map((e) => (e.data as { index: number }).index),
+  );
+  return last >= (learned + 1) * 5;
 };
 
 describe.skipIf(!existsSync(child))('resume after SIGKILL', () => {
@@ -76,9 +94,10 @@ describe.skipIf(!existsSync(child))('resume after SIGKILL', () => {
 
   it('resumes a pipelined search (workers, episodesAhead 1) with the decisions of an uninterrupted run', async () => {
     // Inside the first episode, with the second episode proposed ahead, and amid the rungs.
-    const { logA, logB } = await killedAndResumed('pipelined', [4, 25, 60]);
+    const { logA, logB, atKills } = await killedAndResumed('pipelined', [4, 25, 60]);
     expect(logB.filter((e) => e.type === 'CandidateProposed')).toHaveLength(15);
     expect(proposedAhead(logA, 5)).toBeGreaterThan(0);
+    expect(atKills.some(killedAhead)).toBe(true);
     // Who trained a job, and when it started, differ between runs; every decision must not.
     const decided = (log: typeof logA) =>
       decisions(log.filter((e) => !['TrainingStarted', 'EpochCompleted'].includes(e.type))).map((d) =>

@@ -73,6 +73,8 @@ describe('workers on a SQLite store', () => {
     const one = await runWith([0], 1);
     const three = await runWith([9, 0, 4], 1);
     expect(one.summary.status).toBe('completed');
+    expect(three.byWorker.size).toBeGreaterThan(1);
+    expect(one.log.filter((e) => e.type === 'PolicyUpdated')).toHaveLength(3);
     expect(decisions(three.log)).toEqual(decisions(one.log));
     expect(three.summary).toEqual(one.summary);
     // Pipelined: some child of episode k+1 is proposed before PolicyUpdated of step k (never with the synchronous rule).
