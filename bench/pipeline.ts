@@ -4,7 +4,8 @@
 // whose trainings are the accuracy oracle held for the time a real run of that many images takes on one core here
 // (images / imagesPerSec + 1 s, measured on paper30k-wide: proxies 300, rungs 310-320 img/s), scaled by timeScale.
 // The wall-time budget is scaled the same way. It measures scheduling only: how busy the 2 workers are and how
-// many trainings fit in the budget, for each episodesAhead. The oracle's accuracy is not a result here.
+// many trainings fit in the budget, for each episodesAhead (the config's own is replaced). The oracle's accuracy is
+// not a result here.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -80,9 +81,10 @@ const runOne = async (
 ): Promise<Row> => {
   const url = `sqlite:${join(mkdtempSync(join(os.tmpdir(), 'cosearch-bench-pipeline-')), 'events.db')}`;
   const store = await createEventStore(url);
-  const budget = base['budget'] as { maxWallSeconds?: number };
+  const { episodesAhead: _configured, ...rest } = base;
+  const budget = rest['budget'] as { maxWallSeconds?: number };
   const config = {
-    ...base,
+    ...rest,
     seed,
     finalTraining: { topK: 0 },
     budget: { ...budget, maxWallSeconds: (budget.maxWallSeconds ?? 600) * timeScale },
