@@ -105,18 +105,40 @@ const decideSettled = (
   nowMs: number,
   nextFinalCommand: () => SearchCommand | undefined,
 ): SearchCommand => {
-  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
-  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
-  const perEpisode = config.controller.childrenPerEpisode;
-  if (state.policySteps < Math.floor(state.candidates.length / perEpisode)) {
-    const step = state.policySteps;
-    return { type: 'UpdatePolicy', step, children: state.candidates.slice(step * perEpisode, (step + 1) * perEpisode) };
-  }
+  const next = promoteLearnOrPropose(state, config, nowMs, 0);
+  if (next !== undefined) return next;
   const reason = stopReason(state, config, nowMs);
   if (reason === undefined) return { type: 'ProposeCandidate', index: state.candidates.length };
   const closing = nextRungToClose(state, config);
   if (closing !== undefined) return { type: 'CloseRung', closing };
   return nextFinalCommand() ?? { type: 'CompleteExperiment', reason };
+};
+
+/**
+ * The search's own next step, settled (`ahead` 0) or while trainings are out with the workers (`episodesAhead`): a
+ * promotion first, then the policy update of the oldest episode whose children all have their reward (it learns from
+ * the fidelity each child has reached so far), then a proposal of up to `ahead` episodes past the last update while
+ * no stop rule holds. Undefined: nothing of these. Every rule reads folded state only, so the log's decisions do not
+ * depend on the order in which the workers finish.
+ */
+const promoteLearnOrPropose = (
+  state: SearchState,
+  config: ExperimentConfig,
+  nowMs: number,
+  ahead: number,
+): SearchCommand | undefined => {
+  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
+  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
+  const perEpisode = config.controller.childrenPerEpisode;
+  const step = state.policySteps;
+  const episodes = Math.floor(state.candidates.length / perEpisode);
+  if (step < episodes) {
+    const children = state.candidates.slice(step * perEpisode, (step + 1) * perEpisode);
+    if (children.every((c) => c.reward !== undefined)) return { type: 'UpdatePolicy', step, children };
+  }
+  if (episodes <= step + ahead && stopReason(state, config, nowMs) === undefined)
+    return { type: 'ProposeCandidate', index: state.candidates.length };
+  return undefined;
 };
 
 /**
@@ -156,7 +178,7 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
         : { type: 'RequestTraining', candidate: final, final: true };
     }
     const ahead = config.episodesAhead ?? 0;
-    if (ahead > 0) return decidePipelined(state, config, nowMs, ahead) ?? { type: 'AwaitTraining', job: oldest };
+    if (ahead > 0) return promoteLearnOrPropose(state, config, nowMs, ahead) ?? { type: 'AwaitTraining', job: oldest };
     const episodeHasRoom =
       Math.floor(state.candidates.length / config.controller.childrenPerEpisode) <= state.policySteps;
     if (episodeHasRoom && stopReason(state, config, nowMs) === undefined)
@@ -168,35 +190,6 @@ const decideDispatched = (state: SearchState, config: ExperimentConfig, nowMs: n
     const final = nextFinal(state, config);
     return final === undefined ? undefined : { type: 'RequestTraining', candidate: final, final: true };
   });
-};
-
-/**
- * `episodesAhead` > 0, while trainings are out with the workers: what decideSettled would do, without waiting for
- * every training to come back. A promotion first, then the policy update of the oldest episode whose children all
- * have their reward (it learns from the fidelity each child has reached so far), then a proposal of up to
- * `ahead` episodes past the last update. Undefined: wait for the oldest request. Every rule reads folded state only,
- * so the log's decisions do not depend on the order in which the workers finish.
- */
-const decidePipelined = (
-  state: SearchState,
-  config: ExperimentConfig,
-  nowMs: number,
-  ahead: number,
-): SearchCommand | undefined => {
-  const promotion = wallTimeUp(state, config, nowMs) ? undefined : nextPromotion(state, config);
-  if (promotion !== undefined) return { type: 'PromoteCandidate', promotion };
-  const perEpisode = config.controller.childrenPerEpisode;
-  const step = state.policySteps;
-  if (step < Math.floor(state.candidates.length / perEpisode)) {
-    const children = state.candidates.slice(step * perEpisode, (step + 1) * perEpisode);
-    if (children.every((c) => c.reward !== undefined)) return { type: 'UpdatePolicy', step, children };
-  }
-  if (
-    Math.floor(state.candidates.length / perEpisode) <= step + ahead &&
-    stopReason(state, config, nowMs) === undefined
-  )
-    return { type: 'ProposeCandidate', index: state.candidates.length };
-  return undefined;
 };
 
 /** The next top-k candidate whose final training was not requested yet. */
